@@ -1,0 +1,25 @@
+// Two projects: unit (fast, beside the code) and e2e (real components, started by e2e/src/harness).
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const moduleNameMapper = {
+  '^@turnpike/(xds-server|operator|authz|e2e)$': '<rootDir>/$1/src/index.ts',
+  '^@turnpike/sdk$': '<rootDir>/sdk/js/src/index.ts',
+};
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/{xds-server,operator,authz,sdk/js}/src/**/*.test.ts'],
+      transform,
+      moduleNameMapper,
+    },
+    {
+      displayName: 'e2e',
+      rootDir: __dirname,
+      testMatch: ['<rootDir>/e2e/specs/**/*.spec.ts'],
+      transform,
+      moduleNameMapper,
+      testTimeout: 120000,
+    },
+  ],
+};
