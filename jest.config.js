@@ -20,6 +20,7 @@ module.exports = {
       transform,
       moduleNameMapper,
       testTimeout: 120000,
+      testEnvironment: '<rootDir>/e2e/jest-environment.js',
     },
   ],
 };

@@ -1,0 +1,52 @@
+# Turnpike developer entry points. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+SETUP := hack/setup
+
+.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+setup: deps ## Install and build every component the tests need (cached in ~/.cache/turnpike)
+	@bash $(SETUP)/envoy.sh
+	@bash $(SETUP)/redis.sh
+	@bash $(SETUP)/etcd.sh
+	@bash $(SETUP)/kube.sh
+	@bash $(SETUP)/ratelimit.sh
+	@bash $(SETUP)/helm.sh
+
+setup-standalone: deps ## Install only what standalone mode needs (Envoy)
+	@bash $(SETUP)/envoy.sh
+
+deps: node_modules/.package-lock.json ## npm dependencies (npm ci when package-lock.json changed)
+node_modules/.package-lock.json: package-lock.json
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+build: deps ## Compile every workspace (tsc -b)
+	@npx tsc -b
+
+lint: deps ## Type-check and lint
+	@npm run --silent lint
+
+test: setup ## The full suite CI runs: lint, unit, golden and end-to-end tests
+	@npm test
+
+test-unit: deps ## Unit and golden tests only
+	@npx jest --selectProjects unit
+
+test-e2e: setup ## End-to-end specs against real components only
+	@npx jest --selectProjects e2e
+
+run: setup build cluster-up ## Start a local API server and apply the examples
+	@/usr/lib/google-cloud-sdk/bin/kubectl.1.33 --kubeconfig .turnpike/kubeconfig apply -f examples/
+
+cluster-up: setup build ## Start a local kube-apiserver + etcd; kubeconfig in .turnpike/kubeconfig
+	@node e2e/dist/src/cli/cluster.js up
+
+cluster-down: ## Stop the local API server started by cluster-up
+	@if [ -f e2e/dist/src/cli/cluster.js ]; then node e2e/dist/src/cli/cluster.js down; fi
+
+clean: cluster-down ## Remove build output (not the component cache)
+	@rm -rf node_modules */dist sdk/js/dist *.tsbuildinfo
