@@ -1,5 +1,5 @@
 // Two projects: unit (fast, beside the code) and e2e (real components, started by e2e/src/harness).
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
 const moduleNameMapper = {
   '^@turnpike/(xds-server|operator|authz|e2e)$': '<rootDir>/$1/src/index.ts',
   '^@turnpike/sdk$': '<rootDir>/sdk/js/src/index.ts',
