@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 SETUP := hack/setup
+BIN := $(or $(TURNPIKE_CACHE),$(HOME)/.cache/turnpike)/bin
 
 .PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean
 
@@ -40,7 +41,7 @@ test-e2e: setup ## End-to-end specs against real components only
 	@npx jest --selectProjects e2e
 
 run: setup build cluster-up ## Start a local API server and apply the examples
-	@/usr/lib/google-cloud-sdk/bin/kubectl.1.33 --kubeconfig .turnpike/kubeconfig apply -f examples/
+	@$(BIN)/kubectl --kubeconfig .turnpike/kubeconfig apply -f examples/
 
 cluster-up: setup build ## Start a local kube-apiserver + etcd; kubeconfig in .turnpike/kubeconfig
 	@node e2e/dist/src/cli/cluster.js up

@@ -4,8 +4,13 @@
 # published tags; ldflags set the version so /version and Helm's kubeVersion checks are right.
 source "$(dirname "$0")/lib.sh"
 want_kubectl=0
-kubectl_ok() { [ -x "/usr/lib/google-cloud-sdk/bin/kubectl.$KUBECTL_MINOR" ] || have kubectl "$KUBERNETES_VERSION"; }
-kubectl_ok || want_kubectl=1
+machine_kubectl="/usr/lib/google-cloud-sdk/bin/kubectl.$KUBECTL_MINOR"
+if [ -x "$machine_kubectl" ]; then
+  # The image's kubectl is within the supported skew of our server: use it as it is.
+  [ -L "$BIN/kubectl" ] || ln -sf "$machine_kubectl" "$BIN/kubectl"
+elif ! have kubectl "$KUBERNETES_VERSION"; then
+  want_kubectl=1
+fi
 have kube-apiserver "$KUBERNETES_VERSION" && [ $want_kubectl = 0 ] && exit 0
 step "kube-apiserver $KUBERNETES_VERSION (Go module proxy; the first build takes 10-20 minutes)"
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT

@@ -29,21 +29,25 @@ describe('harness', () => {
   });
 
   describe('control plane', () => {
-    let cluster: TestCluster;
+    let cluster: TestCluster | undefined;
+    const kubeconfig = (): string => {
+      if (cluster === undefined) throw new Error('cluster did not start');
+      return cluster.kubeconfigPath;
+    };
     beforeAll(async () => {
       cluster = await startTestCluster();
     });
     afterAll(async () => {
-      await cluster.stop();
+      await cluster?.stop();
     });
 
     it('serves the pinned Kubernetes version with the Turnpike CRDs established', async () => {
-      const version = JSON.parse(await kubectlOk(cluster.kubeconfigPath, ['version', '-o', 'json'])) as {
+      const version = JSON.parse(await kubectlOk(kubeconfig(), ['version', '-o', 'json'])) as {
         serverVersion: { gitVersion: string };
       };
       const pinned = /KUBERNETES_VERSION=(\S+)/.exec(fs.readFileSync(path.join(__dirname, '../../../versions.env'), 'utf8'));
       expect(version.serverVersion.gitVersion).toBe(`v${pinned?.[1] ?? '?'}`);
-      const crds = await kubectlOk(cluster.kubeconfigPath, ['get', 'crd', '-o', 'name']);
+      const crds = await kubectlOk(kubeconfig(), ['get', 'crd', '-o', 'name']);
       expect(crds.split('\n').filter((l) => l.endsWith('.turnpike.dev')).sort()).toEqual([
         'customresourcedefinition.apiextensions.k8s.io/aclpolicies.turnpike.dev',
         'customresourcedefinition.apiextensions.k8s.io/apigroups.turnpike.dev',
@@ -55,10 +59,11 @@ describe('harness', () => {
     });
 
     it('gives each suite its own namespace', async () => {
+      if (cluster === undefined) throw new Error('cluster did not start');
       const a = await cluster.namespace('suite');
       const b = await cluster.namespace('suite');
       expect(a).not.toBe(b);
-      await kubectlOk(cluster.kubeconfigPath, ['get', 'namespace', a, b]);
+      await kubectlOk(kubeconfig(), ['get', 'namespace', a, b]);
     });
 
     it('stops etcd and the API server completely', async () => {

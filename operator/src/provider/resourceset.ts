@@ -1,0 +1,99 @@
+/**
+ * The world as the operator sees it: every Turnpike object plus the core objects they reference,
+ * from informers (cluster mode) or from YAML files (standalone mode). Translation is a pure
+ * function of one ResourceSet.
+ */
+
+/** The subset of an object's metadata the operator uses. */
+export interface ObjectMeta {
+  readonly name: string;
+  readonly namespace?: string;
+  readonly uid?: string;
+  readonly generation?: number;
+  readonly resourceVersion?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly creationTimestamp?: string | Date;
+}
+
+/** Any Kubernetes object as decoded from JSON or YAML; specs are validated by the kind modules. */
+export interface KubeObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: ObjectMeta;
+  readonly spec?: unknown;
+  readonly status?: unknown;
+  /** Secrets: base64 values. */
+  readonly data?: Readonly<Record<string, string>>;
+  /** Secrets written by hand (files mode): plain values. */
+  readonly stringData?: Readonly<Record<string, string>>;
+  /** Secrets: the type, e.g. kubernetes.io/tls. */
+  readonly type?: string;
+  /** EndpointSlices. */
+  readonly endpoints?: unknown;
+  readonly ports?: unknown;
+  readonly addressType?: string;
+}
+
+export const TURNPIKE_API_VERSION = 'turnpike.dev/v1alpha1';
+
+/** The kinds the operator reads: its own, then the core ones they reference. */
+export const TURNPIKE_KINDS = ['ApiGroup', 'Api', 'App', 'ThrottlePolicy', 'AclPolicy', 'SignatureKey'] as const;
+export const CORE_KINDS = ['Secret', 'Service', 'EndpointSlice'] as const;
+export type TurnpikeKind = (typeof TURNPIKE_KINDS)[number];
+export type CoreKind = (typeof CORE_KINDS)[number];
+export type Kind = TurnpikeKind | CoreKind;
+
+/** `namespace/name`, the key of every object in a ResourceSet. */
+export function objectKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? 'default'}/${name}`;
+}
+
+/** Objects of every kind by `namespace/name`. Immutable once built. */
+export type ResourceSet = Readonly<Record<Kind, ReadonlyMap<string, KubeObject>>>;
+
+export function emptyResourceSet(): ResourceSet {
+  const set = {} as Record<Kind, ReadonlyMap<string, KubeObject>>;
+  for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) set[kind] = new Map();
+  return set;
+}
+
+const API_VERSIONS: Readonly<Record<Kind, string>> = {
+  ApiGroup: TURNPIKE_API_VERSION, Api: TURNPIKE_API_VERSION, App: TURNPIKE_API_VERSION,
+  ThrottlePolicy: TURNPIKE_API_VERSION, AclPolicy: TURNPIKE_API_VERSION, SignatureKey: TURNPIKE_API_VERSION,
+  Secret: 'v1', Service: 'v1', EndpointSlice: 'discovery.k8s.io/v1',
+};
+
+/** The kind of an object the operator reads, or undefined (another kind, or another group's). */
+export function kindOf(object: Pick<KubeObject, 'apiVersion' | 'kind'>): Kind | undefined {
+  const kind = object.kind as Kind;
+  return API_VERSIONS[kind] === object.apiVersion ? kind : undefined;
+}
+
+/** Builds a ResourceSet from a list of objects; objects of other kinds are returned as ignored. */
+export function toResourceSet(objects: readonly KubeObject[], defaultNamespace = 'default'): {
+  set: ResourceSet;
+  ignored: KubeObject[];
+} {
+  const maps = {} as Record<Kind, Map<string, KubeObject>>;
+  for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) maps[kind] = new Map();
+  const ignored: KubeObject[] = [];
+  for (const object of objects) {
+    const kind = kindOf(object);
+    if (kind === undefined) {
+      ignored.push(object);
+      continue;
+    }
+    const namespace = object.metadata.namespace ?? defaultNamespace;
+    const normalised: KubeObject = { ...object, metadata: { ...object.metadata, namespace } };
+    maps[kind].set(objectKey(namespace, object.metadata.name), normalised);
+  }
+  return { set: maps, ignored };
+}
+
+/** A source of ResourceSets: calls `onChange` with a complete, consistent set after every change. */
+export interface Provider {
+  /** Resolves once the first complete set has been delivered (informers synced, files read). */
+  start(onChange: (set: ResourceSet) => void): Promise<void>;
+  stop(): Promise<void>;
+}
