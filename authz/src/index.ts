@@ -1,0 +1,2 @@
+export * from './verify/errors';
+export * from './verify/signature';
