@@ -1,0 +1,27 @@
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('defaults standalone mode to loopback and the documented ports', () => {
+    const config = loadConfig('standalone', ['-f', 'examples'], {});
+    expect(config.gateway).toEqual({ baseDomain: 'apigw.localhost', fleet: 'turnpike', httpPort: 8080, httpsPort: 8443, listenAddress: '127.0.0.1' });
+    expect(config.xds).toEqual({ host: '127.0.0.1', port: 18000 });
+    expect(config.mode).toEqual({ kind: 'standalone', dir: 'examples', envoy: true, demoBackendPort: 0 });
+  });
+
+  it('lets flags win over environment variables', () => {
+    const config = loadConfig('standalone', ['-f', 'x', '--http-port', '9000'], { TURNPIKE_HTTP_PORT: '7000', TURNPIKE_BASE_DOMAIN: 'apis.example.com' });
+    expect(config.gateway.httpPort).toBe(9000);
+    expect(config.gateway.baseDomain).toBe('apis.example.com');
+  });
+
+  it('names the flag that is wrong', () => {
+    expect(() => loadConfig('standalone', ['-f', 'x', '--xds-port', 'abc'], {})).toThrow(new ConfigError('--xds-port: abc is not a port number'));
+    expect(() => loadConfig('standalone', [], {})).toThrow(/standalone needs -f DIR/);
+    expect(() => loadConfig('operator', ['--bogus'], {})).toThrow(/bogus/);
+  });
+
+  it('reads the pod identity for leader election in operator mode', () => {
+    const config = loadConfig('operator', [], { POD_NAME: 'tp-0', POD_NAMESPACE: 'gw' });
+    expect(config.mode).toMatchObject({ kind: 'operator', identity: 'tp-0', leaseNamespace: 'gw', leaseName: 'turnpike-operator' });
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Configuration is read once, here, from flags and TURNPIKE_* environment variables (flags win),
+ * and injected everywhere else. Nothing below main.ts reads process.env or argv.
+ */
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+
+export interface GatewayConfig {
+  /** Default subdomains are <group>.<namespace>.<baseDomain>. */
+  readonly baseDomain: string;
+  /** The Envoy fleet (xDS node.cluster) this control plane configures. */
+  readonly fleet: string;
+  readonly httpPort: number;
+  readonly httpsPort: number;
+  /** Address Envoy's listeners bind to. */
+  readonly listenAddress: string;
+}
+
+export interface XdsConfig {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface StandaloneConfig {
+  readonly kind: 'standalone';
+  readonly dir: string;
+  /** Start Envoy (from `make setup`) when true. */
+  readonly envoy: boolean;
+  /** Serve the demo echo backend on this port (0 = off). */
+  readonly demoBackendPort: number;
+}
+
+export interface OperatorConfig {
+  readonly kind: 'operator';
+  /** Path of a kubeconfig; absent means in-cluster or $KUBECONFIG. */
+  readonly kubeconfig?: string;
+  readonly leaseNamespace: string;
+  readonly leaseName: string;
+  readonly identity: string;
+}
+
+export interface Config {
+  readonly gateway: GatewayConfig;
+  readonly xds: XdsConfig;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly mode: StandaloneConfig | OperatorConfig;
+}
+
+const OPTIONS = {
+  file: { type: 'string', short: 'f' },
+  'base-domain': { type: 'string' },
+  fleet: { type: 'string' },
+  'http-port': { type: 'string' },
+  'https-port': { type: 'string' },
+  'listen-address': { type: 'string' },
+  'xds-host': { type: 'string' },
+  'xds-port': { type: 'string' },
+  'log-level': { type: 'string' },
+  'no-envoy': { type: 'boolean' },
+  'demo-backend-port': { type: 'string' },
+  kubeconfig: { type: 'string' },
+  'lease-namespace': { type: 'string' },
+  'lease-name': { type: 'string' },
+  identity: { type: 'string' },
+} as const;
+
+/** A configuration error: the message says which flag or variable is wrong. */
+export class ConfigError extends Error {}
+
+function port(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`--${name}: ${value} is not a port number`);
+  return n;
+}
+
+function logLevel(value: string | undefined): Config['logLevel'] {
+  const level = value ?? 'info';
+  if (level === 'debug' || level === 'info' || level === 'warn' || level === 'error') return level;
+  throw new ConfigError(`--log-level: ${level} is not one of debug, info, warn, error`);
+}
+
+/** Parses `turnpike <standalone|operator> [flags]`. */
+export function loadConfig(mode: 'standalone' | 'operator', argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+  const pick = (flag: keyof typeof OPTIONS, variable: string): string | undefined => {
+    const value = values[flag];
+    return typeof value === 'string' ? value : env[variable];
+  };
+  const gateway: GatewayConfig = {
+    baseDomain: pick('base-domain', 'TURNPIKE_BASE_DOMAIN') ?? 'apigw.localhost',
+    fleet: pick('fleet', 'TURNPIKE_FLEET') ?? 'turnpike',
+    httpPort: port('http-port', pick('http-port', 'TURNPIKE_HTTP_PORT'), 8080),
+    httpsPort: port('https-port', pick('https-port', 'TURNPIKE_HTTPS_PORT'), 8443),
+    listenAddress: pick('listen-address', 'TURNPIKE_LISTEN_ADDRESS') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
+  };
+  const xds: XdsConfig = {
+    host: pick('xds-host', 'TURNPIKE_XDS_HOST') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
+    port: port('xds-port', pick('xds-port', 'TURNPIKE_XDS_PORT'), 18000),
+  };
+  return { gateway, xds, logLevel: logLevel(pick('log-level', 'TURNPIKE_LOG_LEVEL')), mode: modeConfig(mode, pick, values['no-envoy'] === true) };
+}
+
+function modeConfig(
+  mode: 'standalone' | 'operator',
+  pick: (flag: keyof typeof OPTIONS, variable: string) => string | undefined,
+  noEnvoy: boolean,
+): StandaloneConfig | OperatorConfig {
+  if (mode === 'standalone') {
+    const dir = pick('file', 'TURNPIKE_FILES');
+    if (dir === undefined) throw new ConfigError('standalone needs -f DIR: the directory of manifests to serve');
+    return { kind: 'standalone', dir, envoy: !noEnvoy, demoBackendPort: port('demo-backend-port', pick('demo-backend-port', 'TURNPIKE_DEMO_BACKEND_PORT'), 0) };
+  }
+  const kubeconfig = pick('kubeconfig', 'KUBECONFIG');
+  return {
+    kind: 'operator',
+    ...(kubeconfig === undefined ? {} : { kubeconfig }),
+    leaseNamespace: pick('lease-namespace', 'POD_NAMESPACE') ?? 'turnpike-system',
+    leaseName: pick('lease-name', 'TURNPIKE_LEASE_NAME') ?? 'turnpike-operator',
+    identity: pick('identity', 'POD_NAME') ?? `${os.hostname()}-${process.pid}`,
+  };
+}

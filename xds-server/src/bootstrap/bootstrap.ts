@@ -1,0 +1,68 @@
+/**
+ * Envoy's bootstrap for a Turnpike fleet: everything but the xDS server's address arrives over ADS.
+ * Used by standalone mode, the e2e harness and (rendered the same way) the Helm chart.
+ */
+export interface BootstrapOptions {
+  /** node.id: unique per Envoy. */
+  readonly nodeId: string;
+  /** node.cluster: the fleet whose snapshot this Envoy receives. */
+  readonly fleet: string;
+  readonly xdsHost: string;
+  readonly xdsPort: number;
+  /** State of the world (GRPC) or incremental (DELTA_GRPC). Default DELTA_GRPC. */
+  readonly apiType?: 'GRPC' | 'DELTA_GRPC';
+  /** Admin listener port on 127.0.0.1; 0 = ephemeral (use --admin-address-path to find it). */
+  readonly adminPort?: number;
+}
+
+export const XDS_CLUSTER = 'turnpike-xds';
+
+export type JsonObject = Readonly<Record<string, unknown>>;
+
+export function envoyBootstrap(options: BootstrapOptions): JsonObject {
+  const ads = { ads: {}, resource_api_version: 'V3' };
+  return {
+    node: { id: options.nodeId, cluster: options.fleet },
+    admin: { address: { socket_address: { address: '127.0.0.1', port_value: options.adminPort ?? 0 } } },
+    dynamic_resources: {
+      ads_config: {
+        api_type: options.apiType ?? 'DELTA_GRPC',
+        transport_api_version: 'V3',
+        grpc_services: [{ envoy_grpc: { cluster_name: XDS_CLUSTER } }],
+        set_node_on_first_message_only: true,
+      },
+      cds_config: ads,
+      lds_config: ads,
+    },
+    static_resources: {
+      clusters: [
+        {
+          name: XDS_CLUSTER,
+          type: 'STRICT_DNS',
+          connect_timeout: '1s',
+          // xDS is gRPC: HTTP/2 to the control plane, with keepalives so a dead replica is noticed.
+          typed_extension_protocol_options: {
+            'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+              '@type': 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+              explicit_http_config: {
+                http2_protocol_options: {
+                  connection_keepalive: { interval: '5s', timeout: '5s' },
+                },
+              },
+            },
+          },
+          load_assignment: {
+            cluster_name: XDS_CLUSTER,
+            endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: options.xdsHost, port_value: options.xdsPort } } } }] }],
+          },
+        },
+      ],
+    },
+    layered_runtime: {
+      layers: [
+        // Envoy's recommended edge settings: cap downstream connections so overload sheds cleanly.
+        { name: 'static', static_layer: { 'overload.global_downstream_max_connections': 50000 } },
+      ],
+    },
+  };
+}
