@@ -33,6 +33,20 @@ const validFiles = yamlFiles(path.join(fixturesDir, 'valid'));
 const exampleFiles = yamlFiles(path.join(repoRoot, 'examples'));
 const crdFiles = yamlFiles(path.join(repoRoot, 'crds'));
 
+/** The ```yaml blocks of docs/reference that are whole manifests (they start with apiVersion). */
+const docManifests = ((): { readonly name: string; readonly yaml: string }[] => {
+  const dir = path.join(repoRoot, 'docs', 'reference');
+  return fs
+    .readdirSync(dir)
+    .filter((file) => file.endsWith('.md'))
+    .sort()
+    .flatMap((file) =>
+      [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)]
+        .map((match, index) => ({ name: `${file} block ${index + 1}`, yaml: match[1] ?? '' }))
+        .filter((block) => block.yaml.startsWith('apiVersion:')),
+    );
+})();
+
 type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -109,14 +123,14 @@ describe('admission against a real kube-apiserver', () => {
 
   beforeAll(async () => {
     cluster = await startTestCluster();
-    for (const purpose of ['admission', 'examples', 'valid']) {
+    for (const purpose of ['admission', 'examples', 'valid', 'docs']) {
       namespaces.set(purpose, await cluster.namespace(purpose));
     }
   }, 180_000);
 
   afterAll(async () => {
     await cluster?.stop();
-  });
+  }, 60_000);
 
   it.each(fixtures)('rejects $name', async ({ file, expected }) => {
     const result = await kubectl(kubeconfig(), ['create', '--namespace', namespace('admission'), '-f', file]);
@@ -135,6 +149,12 @@ describe('admission against a real kube-apiserver', () => {
   it.each(validFiles.map((file) => path.basename(file)))('accepts valid edge cases in %s', async (file) => {
     const args = ['create', '--namespace', namespace('valid'), '-f', path.join(fixturesDir, 'valid', file)];
     const result = await kubectl(kubeconfig(), args);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it.each(docManifests)('accepts the example in $name', async ({ yaml }) => {
+    const result = await kubectl(kubeconfig(), ['create', '--namespace', namespace('docs'), '-f', '-'], yaml);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });
