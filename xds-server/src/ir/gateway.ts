@@ -1,0 +1,34 @@
+import type { ClusterIR } from './cluster';
+import type { ApiGroupIR, DownstreamTlsIR } from './group';
+import type { SourceRef } from './source';
+
+export interface HttpListenerIR {
+  /** Bind address, e.g. `0.0.0.0` or `::`. */
+  readonly address: string;
+  readonly port: number;
+}
+
+export interface HttpsListenerIR {
+  readonly address: string;
+  readonly port: number;
+  /** The port callers reach HTTPS on (HTTP→HTTPS redirects point there), usually 443. */
+  readonly publicPort: number;
+  /** Served when SNI names no bound domain with its own certificate (e.g. a *.baseDomain cert). */
+  readonly defaultTls?: DownstreamTlsIR;
+}
+
+/**
+ * The contract between operator and xds-server: everything one Envoy fleet serves. Readonly data;
+ * arrays may come in any order (the translator sorts), names must be unique where documented.
+ */
+export interface GatewayIR {
+  /** The control-plane configuration that defined the listeners. */
+  readonly source: SourceRef;
+  readonly http?: HttpListenerIR;
+  readonly https?: HttpsListenerIR;
+  /** Proxies in front of Envoy whose X-Forwarded-For entries are trusted (client IP for ACLs). */
+  readonly trustedProxyHops: number;
+  readonly groups: readonly ApiGroupIR[];
+  /** Every cluster a route forwards to; names unique. */
+  readonly clusters: readonly ClusterIR[];
+}

@@ -1,0 +1,7 @@
+export * from './cluster';
+export * from './gateway';
+export * from './group';
+export * from './path';
+export * from './route';
+export * from './secret';
+export * from './source';

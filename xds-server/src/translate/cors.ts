@@ -1,0 +1,24 @@
+// The Huawei `cors` flag (reference §14.3) as response headers on the route. Added only when
+// absent, so a backend's own CORS headers win as Huawei documents. Envoy's CORS filter is not used
+// for the flag: it echoes the Origin instead of `*` and overrides the backend.
+import type { RouteIR } from '../ir';
+import type { JsonObject } from './json';
+
+/** The preflight set Huawei returns from a `cors: true` OPTIONS Api. */
+export const PREFLIGHT_HEADERS: readonly (readonly [string, string])[] = [
+  ['access-control-allow-headers', 'X-Stage,X-Sdk-Date,X-Sdk-Nonce,X-Proxy-Signed-Headers,X-Sdk-Content-Sha256,X-Forwarded-For,Authorization,Content-Type,Accept,Accept-Ranges,Cache-Control,Range'],
+  ['access-control-expose-headers', 'X-Request-Id,X-Apig-Latency,X-Apig-Upstream-Latency,X-Apig-RateLimit-Api,X-Apig-RateLimit-User,X-Apig-RateLimit-App,X-Apig-RateLimit-Ip,X-Apig-RateLimit-Api-Allenv'],
+  ['access-control-allow-methods', 'GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH'],
+  ['access-control-max-age', '172800'],
+];
+
+const ifAbsent = ([key, value]: readonly [string, string]): JsonObject => ({ header: { key, value }, append_action: 'ADD_IF_ABSENT' });
+
+/** response_headers_to_add entries for the route's CORS flag. */
+export function corsHeaders(route: RouteIR): JsonObject[] {
+  if (!route.cors) return [];
+  const origin = ifAbsent(['access-control-allow-origin', '*']);
+  // The OPTIONS Api of the pair answers browser preflights.
+  if (route.method !== 'OPTIONS') return [origin];
+  return [origin, ...PREFLIGHT_HEADERS.map(ifAbsent)];
+}

@@ -1,0 +1,41 @@
+// The HTTP connection manager shared by the HTTP listener and every HTTPS filter chain.
+import type { GatewayIR } from '../ir';
+import { httpFilters } from './http-filters';
+import { ADS, typed, type JsonObject } from './json';
+import { localReplyConfig } from './local-reply';
+
+export function httpConnectionManager(ir: GatewayIR, routeConfigName: string): JsonObject {
+  return {
+    name: 'envoy.filters.network.http_connection_manager',
+    typed_config: typed('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', {
+      stat_prefix: routeConfigName,
+      codec_type: 'AUTO',
+      rds: { route_config_name: routeConfigName, config_source: ADS },
+      http_filters: httpFilters(),
+      // Huawei's debug responses show `Server: api-gateway`.
+      server_name: 'api-gateway',
+      // Edge proxy: the peer address is the client (after trusted proxies), caller-supplied
+      // X-Request-Id and x-envoy-* headers are not trusted.
+      use_remote_address: true,
+      xff_num_trusted_hops: ir.trustedProxyHops,
+      // Every response carries X-Request-Id (the hygiene filter makes it 32 hex digits).
+      always_set_request_id_in_response: true,
+      request_id_extension: {
+        typed_config: typed('envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig', {
+          // The id is rewritten without dashes, so it cannot carry the trace reason.
+          pack_trace_reason: false,
+          use_request_id_for_trace_sampling: false,
+        }),
+      },
+      // Route on the canonical path: no `..` tricks past a Prefix match, no `//` segments.
+      normalize_path: true,
+      merge_slashes: true,
+      path_with_escaped_slashes_action: 'KEEP_UNCHANGED',
+      // `Host: api.example.com:8443` must still select the api.example.com virtual host.
+      strip_any_host_port: true,
+      // HTTP/1 responses spell headers as Huawei's do (X-Request-Id, X-Apig-Latency).
+      http_protocol_options: { header_key_format: { proper_case_words: {} } },
+      local_reply_config: localReplyConfig(),
+    }),
+  };
+}

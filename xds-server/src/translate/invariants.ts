@@ -1,0 +1,41 @@
+// Invariants of the IR the operator must uphold; a breach is a fault (TranslateError), caught here
+// rather than as an Envoy NACK that would hold back the whole snapshot.
+import { sourceKey, type ClusterIR, type GatewayIR } from '../ir';
+import { TranslateError } from './errors';
+
+function checkPort(port: number, what: string): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new TranslateError('XDS_TRANSLATE_OUT_OF_RANGE', `${what}: port ${port}`);
+}
+
+function checkDomains(ir: GatewayIR): void {
+  const owner = new Map<string, string>();
+  for (const group of ir.groups) {
+    const names = [...(group.subdomain === undefined ? [] : [group.subdomain]), ...group.domains.map((d) => d.hostname)];
+    for (const name of names) {
+      const other = owner.get(name);
+      if (other !== undefined) throw new TranslateError('XDS_TRANSLATE_DUPLICATE_DOMAIN', `${name} is served by ${other} and ${sourceKey(group.source)}`);
+      owner.set(name, sourceKey(group.source));
+    }
+  }
+}
+
+/** Clusters by name, after checking names are unique and ports valid. */
+export function indexClusters(ir: GatewayIR): ReadonlyMap<string, ClusterIR> {
+  const clusters = new Map<string, ClusterIR>();
+  for (const cluster of ir.clusters) {
+    if (clusters.has(cluster.name)) throw new TranslateError('XDS_TRANSLATE_DUPLICATE_CLUSTER', cluster.name);
+    if (cluster.kind === 'Url') checkPort(cluster.port, cluster.name);
+    else for (const endpoint of cluster.endpoints) checkPort(endpoint.port, `${cluster.name} endpoint ${endpoint.address}`);
+    clusters.set(cluster.name, cluster);
+  }
+  return clusters;
+}
+
+export function checkGateway(ir: GatewayIR): void {
+  if (ir.http !== undefined) checkPort(ir.http.port, 'http listener');
+  if (ir.https !== undefined) {
+    checkPort(ir.https.port, 'https listener');
+    checkPort(ir.https.publicPort, 'https public port');
+  }
+  checkDomains(ir);
+}

@@ -1,0 +1,36 @@
+// Plain proto3-JSON values (snake_case field names, enums as strings, Durations as "1.5s").
+
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | JsonObject;
+
+export interface JsonObject {
+  readonly [key: string]: JsonValue;
+}
+
+/** Prefix of every type URL: protobufjs' Any JSON conversion looks the type up after the last '/'. */
+const TYPE_PREFIX = 'type.googleapis.com/';
+
+/** An Any-typed value: `{"@type": "type.googleapis.com/<full name>", ...fields}`. */
+export function typed(fullName: string, body: JsonObject = {}): JsonObject {
+  return { '@type': `${TYPE_PREFIX}${fullName}`, ...body };
+}
+
+/** A google.protobuf.Duration in proto3 JSON: 1500 → "1.5s". */
+export function duration(ms: number): string {
+  return `${ms / 1000}s`;
+}
+
+/** The ADS config source every xDS reference uses. */
+export const ADS: JsonObject = { ads: {}, resource_api_version: 'V3' };
+
+/** Compares strings by code unit, independent of locale (deterministic output). */
+export function byString(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+/** A string field of a resource (a fault when absent: resources are built here). */
+export function stringField(object: JsonObject, key: string): string {
+  const value = object[key];
+  if (typeof value !== 'string') throw new Error(`expected string field ${key} in ${JSON.stringify(object).slice(0, 200)}`);
+  return value;
+}

@@ -1,0 +1,84 @@
+// Replies Envoy generates itself get Huawei's JSON body (reference §12):
+//   {"error_code":"APIG.xxxx","error_msg":"…","request_id":"<X-Request-Id>"}
+// via HCM local_reply_config. Mappers apply only to local replies (never to backend responses)
+// and the first match wins, so specific causes (response flags) come before status fallbacks.
+import { METADATA_NAMESPACE } from './metadata';
+import { typed, type JsonObject } from './json';
+
+/** A Huawei error: status, code and message (reference §12.2). */
+export interface GatewayError {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export const API_NOT_FOUND: GatewayError = { status: 404, code: 'APIG.0101', message: 'The API does not exist or has not been published in the environment.' };
+export const BACKEND_TIMEOUT: GatewayError = { status: 504, code: 'APIG.0201', message: 'Backend timeout.' };
+export const BACKEND_UNAVAILABLE: GatewayError = { status: 502, code: 'APIG.0201', message: 'Backend unavailable.' };
+export const HEADERS_TOO_LARGE: GatewayError = { status: 494, code: 'APIG.0201', message: 'Request headers too large.' };
+export const ENTITY_TOO_LARGE: GatewayError = { status: 413, code: 'APIG.0201', message: 'Request entity too large.' };
+export const BAD_REQUEST: GatewayError = { status: 400, code: 'APIG.0201', message: 'API request error.' };
+export const INTERNAL_ERROR: GatewayError = { status: 500, code: 'APIG.0601', message: 'Internal server error.' };
+/** An Api called on a listener its protocol excludes. */
+export const protocolNotSupported = (allowed: 'HTTP' | 'HTTPS'): GatewayError => ({
+  status: 400, code: 'APIG.0607', message: `The following protocol is supported: ${allowed}`,
+});
+/** APP Apis until ext_authz verifies signatures: fail closed rather than serve them unauthenticated. */
+export const APP_AUTH_UNAVAILABLE: GatewayError = {
+  status: 401, code: 'APIG.0303', message: 'Incorrect app authentication information: app authentication is not available on this gateway',
+};
+
+/** Envoy response flags meaning the backend could not be reached or answered with a reset. */
+const UNAVAILABLE_FLAGS = ['UF', 'UH', 'URX', 'UC', 'UR', 'NC', 'UO'];
+
+const body = (code: string, message: string): JsonObject => ({
+  json_format: { error_code: code, error_msg: message, request_id: '%REQ(X-REQUEST-ID)%' },
+});
+
+const flags = (error: GatewayError, responseFlags: readonly string[]): JsonObject => ({
+  filter: { response_flag_filter: { flags: responseFlags } },
+  status_code: error.status,
+  body_format_override: body(error.code, error.message),
+});
+
+const status = (op: 'EQ' | 'GE', code: number): JsonObject => ({
+  status_code_filter: { comparison: { op, value: { default_value: code, runtime_key: `turnpike.local_reply.status_${op.toLowerCase()}_${code}` } } },
+});
+
+/** Route metadata `turnpike.dev.<key>` exists: CEL sees the matched route's metadata. */
+const routeHas = (key: string): JsonObject => ({
+  extension_filter: {
+    name: 'envoy.access_loggers.extension_filters.cel',
+    typed_config: typed('envoy.extensions.access_loggers.filters.cel.v3.ExpressionFilter', {
+      expression: `has(xds.route_metadata.filter_metadata['${METADATA_NAMESPACE}'].${key})`,
+    }),
+  },
+});
+
+/** Route metadata `turnpike.dev.error` of a route that answers with a Huawei error (see routes.ts). */
+export function routeErrorMetadata(error: GatewayError): JsonObject {
+  return { error: { code: error.code, message: error.message } };
+}
+
+export function localReplyConfig(): JsonObject {
+  const meta = (key: string): string => `%METADATA(ROUTE:${METADATA_NAMESPACE}:error:${key})%`;
+  return {
+    mappers: [
+      // Mock responses are direct responses, hence local replies: leave them exactly as configured.
+      { filter: routeHas('mock') },
+      // Routes that exist to answer an error (wrong protocol, APP until ext_authz): status from the
+      // route's direct_response, code and message from its metadata.
+      { filter: routeHas('error'), body_format_override: body(meta('code'), meta('message')) },
+      flags(API_NOT_FOUND, ['NR']),
+      flags(BACKEND_TIMEOUT, ['UT']),
+      flags(BACKEND_UNAVAILABLE, UNAVAILABLE_FLAGS),
+      // Later: RBAC (APIG.0402), ext_authz passthrough (UAEX) and rate limits (RL, APIG.0308) go here,
+      // before the status fallbacks below.
+      { filter: status('EQ', 431), status_code: HEADERS_TOO_LARGE.status, body_format_override: body(HEADERS_TOO_LARGE.code, HEADERS_TOO_LARGE.message) },
+      { filter: status('EQ', 413), body_format_override: body(ENTITY_TOO_LARGE.code, ENTITY_TOO_LARGE.message) },
+      // Anything else Envoy answers on its own keeps its status and gets a Huawei body.
+      { filter: status('GE', 500), body_format_override: body(INTERNAL_ERROR.code, INTERNAL_ERROR.message) },
+      { filter: status('GE', 400), body_format_override: body(BAD_REQUEST.code, BAD_REQUEST.message) },
+    ],
+  };
+}

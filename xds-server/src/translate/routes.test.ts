@@ -1,0 +1,86 @@
+import type { ClusterIR } from '../ir';
+import { translateIR } from '.';
+import { buildRoute, type RouteContext } from './routes';
+import { retryPolicy } from './retry';
+import { forward, gateway, group, mock, route, serviceCluster, urlCluster } from './testing/builder';
+
+const users = serviceCluster('users', 80, []);
+const partner = urlCluster('shop', 'https', 'partner.example.com', 443);
+const context = (side: RouteContext['side']): RouteContext => ({ side, clusters: new Map<string, ClusterIR>([[users.name, users], [partner.name, partner]]) });
+
+describe('retries (Huawei retry_count)', () => {
+  it('-1 retries idempotent methods once and never POST or PATCH', () => {
+    expect(retryPolicy(-1, 'GET')).toMatchObject({ num_retries: 1 });
+    expect(retryPolicy(-1, 'DELETE')).toMatchObject({ num_retries: 1 });
+    expect(retryPolicy(-1, 'POST')).toBeUndefined();
+    expect(retryPolicy(-1, 'PATCH')).toBeUndefined();
+  });
+
+  it('-1 on ANY retries only requests with an idempotent method', () => {
+    expect(retryPolicy(-1, 'ANY')).toMatchObject({
+      num_retries: 1,
+      retriable_request_headers: [{ name: ':method', string_match: { safe_regex: { regex: '^(?:GET|HEAD|PUT|OPTIONS|DELETE)$' } } }],
+    });
+  });
+
+  it('0 disables retries; N retries every method N times on connection failures only', () => {
+    expect(retryPolicy(0, 'GET')).toBeUndefined();
+    expect(retryPolicy(3, 'POST')).toMatchObject({ num_retries: 3, retry_on: 'connect-failure,refused-stream,reset-before-request' });
+    expect(() => retryPolicy(11, 'GET')).toThrow(/XDS_TRANSLATE_OUT_OF_RANGE/);
+  });
+});
+
+describe('buildRoute', () => {
+  it('answers 400 APIG.0607 on the listener the protocol excludes', () => {
+    const https = route('pay', { path: '/pay', protocol: 'HTTPS', backend: forward(users.name, '/pay') });
+    expect(buildRoute(https, context('http'))).toMatchObject({
+      direct_response: { status: 400 },
+      metadata: { filter_metadata: { 'turnpike.dev': { error: { code: 'APIG.0607', message: 'The following protocol is supported: HTTPS' } } } },
+    });
+    expect(buildRoute(https, context('https'))).toMatchObject({ route: { cluster: users.name } });
+    const http = route('old', { path: '/old', protocol: 'HTTP' });
+    expect(buildRoute(http, context('https'))).toMatchObject({ direct_response: { status: 400 } });
+  });
+
+  it('fails closed on APP auth until ext_authz exists', () => {
+    const app = route('signed', { path: '/s', auth: { type: 'APP', appCode: true }, backend: forward(users.name, '/s') });
+    expect(buildRoute(app, context('https'))).toMatchObject({
+      direct_response: { status: 401 },
+      metadata: { filter_metadata: { 'turnpike.dev': { auth: 'APP', app_code: true, error: { code: 'APIG.0303' } } } },
+    });
+  });
+
+  it('sends the URL host[:port] as Host unless the IR overrides it', () => {
+    expect(buildRoute(route('p', { path: '/p', backend: forward(partner.name, '/') }), context('http'))).toMatchObject({ route: { host_rewrite_literal: 'partner.example.com' } });
+    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/') }), context('http'))).not.toHaveProperty('route.host_rewrite_literal');
+    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/', { hostRewrite: 'u' }) }), context('http'))).toMatchObject({ route: { host_rewrite_literal: 'u' } });
+  });
+
+  it('lifts the stream idle timeout for backend timeouts over five minutes', () => {
+    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/', { timeoutMs: 300_000 }) }), context('http'))).not.toHaveProperty('route.idle_timeout');
+    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/', { timeoutMs: 300_001 }) }), context('http'))).toMatchObject({ route: { timeout: '300.001s', idle_timeout: '300.001s' } });
+  });
+
+  it.each([
+    ['an unknown cluster', route('x', { path: '/x', backend: forward('nope', '/') }), 'XDS_TRANSLATE_UNKNOWN_CLUSTER'],
+    ['a mock status Envoy refuses', route('x', { path: '/x', backend: mock(101, '') }), 'XDS_TRANSLATE_OUT_OF_RANGE'],
+    ['a zero timeout', route('x', { path: '/x', backend: forward(users.name, '/', { timeoutMs: 0 }) }), 'XDS_TRANSLATE_OUT_OF_RANGE'],
+  ])('throws on %s', (_what, bad, code) => {
+    expect(() => buildRoute(bad, context('http'))).toThrow(code);
+  });
+});
+
+describe('IR invariants', () => {
+  it('refuses a hostname served by two groups', () => {
+    const ir = gateway({ groups: [group('a', [], { subdomain: 'x.example.test' }), group('b', [], { subdomain: 'x.example.test' })] });
+    expect(() => translateIR(ir)).toThrow(/XDS_TRANSLATE_DUPLICATE_DOMAIN/);
+  });
+
+  it('refuses two clusters with one name', () => {
+    expect(() => translateIR(gateway({ clusters: [users, users] }))).toThrow(/XDS_TRANSLATE_DUPLICATE_CLUSTER/);
+  });
+
+  it('refuses a port Envoy cannot use', () => {
+    expect(() => translateIR(gateway({ http: { address: '0.0.0.0', port: 70000 } }))).toThrow(/XDS_TRANSLATE_OUT_OF_RANGE/);
+  });
+});

@@ -1,0 +1,100 @@
+// One Envoy route per (Api, environment) on one listener side.
+import { RELEASE, type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR } from '../ir';
+import { corsHeaders } from './cors';
+import { TranslateError } from './errors';
+import type { JsonObject } from './json';
+import { APP_AUTH_UNAVAILABLE, protocolNotSupported, routeErrorMetadata, type GatewayError } from './local-reply';
+import { sourceMetadata } from './metadata';
+import { pathRouting } from './path-match';
+import { retryPolicy, timeouts } from './retry';
+import { hostHeader } from './upstream-host';
+
+/** Which listener a route configuration serves. */
+export type Side = 'http' | 'https';
+
+export interface RouteContext {
+  readonly side: Side;
+  readonly clusters: ReadonlyMap<string, ClusterIR>;
+}
+
+/** `<namespace>/<api>/<environment>`: unique per route configuration, shown in logs and stats. */
+export function routeName(route: RouteIR): string {
+  return `${route.source.namespace}/${route.source.name}/${route.environment}`;
+}
+
+/** Method, then environment: X-Stage names it; RELEASE also answers when the header is absent. */
+function headerMatchers(route: RouteIR): JsonObject[] {
+  const stage: JsonObject =
+    route.environment === RELEASE
+      ? { name: 'x-stage', string_match: { safe_regex: { regex: `^(?:${RELEASE})?$` } }, treat_missing_header_as_empty: true }
+      : { name: 'x-stage', string_match: { exact: route.environment } };
+  if (route.method === 'ANY') return [stage];
+  return [{ name: ':method', string_match: { exact: route.method } }, stage];
+}
+
+/** A route that must answer with an error instead of its backend. */
+function errorFor(route: RouteIR, side: Side): GatewayError | undefined {
+  if (side === 'http' && route.protocol === 'HTTPS') return protocolNotSupported('HTTPS');
+  if (side === 'https' && route.protocol === 'HTTP') return protocolNotSupported('HTTP');
+  // Until ext_authz verifies signatures, APP Apis fail closed.
+  if (route.auth.type === 'APP') return APP_AUTH_UNAVAILABLE;
+  return undefined;
+}
+
+function routeFacts(route: RouteIR): JsonObject {
+  const auth = route.auth.type === 'APP' ? { auth: 'APP', app_code: route.auth.appCode } : { auth: 'NONE' };
+  return { environment: route.environment, ...auth };
+}
+
+function mockAction(mock: MockBackendIR): JsonObject {
+  if (!Number.isInteger(mock.status) || mock.status < 200 || mock.status > 599) {
+    throw new TranslateError('XDS_TRANSLATE_OUT_OF_RANGE', `mock status ${mock.status} is outside Envoy's 200..599`);
+  }
+  return { direct_response: mock.body === '' ? { status: mock.status } : { status: mock.status, body: { inline_string: mock.body } } };
+}
+
+function mockHeaders(mock: MockBackendIR): JsonObject[] {
+  return mock.headers.map((h) => ({ header: { key: h.name.toLowerCase(), value: h.value }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }));
+}
+
+function forwardAction(route: RouteIR, backend: ForwardBackendIR, clusters: ReadonlyMap<string, ClusterIR>, rewrite: JsonObject): JsonObject {
+  const cluster = clusters.get(backend.cluster);
+  if (cluster === undefined) {
+    throw new TranslateError('XDS_TRANSLATE_UNKNOWN_CLUSTER', `${routeName(route)} forwards to unknown cluster ${backend.cluster}`);
+  }
+  const host = backend.hostRewrite ?? (cluster.kind === 'Url' ? hostHeader(cluster) : undefined);
+  const retry = retryPolicy(backend.retries, route.method);
+  return {
+    route: {
+      cluster: backend.cluster,
+      ...timeouts(backend),
+      ...rewrite,
+      ...(host === undefined ? {} : { host_rewrite_literal: host }),
+      ...(retry === undefined ? {} : { retry_policy: retry }),
+    },
+  };
+}
+
+export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
+  const head = { name: routeName(route) };
+  const error = errorFor(route, context.side);
+  const backend = route.backend;
+  if (error !== undefined) {
+    return {
+      ...head,
+      match: { ...pathRouting(route.path, route.match).match, headers: headerMatchers(route) },
+      direct_response: { status: error.status },
+      metadata: sourceMetadata(route.source, { ...routeFacts(route), ...routeErrorMetadata(error) }),
+    };
+  }
+  const routing = pathRouting(route.path, route.match, backend.kind === 'Forward' ? backend.path : undefined);
+  const action = backend.kind === 'Mock' ? mockAction(backend) : forwardAction(route, backend, context.clusters, routing.rewrite);
+  const headers = [...(backend.kind === 'Mock' ? mockHeaders(backend) : []), ...corsHeaders(route)];
+  return {
+    ...head,
+    match: { ...routing.match, headers: headerMatchers(route) },
+    ...action,
+    ...(headers.length === 0 ? {} : { response_headers_to_add: headers }),
+    metadata: sourceMetadata(route.source, { ...routeFacts(route), ...(backend.kind === 'Mock' ? { mock: true } : {}) }),
+  };
+}

@@ -1,0 +1,96 @@
+// The authoritative check: real Envoy (`--mode validate`) must accept what the translator emits.
+// ADS resources become one static bootstrap: RDS route configurations inlined into their HCM,
+// EDS assignments as load_assignment of STATIC clusters, SDS secrets as static secrets. Several
+// translations share one bootstrap (one Envoy start) with names prefixed `<case>:`.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, resourcesByType, type EnvoyResources } from '..';
+import { stringField, type JsonObject, type JsonValue } from '../json';
+
+const run = promisify(execFile);
+
+/** `make setup` installs Envoy here (TURNPIKE_CACHE overrides, as in the e2e harness). */
+export function envoyBinary(): string {
+  const cache = process.env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike');
+  const file = path.join(cache, 'bin', 'envoy');
+  if (!fs.existsSync(file)) throw new Error(`envoy is not installed (no ${file}): run \`make setup\``);
+  return file;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function omit(object: JsonObject, key: string): JsonObject {
+  return Object.fromEntries(Object.entries(object).filter(([name]) => name !== key));
+}
+
+/** Bottom-up rewrite of every object in a JSON tree. */
+function rewrite(value: JsonValue, hook: (object: JsonObject) => JsonObject): JsonValue {
+  if (Array.isArray(value)) return (value as readonly JsonValue[]).map((item) => rewrite(item, hook));
+  if (!isObject(value)) return value;
+  return hook(Object.fromEntries(Object.entries(value).map(([key, field]) => [key, rewrite(field, hook)])));
+}
+
+function staticListener(listener: JsonObject, resources: EnvoyResources, prefix: string, port: number): JsonObject {
+  const routes = resourcesByType(resources, ROUTE_TYPE);
+  const rewritten = rewrite(listener, (object) => {
+    const rds = object.rds;
+    if (isObject(rds)) {
+      const wanted = stringField(rds, 'route_config_name');
+      const config = routes.get(wanted);
+      if (config === undefined) throw new Error(`listener ${stringField(listener, 'name')} needs missing route configuration ${wanted}`);
+      // Route actions name clusters: prefix them like the clusters.
+      const inlined = rewrite(config, (o) => (typeof o.cluster === 'string' ? { ...o, cluster: prefix + o.cluster } : o));
+      return { ...omit(object, 'rds'), route_config: inlined };
+    }
+    // SDS by name from static secrets: drop the ADS source.
+    if (typeof object.name === 'string' && isObject(object.sds_config)) return { name: prefix + object.name };
+    return object;
+  }) as JsonObject;
+  return { ...rewritten, name: prefix + stringField(listener, 'name'), address: { socket_address: { address: '127.0.0.1', port_value: port } } };
+}
+
+function staticCluster(cluster: JsonObject, resources: EnvoyResources, prefix: string): JsonObject {
+  const name = prefix + stringField(cluster, 'name');
+  if (cluster.type !== 'EDS') {
+    const assignment = cluster.load_assignment;
+    return isObject(assignment) ? { ...cluster, name, load_assignment: { ...assignment, cluster_name: name } } : { ...cluster, name };
+  }
+  const assignment = resourcesByType(resources, ENDPOINT_TYPE).get(stringField(cluster, 'name'));
+  if (assignment === undefined) throw new Error(`EDS cluster ${name} has no ClusterLoadAssignment`);
+  return { ...omit(cluster, 'eds_cluster_config'), name, type: 'STATIC', load_assignment: { ...assignment, cluster_name: name } };
+}
+
+/** One static bootstrap holding every case's resources, names prefixed `<case>:`. */
+export function staticBootstrap(cases: ReadonlyMap<string, EnvoyResources>, firstPort = 20000): JsonObject {
+  const listeners: JsonObject[] = [];
+  const clusters: JsonObject[] = [];
+  const secrets: JsonObject[] = [];
+  let port = firstPort;
+  for (const [name, resources] of cases) {
+    const prefix = `${name}:`;
+    for (const listener of resourcesByType(resources, LISTENER_TYPE).values()) listeners.push(staticListener(listener, resources, prefix, port++));
+    for (const cluster of resourcesByType(resources, CLUSTER_TYPE).values()) clusters.push(staticCluster(cluster, resources, prefix));
+    for (const secret of resourcesByType(resources, SECRET_TYPE).values()) secrets.push({ ...secret, name: prefix + stringField(secret, 'name') });
+  }
+  return { static_resources: { listeners, clusters, secrets } };
+}
+
+/** Runs `envoy --mode validate`; resolves with Envoy's output, rejects with it when Envoy refuses. */
+export async function envoyValidate(bootstrap: JsonObject): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-validate-'));
+  const file = path.join(dir, 'bootstrap.json');
+  fs.writeFileSync(file, JSON.stringify(bootstrap, null, 2));
+  try {
+    const { stdout, stderr } = await run(envoyBinary(), ['--mode', 'validate', '-c', file, '--log-level', 'warn', '--disable-hot-restart'], { maxBuffer: 16 * 1024 * 1024 });
+    fs.rmSync(dir, { recursive: true, force: true });
+    return `${stdout}${stderr}`;
+  } catch (error: unknown) {
+    const detail = error instanceof Error && 'stderr' in error ? String((error as { stderr: unknown }).stderr) : String(error);
+    throw new Error(`Envoy rejected the configuration (kept in ${file}):\n${detail}`);
+  }
+}
