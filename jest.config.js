@@ -5,6 +5,8 @@ const moduleNameMapper = {
   '^@turnpike/sdk$': '<rootDir>/sdk/js/src/index.ts',
 };
 module.exports = {
+  // Global on purpose: Jest ignores testTimeout inside a project. E2E specs start real components.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -19,7 +21,6 @@ module.exports = {
       testMatch: ['<rootDir>/e2e/specs/**/*.spec.ts'],
       transform,
       moduleNameMapper,
-      testTimeout: 120000,
       testEnvironment: '<rootDir>/e2e/jest-environment.js',
     },
   ],
