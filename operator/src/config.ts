@@ -12,6 +12,10 @@ export interface GatewayConfig {
   readonly fleet: string;
   readonly httpPort: number;
   readonly httpsPort: number;
+  /** The HTTPS port callers use (redirect targets); differs from httpsPort behind a Service. */
+  readonly httpsPublicPort: number;
+  /** Proxies in front of Envoy whose X-Forwarded-For entries are trusted for the client address. */
+  readonly trustedProxyHops: number;
   /** Address Envoy's listeners bind to. */
   readonly listenAddress: string;
 }
@@ -52,6 +56,8 @@ const OPTIONS = {
   fleet: { type: 'string' },
   'http-port': { type: 'string' },
   'https-port': { type: 'string' },
+  'https-public-port': { type: 'string' },
+  'trusted-proxy-hops': { type: 'string' },
   'listen-address': { type: 'string' },
   'xds-host': { type: 'string' },
   'xds-port': { type: 'string' },
@@ -74,6 +80,12 @@ function port(name: string, value: string | undefined, fallback: number): number
   return n;
 }
 
+function count(name: string, value: string | undefined): number {
+  const n = Number(value ?? '0');
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new ConfigError(`--${name}: ${value ?? ''} is not a number from 0 to 10`);
+  return n;
+}
+
 function logLevel(value: string | undefined): Config['logLevel'] {
   const level = value ?? 'info';
   if (level === 'debug' || level === 'info' || level === 'warn' || level === 'error') return level;
@@ -87,11 +99,14 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
     const value = values[flag];
     return typeof value === 'string' ? value : env[variable];
   };
+  const httpsPort = port('https-port', pick('https-port', 'TURNPIKE_HTTPS_PORT'), 8443);
   const gateway: GatewayConfig = {
     baseDomain: pick('base-domain', 'TURNPIKE_BASE_DOMAIN') ?? 'apigw.localhost',
     fleet: pick('fleet', 'TURNPIKE_FLEET') ?? 'turnpike',
     httpPort: port('http-port', pick('http-port', 'TURNPIKE_HTTP_PORT'), 8080),
-    httpsPort: port('https-port', pick('https-port', 'TURNPIKE_HTTPS_PORT'), 8443),
+    httpsPort,
+    httpsPublicPort: port('https-public-port', pick('https-public-port', 'TURNPIKE_HTTPS_PUBLIC_PORT'), mode === 'standalone' ? httpsPort : 443),
+    trustedProxyHops: count('trusted-proxy-hops', pick('trusted-proxy-hops', 'TURNPIKE_TRUSTED_PROXY_HOPS')),
     listenAddress: pick('listen-address', 'TURNPIKE_LISTEN_ADDRESS') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
   };
   const xds: XdsConfig = {

@@ -1,0 +1,70 @@
+/**
+ * ResourceSet → IR + desired statuses. Pure: the validators are injected, nothing is read or
+ * written, and the same set always gives the same result.
+ */
+import type { GatewayIR, SourceRef } from '@turnpike/xds-server';
+import type { ApiGroupSpec, ApiSpec } from '../api';
+import type { GatewayConfig } from '../config';
+import type { KubeObject, ResourceSet, TurnpikeKind } from '../provider/resourceset';
+import { translateApis } from './api';
+import { translateGroups, type GroupInfo } from './apigroup';
+import { generationOf, olderFirst, sourceOf } from './objects';
+import { StatusBook, type DesiredStatus } from './status';
+
+export type { DesiredStatus, ConditionValue } from './status';
+
+/** Validates and defaults one object's spec: user mistakes are returned, never thrown. */
+export type ValidateFn = (kind: TurnpikeKind, object: KubeObject) => { readonly ok: true; readonly spec: unknown } | { readonly ok: false; readonly errors: readonly string[] };
+
+export interface Translation {
+  readonly ir: GatewayIR;
+  /** By sourceKey (`Kind/namespace/name`), sorted. */
+  readonly statuses: ReadonlyMap<string, DesiredStatus>;
+}
+
+/** Opens a status for every object of `kind` and returns the valid ones with their typed specs, oldest first. */
+function validObjects<S>(kind: TurnpikeKind, set: ResourceSet, validate: ValidateFn, book: StatusBook): { object: KubeObject; spec: S }[] {
+  const valid: { object: KubeObject; spec: S }[] = [];
+  for (const object of [...set[kind].values()].sort(olderFirst)) {
+    const source = sourceOf(kind, object);
+    book.open(source, generationOf(object));
+    const result = validate(kind, object);
+    if (result.ok) valid.push({ object, spec: result.spec as S });
+    else book.reject(source, 'Invalid', result.errors.join('; '));
+  }
+  return valid;
+}
+
+function gatewaySource(config: GatewayConfig): SourceRef {
+  return { kind: 'GatewayConfig', namespace: '', name: config.fleet };
+}
+
+function buildGateway(config: GatewayConfig, groups: ReadonlyMap<string, GroupInfo>, apis: ReturnType<typeof translateApis>): GatewayIR {
+  const groupIRs = [...groups.entries()].map(([key, group]) => ({
+    source: group.source,
+    ...(group.subdomain === undefined ? {} : { subdomain: group.subdomain }),
+    domains: group.domains,
+    routes: apis.routes.get(key) ?? [],
+  }));
+  const anyTls = groupIRs.some((g) => g.domains.some((d) => d.tls !== undefined));
+  const listen = { address: config.listenAddress };
+  return {
+    source: gatewaySource(config),
+    http: { ...listen, port: config.httpPort },
+    // Without a certificate there is nothing to serve on HTTPS: no listener rather than a broken one.
+    ...(anyTls ? { https: { ...listen, port: config.httpsPort, publicPort: config.httpsPublicPort } } : {}),
+    trustedProxyHops: config.trustedProxyHops,
+    groups: groupIRs,
+    clusters: [...apis.clusters.values()],
+  };
+}
+
+export function translateResourceSet(set: ResourceSet, config: GatewayConfig, validate: ValidateFn): Translation {
+  const book = new StatusBook();
+  const groupInputs = validObjects<ApiGroupSpec>('ApiGroup', set, validate, book);
+  const groups = translateGroups(groupInputs, set, config.baseDomain, book);
+  const apiInputs = validObjects<ApiSpec>('Api', set, validate, book);
+  const apis = translateApis(apiInputs, groups, set, book);
+  for (const kind of ['App', 'ThrottlePolicy', 'AclPolicy', 'SignatureKey'] as const) validObjects(kind, set, validate, book);
+  return { ir: buildGateway(config, groups, apis), statuses: book.result() };
+}

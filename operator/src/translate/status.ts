@@ -1,0 +1,69 @@
+/**
+ * What translation concludes about each object: its Accepted and ResolvedRefs conditions and the
+ * kind-specific status fields. Programmed is added later from the fleet's ACKs and NACKs.
+ */
+import type { ConditionReason } from '../api';
+import type { SourceRef } from '@turnpike/xds-server';
+import { sourceKey } from '@turnpike/xds-server';
+
+export interface ConditionValue {
+  readonly status: 'True' | 'False';
+  readonly reason: ConditionReason;
+  readonly message: string;
+}
+
+export interface DesiredStatus {
+  readonly source: SourceRef;
+  readonly generation: number;
+  readonly accepted: ConditionValue;
+  readonly resolvedRefs: ConditionValue;
+  /** True when the object contributes to the IR (so Envoy's ACK or NACK concerns it). */
+  readonly inIR: boolean;
+  /** Kind-specific status fields (ApiGroup.subdomain, App.appKey). */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+const ACCEPTED: ConditionValue = { status: 'True', reason: 'Accepted', message: 'The spec is valid.' };
+const RESOLVED: ConditionValue = { status: 'True', reason: 'ResolvedRefs', message: 'Every reference resolved.' };
+
+/** Collects statuses while translating; the first problem of each condition wins. */
+export class StatusBook {
+  readonly #entries = new Map<string, DesiredStatus>();
+
+  /** Registers an object as valid and resolved until told otherwise. */
+  open(source: SourceRef, generation: number): void {
+    this.#entries.set(sourceKey(source), { source, generation, accepted: ACCEPTED, resolvedRefs: RESOLVED, inIR: false, fields: {} });
+  }
+
+  #update(source: SourceRef, change: (status: DesiredStatus) => DesiredStatus): void {
+    const key = sourceKey(source);
+    const current = this.#entries.get(key);
+    if (current !== undefined) this.#entries.set(key, change(current));
+  }
+
+  reject(source: SourceRef, reason: 'Invalid' | 'Conflicted', message: string): void {
+    this.#update(source, (s) => (s.accepted.status === 'False' ? s : { ...s, accepted: { status: 'False', reason, message } }));
+  }
+
+  unresolved(source: SourceRef, reason: ConditionReason, message: string): void {
+    this.#update(source, (s) => (s.resolvedRefs.status === 'False' ? s : { ...s, resolvedRefs: { status: 'False', reason, message } }));
+  }
+
+  served(source: SourceRef): void {
+    this.#update(source, (s) => ({ ...s, inIR: true }));
+  }
+
+  field(source: SourceRef, name: string, value: string): void {
+    this.#update(source, (s) => ({ ...s, fields: { ...s.fields, [name]: value } }));
+  }
+
+  isHealthy(source: SourceRef): boolean {
+    const status = this.#entries.get(sourceKey(source));
+    return status !== undefined && status.accepted.status === 'True' && status.resolvedRefs.status === 'True';
+  }
+
+  /** Statuses by sourceKey, sorted for deterministic output. */
+  result(): ReadonlyMap<string, DesiredStatus> {
+    return new Map([...this.#entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+}
