@@ -56,19 +56,24 @@ function urlCluster(url: UrlBackend, env: string, group: GroupInfo): ClusterIR |
 
 interface ServicePort { readonly name?: string; readonly port: number }
 
+interface SlicePort { readonly name?: string; readonly port?: number }
+interface SliceEndpoint { readonly addresses?: readonly string[]; readonly conditions?: { readonly ready?: boolean } }
+
+function slicePort(slice: KubeObject, portName: string | undefined): number | undefined {
+  if (slice.addressType !== 'IPv4' && slice.addressType !== 'IPv6') return undefined;
+  const ports = (slice.ports ?? []) as readonly SlicePort[];
+  return ports.find((p) => (p.name ?? '') === (portName ?? ''))?.port;
+}
+
 function readyEndpoints(set: ResourceSet, namespace: string, service: string, portName: string | undefined): EndpointIR[] {
   const endpoints: EndpointIR[] = [];
   for (const slice of set.EndpointSlice.values()) {
     if (slice.metadata.namespace !== namespace || slice.metadata.labels?.['kubernetes.io/service-name'] !== service) continue;
-    if (slice.addressType !== 'IPv4' && slice.addressType !== 'IPv6') continue;
-    const ports = (slice.ports ?? []) as readonly { name?: string; port?: number }[];
-    const port = ports.find((p) => (p.name ?? '') === (portName ?? ''))?.port;
+    const port = slicePort(slice, portName);
     if (port === undefined) continue;
-    for (const endpoint of (slice.endpoints ?? []) as readonly { addresses?: string[]; conditions?: { ready?: boolean } }[]) {
-      // EndpointSlice semantics: a missing ready condition means ready.
-      if (endpoint.conditions?.ready === false) continue;
-      for (const address of endpoint.addresses ?? []) endpoints.push({ address, port });
-    }
+    // EndpointSlice semantics: a missing ready condition means ready.
+    const ready = ((slice.endpoints ?? []) as readonly SliceEndpoint[]).filter((e) => e.conditions?.ready !== false);
+    for (const address of ready.flatMap((e) => e.addresses ?? [])) endpoints.push({ address, port });
   }
   return endpoints;
 }

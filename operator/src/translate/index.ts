@@ -23,13 +23,13 @@ export interface Translation {
 }
 
 /** Opens a status for every object of `kind` and returns the valid ones with their typed specs, oldest first. */
-function validObjects<S>(kind: TurnpikeKind, set: ResourceSet, validate: ValidateFn, book: StatusBook): { object: KubeObject; spec: S }[] {
-  const valid: { object: KubeObject; spec: S }[] = [];
+function validObjects(kind: TurnpikeKind, set: ResourceSet, validate: ValidateFn, book: StatusBook): { object: KubeObject; spec: unknown }[] {
+  const valid: { object: KubeObject; spec: unknown }[] = [];
   for (const object of [...set[kind].values()].sort(olderFirst)) {
     const source = sourceOf(kind, object);
     book.open(source, generationOf(object));
     const result = validate(kind, object);
-    if (result.ok) valid.push({ object, spec: result.spec as S });
+    if (result.ok) valid.push({ object, spec: result.spec });
     else book.reject(source, 'Invalid', result.errors.join('; '));
   }
   return valid;
@@ -61,9 +61,10 @@ function buildGateway(config: GatewayConfig, groups: ReadonlyMap<string, GroupIn
 
 export function translateResourceSet(set: ResourceSet, config: GatewayConfig, validate: ValidateFn): Translation {
   const book = new StatusBook();
-  const groupInputs = validObjects<ApiGroupSpec>('ApiGroup', set, validate, book);
+  // The validated spec has passed the CRD schema, so it has the typed shape.
+  const groupInputs = validObjects('ApiGroup', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as ApiGroupSpec }));
   const groups = translateGroups(groupInputs, set, config.baseDomain, book);
-  const apiInputs = validObjects<ApiSpec>('Api', set, validate, book);
+  const apiInputs = validObjects('Api', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as ApiSpec }));
   const apis = translateApis(apiInputs, groups, set, book);
   for (const kind of ['App', 'ThrottlePolicy', 'AclPolicy', 'SignatureKey'] as const) validObjects(kind, set, validate, book);
   return { ir: buildGateway(config, groups, apis), statuses: book.result() };
