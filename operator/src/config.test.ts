@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const config = loadConfig('standalone', ['-f', 'examples'], {});
     expect(config.gateway).toEqual({ baseDomain: 'apigw.localhost', fleet: 'turnpike', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 8443, trustedProxyHops: 0, listenAddress: '127.0.0.1' });
     expect(config.xds).toEqual({ host: '127.0.0.1', port: 18000 });
-    expect(config.mode).toEqual({ kind: 'standalone', dir: 'examples', envoy: true, demoBackendPort: 0 });
+    expect(config.mode).toEqual({ kind: 'standalone', dir: 'examples', envoy: true, demoBackendPorts: [], stateDir: '.turnpike/standalone' });
   });
 
   it('lets flags win over environment variables', () => {

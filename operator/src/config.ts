@@ -30,8 +30,10 @@ export interface StandaloneConfig {
   readonly dir: string;
   /** Start Envoy (from `make setup`) when true. */
   readonly envoy: boolean;
-  /** Serve the demo echo backend on this port (0 = off). */
-  readonly demoBackendPort: number;
+  /** Serve the demo echo backend on these ports (the examples call 18080 and 18081). */
+  readonly demoBackendPorts: readonly number[];
+  /** Where standalone keeps Envoy's bootstrap and admin address. */
+  readonly stateDir: string;
 }
 
 export interface OperatorConfig {
@@ -63,7 +65,8 @@ const OPTIONS = {
   'xds-port': { type: 'string' },
   'log-level': { type: 'string' },
   'no-envoy': { type: 'boolean' },
-  'demo-backend-port': { type: 'string' },
+  'demo-backends': { type: 'string' },
+  'state-dir': { type: 'string' },
   kubeconfig: { type: 'string' },
   'lease-namespace': { type: 'string' },
   'lease-name': { type: 'string' },
@@ -124,7 +127,9 @@ function modeConfig(
   if (mode === 'standalone') {
     const dir = pick('file', 'TURNPIKE_FILES');
     if (dir === undefined) throw new ConfigError('standalone needs -f DIR: the directory of manifests to serve');
-    return { kind: 'standalone', dir, envoy: !noEnvoy, demoBackendPort: port('demo-backend-port', pick('demo-backend-port', 'TURNPIKE_DEMO_BACKEND_PORT'), 0) };
+    const demo = pick('demo-backends', 'TURNPIKE_DEMO_BACKENDS') ?? '';
+    const demoBackendPorts = demo === '' ? [] : demo.split(',').map((p) => port('demo-backends', p.trim(), 0));
+    return { kind: 'standalone', dir, envoy: !noEnvoy, demoBackendPorts, stateDir: pick('state-dir', 'TURNPIKE_STATE_DIR') ?? '.turnpike/standalone' };
   }
   const kubeconfig = pick('kubeconfig', 'KUBECONFIG');
   return {

@@ -1,2 +1,10 @@
 export * from './ir';
 export * from './translate';
+export {
+  AckTracker, AdsServer, isAckEvent, TYPE_ORDER,
+  type AckEvent, type AdsEvent, type AdsListener, type AdsLogger, type AdsServerOptions, type NodeAckState,
+  type Protocol as XdsProtocol, type StreamEvent, type TypeAckState,
+} from './ads';
+export * from './bootstrap/bootstrap';
+export * from './snapshot';
+export { defaultRegistry, encodeResource, decodeResource, ProtoRegistry, type EncodedAny } from './proto';

@@ -7,7 +7,7 @@ import type { SourceRef } from '@turnpike/xds-server';
 import { sourceKey } from '@turnpike/xds-server';
 
 export interface ConditionValue {
-  readonly status: 'True' | 'False';
+  readonly status: 'True' | 'False' | 'Unknown';
   readonly reason: ConditionReason;
   readonly message: string;
 }

@@ -1,0 +1,66 @@
+/**
+ * Runs Envoy for standalone mode: finds the binary `make setup` installed, writes the ADS
+ * bootstrap, and forwards Envoy's log lines to our logger.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { envoyBootstrap, type BootstrapOptions } from '@turnpike/xds-server';
+import type { Logger } from '../log';
+
+/** The Envoy binary: $TURNPIKE_ENVOY, then `make setup`'s cache, then PATH. */
+export function findEnvoy(env: NodeJS.ProcessEnv): string {
+  const cache = env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike');
+  const candidates = [env.TURNPIKE_ENVOY, path.join(cache, 'bin', 'envoy'), ...(env.PATH ?? '').split(':').map((d) => path.join(d, 'envoy'))];
+  const found = candidates.find((c): c is string => c !== undefined && c !== '' && fs.existsSync(c));
+  if (found === undefined) throw new Error('Envoy not found: run `make setup-standalone`, or set TURNPIKE_ENVOY, or pass --no-envoy');
+  return found;
+}
+
+export interface RunningEnvoy {
+  /** http://127.0.0.1:<port> of Envoy's admin interface. */
+  readonly admin: string;
+  readonly exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+async function readAdmin(file: string, child: ChildProcess, deadlineMs: number): Promise<string> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    if (fs.existsSync(file)) {
+      const address = fs.readFileSync(file, 'utf8').trim();
+      if (address !== '') return `http://${address}`;
+    }
+    if (child.exitCode !== null) throw new Error(`Envoy exited with code ${child.exitCode} before it started`);
+    if (Date.now() > deadline) throw new Error('Envoy did not start within the deadline');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function launchEnvoy(binary: string, bootstrap: BootstrapOptions, stateDir: string, log: Logger): Promise<RunningEnvoy> {
+  fs.mkdirSync(stateDir, { recursive: true });
+  const configFile = path.join(stateDir, 'envoy-bootstrap.json');
+  const adminFile = path.join(stateDir, 'envoy-admin.addr');
+  fs.rmSync(adminFile, { force: true });
+  fs.writeFileSync(configFile, JSON.stringify(envoyBootstrap(bootstrap), null, 2));
+  const child = spawn(binary, ['-c', configFile, '--disable-hot-restart', '--admin-address-path', adminFile, '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const envoyLog = log.child({ component: 'envoy' });
+  for (const stream of [child.stdout, child.stderr]) {
+    readline.createInterface({ input: stream }).on('line', (line) => { envoyLog.warn(line); });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const admin = await readAdmin(adminFile, child, 20_000);
+  return {
+    admin,
+    exited,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

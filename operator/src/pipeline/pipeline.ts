@@ -1,0 +1,96 @@
+/**
+ * The reconcile loop, level-triggered: every ResourceSet is translated whole (CR → IR → Envoy),
+ * handed to the snapshot cache (which never serves an invalid snapshot), and every ADS event
+ * re-derives Programmed. Listeners receive complete statuses, never deltas.
+ */
+import { translateIR, TranslateError, type NodeAckState, type SnapshotCache, type SourceRef } from '@turnpike/xds-server';
+import type { GatewayConfig } from '../config';
+import type { Logger } from '../log';
+import type { ResourceSet } from '../provider/resourceset';
+import { translateResourceSet, type ConditionValue, type DesiredStatus, type ValidateFn } from '../translate';
+import { carriedBy, fleetState, programmedCondition, type Carried, type FleetState } from './programmed';
+
+export interface ObjectStatus {
+  readonly source: SourceRef;
+  readonly generation: number;
+  readonly accepted: ConditionValue;
+  readonly resolvedRefs: ConditionValue;
+  readonly programmed: ConditionValue;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export type StatusListener = (statuses: ReadonlyMap<string, ObjectStatus>) => void;
+
+export interface PipelineOptions {
+  readonly gateway: GatewayConfig;
+  readonly validate: ValidateFn;
+  readonly cache: SnapshotCache;
+  /** The latest ACK/NACK state of the fleet's nodes (AdsServer.tracker). */
+  readonly nodes: () => readonly NodeAckState[];
+  readonly log: Logger;
+}
+
+export class Pipeline {
+  #desired: ReadonlyMap<string, DesiredStatus> = new Map();
+  /** What the snapshot now served carries, and what the last fully ACKed one carried. */
+  #served: { version: string; carried: Carried } | undefined;
+  #lastGood: Carried = new Map();
+  #state: FleetState = { kind: 'Pending', message: 'No configuration served yet.' };
+  readonly #listeners = new Set<StatusListener>();
+
+  constructor(private readonly options: PipelineOptions) {}
+
+  onStatuses(listener: StatusListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Translates and serves a complete ResourceSet. Faults are logged; the last good config stays. */
+  update(set: ResourceSet): void {
+    const { gateway, cache, log } = this.options;
+    const translation = translateResourceSet(set, gateway, this.options.validate);
+    this.#desired = translation.statuses;
+    try {
+      const result = cache.set(gateway.fleet, translateIR(translation.ir));
+      if (result.status === 'rejected') {
+        const problems = result.problems.map((p) => p.message).join('; ');
+        log.error('snapshot failed validation; Envoy keeps the last good one', { problems });
+        this.#state = { kind: 'Rejected', message: `The control plane refused the configuration: ${problems}` };
+      } else {
+        if (result.status === 'updated') log.info('serving snapshot', { version: result.snapshot.version, fleet: gateway.fleet });
+        this.#served = { version: result.snapshot.version, carried: carriedBy(translation.statuses) };
+      }
+    } catch (err) {
+      if (!(err instanceof TranslateError)) throw err;
+      log.error('translation fault; Envoy keeps the last good configuration', { err, code: err.code });
+      this.#state = { kind: 'Rejected', message: `Internal translation fault ${err.code}: ${err.message}` };
+    }
+    this.refresh();
+  }
+
+  /** Re-derives Programmed from the latest ADS state (call on every ADS event). */
+  refresh(): void {
+    const snapshot = this.options.cache.get(this.options.gateway.fleet);
+    if (snapshot !== undefined && this.#served?.version === snapshot.version) {
+      this.#state = fleetState(snapshot, this.options.nodes());
+      if (this.#state.kind === 'Programmed') this.#lastGood = this.#served.carried;
+    }
+    const statuses = this.statuses();
+    for (const listener of this.#listeners) listener(statuses);
+  }
+
+  statuses(): ReadonlyMap<string, ObjectStatus> {
+    const out = new Map<string, ObjectStatus>();
+    for (const [key, desired] of this.#desired) {
+      out.set(key, {
+        source: desired.source,
+        generation: desired.generation,
+        accepted: desired.accepted,
+        resolvedRefs: desired.resolvedRefs,
+        programmed: programmedCondition(key, desired, this.#state, this.#lastGood),
+        fields: desired.fields,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,62 @@
+import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet, collectionPath, normalise, type ResourceDescriptor } from './informers-set';
+import type { Kind, KubeObject } from './resourceset';
+
+const descriptor = (kind: Kind): ResourceDescriptor => {
+  const found = DESCRIPTORS.find((d) => d.kind === kind);
+  if (found === undefined) throw new Error(kind);
+  return found;
+};
+
+describe('informer descriptors', () => {
+  it('watch every kind the operator reads, at the right REST paths', () => {
+    expect(DESCRIPTORS.map((d) => d.kind)).toEqual(['ApiGroup', 'Api', 'App', 'ThrottlePolicy', 'AclPolicy', 'SignatureKey', 'Secret', 'Service', 'EndpointSlice']);
+    expect(collectionPath(descriptor('ThrottlePolicy'))).toBe('/apis/turnpike.dev/v1alpha1/throttlepolicies');
+    expect(collectionPath(descriptor('Secret'), 'team-a')).toBe('/api/v1/namespaces/team-a/secrets');
+    expect(collectionPath(descriptor('EndpointSlice'))).toBe('/apis/discovery.k8s.io/v1/endpointslices');
+  });
+
+  it('keep service-account tokens and Helm releases out of the Secret cache, but not TLS or Opaque', () => {
+    expect(DEFAULT_SECRET_FIELD_SELECTOR).toContain('type!=kubernetes.io/service-account-token');
+    expect(DEFAULT_SECRET_FIELD_SELECTOR).toContain('type!=helm.sh/release.v1');
+    expect(DEFAULT_SECRET_FIELD_SELECTOR).not.toContain('kubernetes.io/tls');
+    expect(DEFAULT_SECRET_FIELD_SELECTOR).not.toContain('Opaque');
+  });
+});
+
+describe('normalise', () => {
+  it('sets apiVersion and kind (list items of built-in types omit them), drops managedFields, freezes', () => {
+    const raw = {
+      metadata: { name: 's', namespace: 'n', creationTimestamp: new Date(Date.UTC(2025, 0, 1)), managedFields: [{ manager: 'kubectl' }] },
+      type: 'Opaque',
+      data: { appKey: 'YWJj' },
+    };
+    const object = normalise(descriptor('Secret'), raw);
+    expect(object).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'n', creationTimestamp: '2025-01-01T00:00:00.000Z' },
+      type: 'Opaque',
+      data: { appKey: 'YWJj' },
+    });
+    expect(Object.isFrozen(object)).toBe(true);
+    expect(Object.isFrozen(object?.data)).toBe(true);
+    expect(raw.metadata.managedFields).toHaveLength(1);
+  });
+
+  it('ignores objects without a name', () => {
+    expect(normalise(descriptor('Api'), { metadata: {} })).toBeUndefined();
+    expect(normalise(descriptor('Api'), null)).toBeUndefined();
+  });
+});
+
+describe('buildResourceSet', () => {
+  const api = (namespace: string, name: string): KubeObject => ({ apiVersion: 'turnpike.dev/v1alpha1', kind: 'Api', metadata: { name, namespace } });
+
+  it('has every kind, keyed namespace/name in sorted order whatever the event order', () => {
+    const set = buildResourceSet(new Map([['Api', [api('b', 'x'), api('a', 'y'), api('a', 'x')]]]));
+    expect([...set.Api.keys()]).toEqual(['a/x', 'a/y', 'b/x']);
+    expect(set.Secret.size).toBe(0);
+    expect(Object.keys(set).sort()).toEqual(DESCRIPTORS.map((d) => d.kind).sort());
+    expect(Object.isFrozen(set)).toBe(true);
+  });
+});

@@ -1,0 +1,86 @@
+/**
+ * Pure half of the informers provider: which resources are watched, where, and how cached
+ * objects become one immutable, deterministic ResourceSet. No I/O here.
+ */
+import { GROUP, PLURALS, VERSION } from '../api';
+import { CORE_KINDS, TURNPIKE_KINDS, objectKey, type KubeObject, type Kind, type ResourceSet } from './resourceset';
+
+/** One watched resource type. `group` is '' for the core API. */
+export interface ResourceDescriptor {
+  readonly kind: Kind;
+  readonly group: string;
+  readonly version: string;
+  readonly plural: string;
+}
+
+export const DESCRIPTORS: readonly ResourceDescriptor[] = [
+  ...TURNPIKE_KINDS.map((kind) => ({ kind, group: GROUP, version: VERSION, plural: PLURALS[kind] })),
+  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets' },
+  { kind: 'Service', group: '', version: 'v1', plural: 'services' },
+  { kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices' },
+];
+
+export function apiVersionOf(descriptor: ResourceDescriptor): string {
+  return descriptor.group === '' ? descriptor.version : `${descriptor.group}/${descriptor.version}`;
+}
+
+/** REST path of a collection, cluster-wide or in one namespace (list and watch share it). */
+export function collectionPath(descriptor: ResourceDescriptor, namespace?: string): string {
+  const prefix = descriptor.group === '' ? `/api/${descriptor.version}` : `/apis/${descriptor.group}/${descriptor.version}`;
+  const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
+  return `${prefix}${scope}/${descriptor.plural}`;
+}
+
+/**
+ * Secret types Turnpike never reads (it uses Opaque credentials and kubernetes.io/tls
+ * certificates). Excluding them server-side keeps service-account tokens, registry credentials
+ * and Helm release blobs (large, numerous) out of the operator's memory altogether.
+ */
+export const IGNORED_SECRET_TYPES = [
+  'kubernetes.io/service-account-token',
+  'kubernetes.io/dockercfg',
+  'kubernetes.io/dockerconfigjson',
+  'kubernetes.io/basic-auth',
+  'kubernetes.io/ssh-auth',
+  'bootstrap.kubernetes.io/token',
+  'helm.sh/release.v1',
+] as const;
+
+export const DEFAULT_SECRET_FIELD_SELECTOR = IGNORED_SECRET_TYPES.map((type) => `type!=${type}`).join(',');
+
+const deepFreeze = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const field of Object.values(value)) deepFreeze(field);
+  }
+  return value;
+};
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * A cached object as the operator sees it: apiVersion and kind always set (list items of
+ * built-in types omit them), managedFields dropped (large, never read), timestamps as strings,
+ * deeply frozen. Returns undefined for anything without a name.
+ */
+export function normalise(descriptor: ResourceDescriptor, raw: unknown): KubeObject | undefined {
+  // A JSON round trip turns typed client objects (Dates, class instances) into plain data.
+  const plain = JSON.parse(JSON.stringify(raw)) as unknown;
+  if (!isRecord(plain) || !isRecord(plain.metadata) || typeof plain.metadata.name !== 'string') return undefined;
+  const metadata = { ...plain.metadata };
+  delete metadata.managedFields;
+  const object = { ...plain, apiVersion: apiVersionOf(descriptor), kind: descriptor.kind, metadata } as unknown as KubeObject;
+  return deepFreeze(object);
+}
+
+/** Builds the complete set; keys are sorted so the set does not depend on event order. */
+export function buildResourceSet(objects: ReadonlyMap<Kind, readonly KubeObject[]>): ResourceSet {
+  const set = {} as Record<Kind, ReadonlyMap<string, KubeObject>>;
+  for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) {
+    const entries = (objects.get(kind) ?? []).map((object) => [objectKey(object.metadata.namespace, object.metadata.name), object] as const);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    set[kind] = new Map(entries);
+  }
+  return Object.freeze(set);
+}

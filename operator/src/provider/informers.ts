@@ -1,0 +1,157 @@
+/**
+ * Cluster mode's provider: informers (client-node ListWatch) for the six Turnpike kinds and the
+ * Secrets, Services and EndpointSlices they reference, in all namespaces or a configured list.
+ *
+ * - Synced gate: start() resolves, and onChange is first called, only after every informer has
+ *   stored its initial list, so consumers never translate a partial world.
+ * - Level-triggered: every change produces a new complete, immutable ResourceSet, never a delta.
+ *   Bursts are coalesced: the first change arms a short timer and the set is built when it
+ *   fires, from the caches as they are then, so the last change is always included.
+ * - Outages: each informer reconnects with capped, jittered backoff while the caches (and the
+ *   last set) keep being served.
+ * - Secrets: server-side filtered (see IGNORED_SECRET_TYPES, or a label selector), and never
+ *   logged: only kinds, names and counts reach the log.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../log';
+import type { Kind, KubeObject, Provider, ResourceSet } from './resourceset';
+import { backoffPolicy, type BackoffOptions } from './informers-backoff';
+import type { Selectors } from './informers-list';
+import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet } from './informers-set';
+import { SupervisedInformer } from './informers-watch';
+
+export { DEFAULT_SECRET_FIELD_SELECTOR, IGNORED_SECRET_TYPES } from './informers-set';
+
+export interface InformersProviderOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly log: Logger;
+  /** Watch only these namespaces (one informer per kind and namespace); default: all. */
+  readonly namespaces?: readonly string[];
+  /**
+   * Which Secrets to cache. Default: every type but those Turnpike never reads
+   * (DEFAULT_SECRET_FIELD_SELECTOR). A label selector narrows it further, for clusters that
+   * label the Secrets Turnpike may read.
+   */
+  readonly secrets?: Selectors;
+  /** Coalescing window for bursts of changes (default 20 ms). */
+  readonly debounceMs?: number;
+  /** Reconnect backoff (default 0.5 s doubling to 30 s, 30 % jitter). */
+  readonly backoff?: BackoffOptions;
+  /** Timeout of each list page request (default 60 s). */
+  readonly listTimeoutMs?: number;
+}
+
+export interface InformersProvider extends Provider {
+  /** The last set delivered to onChange, if any. */
+  current(): ResourceSet | undefined;
+  /** True once every informer has completed its initial list. */
+  isSynced(): boolean;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (err: Error) => void;
+}
+
+class Informers implements InformersProvider {
+  private readonly informers: SupervisedInformer[] = [];
+  private readonly debounceMs: number;
+  private readonly log: Logger;
+  private onChange: ((set: ResourceSet) => void) | undefined;
+  private waiter: Waiter | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private last: ResourceSet | undefined;
+  private synced = false;
+  private stopped = false;
+
+  constructor(options: InformersProviderOptions) {
+    this.log = options.log.child({ component: 'informers' });
+    this.debounceMs = options.debounceMs ?? 20;
+    const backoff = backoffPolicy(options.backoff);
+    const namespaces = options.namespaces === undefined || options.namespaces.length === 0 ? [undefined] : [...new Set(options.namespaces)];
+    const secretSelectors: Selectors = { fieldSelector: DEFAULT_SECRET_FIELD_SELECTOR, ...options.secrets };
+    for (const descriptor of DESCRIPTORS) {
+      for (const namespace of namespaces) {
+        this.informers.push(new SupervisedInformer({
+          kubeConfig: options.kubeConfig,
+          descriptor,
+          ...(namespace === undefined ? {} : { namespace }),
+          selectors: descriptor.kind === 'Secret' ? secretSelectors : {},
+          log: this.log,
+          backoff,
+          listTimeoutMs: options.listTimeoutMs ?? 60_000,
+          onChange: () => { this.changed(); },
+          onSynced: () => { this.informerSynced(); },
+        }));
+      }
+    }
+  }
+
+  start(onChange: (set: ResourceSet) => void): Promise<void> {
+    if (this.onChange !== undefined) return Promise.reject(new Error('informers provider already started'));
+    this.onChange = onChange;
+    this.log.info('starting informers', { informers: this.informers.length });
+    return new Promise<void>((resolve, reject) => {
+      this.waiter = { resolve, reject };
+      for (const informer of this.informers) informer.start();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await Promise.all(this.informers.map((informer) => informer.stop()));
+    this.waiter?.reject(new Error('informers provider stopped before its caches synced'));
+    this.waiter = undefined;
+  }
+
+  current(): ResourceSet | undefined {
+    return this.last;
+  }
+
+  isSynced(): boolean {
+    return this.synced;
+  }
+
+  private informerSynced(): void {
+    if (this.synced || this.stopped || !this.informers.every((informer) => informer.isSynced())) return;
+    this.synced = true;
+    this.emit();
+    this.log.info('informers synced');
+    this.waiter?.resolve();
+    this.waiter = undefined;
+  }
+
+  private changed(): void {
+    // Before the gate opens the initial lists are still arriving; the first emit covers them.
+    if (!this.synced || this.stopped || this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.stopped) this.emit();
+    }, this.debounceMs);
+  }
+
+  private emit(): void {
+    const byKind = new Map<Kind, KubeObject[]>();
+    for (const informer of this.informers) {
+      const kind = informer.kind;
+      const objects = informer.objects();
+      const existing = byKind.get(kind);
+      byKind.set(kind, existing === undefined ? objects : existing.concat(objects));
+    }
+    const set = buildResourceSet(byKind);
+    this.last = set;
+    try {
+      this.onChange?.(set);
+    } catch (err) {
+      // A consumer's fault must not stop the informers; the next change retries with a new set.
+      this.log.error('onChange failed', { err });
+    }
+  }
+}
+
+/** Creates the provider; nothing is contacted until start(). */
+export function informersProvider(options: InformersProviderOptions): InformersProvider {
+  return new Informers(options);
+}

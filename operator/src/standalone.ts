@@ -1,0 +1,99 @@
+/**
+ * Standalone mode: the same pipeline as in a cluster, fed from YAML files, with Envoy started
+ * here and statuses printed instead of written to an API server.
+ */
+import path from 'node:path';
+import { AdsServer, SnapshotCache } from '@turnpike/xds-server';
+import { loadConfig, type Config, type StandaloneConfig } from './config';
+import { startEchoServer, type EchoServer } from './demo/echo';
+import { findEnvoy, launchEnvoy, type RunningEnvoy } from './envoy/launch';
+import { createLogger, type Logger } from './log';
+import { Pipeline, type ObjectStatus } from './pipeline';
+import { filesProvider } from './provider/files';
+import { schemaValidate } from './validate/validate-fn';
+
+export interface StandaloneGateway {
+  readonly xdsPort: number;
+  readonly envoy?: RunningEnvoy;
+  readonly pipeline: Pipeline;
+  stop(): Promise<void>;
+}
+
+function describe(status: ObjectStatus): string {
+  const c = (name: string, v: ObjectStatus['accepted']): string => `${name}=${v.status}${v.status === 'True' ? '' : ` (${v.reason}: ${v.message})`}`;
+  return [c('Accepted', status.accepted), c('ResolvedRefs', status.resolvedRefs), c('Programmed', status.programmed)].join(' ');
+}
+
+/** Logs each object's conditions when they change: standalone's `kubectl get`. */
+function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus>) => void {
+  const last = new Map<string, string>();
+  return (statuses) => {
+    for (const [key, status] of statuses) {
+      const line = describe(status);
+      if (last.get(key) === line) continue;
+      last.set(key, line);
+      const fields = { object: key, ...status.fields };
+      if (status.accepted.status === 'False' || status.resolvedRefs.status === 'False' || status.programmed.status === 'False') log.warn(line, fields);
+      else log.info(line, fields);
+    }
+  };
+}
+
+export async function startStandalone(config: Config, mode: StandaloneConfig, log: Logger): Promise<StandaloneGateway> {
+  const cache = new SnapshotCache();
+  const ads = new AdsServer({ cache, logger: log.child({ component: 'ads' }) });
+  const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
+  const fleet = config.gateway.fleet;
+  const pipeline = new Pipeline({ gateway: config.gateway, validate: schemaValidate(), cache, nodes: () => ads.tracker.list(fleet), log });
+  pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
+  const unsubscribe = ads.onEvent(() => { pipeline.refresh(); });
+  const backends: EchoServer[] = [];
+  for (const port of mode.demoBackendPorts) backends.push(await startEchoServer({ port, name: `demo-${port}` }));
+  const provider = filesProvider({ dir: mode.dir, log });
+  await provider.start((set) => { pipeline.update(set); });
+  const envoy = mode.envoy
+    ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log)
+    : undefined;
+  return {
+    xdsPort,
+    ...(envoy === undefined ? {} : { envoy }),
+    pipeline,
+    stop: async () => {
+      await envoy?.stop();
+      await provider.stop();
+      unsubscribe();
+      await ads.close();
+      await Promise.all(backends.map((b) => b.close()));
+    },
+  };
+}
+
+function banner(config: Config, gateway: StandaloneGateway): string {
+  const subdomains = [...gateway.pipeline.statuses().values()].flatMap((s) => (s.fields.subdomain === undefined ? [] : [s.fields.subdomain]));
+  const port = config.gateway.httpPort;
+  const lines = subdomains.map((host) => `  curl http://${host}:${port}/hello`);
+  return [
+    `Turnpike standalone is serving on http://127.0.0.1:${port} (xDS on ${config.xds.host}:${gateway.xdsPort}).`,
+    'Try (curl resolves *.localhost to 127.0.0.1):',
+    ...lines,
+    `Envoy admin: ${gateway.envoy?.admin ?? '(Envoy not started: --no-envoy)'}. Stop with Ctrl-C.`,
+    '',
+  ].join('\n');
+}
+
+/** `turnpike standalone -f DIR [flags]`: runs until SIGINT/SIGTERM or until Envoy dies. */
+export async function runStandalone(argv: readonly string[]): Promise<void> {
+  const config = loadConfig('standalone', argv, process.env);
+  if (config.mode.kind !== 'standalone') throw new Error('unreachable: standalone config expected');
+  const log = createLogger({ level: config.logLevel });
+  const gateway = await startStandalone(config, config.mode, log);
+  process.stdout.write(banner(config, gateway));
+  const envoyDied = gateway.envoy?.exited.then((code) => new Error(`Envoy exited (code ${String(code)})`));
+  const signalled = new Promise<undefined>((resolve) => {
+    process.once('SIGINT', () => { resolve(undefined); });
+    process.once('SIGTERM', () => { resolve(undefined); });
+  });
+  const outcome = await Promise.race([signalled, ...(envoyDied === undefined ? [] : [envoyDied])]);
+  await gateway.stop();
+  if (outcome instanceof Error) throw outcome;
+}
