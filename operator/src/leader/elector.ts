@@ -7,7 +7,8 @@
  */
 import { CoordinationV1Api, V1Lease, V1MicroTime, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import { delay, describeError, httpStatus, requestOptions } from '../provider/informers-kube';
+import { delay, describeError, httpStatus } from '../provider/informers-errors';
+import { requestOptions } from '../provider/informers-kube';
 import {
   DEFAULT_TIMINGS, JITTER_FACTOR, acquiredRecord, mayAcquire, releasedRecord, sameRecord, timeMs, validateTimings,
   type LeaseRecord, type LeaseTimings,
@@ -125,7 +126,7 @@ export class LeaderElector {
   private stepUp(): void {
     this.leading = true;
     this.log.info('started leading');
-    this.options.onStartedLeading?.();
+    this.notify(this.options.onStartedLeading, 'onStartedLeading');
   }
 
   private stepDown(why: string): void {
@@ -134,7 +135,16 @@ export class LeaderElector {
     if (!this.leading) return;
     this.leading = false;
     this.log.info('stopped leading', { why });
-    this.options.onStoppedLeading?.();
+    this.notify(this.options.onStoppedLeading, 'onStoppedLeading');
+  }
+
+  /** A throwing callback must not kill the election loop (or a timer) with it. */
+  private notify(callback: (() => void) | undefined, name: string): void {
+    try {
+      callback?.();
+    } catch (err) {
+      this.log.error(`${name} failed`, { err });
+    }
   }
 
   private armDeadline(renewedAtMs: number): void {

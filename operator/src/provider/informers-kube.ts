@@ -1,56 +1,8 @@
 /**
- * Small helpers around @kubernetes/client-node shared by the informers, the leader elector and
- * the status writer. Errors are inspected by shape, never with instanceof: the library may live
- * in another realm (Jest's sandbox loads it through Node's own loader), where instanceof fails.
+ * Request options for @kubernetes/client-node calls, shared by the informers, the leader elector
+ * and the status writer: the generated clients have no timeout of their own.
  */
 import { Observable, type ConfigurationOptions, type ObservableMiddleware, type RequestContext, type ResponseContext } from '@kubernetes/client-node';
-
-const asRecord = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
-
-/** The HTTP status of a failed API call or watch, when there was a response at all. */
-export function httpStatus(err: unknown): number | undefined {
-  const record = asRecord(err);
-  if (record === undefined) return undefined;
-  // ApiException carries `code`, Watch errors `statusCode`; node's system errors use string codes.
-  for (const field of ['code', 'statusCode']) {
-    const value = record[field];
-    if (typeof value === 'number' && value >= 100 && value < 600) return value;
-  }
-  return undefined;
-}
-
-/** True for errors worth retrying: no response, timeouts, throttling and server-side failures. */
-export function isTransient(err: unknown): boolean {
-  const status = httpStatus(err);
-  return status === undefined || status === 408 || status === 429 || status >= 500;
-}
-
-function statusMessage(body: unknown): string | undefined {
-  let parsed = body;
-  if (typeof body === 'string') {
-    try {
-      parsed = JSON.parse(body) as unknown;
-    } catch {
-      return undefined;
-    }
-  }
-  const message = asRecord(parsed)?.message;
-  return typeof message === 'string' ? message : undefined;
-}
-
-/**
- * Loggable fields for an API error: the status and the server's message, short. Never the
- * request or the response headers (which may carry tokens), never an object's data.
- */
-export function describeError(err: unknown): { status?: number; error: string } {
-  const record = asRecord(err);
-  const fromBody = statusMessage(record?.body);
-  const raw = fromBody ?? (typeof record?.message === 'string' ? record.message : String(err));
-  const error = raw.length > 300 ? `${raw.slice(0, 300)}…` : raw;
-  const status = httpStatus(err);
-  return status === undefined ? { error } : { status, error };
-}
 
 /** Request options that abort a call after `timeoutMs`, plus an optional Content-Type. */
 export function requestOptions(timeoutMs: number, contentType?: string): ConfigurationOptions {
@@ -63,23 +15,4 @@ export function requestOptions(timeoutMs: number, contentType?: string): Configu
     post: (response: ResponseContext): Observable<ResponseContext> => new Observable(Promise.resolve(response)),
   };
   return { middleware: [middleware], middlewareMergeStrategy: 'append' };
-}
-
-/** A promise that resolves after `ms` or as soon as `signal` aborts. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) {
-      resolve();
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

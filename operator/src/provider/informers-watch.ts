@@ -9,7 +9,7 @@ import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kuber
 import type { Logger } from '../log';
 import type { Kind, KubeObject } from './resourceset';
 import { backoffDelay, type BackoffPolicy } from './informers-backoff';
-import { describeError } from './informers-kube';
+import { describeError } from './informers-errors';
 import { listFunction, type Selectors } from './informers-list';
 import { collectionPath, normalise, type ResourceDescriptor } from './informers-set';
 

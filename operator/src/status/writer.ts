@@ -8,54 +8,19 @@
  * resourceVersion as precondition (a conflict re-reads and retries). Objects that no longer
  * exist are dropped.
  */
-import { CustomObjectsApi, PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, PatchStrategy } from '@kubernetes/client-node';
 import { GROUP, PLURALS, VERSION } from '../api';
 import type { Logger } from '../log';
-import { backoffDelay, backoffPolicy, type BackoffOptions, type BackoffPolicy } from '../provider/informers-backoff';
-import { delay, describeError, httpStatus, isTransient, requestOptions } from '../provider/informers-kube';
-import { TURNPIKE_KINDS, type KubeObject, type ResourceSet, type TurnpikeKind } from '../provider/resourceset';
-import { mergeStatus, rfc3339, sameStatus, statusPatch, type DesiredStatus } from './conditions';
+import { backoffDelay, backoffPolicy, type BackoffPolicy } from '../provider/informers-backoff';
+import { delay, describeError, httpStatus, isTransient } from '../provider/informers-errors';
+import { requestOptions } from '../provider/informers-kube';
+import { TURNPIKE_KINDS, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { mergeStatus, rfc3339, sameStatus, statusPatch } from './conditions';
 import { KeyQueue, TokenBucket } from './queue';
 import { newer, snapshotOf, statusKey, type Known } from './known';
+import type { StatusUpdate, StatusWriterOptions, StatusWriterStats } from './types';
 
-/** Which object a desired status is for. `uid`, when given, guards against a recreated namesake. */
-export interface StatusRef {
-  readonly kind: TurnpikeKind;
-  readonly namespace: string;
-  readonly name: string;
-  readonly generation?: number;
-  readonly uid?: string;
-}
-
-export interface StatusUpdate {
-  readonly ref: StatusRef;
-  readonly status: DesiredStatus;
-}
-
-export interface StatusWriterOptions {
-  readonly kubeConfig: KubeConfig;
-  readonly log: Logger;
-  /** Sustained API requests per second (default 20) and burst (default 40). */
-  readonly qps?: number;
-  readonly burst?: number;
-  /** Concurrent requests (default 4). */
-  readonly workers?: number;
-  readonly requestTimeoutMs?: number;
-  /** Retry of transient failures and conflicts (default 250 ms doubling to 60 s). */
-  readonly retry?: BackoffOptions;
-  readonly fieldManager?: string;
-}
-
-export interface StatusWriterStats {
-  readonly gets: number;
-  readonly patches: number;
-  /** Keys examined and found already up to date. */
-  readonly unchanged: number;
-  readonly conflicts: number;
-  /** Keys dropped because their object no longer exists (or was recreated). */
-  readonly gone: number;
-  readonly failures: number;
-}
+export type { StatusRef, StatusUpdate, StatusWriterOptions, StatusWriterStats } from './types';
 
 type Outcome = 'done' | 'retry' | 'gone' | 'rejected';
 

@@ -1,0 +1,45 @@
+/** The status writer's public shapes. */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from '../log';
+import type { BackoffOptions } from '../provider/informers-backoff';
+import type { TurnpikeKind } from '../provider/resourceset';
+import type { DesiredStatus } from './conditions';
+
+/** Which object a desired status is for. `uid`, when given, guards against a recreated namesake. */
+export interface StatusRef {
+  readonly kind: TurnpikeKind;
+  readonly namespace: string;
+  readonly name: string;
+  readonly generation?: number;
+  readonly uid?: string;
+}
+
+export interface StatusUpdate {
+  readonly ref: StatusRef;
+  readonly status: DesiredStatus;
+}
+
+export interface StatusWriterOptions {
+  readonly kubeConfig: KubeConfig;
+  readonly log: Logger;
+  /** Sustained API requests per second (default 20) and burst (default 40). */
+  readonly qps?: number;
+  readonly burst?: number;
+  /** Concurrent requests (default 4). */
+  readonly workers?: number;
+  readonly requestTimeoutMs?: number;
+  /** Retry of transient failures and conflicts (default 250 ms doubling to 60 s). */
+  readonly retry?: BackoffOptions;
+  readonly fieldManager?: string;
+}
+
+export interface StatusWriterStats {
+  readonly gets: number;
+  readonly patches: number;
+  /** Keys examined and found already up to date. */
+  readonly unchanged: number;
+  readonly conflicts: number;
+  /** Keys dropped because their object no longer exists (or was recreated). */
+  readonly gone: number;
+  readonly failures: number;
+}
