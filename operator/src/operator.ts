@@ -1,4 +1,69 @@
-/** `turnpike operator`: the control plane against Kubernetes (informers, leader election, status). */
-export async function runOperator(_argv: readonly string[]): Promise<void> {
-  return Promise.reject(new Error('operator mode is not wired yet; use `turnpike standalone`'));
+/**
+ * `turnpike operator`: the control plane against Kubernetes. Every replica watches, translates and
+ * serves xDS; only the Lease holder writes status.
+ */
+import { KubeConfig } from '@kubernetes/client-node';
+import { loadConfig, type OperatorConfig } from './config';
+import { LeaderElector } from './leader';
+import { createLogger } from './log';
+import type { ObjectStatus } from './pipeline';
+import { informersProvider } from './provider/informers';
+import { startRuntime, untilSignalled } from './runtime';
+import { StatusWriter, type StatusUpdate } from './status';
+
+function kubeConfigOf(mode: OperatorConfig): KubeConfig {
+  const kc = new KubeConfig();
+  if (mode.kubeconfig !== undefined) kc.loadFromFile(mode.kubeconfig);
+  else kc.loadFromDefault();
+  return kc;
+}
+
+/** Pipeline statuses → the writer's updates (GatewayConfig and core kinds have no status to write). */
+export function statusUpdates(statuses: ReadonlyMap<string, ObjectStatus>): StatusUpdate[] {
+  const updates: StatusUpdate[] = [];
+  for (const status of statuses.values()) {
+    const { source, generation } = status;
+    if (source.kind === 'GatewayConfig' || source.kind === 'Secret' || source.kind === 'Service') continue;
+    const condition = (type: string, value: ObjectStatus['accepted']): StatusUpdate['status']['conditions'][number] => ({
+      type, status: value.status, reason: value.reason, message: value.message, observedGeneration: generation,
+    });
+    updates.push({
+      ref: { kind: source.kind, namespace: source.namespace, name: source.name, generation },
+      status: {
+        ...status.fields,
+        observedGeneration: generation,
+        conditions: [condition('Accepted', status.accepted), condition('ResolvedRefs', status.resolvedRefs), condition('Programmed', status.programmed)],
+      },
+    });
+  }
+  return updates;
+}
+
+export async function runOperator(argv: readonly string[]): Promise<void> {
+  const config = loadConfig('operator', argv, process.env);
+  if (config.mode.kind !== 'operator') throw new Error('unreachable: operator config expected');
+  const mode = config.mode;
+  const log = createLogger({ level: config.logLevel, base: { identity: mode.identity } });
+  const kubeConfig = kubeConfigOf(mode);
+  const runtime = await startRuntime(config, log);
+  const writer = new StatusWriter({ kubeConfig, log: log.child({ component: 'status' }) });
+  runtime.pipeline.onStatuses((statuses) => { writer.update(statusUpdates(statuses)); });
+  const elector = new LeaderElector({
+    kubeConfig, namespace: mode.leaseNamespace, name: mode.leaseName, identity: mode.identity, log: log.child({ component: 'leader' }),
+    onStartedLeading: () => { writer.setLeader(true); },
+    onStoppedLeading: () => { writer.setLeader(false); },
+  });
+  const provider = informersProvider({ kubeConfig, log: log.child({ component: 'informers' }) });
+  await provider.start((set) => {
+    writer.observe(set);
+    runtime.pipeline.update(set);
+  });
+  elector.start();
+  log.info('operator started', { xdsPort: runtime.xdsPort, fleet: config.gateway.fleet });
+  await untilSignalled();
+  // Drain: stop writing and hand the lease over at once, then close streams (Envoy reconnects elsewhere).
+  await elector.stop({ release: true });
+  await writer.stop();
+  await provider.stop();
+  await runtime.stop();
 }

@@ -3,14 +3,13 @@
  * here and statuses printed instead of written to an API server.
  */
 import path from 'node:path';
-import { AdsServer, SnapshotCache } from '@turnpike/xds-server';
 import { loadConfig, type Config, type StandaloneConfig } from './config';
 import { startEchoServer, type EchoServer } from './demo/echo';
 import { findEnvoy, launchEnvoy, type RunningEnvoy } from './envoy/launch';
 import { createLogger, type Logger } from './log';
-import { Pipeline, type ObjectStatus } from './pipeline';
+import type { Pipeline, ObjectStatus } from './pipeline';
 import { filesProvider } from './provider/files';
-import { schemaValidate } from './validate/validate-fn';
+import { startRuntime, untilSignalled } from './runtime';
 
 export interface StandaloneGateway {
   readonly xdsPort: number;
@@ -40,19 +39,15 @@ function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus
 }
 
 export async function startStandalone(config: Config, mode: StandaloneConfig, log: Logger): Promise<StandaloneGateway> {
-  const cache = new SnapshotCache();
-  const ads = new AdsServer({ cache, logger: log.child({ component: 'ads' }) });
-  const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
-  const fleet = config.gateway.fleet;
-  const pipeline = new Pipeline({ gateway: config.gateway, validate: schemaValidate(), cache, nodes: () => ads.tracker.list(fleet), log });
+  const runtime = await startRuntime(config, log);
+  const { pipeline, xdsPort } = runtime;
   pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
-  const unsubscribe = ads.onEvent(() => { pipeline.refresh(); });
   const backends: EchoServer[] = [];
   for (const port of mode.demoBackendPorts) backends.push(await startEchoServer({ port, name: `demo-${port}` }));
   const provider = filesProvider({ dir: mode.dir, log });
   await provider.start((set) => { pipeline.update(set); });
   const envoy = mode.envoy
-    ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log)
+    ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log)
     : undefined;
   return {
     xdsPort,
@@ -61,8 +56,7 @@ export async function startStandalone(config: Config, mode: StandaloneConfig, lo
     stop: async () => {
       await envoy?.stop();
       await provider.stop();
-      unsubscribe();
-      await ads.close();
+      await runtime.stop();
       await Promise.all(backends.map((b) => b.close()));
     },
   };
@@ -89,10 +83,7 @@ export async function runStandalone(argv: readonly string[]): Promise<void> {
   const gateway = await startStandalone(config, config.mode, log);
   process.stdout.write(banner(config, gateway));
   const envoyDied = gateway.envoy?.exited.then((code) => new Error(`Envoy exited (code ${String(code)})`));
-  const signalled = new Promise<undefined>((resolve) => {
-    process.once('SIGINT', () => { resolve(undefined); });
-    process.once('SIGTERM', () => { resolve(undefined); });
-  });
+  const signalled = untilSignalled();
   const outcome = await Promise.race([signalled, ...(envoyDied === undefined ? [] : [envoyDied])]);
   await gateway.stop();
   if (outcome instanceof Error) throw outcome;

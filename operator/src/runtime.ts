@@ -1,0 +1,39 @@
+/** The part every mode shares: snapshot cache, ADS server and the pipeline wired to its ACKs. */
+import { AdsServer, SnapshotCache } from '@turnpike/xds-server';
+import type { Config } from './config';
+import type { Logger } from './log';
+import { Pipeline } from './pipeline';
+import { schemaValidate } from './validate/validate-fn';
+
+export interface ControlPlaneRuntime {
+  readonly pipeline: Pipeline;
+  readonly ads: AdsServer;
+  readonly xdsPort: number;
+  stop(): Promise<void>;
+}
+
+export async function startRuntime(config: Config, log: Logger): Promise<ControlPlaneRuntime> {
+  const cache = new SnapshotCache();
+  const ads = new AdsServer({ cache, logger: log.child({ component: 'ads' }) });
+  const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
+  const fleet = config.gateway.fleet;
+  const pipeline = new Pipeline({ gateway: config.gateway, validate: schemaValidate(), cache, nodes: () => ads.tracker.list(fleet), log });
+  const unsubscribe = ads.onEvent(() => { pipeline.refresh(); });
+  return {
+    pipeline,
+    ads,
+    xdsPort,
+    stop: async () => {
+      unsubscribe();
+      await ads.close();
+    },
+  };
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignalled(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => { resolve(); });
+    process.once('SIGTERM', () => { resolve(); });
+  });
+}
