@@ -8,3 +8,4 @@ export * from './ports';
 export * from './procs';
 export * from './ratelimit';
 export * from './wait';
+export * from './gateway';

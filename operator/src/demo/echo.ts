@@ -19,6 +19,8 @@ export interface EchoServer {
   readonly url: string;
   /** Every request received so far, oldest first. */
   readonly received: readonly EchoReply[];
+  /** Delay before answering (tests of backend timeouts set it). */
+  delayMs: number;
   close(): Promise<void>;
 }
 
@@ -29,27 +31,27 @@ export interface EchoOptions {
   readonly name?: string;
 }
 
+function answer(res: http.ServerResponse, reply: EchoReply): void {
+  // /status/<code> lets a caller ask for a given status.
+  const status = /^\/status\/(\d{3})$/.exec(reply.path)?.[1];
+  res.writeHead(status === undefined ? 200 : Number(status), { 'content-type': 'application/json' });
+  res.end(JSON.stringify(reply));
+}
+
 export async function startEchoServer(options: EchoOptions = {}): Promise<EchoServer> {
-  const received: EchoReply[] = [];
   const name = options.name ?? 'echo';
+  const received: EchoReply[] = [];
+  const settings = { delayMs: 0 };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const [path = '/', query = ''] = (req.url ?? '/').split(/\?(.*)/s);
-      const reply: EchoReply = {
-        backend: name,
-        method: req.method ?? 'GET',
-        path,
-        query,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
+      const body = Buffer.concat(chunks).toString('utf8');
+      const reply: EchoReply = { backend: name, method: req.method ?? 'GET', path, query, headers: req.headers, body };
       received.push(reply);
-      // /status/<code> lets tests ask for a given status; /delay is left to the harness.
-      const status = /^\/status\/(\d{3})$/.exec(path)?.[1];
-      res.writeHead(status === undefined ? 200 : Number(status), { 'content-type': 'application/json' });
-      res.end(JSON.stringify(reply));
+      if (settings.delayMs > 0) setTimeout(() => { answer(res, reply); }, settings.delayMs);
+      else answer(res, reply);
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -61,16 +63,12 @@ export async function startEchoServer(options: EchoOptions = {}): Promise<EchoSe
     });
   });
   const port = (server.address() as AddressInfo).port;
-  return {
-    port,
-    url: `http://127.0.0.1:${port}`,
-    received,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => {
-          resolve();
-        });
-      }),
-  };
+  const close = (): Promise<void> =>
+    new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => {
+        resolve();
+      });
+    });
+  return Object.assign(settings, { port, url: `http://127.0.0.1:${port}`, received, close });
 }

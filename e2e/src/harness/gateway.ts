@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { envoyBootstrap } from '@turnpike/xds-server';
+import { repoRoot } from './cluster';
+import { startEnvoy, type Envoy } from './envoy';
+import { freePort, isListening } from './ports';
+import { startProcess, tail, type Proc } from './procs';
+import { waitFor } from './wait';
+
+/** The compiled CLI (`tsc -b` runs before the tests, as part of `npm test`). */
+export const turnpikeCli = path.join(repoRoot, 'operator', 'dist', 'cli.js');
+
+/** A `turnpike operator` or `turnpike standalone` process with its listeners' ports. */
+export interface TurnpikeProcess {
+  readonly proc: Proc;
+  readonly xdsPort: number;
+  readonly httpPort: number;
+  stop(): Promise<void>;
+}
+
+export interface OperatorOptions {
+  readonly kubeconfigPath: string;
+  readonly dir: string;
+  readonly name?: string;
+  readonly fleet?: string;
+  readonly leaseNamespace?: string;
+  readonly httpPort?: number;
+  readonly extraArgs?: readonly string[];
+}
+
+async function startCli(name: string, args: readonly string[], dir: string, ports: { xds: number; http: number }): Promise<TurnpikeProcess> {
+  const proc = startProcess({ name, command: process.execPath, args: [turnpikeCli, ...args], logDir: dir, env: { TURNPIKE_LOG_LEVEL: 'debug' } });
+  await waitFor(async () => {
+    if (!proc.isRunning()) throw new Error(`${name} exited:\n${tail(proc.logFile, 30)}`);
+    return isListening(ports.xds);
+  }, { what: `${name} xDS on ${ports.xds} (log: ${proc.logFile})`, timeoutMs: 30_000 });
+  return { proc, xdsPort: ports.xds, httpPort: ports.http, stop: () => proc.stop() };
+}
+
+/** Runs `turnpike operator` against a test cluster; Envoys connect to its xdsPort. */
+export async function startOperator(options: OperatorOptions): Promise<TurnpikeProcess> {
+  const ports = { xds: await freePort(), http: options.httpPort ?? (await freePort()) };
+  const args = [
+    'operator', '--kubeconfig', options.kubeconfigPath, '--xds-host', '127.0.0.1', '--xds-port', String(ports.xds),
+    '--http-port', String(ports.http), '--https-port', String(await freePort()), '--listen-address', '127.0.0.1',
+    '--fleet', options.fleet ?? 'turnpike', '--lease-namespace', options.leaseNamespace ?? 'default',
+    '--identity', options.name ?? 'operator', ...(options.extraArgs ?? []),
+  ];
+  return startCli(options.name ?? 'operator', args, options.dir, ports);
+}
+
+/** An Envoy of `fleet` fed over ADS by the xDS server on xdsPort. */
+export async function startGatewayEnvoy(options: { dir: string; xdsPort: number; fleet?: string; name?: string; delta?: boolean }): Promise<Envoy> {
+  const name = options.name ?? 'envoy';
+  const bootstrap = envoyBootstrap({
+    nodeId: name, fleet: options.fleet ?? 'turnpike', xdsHost: '127.0.0.1', xdsPort: options.xdsPort,
+    apiType: options.delta === false ? 'GRPC' : 'DELTA_GRPC',
+  });
+  return startEnvoy({ bootstrap, dir: options.dir, name });
+}
+
+/** Runs `turnpike standalone -f dir` (which starts its own Envoy). */
+export async function startStandalone(options: { manifests: string; dir: string; extraArgs?: readonly string[] }): Promise<TurnpikeProcess> {
+  const ports = { xds: await freePort(), http: await freePort() };
+  const args = [
+    'standalone', '-f', options.manifests, '--xds-port', String(ports.xds), '--http-port', String(ports.http),
+    '--https-port', String(await freePort()), '--state-dir', path.join(options.dir, 'standalone'), ...(options.extraArgs ?? []),
+  ];
+  return startCli('standalone', args, options.dir, ports);
+}

@@ -1,0 +1,9 @@
+// The operator's public surface for other packages (e2e, bench). Nothing here imports the
+// Kubernetes client, so it loads anywhere.
+export * from './demo/echo';
+export { loadConfig, type Config, type GatewayConfig } from './config';
+export { createLogger, redact, type Logger } from './log';
+export { readManifests } from './provider/files';
+export { toResourceSet, type KubeObject, type ResourceSet } from './provider/resourceset';
+export { translateResourceSet, type Translation, type ValidateFn } from './translate';
+export { schemaValidate } from './validate/validate-fn';
