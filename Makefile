@@ -40,8 +40,8 @@ test-unit: deps ## Unit and golden tests only
 test-e2e: setup ## End-to-end specs against real components only
 	@npx jest --selectProjects e2e
 
-run: setup build cluster-up ## Start a local API server and apply the examples
-	@$(BIN)/kubectl --kubeconfig .turnpike/kubeconfig apply -f examples/
+run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no cluster needed)
+	@node operator/dist/cli.js standalone -f examples --demo-backends 18080,18081
 
 cluster-up: setup build ## Start a local kube-apiserver + etcd; kubeconfig in .turnpike/kubeconfig
 	@node e2e/dist/src/cli/cluster.js up
