@@ -1,0 +1,131 @@
+// ACK/NACK and stream events, and a tracker of the latest state per node and type.
+import type { SentResponse } from './channel';
+
+export type Protocol = 'sotw' | 'delta';
+
+/** One client's answer to one response: what the operator turns into `Programmed` conditions. */
+export interface AckEvent {
+  readonly kind: 'ack' | 'nack';
+  readonly ack: boolean;
+  readonly nodeId: string;
+  readonly fleet: string;
+  readonly typeUrl: string;
+  /** version_info (SotW) / system_version_info (Delta) of the answered response. */
+  readonly version: string;
+  /** The snapshot the response was derived from. */
+  readonly snapshotVersion: string;
+  readonly nonce: string;
+  /** Resources carried by the answered response. */
+  readonly resourceNames: readonly string[];
+  /** Delta: resources the answered response removed. */
+  readonly removedResourceNames: readonly string[];
+  /** NACK: the client's error_detail.message. */
+  readonly errorMessage?: string;
+  readonly protocol: Protocol;
+  readonly streamId: string;
+  /** True when no response was sent: a reconnecting SotW client already had this version. */
+  readonly resumed: boolean;
+}
+
+export interface StreamEvent {
+  readonly kind: 'connected' | 'disconnected';
+  readonly nodeId: string;
+  readonly fleet: string;
+  readonly protocol: Protocol;
+  readonly streamId: string;
+}
+
+export type AdsEvent = AckEvent | StreamEvent;
+
+export function isAckEvent(event: AdsEvent): event is AckEvent {
+  return event.kind === 'ack' || event.kind === 'nack';
+}
+export type AdsListener = (event: AdsEvent) => void;
+
+export interface StreamIdentity {
+  readonly nodeId: string;
+  readonly fleet: string;
+  readonly protocol: Protocol;
+  readonly streamId: string;
+}
+
+export function ackEvent(stream: StreamIdentity, typeUrl: string, sent: SentResponse, nack?: { readonly errorMessage: string }): AckEvent {
+  return {
+    kind: nack === undefined ? 'ack' : 'nack', ack: nack === undefined, ...stream, typeUrl,
+    version: sent.version, snapshotVersion: sent.snapshotVersion, nonce: sent.nonce,
+    resourceNames: sent.resourceNames, removedResourceNames: sent.removedNames, resumed: sent.nonce === '',
+    ...(nack === undefined ? {} : { errorMessage: nack.errorMessage }),
+  };
+}
+
+/** Listener set that isolates listeners from each other (a throwing listener is reported, not fatal). */
+export class AdsEventHub {
+  private readonly listeners = new Set<AdsListener>();
+
+  constructor(private readonly onListenerError: (err: unknown) => void = () => undefined) {}
+
+  on(listener: AdsListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  emit(event: AdsEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (err: unknown) {
+        this.onListenerError(err);
+      }
+    }
+  }
+}
+
+export interface TypeAckState {
+  readonly acked?: { readonly version: string; readonly snapshotVersion: string; readonly resourceNames: readonly string[] };
+  readonly nacked?: { readonly version: string; readonly snapshotVersion: string; readonly errorMessage: string; readonly resourceNames: readonly string[] };
+}
+
+export interface NodeAckState {
+  readonly nodeId: string;
+  readonly fleet: string;
+  readonly streams: number;
+  readonly types: ReadonlyMap<string, TypeAckState>;
+}
+
+interface MutableNode {
+  fleet: string;
+  streams: number;
+  types: Map<string, TypeAckState>;
+}
+
+/** Latest ACK/NACK per node id and type URL (a NACK is cleared by a later ACK of that type). */
+export class AckTracker {
+  private readonly nodes = new Map<string, MutableNode>();
+
+  record(event: AdsEvent): void {
+    const node = this.nodes.get(event.nodeId) ?? { fleet: event.fleet, streams: 0, types: new Map<string, TypeAckState>() };
+    this.nodes.set(event.nodeId, node);
+    node.fleet = event.fleet;
+    if (!isAckEvent(event)) {
+      node.streams += event.kind === 'connected' ? 1 : -1;
+      return;
+    }
+    const previous = node.types.get(event.typeUrl) ?? {};
+    const at = { version: event.version, snapshotVersion: event.snapshotVersion, resourceNames: event.resourceNames };
+    node.types.set(event.typeUrl, event.ack
+      ? { acked: at }
+      : { ...previous, nacked: { ...at, errorMessage: event.errorMessage ?? '' } });
+  }
+
+  node(nodeId: string): NodeAckState | undefined {
+    const node = this.nodes.get(nodeId);
+    return node === undefined ? undefined : { nodeId, fleet: node.fleet, streams: node.streams, types: new Map(node.types) };
+  }
+
+  /** Every node seen (optionally of one fleet), connected or not. */
+  list(fleet?: string): NodeAckState[] {
+    return [...this.nodes.keys()].sort()
+      .map((id) => this.node(id))
+      .filter((n): n is NodeAckState => n !== undefined && (fleet === undefined || n.fleet === fleet));
+  }
+}

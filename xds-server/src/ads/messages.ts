@@ -1,0 +1,152 @@
+// xDS transport messages (proto field names) and their binary codec, built on the proto registry.
+import type * as protobuf from 'protobufjs';
+import type { EncodedAny, ProtoRegistry } from '../proto';
+
+export interface NodeInfo {
+  readonly id: string;
+  /** Envoy's node.cluster: Turnpike's fleet. */
+  readonly cluster: string;
+  readonly user_agent_name: string;
+}
+
+export interface ErrorDetail {
+  readonly code: number;
+  readonly message: string;
+}
+
+export interface DiscoveryRequest {
+  readonly version_info: string;
+  readonly node: NodeInfo | undefined;
+  readonly resource_names: readonly string[];
+  readonly type_url: string;
+  readonly response_nonce: string;
+  readonly error_detail: ErrorDetail | undefined;
+}
+
+export interface DiscoveryResponse {
+  readonly version_info: string;
+  readonly resources: readonly EncodedAny[];
+  readonly type_url: string;
+  readonly nonce: string;
+}
+
+export interface DeltaDiscoveryRequest {
+  readonly node: NodeInfo | undefined;
+  readonly type_url: string;
+  readonly resource_names_subscribe: readonly string[];
+  readonly resource_names_unsubscribe: readonly string[];
+  readonly initial_resource_versions: ReadonlyMap<string, string>;
+  readonly response_nonce: string;
+  readonly error_detail: ErrorDetail | undefined;
+}
+
+export interface DeltaResource {
+  readonly name: string;
+  readonly version: string;
+  readonly resource: EncodedAny;
+}
+
+export interface DeltaDiscoveryResponse {
+  readonly system_version_info: string;
+  readonly resources: readonly DeltaResource[];
+  readonly type_url: string;
+  readonly removed_resources: readonly string[];
+  readonly nonce: string;
+}
+
+const PKG = 'envoy.service.discovery.v3';
+type Obj = Readonly<Record<string, unknown>>;
+
+function str(o: Obj, key: string): string {
+  const v = o[key];
+  return typeof v === 'string' ? v : '';
+}
+
+function strs(o: Obj, key: string): string[] {
+  const v = o[key];
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string') : [];
+}
+
+function obj(o: Obj, key: string): Obj | undefined {
+  const v = o[key];
+  return typeof v === 'object' && v !== null ? (v as Obj) : undefined;
+}
+
+function node(o: Obj): NodeInfo | undefined {
+  const n = obj(o, 'node');
+  return n === undefined ? undefined : { id: str(n, 'id'), cluster: str(n, 'cluster'), user_agent_name: str(n, 'user_agent_name') };
+}
+
+function errorDetail(o: Obj): ErrorDetail | undefined {
+  const e = obj(o, 'error_detail');
+  if (e === undefined) return undefined;
+  return { code: typeof e['code'] === 'number' ? e['code'] : 0, message: str(e, 'message') };
+}
+
+/** Binary codec for the four ADS messages. */
+export class XdsCodec {
+  private readonly request: protobuf.Type;
+  private readonly response: protobuf.Type;
+  private readonly deltaRequest: protobuf.Type;
+  private readonly deltaResponse: protobuf.Type;
+
+  constructor(private readonly registry: ProtoRegistry) {
+    this.request = registry.root.lookupType(`${PKG}.DiscoveryRequest`);
+    this.response = registry.root.lookupType(`${PKG}.DiscoveryResponse`);
+    this.deltaRequest = registry.root.lookupType(`${PKG}.DeltaDiscoveryRequest`);
+    this.deltaResponse = registry.root.lookupType(`${PKG}.DeltaDiscoveryResponse`);
+  }
+
+  private plain(type: protobuf.Type, bytes: Uint8Array): Obj {
+    // Only strings, string lists and the small Node/Status messages are read; Anys stay opaque.
+    return type.toObject(type.decode(bytes), { longs: String, enums: String, arrays: true });
+  }
+
+  decodeRequest(bytes: Uint8Array): DiscoveryRequest {
+    const o = this.plain(this.request, bytes);
+    return {
+      version_info: str(o, 'version_info'), node: node(o), resource_names: strs(o, 'resource_names'),
+      type_url: str(o, 'type_url'), response_nonce: str(o, 'response_nonce'), error_detail: errorDetail(o),
+    };
+  }
+
+  decodeDeltaRequest(bytes: Uint8Array): DeltaDiscoveryRequest {
+    const o = this.plain(this.deltaRequest, bytes);
+    const initial = obj(o, 'initial_resource_versions') ?? {};
+    return {
+      node: node(o), type_url: str(o, 'type_url'),
+      resource_names_subscribe: strs(o, 'resource_names_subscribe'),
+      resource_names_unsubscribe: strs(o, 'resource_names_unsubscribe'),
+      initial_resource_versions: new Map(Object.keys(initial).map((k) => [k, str(initial, k)])),
+      response_nonce: str(o, 'response_nonce'), error_detail: errorDetail(o),
+    };
+  }
+
+  encodeRequest(request: DiscoveryRequest): Buffer {
+    return this.encode(this.request, { ...request, error_detail: request.error_detail });
+  }
+
+  encodeDeltaRequest(request: DeltaDiscoveryRequest): Buffer {
+    return this.encode(this.deltaRequest, { ...request, initial_resource_versions: Object.fromEntries(request.initial_resource_versions) });
+  }
+
+  decodeResponse(bytes: Uint8Array): DiscoveryResponse {
+    return this.response.toObject(this.response.decode(bytes), { longs: String, arrays: true }) as DiscoveryResponse;
+  }
+
+  decodeDeltaResponse(bytes: Uint8Array): DeltaDiscoveryResponse {
+    return this.deltaResponse.toObject(this.deltaResponse.decode(bytes), { longs: String, arrays: true }) as DeltaDiscoveryResponse;
+  }
+
+  encodeResponse(response: DiscoveryResponse): Buffer {
+    return this.encode(this.response, response);
+  }
+
+  encodeDeltaResponse(response: DeltaDiscoveryResponse): Buffer {
+    return this.encode(this.deltaResponse, response);
+  }
+
+  private encode(type: protobuf.Type, value: object): Buffer {
+    return Buffer.from(this.registry.encodePlain(type, { ...value }, type.name));
+  }
+}

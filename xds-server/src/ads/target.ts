@@ -1,0 +1,66 @@
+// What a stream should converge to per type, and the order types are pushed in.
+//
+// Make-before-break (xDS "eventual consistency considerations"): CDS, then EDS, then LDS, then RDS,
+// each pushed only after the previous type's response is ACKed or NACKed; resources removed by a
+// new snapshot stay served (the "make" target: new ∪ what the client holds) until every type has
+// settled without a NACK, and only then are they removed (the "break" target: the snapshot itself).
+import { TYPE_URLS } from '../proto';
+import { resourcesOf, versionOf, type Snapshot, type SnapshotResource } from '../snapshot';
+
+export interface TypeTarget {
+  readonly typeUrl: string;
+  /** SotW version_info / Delta system_version_info. */
+  readonly version: string;
+  /** The snapshot this target was derived from. */
+  readonly snapshotVersion: string;
+  readonly resources: ReadonlyMap<string, SnapshotResource>;
+  /** Names the client holds (content unknown, e.g. Delta initial_resource_versions) that must not be removed yet. */
+  readonly keep: ReadonlySet<string>;
+}
+
+/** Push order of the known types; unknown types follow, by name. */
+export const TYPE_ORDER: readonly string[] = [
+  TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.secret, TYPE_URLS.listener, TYPE_URLS.routeConfiguration,
+];
+
+/** Types whose removals wait for the break phase: everything a listener or route can point at, and routes. */
+const DEFERRED_REMOVAL: ReadonlySet<string> = new Set([
+  TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.secret, TYPE_URLS.routeConfiguration,
+]);
+
+export function compareTypes(a: string, b: string): number {
+  const ia = TYPE_ORDER.indexOf(a);
+  const ib = TYPE_ORDER.indexOf(b);
+  if (ia !== ib) return (ia === -1 ? TYPE_ORDER.length : ia) - (ib === -1 ? TYPE_ORDER.length : ib);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/** The snapshot's own target for a type (break phase / steady state). */
+export function finalTarget(snapshot: Snapshot, typeUrl: string): TypeTarget {
+  const type = resourcesOf(snapshot, typeUrl);
+  return { typeUrl, version: type.version, snapshotVersion: snapshot.version, resources: type.resources, keep: NO_NAMES };
+}
+
+/** What the client holds of one type, as far as the stream knows. */
+export interface Held {
+  readonly resources: ReadonlyMap<string, SnapshotResource>;
+  readonly names: ReadonlySet<string>;
+}
+
+/**
+ * The make-phase target: the snapshot's resources plus everything the client holds that the
+ * snapshot removes (for deferred types). Equal to the final target when nothing is removed.
+ */
+export function makeTarget(snapshot: Snapshot, typeUrl: string, held: Held): TypeTarget {
+  const final = finalTarget(snapshot, typeUrl);
+  if (!DEFERRED_REMOVAL.has(typeUrl)) return final;
+  const union = new Map(final.resources);
+  for (const [name, resource] of held.resources) if (!union.has(name)) union.set(name, resource);
+  const keep = new Set([...held.names].filter((n) => !union.has(n)));
+  if (union.size === final.resources.size && keep.size === 0) return final;
+  const resources = new Map([...union].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const version = versionOf([...resources.values()].map((r) => [r.name, r.hash] as const));
+  return { ...final, version, resources, keep };
+}

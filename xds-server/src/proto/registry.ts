@@ -1,0 +1,115 @@
+// The protobuf registry: strict proto3 JSON ↔ binary for every type in the descriptor.
+import * as protobuf from 'protobufjs';
+import { loadCommittedRoot } from './descriptor';
+import { ProtoError } from './errors';
+import { isJsonObject, type JsonObject } from './json';
+import { JsonReader } from './from-json';
+import { JsonWriter } from './to-json';
+import { resolveAnyType } from './reflect';
+
+/** google.protobuf.Any as protobufjs encodes it (proto field names). */
+export interface EncodedAny {
+  readonly type_url: string;
+  readonly value: Uint8Array;
+}
+
+export class ProtoRegistry {
+  private readonly reader: JsonReader;
+  private readonly writer: JsonWriter;
+
+  constructor(readonly root: protobuf.Root) {
+    this.reader = new JsonReader(root, (type, plain, path) => this.encodePlain(type, plain, path));
+    this.writer = new JsonWriter(root, (type, bytes, path) => this.decodeBytes(type, bytes, path));
+  }
+
+  /** The registry built from the committed descriptor (xds-server/protos/descriptor.json). */
+  static load(): ProtoRegistry {
+    return new ProtoRegistry(loadCommittedRoot());
+  }
+
+  has(typeUrl: string): boolean {
+    return resolveAnyType(this.root, typeUrl) !== undefined;
+  }
+
+  /** The message type for a type URL; throws XDS_PROTO_UNKNOWN_TYPE. */
+  typeOf(typeUrl: string): protobuf.Type {
+    const type = resolveAnyType(this.root, typeUrl);
+    if (type === undefined) throw new ProtoError('XDS_PROTO_UNKNOWN_TYPE', '', `no message type for ${typeUrl}`);
+    return type;
+  }
+
+  /** Strictly converts proto3 JSON to binary; unknown fields, wrong types and unknown Anys throw ProtoError. */
+  encodeMessage(typeUrl: string, json: JsonObject): Uint8Array {
+    const type = this.typeOf(typeUrl);
+    const body = stripOwnType(json, typeUrl);
+    return this.encodePlain(type, this.reader.message(type, body, ''), '');
+  }
+
+  /** Encodes a resource as an Any of its own type. */
+  encode(typeUrl: string, json: JsonObject): EncodedAny {
+    return { type_url: typeUrl, value: this.encodeMessage(typeUrl, json) };
+  }
+
+  /** Binary → proto3 JSON (proto field names; nested Anys carry "@type"). */
+  decodeMessage(typeUrl: string, bytes: Uint8Array): JsonObject {
+    const type = this.typeOf(typeUrl);
+    return this.writer.message(type, this.decodeBytes(type, bytes, ''), '') as JsonObject;
+  }
+
+  /** The resource inside an Any, as proto3 JSON without "@type". */
+  decode(any: EncodedAny): JsonObject {
+    return this.decodeMessage(any.type_url, any.value);
+  }
+
+  /** A protobufjs message decoded from bytes (for callers that need the reflection object). */
+  decodeToMessage(typeUrl: string, bytes: Uint8Array): protobuf.Message {
+    const type = this.typeOf(typeUrl);
+    try {
+      return type.decode(bytes);
+    } catch (err: unknown) {
+      throw new ProtoError('XDS_PROTO_DECODE_FAILED', '', `${type.fullName.slice(1)}: ${String(err)}`);
+    }
+  }
+
+  /** protobufjs plain object → binary, after protobufjs' own verifier. */
+  encodePlain(type: protobuf.Type, plain: Record<string, unknown>, path: string): Uint8Array {
+    const message = type.fromObject(plain);
+    const problem = type.verify(message);
+    if (problem !== null) throw new ProtoError('XDS_PROTO_VERIFY_FAILED', path, `${type.fullName.slice(1)}: ${problem}`);
+    return type.encode(message).finish();
+  }
+
+  private decodeBytes(type: protobuf.Type, bytes: Uint8Array, path: string): Record<string, unknown> {
+    try {
+      return type.decode(bytes) as unknown as Record<string, unknown>;
+    } catch (err: unknown) {
+      throw new ProtoError('XDS_PROTO_DECODE_FAILED', path, `${type.fullName.slice(1)}: ${String(err)}`);
+    }
+  }
+}
+
+function stripOwnType(json: JsonObject, typeUrl: string): Record<string, unknown> {
+  if (!isJsonObject(json)) throw new ProtoError('XDS_PROTO_INVALID_JSON', '', 'resource is not a JSON object');
+  const own = json['@type'];
+  if (own === undefined) return json;
+  if (own !== typeUrl) throw new ProtoError('XDS_PROTO_INVALID_JSON', '@type', `resource says ${JSON.stringify(own)}, expected ${typeUrl}`);
+  return Object.fromEntries(Object.entries(json).filter(([k]) => k !== '@type'));
+}
+
+let shared: ProtoRegistry | undefined;
+
+/** The process-wide registry (loaded lazily from the committed descriptor). */
+export function defaultRegistry(): ProtoRegistry {
+  shared ??= ProtoRegistry.load();
+  return shared;
+}
+
+/** Encodes a proto3 JSON resource of `typeUrl` into an Any; throws ProtoError on any mismatch. */
+export function encodeResource(typeUrl: string, json: JsonObject): EncodedAny {
+  return defaultRegistry().encode(typeUrl, json);
+}
+
+/** Decodes an Any produced by encodeResource back to proto3 JSON (for tests and debugging). */
+export function decodeResource(any: EncodedAny): JsonObject {
+  return defaultRegistry().decode(any);
+}

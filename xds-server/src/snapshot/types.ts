@@ -1,0 +1,47 @@
+// Immutable snapshot model: per fleet, per type URL, named encoded resources with content hashes.
+import type { EncodedAny, JsonObject } from '../proto';
+import { versionOf } from './hash';
+import type { Reference } from './references';
+
+/** Translator output: per type URL, resources by name, as proto3 JSON. */
+export type ResourceInput = ReadonlyMap<string, ReadonlyMap<string, JsonObject>>;
+
+export interface SnapshotResource {
+  readonly typeUrl: string;
+  readonly name: string;
+  /** Content hash of the encoded bytes; the Delta xDS per-resource version. */
+  readonly hash: string;
+  readonly any: EncodedAny;
+  /** Canonical proto3 JSON (decoded from the bytes; proto field names). */
+  readonly json: JsonObject;
+  /** Other ADS resources this one points at (see referencesOf). */
+  readonly references: readonly Reference[];
+}
+
+export interface TypeSnapshot {
+  readonly typeUrl: string;
+  /** Hash of the (name, hash) pairs: the SotW version_info of this type. */
+  readonly version: string;
+  readonly resources: ReadonlyMap<string, SnapshotResource>;
+}
+
+export interface Snapshot {
+  readonly fleet: string;
+  /** Hash of every non-empty type's version: equal worlds have equal versions. */
+  readonly version: string;
+  /** Non-empty types only. */
+  readonly types: ReadonlyMap<string, TypeSnapshot>;
+}
+
+const EMPTY_RESOURCES: ReadonlyMap<string, SnapshotResource> = new Map();
+
+/** Builds a TypeSnapshot (version computed from the resources). */
+export function typeSnapshot(typeUrl: string, resources: ReadonlyMap<string, SnapshotResource>): TypeSnapshot {
+  const version = versionOf([...resources.values()].map((r) => [r.name, r.hash] as const));
+  return Object.freeze({ typeUrl, version, resources });
+}
+
+/** The resources of one type in a snapshot; an empty TypeSnapshot when the type is absent. */
+export function resourcesOf(snapshot: Snapshot | undefined, typeUrl: string): TypeSnapshot {
+  return snapshot?.types.get(typeUrl) ?? typeSnapshot(typeUrl, EMPTY_RESOURCES);
+}
