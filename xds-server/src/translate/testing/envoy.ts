@@ -65,7 +65,7 @@ function staticCluster(cluster: JsonObject, resources: EnvoyResources, prefix: s
   return { ...omit(cluster, 'eds_cluster_config'), name, type: 'STATIC', load_assignment: { ...assignment, cluster_name: name } };
 }
 
-/** One static bootstrap holding every case's resources, names prefixed `<case>:`. */
+/** One static bootstrap holding every case's resources, names prefixed `<case>:`; firstPort 0 = ephemeral ports. */
 export function staticBootstrap(cases: ReadonlyMap<string, EnvoyResources>, firstPort = 20000): JsonObject {
   const listeners: JsonObject[] = [];
   const clusters: JsonObject[] = [];
@@ -73,7 +73,7 @@ export function staticBootstrap(cases: ReadonlyMap<string, EnvoyResources>, firs
   let port = firstPort;
   for (const [name, resources] of cases) {
     const prefix = `${name}:`;
-    for (const listener of resourcesByType(resources, LISTENER_TYPE).values()) listeners.push(staticListener(listener, resources, prefix, port++));
+    for (const listener of resourcesByType(resources, LISTENER_TYPE).values()) listeners.push(staticListener(listener, resources, prefix, firstPort === 0 ? 0 : port++));
     for (const cluster of resourcesByType(resources, CLUSTER_TYPE).values()) clusters.push(staticCluster(cluster, resources, prefix));
     for (const secret of resourcesByType(resources, SECRET_TYPE).values()) secrets.push({ ...secret, name: prefix + stringField(secret, 'name') });
   }

@@ -1,0 +1,151 @@
+// Behaviour of the translation in a real Envoy: what callers see (Huawei semantics), beyond what
+// `--mode validate` can tell. One Envoy and one echo backend for the whole file.
+import { translateIR } from '.';
+import { startBackend, type Backend } from './testing/backend';
+import { domain, forward, gateway, group, mock, route, serviceCluster, tls, urlCluster } from './testing/builder';
+import { call, serveEnvoy, type Call, type Reply, type ServedEnvoy } from './testing/serve';
+
+const HOST = 'shop.shop.apis.example.test';
+let backend: Backend | undefined;
+let envoy: ServedEnvoy | undefined;
+
+function worldFor(port: number): ReturnType<typeof gateway> {
+  const be = urlCluster('shop', 'http', '127.0.0.1', port);
+  const dead = urlCluster('shop', 'http', '127.0.0.1', 1);
+  const svc = serviceCluster('users', 80, [{ address: '127.0.0.1', port }]);
+  return gateway({
+    // serveEnvoy binds ephemeral loopback ports instead.
+    https: { address: '0.0.0.0', port: 8443, publicPort: 443 },
+    groups: [group('shop', [
+      route('slash', { path: '/test/', match: 'Prefix', backend: forward(be.name, '/test2/') }),
+      route('aa', { path: '/test/AA', match: 'Prefix', backend: forward(be.name, '/b') }),
+      route('exact', { path: '/exact/AA', backend: forward(be.name, '/e') }),
+      route('user', { path: '/users/{id}', backend: forward(svc.name, '/api/users/{id}') }),
+      route('user', { path: '/users/{id}', environment: 'DEV', backend: forward(be.name, '/dev/users/{id}') }),
+      route('files', { path: '/files/{p+}', backend: forward(be.name, '/bucket/{p}') }),
+      route('pay', { path: '/pay', method: 'POST', protocol: 'HTTPS', backend: forward(be.name, '/pay') }),
+      route('signed', { path: '/signed', auth: { type: 'APP', appCode: false }, backend: forward(be.name, '/signed') }),
+      route('gone', { path: '/gone', backend: mock(404, 'mock says gone', { 'content-type': 'text/plain' }) }),
+      route('cors', { path: '/cors/{x}', cors: true, backend: forward(be.name, '/{x}') }),
+      route('preflight', { path: '/', match: 'Prefix', method: 'OPTIONS', cors: true, backend: mock(204, '') }),
+      route('slow', { path: '/slow', backend: forward(be.name, '/slow', { timeoutMs: 300 }) }),
+      route('dead', { path: '/dead', backend: forward(dead.name, '/') }),
+    ], { domains: [domain('secure.example.test', { tls: tls('secure-cert'), httpsRedirect: true })] })],
+    clusters: [be, dead, svc],
+  });
+}
+
+beforeAll(async () => {
+  backend = await startBackend();
+  envoy = await serveEnvoy(translateIR(worldFor(backend.port)));
+}, 30_000);
+
+afterAll(async () => {
+  await envoy?.stop();
+  await backend?.close();
+});
+
+const port = (listener: string): number => envoy?.ports.get(listener) ?? 0;
+const get = (path: string, extra: Partial<Call> = {}): Promise<Reply> => call({ port: port('http'), host: HOST, path, ...extra });
+const upstreamUrl = (reply: Reply): string => (JSON.parse(reply.body) as { url: string }).url;
+const upstreamHeaders = (reply: Reply): Record<string, string> => (JSON.parse(reply.body) as { headers: Record<string, string> }).headers;
+
+function expectHuaweiError(reply: Reply, status: number, code: string, message: string): void {
+  expect(reply.status).toBe(status);
+  const id = reply.headers['x-request-id'];
+  expect(id).toMatch(/^[0-9a-f]{32}$/);
+  expect(JSON.parse(reply.body)).toEqual({ error_code: code, error_msg: message, request_id: id });
+}
+
+describe('routing (Huawei §5, §6)', () => {
+  it('prefix matching appends the remainder; the longer prefix wins', async () => {
+    expect(upstreamUrl(await get('/test/AA/CC'))).toBe('/b/CC');
+    expect(upstreamUrl(await get('/test/AA'))).toBe('/b');
+    expect(upstreamUrl(await get('/test/AACC'))).toBe('/test2/AACC');
+    expect(upstreamUrl(await get('/test/x/y?q=1'))).toBe('/test2/x/y?q=1');
+  });
+
+  it('exact matching and path parameters', async () => {
+    expect(upstreamUrl(await get('/exact/AA'))).toBe('/e');
+    expect((await get('/exact/AA/CC')).status).toBe(404);
+    expect(upstreamUrl(await get('/users/42?fields=name'))).toBe('/api/users/42?fields=name');
+    expect((await get('/users/42/x')).status).toBe(404);
+    expect(upstreamUrl(await get('/files/a/b/c.txt'))).toBe('/bucket/a/b/c.txt');
+    expect((await get('/files/')).status).toBe(404);
+  });
+
+  it('selects the environment with X-Stage; absent means RELEASE', async () => {
+    expect(upstreamUrl(await get('/users/7', { headers: { 'x-stage': 'RELEASE' } }))).toBe('/api/users/7');
+    expect(upstreamUrl(await get('/users/7', { headers: { 'x-stage': 'DEV' } }))).toBe('/dev/users/7');
+    expectHuaweiError(await get('/users/7', { headers: { 'x-stage': 'PROD' } }), 404, 'APIG.0101', 'The API does not exist or has not been published in the environment.');
+  });
+
+  it('serves mocks exactly as configured, even error statuses', async () => {
+    const reply = await get('/gone');
+    expect([reply.status, reply.body, reply.headers['content-type']]).toEqual([404, 'mock says gone', 'text/plain']);
+  });
+});
+
+describe('errors in Huawei format (§12)', () => {
+  it('504 APIG.0201 on backend timeout, 502 when unreachable', async () => {
+    expectHuaweiError(await get('/slow'), 504, 'APIG.0201', 'Backend timeout.');
+    expectHuaweiError(await get('/dead'), 502, 'APIG.0201', 'Backend unavailable.');
+  });
+
+  it('494 APIG.0201 for oversized request headers (no request id exists yet)', async () => {
+    const reply = await get('/users/1', { headers: { 'x-big': 'a'.repeat(70_000) } });
+    expect(reply.status).toBe(494);
+    expect(JSON.parse(reply.body)).toMatchObject({ error_code: 'APIG.0201', error_msg: 'Request headers too large.' });
+  });
+
+  it('400 APIG.0607 on the wrong protocol, 401 APIG.0303 for APP Apis until ext_authz', async () => {
+    expectHuaweiError(await get('/pay', { method: 'POST' }), 400, 'APIG.0607', 'The following protocol is supported: HTTPS');
+    expectHuaweiError(await get('/signed'), 401, 'APIG.0303', 'Incorrect app authentication information: app authentication is not available on this gateway');
+  });
+});
+
+describe('headers', () => {
+  it('strips x-turnpike-* both ways and forwards a 32-hex X-Request-Id', async () => {
+    const reply = await get('/users/1', { headers: { 'x-turnpike-app-id': 'forged', 'x-request-id': 'caller-chosen' } });
+    const seen = upstreamHeaders(reply);
+    expect(Object.keys(seen).filter((h) => h.startsWith('x-turnpike-'))).toEqual([]);
+    expect(seen['x-request-id']).toBe(reply.headers['x-request-id']);
+    expect(reply.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(Object.keys(reply.headers).filter((h) => h.startsWith('x-turnpike-') || h.startsWith('x-envoy-'))).toEqual([]);
+    expect(reply.headers.server).toBe('api-gateway');
+  });
+
+  it('adds X-Apig-Latency and X-Apig-Upstream-Latency only in debug mode', async () => {
+    const plain = await get('/users/1');
+    expect(plain.headers['x-apig-latency']).toBeUndefined();
+    const debug = await get('/users/1', { headers: { 'x-apig-mode': 'debug' } });
+    expect(debug.headers['x-apig-latency']).toMatch(/^\d+$/);
+    expect(debug.headers['x-apig-upstream-latency']).toMatch(/^\d+$/);
+    const mocked = await get('/gone', { headers: { 'x-apig-mode': 'debug' } });
+    expect(mocked.headers['x-apig-latency']).toMatch(/^\d+$/);
+    expect(mocked.headers['x-apig-upstream-latency']).toBeUndefined();
+  });
+
+  it('CORS flag: * unless the backend sets it; the OPTIONS Api answers preflights', async () => {
+    expect((await get('/cors/plain')).headers['access-control-allow-origin']).toBe('*');
+    expect((await get('/cors/own-cors')).headers['access-control-allow-origin']).toBe('https://backend.example');
+    const preflight = await get('/anything', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers['access-control-max-age']).toBe('172800');
+    expect(preflight.headers['access-control-allow-methods']).toBe('GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH');
+  });
+});
+
+describe('bound domains', () => {
+  it('redirects plain HTTP to HTTPS with 301', async () => {
+    const reply = await call({ port: port('http'), host: 'secure.example.test', path: '/users/1?x=1' });
+    expect([reply.status, reply.headers.location]).toEqual([301, 'https://secure.example.test/users/1?x=1']);
+  });
+
+  it('serves HTTPS by SNI and runs HTTPS-only Apis there', async () => {
+    const reply = await call({ port: port('https'), host: 'secure.example.test', path: '/pay', method: 'POST', tls: true });
+    expect(reply.status).toBe(200);
+    expect(upstreamUrl(reply)).toBe('/pay');
+    expect(upstreamHeaders(reply)['x-forwarded-proto']).toBe('https');
+  });
+});
