@@ -1,8 +1,6 @@
 // The HTTP filter chain. Order is fixed; each position says why it is where it is.
-import { HYGIENE_LUA } from './lua';
+import { HYGIENE_FILTER, HYGIENE_LUA } from './lua';
 import { typed, type JsonObject } from './json';
-
-export const HYGIENE_FILTER = 'turnpike.hygiene';
 
 export function httpFilters(): JsonObject[] {
   return [

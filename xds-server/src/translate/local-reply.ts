@@ -2,8 +2,8 @@
 //   {"error_code":"APIG.xxxx","error_msg":"…","request_id":"<X-Request-Id>"}
 // via HCM local_reply_config. Mappers apply only to local replies (never to backend responses)
 // and the first match wins, so specific causes (response flags) come before status fallbacks.
-import { METADATA_NAMESPACE } from './metadata';
-import { typed, type JsonObject } from './json';
+import type { JsonObject } from './json';
+import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER } from './lua';
 
 /** A Huawei error: status, code and message (reference §12.2). */
 export interface GatewayError {
@@ -45,30 +45,20 @@ const status = (op: 'EQ' | 'GE', code: number): JsonObject => ({
   status_code_filter: { comparison: { op, value: { default_value: code, runtime_key: `turnpike.local_reply.status_${op.toLowerCase()}_${code}` } } },
 });
 
-/** Route metadata `turnpike.dev.<key>` exists: CEL sees the matched route's metadata. */
-const routeHas = (key: string): JsonObject => ({
-  extension_filter: {
-    name: 'envoy.access_loggers.extension_filters.cel',
-    typed_config: typed('envoy.extensions.access_loggers.filters.cel.v3.ExpressionFilter', {
-      expression: `has(xds.route_metadata.filter_metadata['${METADATA_NAMESPACE}'].${key})`,
-    }),
-  },
+/** The hygiene filter marked this request as a local reply of `kind` (see lua.ts). */
+const replyIs = (kind: 'mock' | 'error'): JsonObject => ({
+  header_filter: { header: { name: REPLY_HEADER, string_match: { exact: kind } } },
 });
 
-/** Route metadata `turnpike.dev.error` of a route that answers with a Huawei error (see routes.ts). */
-export function routeErrorMetadata(error: GatewayError): JsonObject {
-  return { error: { code: error.code, message: error.message } };
-}
-
 export function localReplyConfig(): JsonObject {
-  const meta = (key: string): string => `%METADATA(ROUTE:${METADATA_NAMESPACE}:error:${key})%`;
+  const header = (name: string): string => `%REQ(${name.toUpperCase()})%`;
   return {
     mappers: [
       // Mock responses are direct responses, hence local replies: leave them exactly as configured.
-      { filter: routeHas('mock') },
+      { filter: replyIs('mock') },
       // Routes that exist to answer an error (wrong protocol, APP until ext_authz): status from the
-      // route's direct_response, code and message from its metadata.
-      { filter: routeHas('error'), body_format_override: body(meta('code'), meta('message')) },
+      // route's direct_response, code and message from its metadata (copied into headers by Lua).
+      { filter: replyIs('error'), body_format_override: body(header(ERROR_CODE_HEADER), header(ERROR_MESSAGE_HEADER)) },
       flags(API_NOT_FOUND, ['NR']),
       flags(BACKEND_TIMEOUT, ['UT']),
       flags(BACKEND_UNAVAILABLE, UNAVAILABLE_FLAGS),

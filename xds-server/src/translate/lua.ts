@@ -1,19 +1,32 @@
 // The header-hygiene filter, in Lua because Envoy has no "remove headers by prefix" (request_
 // headers_to_remove and header_mutation take exact names) and no conditional response header.
 //
-// Request:  drop every caller-supplied x-turnpike-* (only authz may set them, later); turn the
+// Request:  drop every caller-supplied x-turnpike-* (only Turnpike may set them); turn the
 //           generated UUID X-Request-Id into Huawei's 32 hex digits before anything logs or
-//           forwards it; remember X-Apig-Mode: debug in dynamic metadata.
+//           forwards it; remember X-Apig-Mode: debug; for routes that answer locally (mock or
+//           Huawei error, see routes.ts) copy the route's reply facts into internal request
+//           headers, which is what local_reply_config mappers can match and format (local-reply.ts).
 // Response: drop every x-turnpike-* (a backend's, and the internal timing headers the route
 //           configuration adds); in debug mode publish those timings as X-Apig-Latency and
 //           X-Apig-Upstream-Latency (reference §11).
 import { METADATA_NAMESPACE } from './metadata';
 
+/** The Lua filter's name: Envoy hands it the route metadata stored under this key. */
+export const HYGIENE_FILTER = 'turnpike.hygiene';
 export const INTERNAL_HEADER_PREFIX = 'x-turnpike-';
 /** Added by the route configuration: ms from receipt to response headers (%DURATION% then). */
 export const LATENCY_HEADER = 'x-turnpike-latency';
 /** Added by the route configuration: ms from sending upstream to upstream response headers. */
 export const UPSTREAM_LATENCY_HEADER = 'x-turnpike-upstream-latency';
+/** Request header naming a local reply's kind: `mock` or `error`. Never reaches a backend. */
+export const REPLY_HEADER = 'x-turnpike-reply';
+export const ERROR_CODE_HEADER = 'x-turnpike-error-code';
+export const ERROR_MESSAGE_HEADER = 'x-turnpike-error-message';
+
+/** Route metadata under HYGIENE_FILTER for a route whose direct_response is a mock or an error. */
+export function replyMetadata(reply: { readonly kind: 'mock' } | { readonly kind: 'error'; readonly code: string; readonly message: string }): Record<string, string> {
+  return reply.kind === 'mock' ? { reply: 'mock' } : { reply: 'error', error_code: reply.code, error_message: reply.message };
+}
 
 export const HYGIENE_LUA = `
 local PREFIX = "${INTERNAL_HEADER_PREFIX}"
@@ -26,6 +39,17 @@ local function strip_internal(headers)
   for _, name in ipairs(names) do headers:remove(name) end
 end
 
+local function mark_local_reply(handle, headers)
+  local route = handle:metadata()
+  local reply = route:get("reply")
+  if reply == nil then return end
+  headers:replace("${REPLY_HEADER}", reply)
+  if reply == "error" then
+    headers:replace("${ERROR_CODE_HEADER}", route:get("error_code"))
+    headers:replace("${ERROR_MESSAGE_HEADER}", route:get("error_message"))
+  end
+end
+
 function envoy_on_request(handle)
   local headers = handle:headers()
   strip_internal(headers)
@@ -35,6 +59,7 @@ function envoy_on_request(handle)
   if mode ~= nil and string.lower(mode) == "debug" then
     handle:streamInfo():dynamicMetadata():set("${METADATA_NAMESPACE}", "debug", true)
   end
+  mark_local_reply(handle, headers)
 end
 
 function envoy_on_response(handle)

@@ -1,7 +1,7 @@
 // Backend timeout and retries (Huawei `timeout`, `retry_count`, reference §5.3).
 import type { ForwardBackendIR, HttpMethod, MethodMatch } from '../ir';
 import { TranslateError } from './errors';
-import { duration, typed, type JsonObject } from './json';
+import { duration, type JsonObject } from './json';
 
 /** Huawei retries idempotent methods once by default, never POST or PATCH. */
 export const IDEMPOTENT_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'PUT', 'OPTIONS', 'DELETE'];
@@ -13,13 +13,7 @@ const RETRY_ON = 'connect-failure,refused-stream,reset-before-request';
 const DEFAULT_IDLE_MS = 300_000;
 
 function policy(retries: number): JsonObject {
-  return {
-    retry_on: RETRY_ON,
-    num_retries: retries,
-    // Retry on another endpoint when there is one.
-    retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: typed('envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate') }],
-    host_selection_retry_max_attempts: 3,
-  };
+  return { retry_on: RETRY_ON, num_retries: retries };
 }
 
 /** RouteAction.retry_policy, or undefined for none. */

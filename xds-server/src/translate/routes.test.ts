@@ -35,7 +35,7 @@ describe('buildRoute', () => {
     const https = route('pay', { path: '/pay', protocol: 'HTTPS', backend: forward(users.name, '/pay') });
     expect(buildRoute(https, context('http'))).toMatchObject({
       direct_response: { status: 400 },
-      metadata: { filter_metadata: { 'turnpike.dev': { error: { code: 'APIG.0607', message: 'The following protocol is supported: HTTPS' } } } },
+      metadata: { filter_metadata: { 'turnpike.hygiene': { reply: 'error', error_code: 'APIG.0607', error_message: 'The following protocol is supported: HTTPS' } } },
     });
     expect(buildRoute(https, context('https'))).toMatchObject({ route: { cluster: users.name } });
     const http = route('old', { path: '/old', protocol: 'HTTP' });
@@ -46,7 +46,14 @@ describe('buildRoute', () => {
     const app = route('signed', { path: '/s', auth: { type: 'APP', appCode: true }, backend: forward(users.name, '/s') });
     expect(buildRoute(app, context('https'))).toMatchObject({
       direct_response: { status: 401 },
-      metadata: { filter_metadata: { 'turnpike.dev': { auth: 'APP', app_code: true, error: { code: 'APIG.0303' } } } },
+      metadata: { filter_metadata: { 'turnpike.dev': { auth: 'APP', app_code: true }, 'turnpike.hygiene': { reply: 'error', error_code: 'APIG.0303' } } },
+    });
+  });
+
+  it('marks mock routes so their replies pass local_reply_config untouched', () => {
+    expect(buildRoute(route('m', { path: '/m', backend: mock(500, 'x') }), context('http'))).toMatchObject({
+      direct_response: { status: 500, body: { inline_string: 'x' } },
+      metadata: { filter_metadata: { 'turnpike.hygiene': { reply: 'mock' } } },
     });
   });
 

@@ -3,7 +3,8 @@ import { RELEASE, type ClusterIR, type ForwardBackendIR, type MockBackendIR, typ
 import { corsHeaders } from './cors';
 import { TranslateError } from './errors';
 import type { JsonObject } from './json';
-import { APP_AUTH_UNAVAILABLE, protocolNotSupported, routeErrorMetadata, type GatewayError } from './local-reply';
+import { APP_AUTH_UNAVAILABLE, protocolNotSupported, type GatewayError } from './local-reply';
+import { HYGIENE_FILTER, replyMetadata } from './lua';
 import { sourceMetadata } from './metadata';
 import { pathRouting } from './path-match';
 import { retryPolicy, timeouts } from './retry';
@@ -84,7 +85,7 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
       ...head,
       match: { ...pathRouting(route.path, route.match).match, headers: headerMatchers(route) },
       direct_response: { status: error.status },
-      metadata: sourceMetadata(route.source, { ...routeFacts(route), ...routeErrorMetadata(error) }),
+      metadata: sourceMetadata(route.source, routeFacts(route), { [HYGIENE_FILTER]: replyMetadata({ kind: 'error', code: error.code, message: error.message }) }),
     };
   }
   const routing = pathRouting(route.path, route.match, backend.kind === 'Forward' ? backend.path : undefined);
@@ -95,6 +96,6 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
     match: { ...routing.match, headers: headerMatchers(route) },
     ...action,
     ...(headers.length === 0 ? {} : { response_headers_to_add: headers }),
-    metadata: sourceMetadata(route.source, { ...routeFacts(route), ...(backend.kind === 'Mock' ? { mock: true } : {}) }),
+    metadata: sourceMetadata(route.source, routeFacts(route), backend.kind === 'Mock' ? { [HYGIENE_FILTER]: replyMetadata({ kind: 'mock' }) } : {}),
   };
 }
