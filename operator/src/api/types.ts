@@ -157,7 +157,7 @@ export interface UrlBackend {
 }
 
 export interface MockBackend {
-  /** 100-599, default 200. */
+  /** 200-599 (what Envoy can answer itself), default 200. */
   readonly status?: number;
   /** At most 2048 characters. */
   readonly body?: string;
