@@ -39,8 +39,11 @@ export function carriedBy(statuses: ReadonlyMap<string, DesiredStatus>): Carried
  * (the current snapshot once ACKed, or the last ACKed one while a newer is pending or rejected).
  */
 export function programmedCondition(key: string, status: DesiredStatus, state: FleetState, lastGood: Carried): ConditionValue {
-  if (!status.inIR) {
+  if (!status.inIR && (status.accepted.status === 'False' || status.resolvedRefs.status === 'False')) {
     return { status: 'False', reason: 'NotAccepted', message: 'Not part of the configuration: see the Accepted and ResolvedRefs conditions.' };
+  }
+  if (!status.inIR) {
+    return { status: 'Unknown', reason: 'Pending', message: `${status.source.kind} is accepted; the data plane does not enforce this kind yet.` };
   }
   if (state.kind === 'Programmed' || lastGood.get(key) === status.generation) {
     return { status: 'True', reason: 'Programmed', message: 'The Envoy fleet serves this object.' };

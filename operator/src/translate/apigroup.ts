@@ -80,6 +80,8 @@ export function translateGroups(
         httpsRedirect: (domain.httpsRedirect ?? false) && tls !== undefined,
       });
     }
+    // A valid group is served (its virtual host exists) even before it has Apis.
+    book.served(source);
     groups.set(label, { source, ...(subdomain === undefined ? {} : { subdomain }), domains, environments: environmentsOf(spec) });
   }
   return groups;

@@ -64,7 +64,7 @@ describe('translateResourceSet', () => {
       ['dangling', 'GroupNotFound', 'spec.groupRef: ApiGroup team/nope does not exist', false],
       ['no-env', 'EnvironmentNotFound', 'spec.environments: ApiGroup team/shop does not define STAGING', false],
       ['no-service', 'ServiceNotFound', 'backend.service: Service team/ghost not found', false],
-      ['shop', 'ResolvedRefs', 'Every reference resolved.', false],
+      ['shop', 'ResolvedRefs', 'Every reference resolved.', true],
     ]);
     expect(result.ir.groups[0]?.routes).toEqual([]);
   });

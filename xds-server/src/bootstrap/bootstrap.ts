@@ -58,11 +58,15 @@ export function envoyBootstrap(options: BootstrapOptions): JsonObject {
         },
       ],
     },
-    layered_runtime: {
-      layers: [
-        // Envoy's recommended edge settings: cap downstream connections so overload sheds cleanly.
-        { name: 'static', static_layer: { 'overload.global_downstream_max_connections': 50000 } },
-      ],
+    // Envoy's edge recommendation: cap downstream connections so overload sheds cleanly.
+    overload_manager: {
+      resource_monitors: [{
+        name: 'envoy.resource_monitors.global_downstream_max_connections',
+        typed_config: {
+          '@type': 'type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig',
+          max_active_downstream_connections: 50000,
+        },
+      }],
     },
   };
 }
