@@ -44,7 +44,7 @@ const yamlFiles = (dir: string): string[] =>
 /** The Turnpike objects of a (multi-document) YAML text; other kinds (Secrets) are not ours. */
 function turnpikeObjects(text: string): { kind: TurnpikeKind; object: Json }[] {
   return parseAllDocuments(text)
-    .map((doc): unknown => doc.toJSON())
+    .map((doc) => doc.toJS() as unknown)
     .filter(isRecord)
     .flatMap((object) => {
       const kind = TURNPIKE_KINDS.find((k) => k === object.kind);
@@ -111,7 +111,8 @@ function crdRules(node: unknown, at: string, out: RuleKey[] = []): RuleKey[] {
 const rootSchemas = new Map(
   loadCrds(crdsDir).map((crd) => {
     const version = crd.spec.versions.find((v) => v.name === 'v1alpha1');
-    return [crd.spec.names.kind, version?.schema.openAPIV3Schema as unknown] as const;
+    const schema: unknown = version?.schema.openAPIV3Schema;
+    return [crd.spec.names.kind, schema] as const;
   }),
 );
 const cel = (kind: TurnpikeKind): RuleKey[] => crdRules(rootSchemas.get(kind), '').filter(([at]) => !at.startsWith('.status'));
