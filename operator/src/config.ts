@@ -43,6 +43,8 @@ export interface OperatorConfig {
   readonly leaseNamespace: string;
   readonly leaseName: string;
   readonly identity: string;
+  /** Serve /healthz and /readyz on this port (on the xDS host address); absent means off. */
+  readonly healthPort?: number;
 }
 
 export interface Config {
@@ -71,6 +73,7 @@ const OPTIONS = {
   'lease-namespace': { type: 'string' },
   'lease-name': { type: 'string' },
   identity: { type: 'string' },
+  'health-port': { type: 'string' },
 } as const;
 
 /** A configuration error: the message says which flag or variable is wrong. */
@@ -132,9 +135,11 @@ function modeConfig(
     return { kind: 'standalone', dir, envoy: !noEnvoy, demoBackendPorts, stateDir: pick('state-dir', 'TURNPIKE_STATE_DIR') ?? '.turnpike/standalone' };
   }
   const kubeconfig = pick('kubeconfig', 'KUBECONFIG');
+  const health = pick('health-port', 'TURNPIKE_HEALTH_PORT');
   return {
     kind: 'operator',
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
+    ...(health === undefined ? {} : { healthPort: port('health-port', health, 0) }),
     leaseNamespace: pick('lease-namespace', 'POD_NAMESPACE') ?? 'turnpike-system',
     leaseName: pick('lease-name', 'TURNPIKE_LEASE_NAME') ?? 'turnpike-operator',
     identity: pick('identity', 'POD_NAME') ?? `${os.hostname()}-${process.pid}`,

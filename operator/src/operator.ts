@@ -4,6 +4,7 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadConfig, type OperatorConfig } from './config';
+import { startHealthServer } from './health';
 import { LeaderElector } from './leader';
 import { createLogger } from './log';
 import type { ObjectStatus } from './pipeline';
@@ -45,6 +46,8 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   const mode = config.mode;
   const log = createLogger({ level: config.logLevel, base: { identity: mode.identity } });
   const kubeConfig = kubeConfigOf(mode);
+  // Probes answer from the start (live), ready once the informers have synced.
+  const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort });
   const runtime = await startRuntime(config, log);
   const writer = new StatusWriter({ kubeConfig, log: log.child({ component: 'status' }) });
   runtime.pipeline.onStatuses((statuses) => { writer.update(statusUpdates(statuses)); });
@@ -59,11 +62,14 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
     runtime.pipeline.update(set);
   });
   elector.start();
-  log.info('operator started', { xdsPort: runtime.xdsPort, fleet: config.gateway.fleet });
+  health?.setReady(true);
+  log.info('operator started', { xdsPort: runtime.xdsPort, fleet: config.gateway.fleet, healthPort: health?.port });
   await untilSignalled();
+  health?.setReady(false);
   // Drain: stop writing and hand the lease over at once, then close streams (Envoy reconnects elsewhere).
   await elector.stop({ release: true });
   await writer.stop();
   await provider.stop();
   await runtime.stop();
+  await health?.close();
 }

@@ -1,0 +1,30 @@
+import { loadConfig } from './config';
+import { startHealthServer, type HealthServer } from './health';
+
+describe('health server', () => {
+  let health: HealthServer;
+  const get = async (path: string): Promise<number> => (await fetch(`http://127.0.0.1:${health.port}${path}`)).status;
+
+  beforeAll(async () => { health = await startHealthServer({ host: '127.0.0.1', port: 0 }); });
+  afterAll(async () => { await health.close(); });
+
+  it('is live at once and ready only while told so', async () => {
+    expect(await get('/healthz')).toBe(200);
+    expect(await get('/readyz')).toBe(503);
+    health.setReady(true);
+    expect(await get('/readyz')).toBe(200);
+    expect(await get('/readyz?verbose')).toBe(200);
+    health.setReady(false);
+    expect(await get('/readyz')).toBe(503);
+    expect(await get('/metrics')).toBe(404);
+  });
+});
+
+describe('--health-port', () => {
+  it('is off unless set, by flag or TURNPIKE_HEALTH_PORT', () => {
+    expect(loadConfig('operator', [], {}).mode).not.toHaveProperty('healthPort');
+    expect(loadConfig('operator', ['--health-port', '8081'], {}).mode).toMatchObject({ healthPort: 8081 });
+    expect(loadConfig('operator', [], { TURNPIKE_HEALTH_PORT: '9000' }).mode).toMatchObject({ healthPort: 9000 });
+    expect(() => loadConfig('operator', ['--health-port', 'x'], {})).toThrow('--health-port: x is not a port number');
+  });
+});
