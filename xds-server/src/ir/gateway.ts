@@ -1,5 +1,6 @@
 import type { ClusterIR } from './cluster';
 import type { ApiGroupIR, DownstreamTlsIR } from './group';
+import type { RateLimitIR } from './policy';
 import type { SourceRef } from './source';
 
 export interface HttpListenerIR {
@@ -31,4 +32,6 @@ export interface GatewayIR {
   readonly groups: readonly ApiGroupIR[];
   /** Every cluster a route forwards to; names unique. */
   readonly clusters: readonly ClusterIR[];
+  /** Throttling, App quotas and the subdomain cap (envoyproxy/ratelimit); absent: no rate limits. */
+  readonly rateLimit?: RateLimitIR;
 }

@@ -1,4 +1,5 @@
 import type { BackendPath, PathTemplate } from './path';
+import type { RoutePoliciesIR } from './policy';
 import type { SourceRef } from './source';
 
 /** Methods an Api can name (Huawei `req_method`); `ANY` matches every method. */
@@ -67,4 +68,6 @@ export interface RouteIR {
   /** Huawei `cors` flag: `Access-Control-Allow-Origin: *` unless the backend sets it. */
   readonly cors: boolean;
   readonly backend: BackendIR;
+  /** ThrottlePolicy and AclPolicies that apply to this Api in this environment (policy.ts). */
+  readonly policies?: RoutePoliciesIR;
 }
