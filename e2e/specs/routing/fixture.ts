@@ -16,8 +16,10 @@ export interface Gateway {
   readonly dir: string;
   readonly backends: { readonly release: EchoServer; readonly dev: EchoServer };
   apply(yaml: string): Promise<void>;
+  /** Stops the operator and starts a new one on the same ports (Envoy reconnects to it). */
+  restartOperator(): Promise<void>;
   remove(kind: string, name: string): Promise<void>;
-  /** A request through Envoy's HTTP listener. */
+  /** A request through Envoy's HTTP listener, or its HTTPS one when `tls` is given. */
   request(options: Omit<HttpCall, 'port'>): Promise<HttpReply>;
   /** Polls until `check` passes for a reply (returns it), within `timeoutMs`. */
   until(options: Omit<HttpCall, 'port'>, check: (reply: HttpReply) => boolean, timeoutMs?: number): Promise<HttpReply>;
@@ -29,13 +31,20 @@ export async function startGateway(prefix: string): Promise<Gateway> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `turnpike-${prefix}-`));
   const cluster = await startTestCluster();
   const namespace = await cluster.namespace(prefix);
-  const operator = await startOperator({ kubeconfigPath: cluster.kubeconfigPath, dir });
+  let operator = await startOperator({ kubeconfigPath: cluster.kubeconfigPath, dir });
   const envoy = await startGatewayEnvoy({ dir, xdsPort: operator.xdsPort });
   const backends = { release: await startEchoServer({ name: 'release' }), dev: await startEchoServer({ name: 'dev' }) };
   const kubeconfig = cluster.kubeconfigPath;
-  const request = (options: Omit<HttpCall, 'port'>): Promise<HttpReply> => call({ ...options, port: operator.httpPort });
+  const request = (options: Omit<HttpCall, 'port'>): Promise<HttpReply> =>
+    call({ ...options, port: options.tls === undefined ? operator.httpPort : operator.httpsPort });
   return {
-    cluster, namespace, operator, envoy, dir, backends, request,
+    cluster, namespace, envoy, dir, backends, request,
+    get operator() { return operator; },
+    restartOperator: async () => {
+      const ports = { xds: operator.xdsPort, http: operator.httpPort, https: operator.httpsPort };
+      await operator.stop();
+      operator = await startOperator({ kubeconfigPath: kubeconfig, dir, ports });
+    },
     apply: async (yaml) => { await kubectlOk(kubeconfig, ['apply', '-n', namespace, '-f', '-'], yaml); },
     remove: async (kind, name) => { await kubectlOk(kubeconfig, ['delete', '-n', namespace, kind, name]); },
     until: (options, check, timeoutMs = 15_000) =>

@@ -27,7 +27,7 @@ describe('routing', () => {
   }, 60_000);
 
   it('serves a mock Api with X-Request-Id on every response', async () => {
-    await gw.apply(api('hello', '  method: GET\n  path: /hello\n  backend: {mock: {status: 201, body: hi, headers: {x-demo: yes}}}'));
+    await gw.apply(api('hello', '  method: GET\n  path: /hello\n  backend: {mock: {status: 201, body: hi, headers: {x-demo: "yes"}}}'));
     const reply = await gw.until({ host, path: '/hello' }, (r) => r.status === 201);
     expect(reply.body).toBe('hi');
     expect(reply.headers['x-demo']).toBe('yes');

@@ -43,3 +43,15 @@ export function makePki(dir: string): Pki {
     saPub: at('sa.pub'),
   };
 }
+
+/** A CA and a serving certificate for `hostnames` (PEM strings), for TLS tests of bound domains. */
+export function makeServingCert(dir: string, hostnames: readonly string[]): { ca: string; cert: string; key: string } {
+  fs.mkdirSync(dir, { recursive: true });
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl(dir, ['req', '-x509', ...ec, '-keyout', 'domain-ca.key', '-out', 'domain-ca.crt', '-days', '30', '-subj', '/CN=turnpike-domain-ca']);
+  openssl(dir, ['req', ...ec, '-keyout', 'domain.key', '-out', 'domain.csr', '-subj', `/CN=${hostnames[0] ?? 'localhost'}`]);
+  fs.writeFileSync(path.join(dir, 'domain.ext'), `subjectAltName=${hostnames.map((h) => `DNS:${h}`).join(',')}\n`);
+  openssl(dir, ['x509', '-req', '-in', 'domain.csr', '-CA', 'domain-ca.crt', '-CAkey', 'domain-ca.key', '-CAcreateserial', '-days', '30', '-extfile', 'domain.ext', '-out', 'domain.crt']);
+  const read = (file: string): string => fs.readFileSync(path.join(dir, file), 'utf8');
+  return { ca: read('domain-ca.crt'), cert: read('domain.crt'), key: read('domain.key') };
+}

@@ -14,6 +14,7 @@ export interface TurnpikeProcess {
   readonly proc: Proc;
   readonly xdsPort: number;
   readonly httpPort: number;
+  readonly httpsPort: number;
   stop(): Promise<void>;
 }
 
@@ -23,25 +24,32 @@ export interface OperatorOptions {
   readonly name?: string;
   readonly fleet?: string;
   readonly leaseNamespace?: string;
-  readonly httpPort?: number;
+  /** Fixed ports, e.g. to restart an operator where the previous one was. */
+  readonly ports?: Partial<Ports>;
   readonly extraArgs?: readonly string[];
 }
 
-async function startCli(name: string, args: readonly string[], dir: string, ports: { xds: number; http: number }): Promise<TurnpikeProcess> {
+export interface Ports { readonly xds: number; readonly http: number; readonly https: number }
+
+async function freePorts(fixed: Partial<Ports> = {}): Promise<Ports> {
+  return { xds: fixed.xds ?? (await freePort()), http: fixed.http ?? (await freePort()), https: fixed.https ?? (await freePort()) };
+}
+
+async function startCli(name: string, args: readonly string[], dir: string, ports: Ports): Promise<TurnpikeProcess> {
   const proc = startProcess({ name, command: process.execPath, args: [turnpikeCli, ...args], logDir: dir, env: { TURNPIKE_LOG_LEVEL: 'debug' } });
   await waitFor(async () => {
     if (!proc.isRunning()) throw new Error(`${name} exited:\n${tail(proc.logFile, 30)}`);
     return isListening(ports.xds);
   }, { what: `${name} xDS on ${ports.xds} (log: ${proc.logFile})`, timeoutMs: 30_000 });
-  return { proc, xdsPort: ports.xds, httpPort: ports.http, stop: () => proc.stop() };
+  return { proc, xdsPort: ports.xds, httpPort: ports.http, httpsPort: ports.https, stop: () => proc.stop() };
 }
 
 /** Runs `turnpike operator` against a test cluster; Envoys connect to its xdsPort. */
 export async function startOperator(options: OperatorOptions): Promise<TurnpikeProcess> {
-  const ports = { xds: await freePort(), http: options.httpPort ?? (await freePort()) };
+  const ports = await freePorts(options.ports);
   const args = [
     'operator', '--kubeconfig', options.kubeconfigPath, '--xds-host', '127.0.0.1', '--xds-port', String(ports.xds),
-    '--http-port', String(ports.http), '--https-port', String(await freePort()), '--listen-address', '127.0.0.1',
+    '--http-port', String(ports.http), '--https-port', String(ports.https), '--listen-address', '127.0.0.1',
     '--fleet', options.fleet ?? 'turnpike', '--lease-namespace', options.leaseNamespace ?? 'default',
     '--identity', options.name ?? 'operator', ...(options.extraArgs ?? []),
   ];
@@ -60,10 +68,10 @@ export async function startGatewayEnvoy(options: { dir: string; xdsPort: number;
 
 /** Runs `turnpike standalone -f dir` (which starts its own Envoy). */
 export async function startStandalone(options: { manifests: string; dir: string; extraArgs?: readonly string[] }): Promise<TurnpikeProcess> {
-  const ports = { xds: await freePort(), http: await freePort() };
+  const ports = await freePorts();
   const args = [
     'standalone', '-f', options.manifests, '--xds-port', String(ports.xds), '--http-port', String(ports.http),
-    '--https-port', String(await freePort()), '--state-dir', path.join(options.dir, 'standalone'), ...(options.extraArgs ?? []),
+    '--https-port', String(ports.https), '--state-dir', path.join(options.dir, 'standalone'), ...(options.extraArgs ?? []),
   ];
   return startCli('standalone', args, options.dir, ports);
 }
