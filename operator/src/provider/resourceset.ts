@@ -4,17 +4,9 @@
  * function of one ResourceSet.
  */
 
-/** The subset of an object's metadata the operator uses. */
-export interface ObjectMeta {
-  readonly name: string;
-  readonly namespace?: string;
-  readonly uid?: string;
-  readonly generation?: number;
-  readonly resourceVersion?: string;
-  readonly labels?: Readonly<Record<string, string>>;
-  readonly annotations?: Readonly<Record<string, string>>;
-  readonly creationTimestamp?: string | Date;
-}
+import type { ObjectMeta } from '../api/types';
+
+export type { ObjectMeta };
 
 /** Any Kubernetes object as decoded from JSON or YAML; specs are validated by the kind modules. */
 export interface KubeObject {
