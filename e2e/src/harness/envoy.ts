@@ -33,7 +33,7 @@ export async function startEnvoy(options: EnvoyOptions): Promise<Envoy> {
     command: binary('envoy'),
     args: [
       '-c', bootstrapFile, '--disable-hot-restart', '--concurrency', '1',
-      '--admin-address-path', adminFile, '--log-level', options.logLevel ?? 'info',
+      '--admin-address-path', adminFile, '--log-level', options.logLevel ?? 'warn',
     ],
     logDir: options.dir,
   });
