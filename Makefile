@@ -5,6 +5,7 @@ SETUP := hack/setup
 BIN := $(or $(TURNPIKE_CACHE),$(HOME)/.cache/turnpike)/bin
 
 .PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean
+.PHONY: images chart-sync chart-lint kind-up kind-down
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -48,6 +49,26 @@ cluster-up: setup build ## Start a local kube-apiserver + etcd; kubeconfig in .t
 
 cluster-down: ## Stop the local API server started by cluster-up
 	@if [ -f e2e/dist/src/cli/cluster.js ]; then node e2e/dist/src/cli/cluster.js down; fi
+
+IMAGE ?= turnpike/turnpike:dev
+CONTAINER_ENGINE ?= docker
+
+images: ## Build the control-plane image IMAGE (default turnpike/turnpike:dev) with CONTAINER_ENGINE
+	@$(CONTAINER_ENGINE) build -f Dockerfile -t $(IMAGE) .
+
+chart-sync: build ## Regenerate charts/turnpike/crds and the chart's Envoy bootstrap from crds/ and envoyBootstrap()
+	@node -e "require('./e2e/dist/src/harness/chart.js').writeChartFiles()"
+
+chart-lint: ## helm lint the chart with its default values and with the kind values
+	@bash $(SETUP)/helm.sh
+	@$(BIN)/helm lint --strict charts/turnpike
+	@$(BIN)/helm lint --strict charts/turnpike -f hack/kind/values.yaml
+
+kind-up: ## Create a kind cluster, build and load the image, helm install, apply and call the examples (needs docker, kind, kubectl)
+	@bash hack/kind/up.sh
+
+kind-down: ## Delete the kind cluster made by kind-up
+	@kind delete cluster --name $${KIND_CLUSTER:-turnpike}
 
 clean: cluster-down ## Remove build output (not the component cache)
 	@rm -rf node_modules */dist sdk/js/dist *.tsbuildinfo

@@ -1,0 +1,68 @@
+# syntax=docker/dockerfile:1
+# The Turnpike control-plane image. One Node.js program; the first argument picks the component:
+#   operator (default) | authz | standalone | demo-backend
+# Build with `make images` (IMAGE=…, CONTAINER_ENGINE=docker|podman). No native modules, so
+# `docker buildx build --platform linux/amd64,linux/arm64 .` works as well.
+# There is no container engine on the development machines: e2e/specs/helm/image.spec.ts checks
+# this file's structure, replays the runtime stage's COPY lines into a directory and runs the
+# result, so what the image contains is enough to start.
+
+ARG NODE_VERSION=22
+
+# 1. Compile the TypeScript (dev dependencies needed).
+FROM node:${NODE_VERSION}-bookworm-slim AS build
+WORKDIR /src
+# Manifests first: this layer stays cached until package-lock.json changes.
+COPY package.json package-lock.json ./
+COPY xds-server/package.json xds-server/
+COPY operator/package.json operator/
+COPY authz/package.json authz/
+COPY sdk/js/package.json sdk/js/
+COPY e2e/package.json e2e/
+RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY tsconfig.base.json tsconfig.json ./
+COPY crds crds
+COPY xds-server xds-server
+COPY sdk/js sdk/js
+COPY authz authz
+COPY operator operator
+# Builds operator and what it references (xds-server, authz, sdk/js); tests and maps are dropped.
+RUN npx tsc -b operator \
+ && find xds-server/dist operator/dist authz/dist sdk/js/dist \
+      \( -name '*.test.*' -o -name '*.map' -o -name '*.d.ts' -o -name testing \) -prune -exec rm -rf {} +
+
+# 2. Production dependencies only (workspace packages become links to /app/<package>).
+FROM node:${NODE_VERSION}-bookworm-slim AS deps
+WORKDIR /src
+COPY package.json package-lock.json ./
+COPY xds-server/package.json xds-server/
+COPY operator/package.json operator/
+COPY authz/package.json authz/
+COPY sdk/js/package.json sdk/js/
+COPY e2e/package.json e2e/
+# Type declarations, source maps and docs are dead weight at run time (a third of the size).
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts \
+ && find node_modules \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.map' -o -name '*.md' \) -type f -delete
+
+# 3. Runtime: distroless Node.js (no shell, no package manager), non-root (uid 65532).
+#    crds/ is read at start-up (schema validation), xds-server/protos holds the proto descriptor.
+FROM gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=deps /src/node_modules node_modules
+COPY --from=build /src/package.json ./
+COPY --from=build /src/crds crds
+COPY --from=build /src/xds-server/package.json xds-server/
+COPY --from=build /src/xds-server/protos xds-server/protos
+COPY --from=build /src/xds-server/dist xds-server/dist
+COPY --from=build /src/sdk/js/package.json sdk/js/
+COPY --from=build /src/sdk/js/dist sdk/js/dist
+COPY --from=build /src/authz/package.json authz/
+COPY --from=build /src/authz/dist authz/dist
+COPY --from=build /src/operator/package.json operator/
+COPY --from=build /src/operator/dist operator/dist
+USER 65532:65532
+# xDS, probes (--health-port in the chart).
+EXPOSE 18000 8081
+ENTRYPOINT ["/nodejs/bin/node", "/app/operator/dist/cli.js"]
+CMD ["operator"]

