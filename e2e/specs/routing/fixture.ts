@@ -74,12 +74,14 @@ export function hostOf(gateway: Gateway, group: string): string {
 
 /** An ApiGroup whose RELEASE and DEV variables point #port# at the two echo backends. */
 export function groupYaml(gateway: Gateway, name: string, extra = ''): string {
-  return `apiVersion: turnpike.dev/v1alpha1
+  return `---
+apiVersion: turnpike.dev/v1alpha1
 kind: ApiGroup
 metadata: {name: ${name}}
 spec:
   environments:
     - {name: RELEASE, variables: {port: "${gateway.backends.release.port}", version: v1}}
     - {name: DEV, variables: {port: "${gateway.backends.dev.port}", version: v2}}
-${extra}`;
+${extra}
+`;
 }

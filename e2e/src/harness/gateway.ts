@@ -49,8 +49,8 @@ export async function startOperator(options: OperatorOptions): Promise<TurnpikeP
   const ports = await freePorts(options.ports);
   const args = [
     'operator', '--kubeconfig', options.kubeconfigPath, '--xds-host', '127.0.0.1', '--xds-port', String(ports.xds),
-    '--http-port', String(ports.http), '--https-port', String(ports.https), '--listen-address', '127.0.0.1',
-    '--fleet', options.fleet ?? 'turnpike', '--lease-namespace', options.leaseNamespace ?? 'default',
+    '--http-port', String(ports.http), '--https-port', String(ports.https), '--https-public-port', String(ports.https),
+    '--listen-address', '127.0.0.1', '--fleet', options.fleet ?? 'turnpike', '--lease-namespace', options.leaseNamespace ?? 'default',
     '--identity', options.name ?? 'operator', ...(options.extraArgs ?? []),
   ];
   return startCli(options.name ?? 'operator', args, options.dir, ports);
