@@ -3,15 +3,15 @@
 // server-side dry-run in a namespace that enforces the "restricted" Pod Security Standard.
 import { kubectl, kubectlOk, startTestCluster, type TestCluster } from '../../src/harness';
 import { chartDrift, chartDir } from '../../src/harness/chart';
-import { helm, parseManifests, renderChart, type ChartValues } from '../../src/harness/helm';
-import { customValues, kindValues } from './support';
+import { helm, parseManifests, renderChart, valueArgs, type ChartValues } from '../../src/harness/helm';
+import { customValues, kindUpValues } from './support';
 
 jest.setTimeout(120_000);
 
 const cases: readonly (readonly [string, ChartValues])[] = [
   ['default values', {}],
   ['non-default values', { files: [customValues] }],
-  ['the kind values', { files: [kindValues] }],
+  ['the values of make kind-up', kindUpValues],
 ];
 
 describe('helm chart', () => {
@@ -25,8 +25,7 @@ describe('helm chart', () => {
   });
 
   it.each(cases)('passes helm lint --strict with %s', async (_name, values) => {
-    const files = (values.files ?? []).flatMap((f) => ['-f', f]);
-    const result = await helm(['lint', '--strict', chartDir, ...files]);
+    const result = await helm(['lint', '--strict', chartDir, ...valueArgs(values)]);
     expect({ code: result.code, out: result.stdout + result.stderr }).toMatchObject({ code: 0 });
     expect(result.stdout).toContain('0 chart(s) failed');
   });

@@ -1,7 +1,7 @@
 /** Typed views of the chart's rendered workloads, shared by the helm and ha specs. */
 import path from 'node:path';
 import { repoRoot } from '../../src/harness';
-import type { K8sObject } from '../../src/harness/helm';
+import type { ChartValues, K8sObject } from '../../src/harness/helm';
 
 export interface Probe {
   readonly httpGet?: { readonly path: string; readonly port: string | number };
@@ -39,6 +39,17 @@ export interface PodSpec {
 export const fixtures = path.join(__dirname, 'fixtures');
 export const customValues = path.join(fixtures, 'custom-values.yaml');
 export const kindValues = path.join(repoRoot, 'hack', 'kind', 'values.yaml');
+export const kindUpScript = path.join(repoRoot, 'hack', 'kind', 'up.sh');
+
+const imageId = { 'turnpike.dev/image-id': 'sha256:4f2a7c1e9b0d3a5c8e6f1b2d4a6c8e0f2a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e' };
+/** Everything hack/kind/up.sh gives helm: the kind values file, then its --set flags (default IMAGE). */
+export const kindUpValues: ChartValues = {
+  files: [kindValues],
+  set: {
+    'image.repository': 'turnpike/turnpike', 'image.tag': 'dev',
+    'controlPlane.podAnnotations': imageId, 'authz.podAnnotations': imageId, 'envoy.podAnnotations': imageId,
+  },
+};
 
 export function podSpec(workload: K8sObject): PodSpec {
   const spec = workload.spec as { template?: { spec?: PodSpec } } | undefined;

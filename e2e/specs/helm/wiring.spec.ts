@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { envoyBootstrap } from '@turnpike/xds-server';
 import { repoRoot } from '../../src/harness';
 import { findObject, parseManifests, renderChart, type ChartValues, type K8sObject } from '../../src/harness/helm';
-import { container, customValues, envValue, flagValue, kindValues, podSpec, portNumber, type Container } from './support';
+import { container, customValues, envValue, flagValue, kindUpScript, kindUpValues, podSpec, portNumber, type Container } from './support';
 
 interface Rule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
 
@@ -32,7 +32,7 @@ function selectedWorkload(objects: readonly K8sObject[], selector: Record<string
 describe.each([
   ['default values', {}, 'gw-turnpike'],
   ['non-default values', { files: [customValues] }, 'edge'],
-  ['the kind values', { files: [kindValues] }, 'gw-turnpike'],
+  ['the values of make kind-up', kindUpValues, 'gw-turnpike'],
 ] as const)('chart wiring with %s', (_name, values: ChartValues, fullname) => {
   let objects: K8sObject[];
   beforeAll(async () => { objects = await render(values); });
@@ -142,7 +142,7 @@ function bootstrapOf(objects: readonly K8sObject[]): Record<string, unknown> {
   return JSON.parse(cm.data['bootstrap.json']) as Record<string, unknown>;
 }
 
-describe('chart defaults', () => {
+describe('chart defaults and the kind path', () => {
   const versions = Object.fromEntries(fs.readFileSync(path.join(repoRoot, 'versions.env'), 'utf8').split('\n')
     .filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=') as [string, string]));
 
@@ -156,10 +156,19 @@ describe('chart defaults', () => {
     expect(image('-operator', 'operator').image).toBe('turnpike/turnpike:0.1.0');
   });
 
+  it('are what hack/kind/up.sh passes to helm (so the specs check the values it uses)', () => {
+    const script = fs.readFileSync(kindUpScript, 'utf8');
+    expect(script).toContain('-f hack/kind/values.yaml');
+    // image.* as `--set key=…`, the annotations as `--set-string "key.turnpike\.dev/image-id=…"`.
+    const passed = (key: string): boolean =>
+      key.startsWith('image.') ? script.includes(`--set ${key}=`) : script.includes(`--set-string "${key}.turnpike\\.dev/image-id=`);
+    for (const key of Object.keys(kindUpValues.set ?? {})) expect({ key, passed: passed(key) }).toEqual({ key, passed: true });
+  });
+
   it('publish the kind NodePorts on the host ports the kind cluster maps', async () => {
     const cluster = parse(fs.readFileSync(path.join(repoRoot, 'hack', 'kind', 'cluster.yaml'), 'utf8')) as { nodes: { extraPortMappings: { containerPort: number; hostPort: number }[] }[] };
     const mappings = new Map(cluster.nodes[0]!.extraPortMappings.map((m) => [m.containerPort, m.hostPort]));
-    const objects = await render({ files: [kindValues] });
+    const objects = await render(kindUpValues);
     const ports = (findObject(objects, 'Service', '-envoy').spec as { ports: { name: string; nodePort: number }[] }).ports;
     for (const port of ports) expect(mappings.has(port.nodePort)).toBe(true);
     const https = ports.find((p) => p.name === 'https')!;
