@@ -43,9 +43,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-operator" (include "turnpike.fullname" .)) .Values.controlPlane.leaseName }}
 {{- end }}
 
-{{/* The xDS server as the data plane reaches it. */}}
+{{/* The xDS server as its clients (Envoy, authz, ratelimit) reach it. */}}
 {{- define "turnpike.xdsHost" -}}
-{{- default (printf "%s-xds.%s.svc.%s" (include "turnpike.fullname" .) .Release.Namespace .Values.clusterDomain) .Values.envoy.xdsAddress }}
+{{- default (printf "%s-xds.%s.svc.%s" (include "turnpike.fullname" .) .Release.Namespace .Values.clusterDomain) .Values.controlPlane.xdsService.address }}
 {{- end }}
 
 {{- define "turnpike.xdsAddress" -}}
@@ -132,7 +132,7 @@ spec:
   {{- if hasKey .values.podDisruptionBudget "maxUnavailable" }}
   maxUnavailable: {{ .values.podDisruptionBudget.maxUnavailable }}
   {{- else }}
-  minAvailable: {{ .values.podDisruptionBudget.minAvailable }}
+  minAvailable: {{ .values.podDisruptionBudget.minAvailable | default 1 }}
   {{- end }}
   selector:
     matchLabels:

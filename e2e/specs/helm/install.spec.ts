@@ -41,7 +41,7 @@ describe('helm install', () => {
   it('creates every object of the chart, its CRDs first (no --wait: nothing runs pods here)', async () => {
     // Only what a loopback test needs differs from the defaults: where xDS, probes and Envoy listen.
     const values = valueArgs({ set: {
-      'envoy.xdsAddress': '127.0.0.1', 'controlPlane.xdsPort': ports.xds, 'controlPlane.healthPort': ports.health,
+      'controlPlane.xdsService.address': '127.0.0.1', 'controlPlane.xdsPort': ports.xds, 'controlPlane.healthPort': ports.health,
       'envoy.containerPorts.http': ports.http, 'envoy.containerPorts.https': ports.https, 'envoy.adminPort': ports.admin,
     } });
     await helmOk(['install', RELEASE, chartDir, '--kubeconfig', plane.kubeconfigPath, '--namespace', NS, '--create-namespace', ...values]);

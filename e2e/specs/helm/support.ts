@@ -38,6 +38,7 @@ export interface PodSpec {
 
 export const fixtures = path.join(__dirname, 'fixtures');
 export const customValues = path.join(fixtures, 'custom-values.yaml');
+export const minimalValues = path.join(fixtures, 'minimal-values.yaml');
 export const kindValues = path.join(repoRoot, 'hack', 'kind', 'values.yaml');
 export const kindUpScript = path.join(repoRoot, 'hack', 'kind', 'up.sh');
 

@@ -7,7 +7,9 @@ import { parse } from 'yaml';
 import { envoyBootstrap } from '@turnpike/xds-server';
 import { repoRoot } from '../../src/harness';
 import { findObject, parseManifests, renderChart, type ChartValues, type K8sObject } from '../../src/harness/helm';
-import { container, customValues, envValue, flagValue, kindUpScript, kindUpValues, podSpec, portNumber, type Container } from './support';
+import {
+  container, customValues, envValue, flagValue, kindUpScript, kindUpValues, minimalValues, podSpec, portNumber, type Container,
+} from './support';
 
 interface Rule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
 
@@ -163,6 +165,12 @@ describe('chart defaults and the kind path', () => {
     const passed = (key: string): boolean =>
       key.startsWith('image.') ? script.includes(`--set ${key}=`) : script.includes(`--set-string "${key}.turnpike\\.dev/image-id=`);
     for (const key of Object.keys(kindUpValues.set ?? {})) expect({ key, passed: passed(key) }).toEqual({ key, passed: true });
+  });
+
+  it('render the control plane alone when every other component is off', async () => {
+    const objects = await render({ files: [minimalValues] });
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Deployment/gw-turnpike-operator', 'Service/gw-turnpike-xds']);
+    expect(podSpec(objects.find((o) => o.kind === 'Deployment')!).serviceAccountName).toBe('platform-managed-operator');
   });
 
   it('publish the kind NodePorts on the host ports the kind cluster maps', async () => {
