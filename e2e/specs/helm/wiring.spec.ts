@@ -87,6 +87,23 @@ describe.each([
     }
   });
 
+  it('lets only the data plane open xDS (NetworkPolicy), and leaves the probes open', () => {
+    interface Peer { podSelector?: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values: string[] }[] } }
+    const policy = findObject(objects, 'NetworkPolicy', '-xds').spec as { podSelector: { matchLabels: Record<string, string> }; ingress: { from?: Peer[]; ports: { port: string }[] }[] };
+    const operator = findObject(objects, 'Deployment', '-operator');
+    expect(selects(policy.podSelector.matchLabels, labelsOf(operator))).toBe(true);
+    const [xds, probes] = policy.ingress;
+    expect(xds?.ports.map((p) => portNumber(container(operator, 'operator'), p.port))).toEqual([Number(flagValue(container(operator, 'operator').args ?? [], '--xds-port'))]);
+    expect(probes).toEqual({ ports: [{ port: 'health', protocol: 'TCP' }] });
+    const admitted = (labels: Record<string, string>): boolean => (xds?.from ?? []).some((peer) => peer.podSelector !== undefined &&
+      selects(peer.podSelector.matchLabels ?? {}, labels) &&
+      (peer.podSelector.matchExpressions ?? []).every((e) => e.operator === 'In' && e.values.includes(labels[e.key] ?? '')));
+    for (const workload of deployments(objects)) {
+      const component = labelsOf(workload)['app.kubernetes.io/component'] ?? '';
+      expect({ component, admitted: admitted(labelsOf(workload)) }).toEqual({ component, admitted: ['envoy', 'authz', 'ratelimit'].includes(component) });
+    }
+  });
+
   it('points Envoy, authz and ratelimit at the xDS Service, which serves the operator\'s --xds-port', () => {
     const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
     const xdsPort = Number(flagValue(operator.args ?? [], '--xds-port'));
@@ -169,7 +186,7 @@ describe('chart defaults and the kind path', () => {
 
   it('render the control plane alone when every other component is off', async () => {
     const objects = await render({ files: [minimalValues] });
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Deployment/gw-turnpike-operator', 'Service/gw-turnpike-xds']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['Deployment/gw-turnpike-operator', 'NetworkPolicy/gw-turnpike-xds', 'Service/gw-turnpike-xds']);
     expect(podSpec(objects.find((o) => o.kind === 'Deployment')!).serviceAccountName).toBe('platform-managed-operator');
   });
 
