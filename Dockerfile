@@ -49,6 +49,8 @@ RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts \
 FROM gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot
 WORKDIR /app
 ENV NODE_ENV=production
+# @kubernetes/client-node is ESM-only and loaded with require(); keep stderr pure JSON log lines.
+ENV NODE_OPTIONS=--disable-warning=ExperimentalWarning
 COPY --from=deps /src/node_modules node_modules
 COPY --from=build /src/package.json ./
 COPY --from=build /src/crds crds

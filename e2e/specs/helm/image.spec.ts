@@ -110,7 +110,9 @@ describe('control-plane image', () => {
     const run = (name: string, args: readonly string[]): Proc => {
       const entrypoint = JSON.parse(op(runtime, 'ENTRYPOINT')[0]!) as string[];
       const cli = path.join(app, path.posix.relative('/app', entrypoint[1]!));
-      const proc = startProcess({ name, command: process.execPath, args: [cli, ...args], cwd: app, logDir: dir, env: { NODE_ENV: 'production' } });
+      // The runtime stage's ENV lines (KEY=value), as the container would have them.
+      const env = Object.fromEntries(op(runtime, 'ENV').map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+      const proc = startProcess({ name, command: process.execPath, args: [cli, ...args], cwd: app, logDir: dir, env });
       procs.push(proc);
       return proc;
     };
@@ -138,6 +140,9 @@ describe('control-plane image', () => {
       expect(await isListening(xds)).toBe(true);
       await waitFor(async () => (await kubectl(cluster.kubeconfigPath, ['get', 'apis.turnpike.dev', 'hello', '-n', ns, '-o', 'jsonpath={.status.conditions[?(@.type=="Accepted")].status}'])).stdout === 'True',
         { what: 'the example Api to be Accepted by the replayed image\'s operator' });
+      // Logs are JSON lines only (no runtime warnings mixed in).
+      const lines = fs.readFileSync(proc.logFile, 'utf8').split('\n').filter((l) => l !== '');
+      expect(lines.filter((l) => !l.startsWith('{'))).toEqual([]);
     });
 
     it('runs `turnpike demo-backend` (the chart\'s quick-start sidecar)', async () => {
