@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SETUP := hack/setup
 BIN := $(or $(TURNPIKE_CACHE),$(HOME)/.cache/turnpike)/bin
 
-.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean
+.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean bench-controlplane
 .PHONY: images chart-sync chart-lint kind-up kind-down
 
 help: ## List the targets
@@ -43,6 +43,9 @@ test-e2e: setup ## End-to-end specs against real components only
 
 run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no cluster needed)
 	@node operator/dist/cli.js standalone -f examples --demo-backends 18080,18081
+
+bench-controlplane: setup build ## Control-plane benchmark: translation, RSS, apply-to-served, edits under load (ARGS=--sizes 100x10)
+	@node bench/dist/controlplane/main.js $(ARGS)
 
 cluster-up: setup build ## Start a local kube-apiserver + etcd; kubeconfig in .turnpike/kubeconfig
 	@node e2e/dist/src/cli/cluster.js up

@@ -1,0 +1,99 @@
+/** Command-line flags of `node bench/dist/controlplane/main.js`. */
+import { parseArgs } from 'node:util';
+import type { Size } from './fixtures';
+
+export interface BenchOptions {
+  readonly sizes: readonly Size[];
+  /** In-process translation runs per size (the median is reported). */
+  readonly runs: number;
+  /** Apply-to-served samples per size. */
+  readonly samples: number;
+  readonly pollMs: number;
+  /** Apis edited during the disruption measurement (at most half the Apis). */
+  readonly edits: number;
+  readonly clients: number;
+  /** Unchanged routes the clients loop over. */
+  readonly unchanged: number;
+  readonly createConcurrency: number;
+  /** Upper bound for the statuses to settle after the operator starts. */
+  readonly settleTimeoutMs: number;
+  /** Upper bound for the control plane to settle before each sample. */
+  readonly sampleSettleMs: number;
+  /** Start the operator on objects without status (a bulk import) instead of seeding them. */
+  readonly freshStatuses: boolean;
+  /** Only the in-process translation (no cluster, operator or Envoy). */
+  readonly translateOnly: boolean;
+  readonly cpuProfDir?: string;
+  /** NODE_OPTIONS for the operator process (e.g. --max-old-space-size=256). */
+  readonly operatorNodeOptions?: string;
+  /** Keep each size's working directory (component logs) instead of deleting it. */
+  readonly keep: boolean;
+}
+
+export const USAGE = `usage: node bench/dist/controlplane/main.js [flags]
+  --sizes 100x10,1000x100,10000x500   Apis x groups per row
+  --runs 5                  in-process translation runs per size (median)
+  --samples 30              apply-to-served samples per size
+  --poll-ms 2               Envoy polling interval while waiting for a change
+  --edits 100               Apis edited under load (at most half of the Apis)
+  --clients 4               concurrent callers on unchanged routes during the edits
+  --unchanged 500           unchanged routes those callers loop over
+  --create-concurrency 32   parallel POSTs when creating the world
+  --settle-timeout-s 1800   how long statuses may take to settle after the operator starts
+  --sample-settle-s 120     how long to let the control plane settle before each sample
+  --fresh-statuses          start on objects without status (bulk import) instead of seeding
+                            the statuses the operator would write (steady state)
+  --translate-only          in-process translation only
+  --cpu-prof DIR            write a V8 CPU profile of the operator process into DIR
+  --operator-node-options S NODE_OPTIONS for the operator (e.g. "--max-old-space-size=256")
+  --keep                    keep each size's working directory (component logs)
+`;
+
+function int(name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name}: ${value} is not an integer ≥ ${min}`);
+  return n;
+}
+
+export function parseSizes(text: string): Size[] {
+  return text.split(',').map((item) => {
+    const match = /^(\d+)x(\d+)$/.exec(item.trim());
+    const apis = Number(match?.[1]);
+    const groups = Number(match?.[2]);
+    if (match === null || apis < 1 || groups < 1) throw new Error(`--sizes: "${item}" is not APISxGROUPS (e.g. 1000x100)`);
+    return { apis, groups };
+  });
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      sizes: { type: 'string' }, runs: { type: 'string' }, samples: { type: 'string' }, 'poll-ms': { type: 'string' },
+      edits: { type: 'string' }, clients: { type: 'string' }, unchanged: { type: 'string' },
+      'create-concurrency': { type: 'string' }, 'settle-timeout-s': { type: 'string' }, 'sample-settle-s': { type: 'string' },
+      'fresh-statuses': { type: 'boolean' },
+      'translate-only': { type: 'boolean' }, 'cpu-prof': { type: 'string' }, 'operator-node-options': { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean' },
+    },
+  });
+  if (values.help === true) throw new Error(USAGE);
+  return {
+    sizes: parseSizes(values.sizes ?? '100x10,1000x100,10000x500'),
+    runs: int('runs', values.runs, 5),
+    samples: int('samples', values.samples, 30),
+    pollMs: int('poll-ms', values['poll-ms'], 2, 0),
+    edits: int('edits', values.edits, 100),
+    clients: int('clients', values.clients, 4),
+    unchanged: int('unchanged', values.unchanged, 500),
+    createConcurrency: int('create-concurrency', values['create-concurrency'], 32),
+    settleTimeoutMs: int('settle-timeout-s', values['settle-timeout-s'], 1800) * 1000,
+    sampleSettleMs: int('sample-settle-s', values['sample-settle-s'], 120) * 1000,
+    freshStatuses: values['fresh-statuses'] === true,
+    translateOnly: values['translate-only'] === true,
+    keep: values.keep === true,
+    ...(values['cpu-prof'] === undefined ? {} : { cpuProfDir: values['cpu-prof'] }),
+    ...(values['operator-node-options'] === undefined ? {} : { operatorNodeOptions: values['operator-node-options'] }),
+  };
+}

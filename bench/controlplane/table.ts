@@ -1,0 +1,73 @@
+/** Markdown tables of the results (stdout), ready to paste into docs/performance.md. */
+import type { LiveResult } from './live';
+import type { TranslationTimes } from './translation';
+import type { Size } from './fixtures';
+
+function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---:')), ...rows.map(line)].join('\n');
+}
+
+const ms = (value: number): string => value.toFixed(0);
+const s = (value: number | undefined): string => (value === undefined ? 'timeout' : (value / 1000).toFixed(1));
+const mib = (value: number): string => value.toFixed(0);
+const count = (value: number): string => value.toLocaleString('en-US');
+
+export function translationTable(rows: readonly { size: Size; times: TranslationTimes }[], runs: number): string {
+  return [
+    `Full translation, in-process (median of ${runs} runs, ms)`,
+    '',
+    table(
+      ['Apis', 'groups', 'ResourceSet', 'validate', 'CR → IR', 'IR → Envoy', 'snapshot', 'total', 'route config KiB', 'retained heap MiB'],
+      rows.map(({ size, times: t }) => [
+        count(size.apis), count(size.groups), ms(t.resourceSet), ms(t.validate), ms(t.crToIr), ms(t.irToEnvoy), ms(t.snapshot), ms(t.total),
+        (t.routeConfigBytes / 1024).toFixed(0), mib(t.retainedMiB),
+      ]),
+    ),
+  ].join('\n');
+}
+
+export function liveTable(rows: readonly LiveResult[]): string {
+  return [
+    'Real operator, API server and Envoy',
+    '',
+    table(
+      ['Apis', 'groups', 'start → served s', 'statuses settled s', 'status writes', 'RSS served MiB', 'RSS settled MiB', 'RSS peak MiB',
+        'apply → served p50 ms', 'p99 ms', 'max ms', 'p50 to snapshot ms', 'p50 snapshot → Envoy ms', 'write RTT p50 ms', 'samples (quiet)'],
+      rows.map((r) => [
+        count(r.size.apis), count(r.size.groups), s(r.coldStartMs), s(r.settledMs), count(r.statusWrites), mib(r.memoryServed.rss), mib(r.memorySettled.rss),
+        mib(r.memoryEnd.peak), ms(r.latency.p50), ms(r.latency.p99), ms(r.latency.max), ms(r.split.toSnapshotP50), ms(r.split.toEnvoyP50),
+        r.latency.writeP50.toFixed(1), `${r.latency.samples.length} (${r.latency.quiet})`,
+      ]),
+    ),
+  ].join('\n');
+}
+
+export function disruptionTable(rows: readonly LiveResult[], clients: number): string {
+  return [
+    `Edits under load (${clients} clients looping over unchanged routes through Envoy)`,
+    '',
+    table(
+      ['Apis', 'groups', 'Apis edited', 'unchanged routes', 'requests', 'non-2xx', 'errors', 'wrong body', 'all edits served s'],
+      rows.map(({ size, disruption: d }) => [
+        count(size.apis), count(size.groups), String(d.edited), String(d.unchangedRoutes), count(d.requests), String(d.non2xx), String(d.errors),
+        String(d.wrongBody), s(d.allServedMs),
+      ]),
+    ),
+  ].join('\n');
+}
+
+/** The issue's targets, checked on the largest size measured. */
+export function targetsSummary(rows: readonly LiveResult[]): string {
+  const largest = [...rows].sort((a, b) => b.size.apis - a.size.apis)[0];
+  if (largest === undefined) return '';
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'MISSED');
+  const peak = Math.max(...rows.map((r) => r.memoryEnd.peak));
+  const d = largest.disruption;
+  return [
+    `Targets at ${count(largest.size.apis)} Apis:`,
+    `- apply-to-served p99 ≤ 100 ms: ${ms(largest.latency.p99)} ms — ${verdict(largest.latency.p99 <= 100)}`,
+    `- zero non-2xx on unchanged routes under edits: ${d.non2xx} non-2xx, ${d.errors} errors — ${verdict(d.non2xx + d.errors === 0)}`,
+    `- operator RSS ≤ 256 MiB: peak ${mib(peak)} MiB — ${verdict(peak <= 256)}`,
+  ].join('\n');
+}

@@ -1,0 +1,98 @@
+/**
+ * Full translation in-process, stage by stage, exactly as the operator's pipeline runs it:
+ * ResourceSet → translateResourceSet (validate + CR → IR) → translateIR (IR → Envoy JSON) →
+ * SnapshotCache.set (proto encoding, canonical decode, hashing, reference checks).
+ */
+import { loadConfig, schemaValidate, toResourceSet, translateResourceSet, type ValidateFn } from '@turnpike/operator';
+import { SnapshotCache, translateIR } from '@turnpike/xds-server';
+import { worldObjects, type Size } from './fixtures';
+import { retainedMiB } from './heap';
+import { median, since } from './stats';
+
+export interface TranslationTimes {
+  readonly resourceSet: number;
+  /** Schema + rule validation, summed over every object (part of translateResourceSet). */
+  readonly validate: number;
+  /** translateResourceSet minus validation: CR → IR and statuses. */
+  readonly crToIr: number;
+  readonly irToEnvoy: number;
+  readonly snapshot: number;
+  readonly total: number;
+  /** Encoded size of the RouteConfiguration (it holds every route of every group). */
+  readonly routeConfigBytes: number;
+  /** Heap retained by the objects, the ResourceSet, the translation and the snapshot, MiB. */
+  readonly retainedMiB: number;
+}
+
+function timedValidate(inner: ValidateFn, clock: { ms: number }): ValidateFn {
+  return (kind, object) => {
+    const start = performance.now();
+    try {
+      return inner(kind, object);
+    } finally {
+      clock.ms += since(start);
+    }
+  };
+}
+
+function routeConfigBytes(cache: SnapshotCache, fleet: string): number {
+  let bytes = 0;
+  for (const [typeUrl, type] of cache.get(fleet)?.types ?? []) {
+    if (!typeUrl.endsWith('RouteConfiguration')) continue;
+    for (const resource of type.resources.values()) bytes += resource.any.value.length;
+  }
+  return bytes;
+}
+
+/** Everything one pipeline pass leaves alive: what the operator holds between changes. */
+function world(size: Size, validate: ValidateFn): unknown {
+  const gateway = loadConfig('operator', [], {}).gateway;
+  const { set } = toResourceSet(worldObjects(size, 'bench'));
+  const translation = translateResourceSet(set, gateway, validate);
+  const cache = new SnapshotCache();
+  cache.set(gateway.fleet, translateIR(translation.ir));
+  return { set, translation, cache };
+}
+
+type Timed = Omit<TranslationTimes, 'retainedMiB'>;
+
+function runOnce(size: Size, validate: ValidateFn): Timed {
+  const gateway = loadConfig('operator', [], {}).gateway;
+  const objects = worldObjects(size, 'bench');
+  const clock = { ms: 0 };
+  const start = performance.now();
+  const { set } = toResourceSet(objects);
+  const resourceSet = since(start);
+  let mark = performance.now();
+  const translation = translateResourceSet(set, gateway, timedValidate(validate, clock));
+  const operatorStage = since(mark);
+  mark = performance.now();
+  const resources = translateIR(translation.ir);
+  const irToEnvoy = since(mark);
+  mark = performance.now();
+  // A fresh cache each run: the operator's cache holds the previous snapshot, but `set` encodes
+  // and hashes every resource either way (nothing is reused between snapshots today).
+  const cache = new SnapshotCache();
+  const result = cache.set(gateway.fleet, resources);
+  const snapshot = since(mark);
+  if (result.status === 'rejected') throw new Error(`snapshot rejected: ${result.problems.map((p) => p.message).join('; ')}`);
+  const rejected = [...translation.statuses.values()].filter((s) => s.accepted.status !== 'True');
+  if (rejected.length > 0) throw new Error(`${rejected.length} objects not accepted, e.g. ${JSON.stringify(rejected[0])}`);
+  return {
+    resourceSet, validate: clock.ms, crToIr: operatorStage - clock.ms, irToEnvoy, snapshot,
+    total: since(start), routeConfigBytes: routeConfigBytes(cache, gateway.fleet),
+  };
+}
+
+/** The median of `runs` runs, stage by stage (after one warm-up run). */
+export function measureTranslation(size: Size, runs: number): TranslationTimes {
+  const validate = schemaValidate();
+  runOnce(size, validate);
+  const samples = Array.from({ length: runs }, () => runOnce(size, validate));
+  const med = (pick: (t: Timed) => number): number => median(samples.map(pick));
+  return {
+    resourceSet: med((t) => t.resourceSet), validate: med((t) => t.validate), crToIr: med((t) => t.crToIr),
+    irToEnvoy: med((t) => t.irToEnvoy), snapshot: med((t) => t.snapshot), total: med((t) => t.total),
+    routeConfigBytes: med((t) => t.routeConfigBytes), retainedMiB: retainedMiB(() => world(size, validate)),
+  };
+}
