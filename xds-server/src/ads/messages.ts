@@ -7,6 +7,8 @@ export interface NodeInfo {
   /** Envoy's node.cluster: Turnpike's fleet. */
   readonly cluster: string;
   readonly user_agent_name: string;
+  /** String values of node.metadata (envoyproxy/ratelimit names its fleet here: `fleet`). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface ErrorDetail {
@@ -72,9 +74,22 @@ function obj(o: Obj, key: string): Obj | undefined {
   return typeof v === 'object' && v !== null ? (v as Obj) : undefined;
 }
 
+/** The string values of a google.protobuf.Struct (as protobufjs' toObject gives it). */
+function stringFields(struct: Obj | undefined): Record<string, string> {
+  const fields = struct === undefined ? undefined : obj(struct, 'fields');
+  if (fields === undefined) return {};
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(fields)) {
+    const value = obj(fields, key);
+    if (value !== undefined && typeof value['stringValue'] === 'string') out[key] = value['stringValue'];
+  }
+  return out;
+}
+
 function node(o: Obj): NodeInfo | undefined {
   const n = obj(o, 'node');
-  return n === undefined ? undefined : { id: str(n, 'id'), cluster: str(n, 'cluster'), user_agent_name: str(n, 'user_agent_name') };
+  if (n === undefined) return undefined;
+  return { id: str(n, 'id'), cluster: str(n, 'cluster'), user_agent_name: str(n, 'user_agent_name'), metadata: stringFields(obj(n, 'metadata')) };
 }
 
 function errorDetail(o: Obj): ErrorDetail | undefined {

@@ -11,7 +11,7 @@ export function httpConnectionManager(ir: GatewayIR, routeConfigName: string): J
       stat_prefix: routeConfigName,
       codec_type: 'AUTO',
       rds: { route_config_name: routeConfigName, config_source: ADS },
-      http_filters: httpFilters(),
+      http_filters: httpFilters(ir),
       // Huawei's debug responses show `Server: api-gateway`.
       server_name: 'api-gateway',
       // Edge proxy: the peer address is the client (after trusted proxies), caller-supplied

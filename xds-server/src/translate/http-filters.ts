@@ -1,8 +1,12 @@
 // The HTTP filter chain. Order is fixed; each position says why it is where it is.
+import type { GatewayIR } from '../ir';
 import { HYGIENE_FILTER, HYGIENE_LUA } from './lua';
+import { mockFilter } from './mock-reply';
+import { appAclFilters, ipAclFilters } from './rbac';
+import { rateLimitFilters } from './ratelimit';
 import { typed, type JsonObject } from './json';
 
-export function httpFilters(): JsonObject[] {
+export function httpFilters(ir?: GatewayIR): JsonObject[] {
   return [
     // 1. Header hygiene: first, so no later filter, authz or backend ever trusts a caller-supplied
     //    x-turnpike-* header, and every later log line sees the final X-Request-Id.
@@ -14,11 +18,20 @@ export function httpFilters(): JsonObject[] {
     //    No-op until a route carries a CorsPolicy (CORS plugin); the Huawei `cors` flag itself is
     //    response headers on the route (cors.ts).
     { name: 'envoy.filters.http.cors', typed_config: typed('envoy.extensions.filters.http.cors.v3.Cors') },
-    // 3. IP ACL (RBAC) — later: cheapest denial, before any call out to authz.
+    // 3. IP ACL (RBAC, rbac.ts): cheapest denial, before any call out to authz. Always present;
+    //    routes carry their rules.
+    ...ipAclFilters(),
     // 4. ext_authz — later: signature, AppCode, grants, app ACL, backend signing; after the IP ACL
     //    so denied IPs cost nothing, before rate limits so per-app limits know the app.
+    // 4b. App ACL (RBAC, rbac.ts): on the App authz authenticated, so right after it.
+    ...appAclFilters(),
     // 5. local rate limit — later: per-Envoy token buckets, before the global limit's network call.
-    // 6. global rate limit — later: envoyproxy/ratelimit over gRPC.
+    // 6. global rate limits (ratelimit.ts): envoyproxy/ratelimit over gRPC, counters shared by
+    //    every Envoy; after ext_authz so per-App limits and quotas know the App. Only with a
+    //    rate-limit service.
+    ...(ir?.rateLimit === undefined ? [] : rateLimitFilters()),
+    // 6b. Mock answers of rate-limited mock Apis (mock-reply.ts): after every limit.
+    ...(ir?.rateLimit === undefined ? [] : [mockFilter()]),
     // 7. Router: last by definition; forwards, redirects or serves direct (mock/error) responses.
     //    suppress_envoy_headers: Huawei responses carry no x-envoy-* headers, backends need none.
     {

@@ -6,12 +6,16 @@ import { checkGateway, indexClusters } from './invariants';
 import { byString, stringField, type JsonObject } from './json';
 import { buildHttpListener, buildHttpsListener, servedCertificates } from './listeners';
 import { redactResource } from './redact';
+import { mockCluster } from './mock-reply';
+import { rateLimitCluster } from './ratelimit';
 import { buildRouteConfiguration } from './route-config';
 import { buildSecrets } from './secrets';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from './type-urls';
 
 export { TranslateError, type TranslateErrorCode } from './errors';
 export { METADATA_NAMESPACE } from './metadata';
+export { RATELIMIT_CLUSTER, RATELIMIT_DOMAIN } from './ratelimit';
+export { buildRateLimitConfig, RATELIMIT_CONFIG_NAME, RATELIMIT_CONFIG_TYPE, translateRateLimitConfig } from './ratelimit-config';
 export { redactResource } from './redact';
 export * from './type-urls';
 
@@ -45,10 +49,11 @@ export function translateIR(ir: GatewayIR): EnvoyResources {
     ...(https === undefined ? [] : [buildRouteConfiguration(ir, 'https', clusters)]),
   ];
   const services = ir.clusters.flatMap((c) => (c.kind === 'Service' ? [c] : []));
+  const rateLimit = ir.rateLimit === undefined ? [] : [rateLimitCluster(ir.rateLimit.service, ir.source), mockCluster(ir.source)];
   const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>> = {
     [LISTENER_TYPE]: byName(listeners),
     [ROUTE_TYPE]: byName(routes),
-    [CLUSTER_TYPE]: byName(ir.clusters.map(buildCluster)),
+    [CLUSTER_TYPE]: byName([...ir.clusters.map(buildCluster), ...rateLimit]),
     [ENDPOINT_TYPE]: byName(services.map(buildLoadAssignment), 'cluster_name'),
     [SECRET_TYPE]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
   };

@@ -4,6 +4,7 @@
 // and the first match wins, so specific causes (response flags) come before status fallbacks.
 import type { JsonObject } from './json';
 import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER } from './lua';
+import { policyReplyMappers } from './policy-replies';
 
 /** A Huawei error: status, code and message (reference §12.2). */
 export interface GatewayError {
@@ -54,6 +55,8 @@ export function localReplyConfig(): JsonObject {
   const header = (name: string): string => `%REQ(${name.toUpperCase()})%`;
   return {
     mappers: [
+      // ACL denials and rate limits (policy-replies.ts): also on mock Apis, so before their mapper.
+      ...policyReplyMappers(),
       // Mock responses are direct responses, hence local replies: leave them exactly as configured.
       { filter: replyIs('mock') },
       // Routes that exist to answer an error (wrong protocol, APP until ext_authz): status from the
@@ -62,8 +65,7 @@ export function localReplyConfig(): JsonObject {
       flags(API_NOT_FOUND, ['NR']),
       flags(BACKEND_TIMEOUT, ['UT']),
       flags(BACKEND_UNAVAILABLE, UNAVAILABLE_FLAGS),
-      // Later: RBAC (APIG.0402), ext_authz passthrough (UAEX) and rate limits (RL, APIG.0308) go here,
-      // before the status fallbacks below.
+      // Later: ext_authz passthrough (UAEX) goes here, before the status fallbacks below.
       { filter: status('EQ', 431), status_code: HEADERS_TOO_LARGE.status, body_format_override: body(HEADERS_TOO_LARGE.code, HEADERS_TOO_LARGE.message) },
       { filter: status('EQ', 413), body_format_override: body(ENTITY_TOO_LARGE.code, ENTITY_TOO_LARGE.message) },
       // Anything else Envoy answers on its own keeps its status and gets a Huawei body.

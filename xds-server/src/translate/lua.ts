@@ -10,6 +10,7 @@
 //           configuration adds); in debug mode publish those timings as X-Apig-Latency and
 //           X-Apig-Upstream-Latency (reference §11).
 import { METADATA_NAMESPACE } from './metadata';
+import { PUBLISH_RATELIMITS_LUA } from './ratelimit-headers';
 
 /** The Lua filter's name: Envoy hands it the route metadata stored under this key. */
 export const HYGIENE_FILTER = 'turnpike.hygiene';
@@ -50,6 +51,7 @@ local function mark_local_reply(handle, headers)
   end
 end
 
+${PUBLISH_RATELIMITS_LUA}
 function envoy_on_request(handle)
   local headers = handle:headers()
   strip_internal(headers)
@@ -71,5 +73,6 @@ function envoy_on_response(handle)
   if meta == nil or not meta["debug"] then return end
   if latency ~= nil and latency ~= "" then headers:replace("x-apig-latency", latency) end
   if upstream ~= nil and upstream ~= "" then headers:replace("x-apig-upstream-latency", upstream) end
+  publish_ratelimits(headers)
 end
 `;

@@ -3,6 +3,7 @@ import { sourceKey, type ApiGroupIR, type ClusterIR, type GatewayIR } from '../i
 import { byString, type JsonObject } from './json';
 import { LATENCY_HEADER, UPSTREAM_LATENCY_HEADER } from './lua';
 import { sourceMetadata } from './metadata';
+import { policyContext, withPolicies } from './policy-routes';
 import { compareRoutes } from './route-order';
 import { buildRoute, type Side } from './routes';
 
@@ -41,7 +42,8 @@ function groupHosts(ir: GatewayIR, group: ApiGroupIR, side: Side, clusters: Read
   const domains = [...(group.subdomain === undefined ? [] : [group.subdomain]), ...bound].sort(byString);
   const hosts: JsonObject[] = [];
   if (domains.length > 0) {
-    const routes = [...group.routes].sort(compareRoutes).map((route) => buildRoute(route, { side, clusters }));
+    const policy = policyContext(ir, group);
+    const routes = [...group.routes].sort(compareRoutes).flatMap((route) => withPolicies(buildRoute(route, { side, clusters }), route, policy));
     hosts.push({ name: groupName(group), domains, routes, metadata: sourceMetadata(group.source) });
   }
   const redirect = side === 'http' ? redirectHost(ir, group) : undefined;

@@ -2,6 +2,7 @@
 // testdata/golden/<name>.json and validated by the real Envoy.
 import type { GatewayIR } from '../../ir';
 import { domain, forward, gateway, group, mock, route, serviceCluster, tls, urlCluster } from './builder';
+import { POLICY_CASES } from './policy-cases';
 
 const users = serviceCluster('users', 80, [
   { address: '10.0.0.12', port: 8080 },
@@ -142,4 +143,6 @@ export const CASES: Readonly<Record<string, GatewayIR>> = {
     ])],
     clusters: [users],
   }),
+
+  ...POLICY_CASES,
 };

@@ -1,0 +1,101 @@
+// Puts a route's policies on its Envoy route: RBAC rules and rate-limit descriptors in
+// typed_per_filter_config (rbac.ts, ratelimit.ts), next to whatever else the route carries.
+//
+// A throttled route also gets a copy in front of it that matches only `X-Apig-Mode: debug`
+// (reference §11): there each limit is asked for in its own call, so the x-ratelimit-* headers
+// of each call describe exactly one limit and the Lua filter can publish them as
+// X-Apig-RateLimit-api|app|ip. Normal calls keep one call for all limits. Both copies send the
+// same descriptors, so they share every counter.
+import type { ApiGroupIR, GatewayIR, RouteIR, SourceRef } from '../ir';
+import { byString, type JsonObject, type JsonValue } from './json';
+import { HYGIENE_FILTER } from './lua';
+import { mockThroughFilters } from './mock-reply';
+import { appAclPerRoute, ipAclPerRoute } from './rbac';
+import { quotaDescriptor, RateLimitFilter, rateLimitPerRoute, subdomainDescriptor, throttleDescriptors } from './ratelimit';
+
+/** What the route configuration knows beyond the route. */
+export interface PolicyContext {
+  /** A rate-limit service is configured (the rate-limit filters exist). */
+  readonly rateLimit: boolean;
+  /** Some App has a quota. */
+  readonly quotas: boolean;
+  readonly group: SourceRef;
+  /** The group's default subdomain, when enabled: its calls count against the daily cap. */
+  readonly subdomain?: string;
+}
+
+/** The policy context of a group's routes. */
+export function policyContext(ir: GatewayIR, group: ApiGroupIR): PolicyContext {
+  const rateLimit = ir.rateLimit;
+  return {
+    rateLimit: rateLimit !== undefined,
+    quotas: (rateLimit?.appQuotas.length ?? 0) > 0,
+    group: group.source,
+    ...(group.subdomain === undefined ? {} : { subdomain: group.subdomain }),
+  };
+}
+
+export const DEBUG_HEADER = 'x-apig-mode';
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A route answering a gateway error (wrong protocol, no authz) refuses the call anyway. */
+function answersError(built: JsonObject): boolean {
+  const metadata = built.metadata;
+  if (!isObject(metadata) || !isObject(metadata.filter_metadata)) return false;
+  const hygiene = metadata.filter_metadata[HYGIENE_FILTER];
+  return isObject(hygiene) && hygiene.reply === 'error';
+}
+
+function aclConfigs(route: RouteIR): Record<string, JsonObject> {
+  const { ipAcl, appAcl } = route.policies ?? {};
+  return { ...(ipAcl === undefined ? {} : ipAclPerRoute(ipAcl)), ...(appAcl === undefined ? {} : appAclPerRoute(appAcl)) };
+}
+
+function rateLimitConfigs(route: RouteIR, context: PolicyContext): Record<string, JsonObject> {
+  if (!context.rateLimit) return {};
+  const out: Record<string, JsonObject> = {};
+  if (context.subdomain !== undefined) out[RateLimitFilter.subdomain] = rateLimitPerRoute([subdomainDescriptor(context.group, context.subdomain)]);
+  const throttle = route.policies?.throttle;
+  if (throttle !== undefined) out[RateLimitFilter.throttle(throttle.failClosed)] = rateLimitPerRoute([...throttleDescriptors(throttle, route.environment).values()]);
+  if (context.quotas && route.auth.type === 'APP') out[RateLimitFilter.quota] = rateLimitPerRoute([quotaDescriptor()]);
+  return out;
+}
+
+function withConfigs(built: JsonObject, configs: Readonly<Record<string, JsonObject>>): JsonObject {
+  if (Object.keys(configs).length === 0) return built;
+  const existing = isObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
+  const merged = Object.fromEntries(Object.entries({ ...existing, ...configs }).sort(([a], [b]) => byString(a, b)));
+  return { ...built, typed_per_filter_config: merged };
+}
+
+/** The X-Apig-Mode: debug copy of a throttled route: one call per limit, each with its headers. */
+function debugCopy(built: JsonObject, route: RouteIR): JsonObject | undefined {
+  const throttle = route.policies?.throttle;
+  const configs = built.typed_per_filter_config;
+  if (throttle === undefined || !isObject(configs) || !isObject(built.match)) return undefined;
+  const main = RateLimitFilter.throttle(throttle.failClosed);
+  const perDimension = [...throttleDescriptors(throttle, route.environment)].map(([d, descriptor]): [string, JsonValue] => [RateLimitFilter.debug(d, throttle.failClosed), rateLimitPerRoute([descriptor])]);
+  const kept = Object.entries(configs).filter(([name]) => name !== main);
+  const name = typeof built.name === 'string' ? built.name : '';
+  const headers = Array.isArray(built.match.headers) ? (built.match.headers as readonly JsonValue[]) : [];
+  const debug = { name: DEBUG_HEADER, string_match: { exact: 'debug', ignore_case: true } };
+  return {
+    ...built,
+    name: `${name}/debug`,
+    match: { ...built.match, headers: [...headers, debug] },
+    typed_per_filter_config: Object.fromEntries([...kept, ...perDimension].sort(([a], [b]) => byString(a, b))),
+  };
+}
+
+/** The Envoy route(s) for one built route: its debug copy first, when it has one. */
+export function withPolicies(built: JsonObject, route: RouteIR, context: PolicyContext): JsonObject[] {
+  if (answersError(built)) return [built];
+  const limits = rateLimitConfigs(route, context);
+  const counted = Object.keys(limits).length === 0 ? built : mockThroughFilters(built, route);
+  const normal = withConfigs(counted, { ...aclConfigs(route), ...limits });
+  const debug = context.rateLimit ? debugCopy(normal, route) : undefined;
+  return debug === undefined ? [normal] : [debug, normal];
+}

@@ -1,0 +1,60 @@
+// Golden RateLimitConfigs (testdata/golden/ratelimit/<case>.json), encoded with the registry the
+// snapshot cache uses, plus the descriptor contract between routes and the service.
+import fs from 'node:fs';
+import path from 'node:path';
+import { defaultRegistry } from '../proto';
+import { buildRateLimitConfig, RATELIMIT_CONFIG_TYPE, translateRateLimitConfig } from './ratelimit-config';
+import { throttleDescriptors } from './ratelimit';
+import { GOLDEN_DIR, goldenText } from './testing/golden';
+import { POLICY_CASES } from './testing/policy-cases';
+import type { JsonObject } from './json';
+
+const DIR = path.join(GOLDEN_DIR, 'ratelimit');
+
+function expectRateLimitGolden(name: string, value: JsonObject): void {
+  const file = path.join(DIR, `${name}.json`);
+  if (process.env.UPDATE_GOLDEN === '1') {
+    fs.mkdirSync(DIR, { recursive: true });
+    fs.writeFileSync(file, goldenText(value));
+    return;
+  }
+  expect(goldenText(value)).toBe(fs.readFileSync(file, 'utf8'));
+}
+
+describe('RateLimitConfig', () => {
+  const ir = POLICY_CASES['policies-ratelimit'];
+  if (ir === undefined) throw new Error('missing case');
+
+  it('matches the golden and encodes as ratelimit.config.ratelimit.v3.RateLimitConfig', () => {
+    const config = buildRateLimitConfig(ir);
+    expect(config).toBeDefined();
+    expectRateLimitGolden('policies-ratelimit', config!);
+    const registry = defaultRegistry();
+    expect(registry.decode(registry.encode(RATELIMIT_CONFIG_TYPE, config!))).toEqual(config);
+  });
+
+  it('is absent without a rate-limit service, and one resource with one', () => {
+    const without = POLICY_CASES['policies-acl-only'];
+    if (without === undefined) throw new Error('missing case');
+    expect(buildRateLimitConfig(without)).toBeUndefined();
+    expect(translateRateLimitConfig(without).get(RATELIMIT_CONFIG_TYPE)?.size).toBe(0);
+    expect([...(translateRateLimitConfig(ir).get(RATELIMIT_CONFIG_TYPE)?.keys() ?? [])]).toEqual(['turnpike']);
+  });
+
+  it('keys counters by policy and scope: PerApi per Api and environment, Shared per environment', () => {
+    const routes = ir.groups.flatMap((g) => g.routes);
+    const scopes = routes.flatMap((route) => {
+      const throttle = route.policies?.throttle;
+      if (throttle === undefined) return [];
+      const api = throttleDescriptors(throttle, route.environment).get('api') as { actions: { generic_key?: { descriptor_value: string } }[] };
+      return [api.actions.map((a) => a.generic_key?.descriptor_value).join(' ')];
+    });
+    expect(scopes).toEqual([
+      'shop/gold RELEASE/get-user',
+      'shop/shared RELEASE/*',
+      'shop/shared DEV/*',
+      'shop/vip RELEASE/report',
+      'shop/gold RELEASE/secure',
+    ]);
+  });
+});

@@ -1,0 +1,27 @@
+// X-Apig-RateLimit-api|app|ip in debug mode (reference §7, §11): `remain:9,limit:10,time:1 minute`.
+// On the X-Apig-Mode: debug copy of a throttled route each limit is asked for in its own call
+// (policy-routes.ts), and each call's filter adds its own x-ratelimit-* (draft 03) values:
+//   x-ratelimit-limit: 10, 10;w=60;name="api"     x-ratelimit-remaining: 9
+// The hygiene filter's response handler (lua.ts) runs this Lua: one X-Apig-RateLimit-<name> per
+// value, then the x-ratelimit-* headers go (in debug mode a backend's own are dropped with them).
+
+/** Lua: `publish_ratelimits(headers)`. */
+export const PUBLISH_RATELIMITS_LUA = `
+local WINDOWS = { ["1"] = "1 second", ["60"] = "1 minute", ["3600"] = "1 hour", ["86400"] = "1 day" }
+
+local function publish_ratelimits(headers)
+  local count = headers:getNumValues("x-ratelimit-limit")
+  for i = 0, count - 1 do
+    local limit = headers:getAtIndex("x-ratelimit-limit", i)
+    local remaining = headers:getAtIndex("x-ratelimit-remaining", i)
+    local value, window, name = string.match(limit or "", '^(%d+), %d+;w=(%d+);name="([%w_-]+)"')
+    if value ~= nil and remaining ~= nil then
+      local time = WINDOWS[window] or (window .. " second")
+      headers:replace("x-apig-ratelimit-" .. name, "remain:" .. remaining .. ",limit:" .. value .. ",time:" .. time)
+    end
+  end
+  headers:remove("x-ratelimit-limit")
+  headers:remove("x-ratelimit-remaining")
+  headers:remove("x-ratelimit-reset")
+end
+`;

@@ -1,0 +1,169 @@
+// Envoy's side of throttling (reference §3, §7): the global rate-limit filters, the cluster that
+// reaches envoyproxy/ratelimit, and the per-route descriptors. The service's own configuration
+// (limits per descriptor) is ratelimit-config.ts; both halves share the descriptor keys below.
+//
+// One filter instance per purpose, all present whenever a rate-limit service is configured (so a
+// policy change touches only routes, never the listener, and no connection is drained):
+//   subdomain            the default subdomain's daily cap            429, fails open
+//   throttle             ThrottlePolicies with failureMode FailOpen   429, fails open
+//   throttle.failclosed  ThrottlePolicies with failureMode FailClosed 429, fails closed (500)
+//   debug.<dim>[.failclosed]  the same limits one dimension per call, with x-ratelimit-* headers
+//                        (only on the X-Apig-Mode: debug copy of a route; policy-routes.ts)
+//   quota                App quotas                                    405, fails open
+// Each route names the descriptors it sends in typed_per_filter_config (RateLimitPerRoute); a
+// filter without per-route configuration sends nothing and costs nothing.
+import { APP_ID_HEADER, type RateLimitServiceIR, type SourceRef, type ThrottleIR } from '../ir';
+import { duration, typed, type JsonObject } from './json';
+import { sourceMetadata } from './metadata';
+
+/** The CDS cluster Envoy reaches envoyproxy/ratelimit through. */
+export const RATELIMIT_CLUSTER = 'turnpike-ratelimit';
+/** The one rate-limit domain: Envoy's filters and the RateLimitConfig must agree on it. */
+export const RATELIMIT_DOMAIN = 'turnpike';
+/**
+ * How long Envoy waits for the service's answer. Envoy's default (20 ms) turns a busy service
+ * into failures (calls let through unchecked, or 500s when failing closed); 500 ms only bounds a
+ * hung service.
+ */
+export const RATELIMIT_TIMEOUT_MS = 500;
+
+/** The limits a ThrottlePolicy can set; also the names in X-Apig-RateLimit-<name> (reference §11). */
+export type Dimension = 'api' | 'app' | 'ip';
+export const DIMENSIONS: readonly Dimension[] = ['api', 'app', 'ip'];
+
+/** Descriptor entry keys (RateLimitConfig descriptor keys). */
+export const DescriptorKey = {
+  /** `<namespace>/<name>` of the ThrottlePolicy. */
+  throttle: 'throttle',
+  /** `<environment>/<api name>` (PerApi) or `<environment>/*` (Shared). */
+  scope: 'scope',
+  /** The client address (Envoy's remote_address action). */
+  ip: 'remote_address',
+  /** The authenticated App (x-turnpike-app-id). */
+  app: 'app',
+  /** `header_match` = `subdomain` when the Host is a group's default subdomain. */
+  subdomainMatch: 'header_match',
+  /** `<namespace>/<name>` of the ApiGroup. */
+  group: 'group',
+  /** App quota: the authenticated App. */
+  quota: 'quota',
+} as const;
+
+export const SUBDOMAIN_MATCH_VALUE = 'subdomain';
+
+export const RateLimitFilter = {
+  subdomain: 'turnpike.ratelimit.subdomain',
+  quota: 'turnpike.ratelimit.quota',
+  throttle: (failClosed: boolean): string => `turnpike.ratelimit.throttle${failClosed ? '.failclosed' : ''}`,
+  debug: (dimension: Dimension, failClosed: boolean): string => `turnpike.ratelimit.debug.${dimension}${failClosed ? '.failclosed' : ''}`,
+} as const;
+
+interface FilterOptions {
+  readonly failClosed: boolean;
+  /** Over-limit status: 429 (Huawei THROTTLED) unless stated (App quota: 405). */
+  readonly overLimit?: 'MethodNotAllowed';
+  /** Add x-ratelimit-* (draft 03) to responses: the Lua filter turns them into X-Apig-RateLimit-*. */
+  readonly headers?: boolean;
+}
+
+function filter(name: string, options: FilterOptions): JsonObject {
+  return {
+    name,
+    typed_config: typed('envoy.extensions.filters.http.ratelimit.v3.RateLimit', {
+      domain: RATELIMIT_DOMAIN,
+      stat_prefix: name.slice('turnpike.ratelimit.'.length),
+      timeout: duration(RATELIMIT_TIMEOUT_MS),
+      failure_mode_deny: options.failClosed,
+      // Huawei's FailClosed answer is a 500 (local-reply.ts gives it APIG.0601's body).
+      ...(options.failClosed ? { status_on_error: { code: 'InternalServerError' } } : {}),
+      rate_limit_service: { grpc_service: { envoy_grpc: { cluster_name: RATELIMIT_CLUSTER } }, transport_api_version: 'V3' },
+      ...(options.overLimit === undefined ? {} : { rate_limited_status: { code: options.overLimit } }),
+      ...(options.headers === true ? { enable_x_ratelimit_headers: 'DRAFT_VERSION_03' } : {}),
+      disable_x_envoy_ratelimited_header: true,
+    }),
+  };
+}
+
+/** The rate-limit HTTP filters, in chain order (position 6 of http-filters.ts). */
+export function rateLimitFilters(): JsonObject[] {
+  const modes = [false, true];
+  return [
+    filter(RateLimitFilter.subdomain, { failClosed: false }),
+    ...modes.map((failClosed) => filter(RateLimitFilter.throttle(failClosed), { failClosed })),
+    ...modes.flatMap((failClosed) => DIMENSIONS.map((d) => filter(RateLimitFilter.debug(d, failClosed), { failClosed, headers: true }))),
+    // After throttling: a call a ThrottlePolicy rejects does not use up the App's quota.
+    filter(RateLimitFilter.quota, { failClosed: false, overLimit: 'MethodNotAllowed' }),
+  ];
+}
+
+/** The cluster of the rate-limit gRPC service (HTTP/2, keepalives so a dead instance is noticed). */
+export function rateLimitCluster(service: RateLimitServiceIR, source: SourceRef): JsonObject {
+  const endpoint = { endpoint: { address: { socket_address: { address: service.host, port_value: service.port } } } };
+  return {
+    name: RATELIMIT_CLUSTER,
+    type: 'STRICT_DNS',
+    dns_lookup_family: 'V4_PREFERRED',
+    connect_timeout: '1s',
+    load_assignment: { cluster_name: RATELIMIT_CLUSTER, endpoints: [{ lb_endpoints: [endpoint] }] },
+    typed_extension_protocol_options: {
+      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': typed('envoy.extensions.upstreams.http.v3.HttpProtocolOptions', {
+        explicit_http_config: { http2_protocol_options: { connection_keepalive: { interval: '5s', timeout: '5s' } } },
+      }),
+    },
+    metadata: sourceMetadata(source),
+  };
+}
+
+// Descriptors -------------------------------------------------------------------------------
+
+const generic = (key: string, value: string): JsonObject => ({ generic_key: { descriptor_key: key, descriptor_value: value } });
+
+export function policyKey(source: SourceRef): string {
+  return `${source.namespace}/${source.name}`;
+}
+
+/** The counters' identity: policy, then environment and Api (or `*` when Shared). */
+function throttleBase(throttle: ThrottleIR, environment: string): JsonObject[] {
+  return [generic(DescriptorKey.throttle, policyKey(throttle.source)), generic(DescriptorKey.scope, `${environment}/${throttle.scope}`)];
+}
+
+/** Whether the policy counts per App (an app limit, or special apps with their own). */
+export function countsApps(throttle: ThrottleIR): boolean {
+  return throttle.app !== undefined || throttle.specialApps.length > 0;
+}
+
+/** The descriptor of each dimension the policy limits (RateLimitConfig.rate_limits entries). */
+export function throttleDescriptors(throttle: ThrottleIR, environment: string): Map<Dimension, JsonObject> {
+  const base = throttleBase(throttle, environment);
+  const out = new Map<Dimension, JsonObject>([['api', { actions: base }]]);
+  // Without an authenticated App there is no app entry, and Envoy drops the whole descriptor (no
+  // skip_if_absent: the remaining entries would be the api descriptor and count twice).
+  if (countsApps(throttle)) out.set('app', { actions: [...base, { request_headers: { header_name: APP_ID_HEADER, descriptor_key: DescriptorKey.app } }] });
+  if (throttle.ip !== undefined) out.set('ip', { actions: [...base, { remote_address: {} }] });
+  return out;
+}
+
+/** Regex for a Host header naming `hostname`, with or without a port, any case. */
+function hostRegex(hostname: string): string {
+  return `(?i)^${hostname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?::[0-9]+)?$`;
+}
+
+/** Counts calls whose Host is the group's default subdomain; other hosts send nothing. */
+export function subdomainDescriptor(group: SourceRef, subdomain: string): JsonObject {
+  return {
+    actions: [
+      { header_value_match: { descriptor_value: SUBDOMAIN_MATCH_VALUE, headers: [{ name: ':authority', string_match: { safe_regex: { regex: hostRegex(subdomain) } } }] } },
+      generic(DescriptorKey.group, policyKey(group)),
+    ],
+  };
+}
+
+/** Counts the authenticated App's calls against its quota (no App, no descriptor). */
+export function quotaDescriptor(): JsonObject {
+  return { actions: [{ request_headers: { header_name: APP_ID_HEADER, descriptor_key: DescriptorKey.quota } }] };
+}
+
+/** RateLimitPerRoute for one filter. */
+export function rateLimitPerRoute(descriptors: readonly JsonObject[]): JsonObject {
+  return typed('envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute', { rate_limits: descriptors });
+}
