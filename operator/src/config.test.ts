@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const config = loadConfig('standalone', ['-f', 'examples'], {});
     expect(config.gateway).toEqual({ baseDomain: 'apigw.localhost', fleet: 'turnpike', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 8443, trustedProxyHops: 0, listenAddress: '127.0.0.1' });
     expect(config.xds).toEqual({ host: '127.0.0.1', port: 18000 });
-    expect(config.mode).toEqual({ kind: 'standalone', dir: 'examples', envoy: true, demoBackendPorts: [], stateDir: '.turnpike/standalone' });
+    expect(config.mode).toEqual({ kind: 'standalone', dir: 'examples', envoy: true, demoBackendPorts: [], stateDir: '.turnpike/standalone', rateLimit: true });
   });
 
   it('lets flags win over environment variables', () => {
@@ -18,6 +18,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig('standalone', ['-f', 'x', '--xds-port', 'abc'], {})).toThrow(new ConfigError('--xds-port: abc is not a port number'));
     expect(() => loadConfig('standalone', [], {})).toThrow(/standalone needs -f DIR/);
     expect(() => loadConfig('operator', ['--bogus'], {})).toThrow(/bogus/);
+  });
+
+  it('reads the rate-limit service address, which replaces the one standalone would start', () => {
+    const config = loadConfig('standalone', ['-f', 'x', '--ratelimit-address', 'ratelimit.turnpike-system:8081'], {});
+    expect(config.gateway.rateLimit).toEqual({ host: 'ratelimit.turnpike-system', port: 8081 });
+    expect(config.mode).toMatchObject({ rateLimit: false });
+    expect(loadConfig('operator', [], { TURNPIKE_RATELIMIT_ADDRESS: '[::1]:8081' }).gateway.rateLimit).toEqual({ host: '::1', port: 8081 });
+    expect(loadConfig('operator', [], {}).gateway.rateLimit).toBeUndefined();
+    expect(loadConfig('standalone', ['-f', 'x', '--no-ratelimit'], {}).mode).toMatchObject({ rateLimit: false });
+    expect(() => loadConfig('operator', ['--ratelimit-address', 'nohost'], {})).toThrow(new ConfigError('--ratelimit-address: nohost is not host:port'));
   });
 
   it('reads the pod identity for leader election in operator mode', () => {

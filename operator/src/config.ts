@@ -18,6 +18,8 @@ export interface GatewayConfig {
   readonly trustedProxyHops: number;
   /** Address Envoy's listeners bind to. */
   readonly listenAddress: string;
+  /** envoyproxy/ratelimit's gRPC address (`--ratelimit-address`); absent: nothing is rate limited. */
+  readonly rateLimit?: { readonly host: string; readonly port: number };
 }
 
 export interface XdsConfig {
@@ -34,6 +36,8 @@ export interface StandaloneConfig {
   readonly demoBackendPorts: readonly number[];
   /** Where standalone keeps Envoy's bootstrap and admin address. */
   readonly stateDir: string;
+  /** Start envoyproxy/ratelimit and Redis (when installed) unless --no-ratelimit or --ratelimit-address. */
+  readonly rateLimit: boolean;
 }
 
 export interface OperatorConfig {
@@ -67,6 +71,8 @@ const OPTIONS = {
   'xds-port': { type: 'string' },
   'log-level': { type: 'string' },
   'no-envoy': { type: 'boolean' },
+  'ratelimit-address': { type: 'string' },
+  'no-ratelimit': { type: 'boolean' },
   'demo-backends': { type: 'string' },
   'state-dir': { type: 'string' },
   kubeconfig: { type: 'string' },
@@ -92,6 +98,14 @@ function count(name: string, value: string | undefined): number {
   return n;
 }
 
+/** `host:port` (IPv6 hosts in brackets). */
+function hostPort(name: string, value: string | undefined): { host: string; port: number } | undefined {
+  if (value === undefined || value === '') return undefined;
+  const match = /^\[?([^\]]+?)\]?:([0-9]+)$/.exec(value);
+  if (match?.[1] === undefined) throw new ConfigError(`--${name}: ${value} is not host:port`);
+  return { host: match[1], port: port(name, match[2], 0) };
+}
+
 function logLevel(value: string | undefined): Config['logLevel'] {
   const level = value ?? 'info';
   if (level === 'debug' || level === 'info' || level === 'warn' || level === 'error') return level;
@@ -114,25 +128,32 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
     httpsPublicPort: port('https-public-port', pick('https-public-port', 'TURNPIKE_HTTPS_PUBLIC_PORT'), mode === 'standalone' ? httpsPort : 443),
     trustedProxyHops: count('trusted-proxy-hops', pick('trusted-proxy-hops', 'TURNPIKE_TRUSTED_PROXY_HOPS')),
     listenAddress: pick('listen-address', 'TURNPIKE_LISTEN_ADDRESS') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
+    ...withRateLimit(hostPort('ratelimit-address', pick('ratelimit-address', 'TURNPIKE_RATELIMIT_ADDRESS'))),
   };
   const xds: XdsConfig = {
     host: pick('xds-host', 'TURNPIKE_XDS_HOST') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
     port: port('xds-port', pick('xds-port', 'TURNPIKE_XDS_PORT'), 18000),
   };
-  return { gateway, xds, logLevel: logLevel(pick('log-level', 'TURNPIKE_LOG_LEVEL')), mode: modeConfig(mode, pick, values['no-envoy'] === true) };
+  const flags = { noEnvoy: values['no-envoy'] === true, rateLimit: values['no-ratelimit'] !== true && gateway.rateLimit === undefined };
+  return { gateway, xds, logLevel: logLevel(pick('log-level', 'TURNPIKE_LOG_LEVEL')), mode: modeConfig(mode, pick, flags) };
+}
+
+function withRateLimit(address: { host: string; port: number } | undefined): Pick<GatewayConfig, 'rateLimit'> {
+  return address === undefined ? {} : { rateLimit: address };
 }
 
 function modeConfig(
   mode: 'standalone' | 'operator',
   pick: (flag: keyof typeof OPTIONS, variable: string) => string | undefined,
-  noEnvoy: boolean,
+  flags: { readonly noEnvoy: boolean; readonly rateLimit: boolean },
 ): StandaloneConfig | OperatorConfig {
   if (mode === 'standalone') {
     const dir = pick('file', 'TURNPIKE_FILES');
     if (dir === undefined) throw new ConfigError('standalone needs -f DIR: the directory of manifests to serve');
     const demo = pick('demo-backends', 'TURNPIKE_DEMO_BACKENDS') ?? '';
     const demoBackendPorts = demo === '' ? [] : demo.split(',').map((p) => port('demo-backends', p.trim(), 0));
-    return { kind: 'standalone', dir, envoy: !noEnvoy, demoBackendPorts, stateDir: pick('state-dir', 'TURNPIKE_STATE_DIR') ?? '.turnpike/standalone' };
+    const stateDir = pick('state-dir', 'TURNPIKE_STATE_DIR') ?? '.turnpike/standalone';
+    return { kind: 'standalone', dir, envoy: !flags.noEnvoy, demoBackendPorts, stateDir, rateLimit: flags.rateLimit };
   }
   const kubeconfig = pick('kubeconfig', 'KUBECONFIG');
   const health = pick('health-port', 'TURNPIKE_HEALTH_PORT');

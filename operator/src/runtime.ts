@@ -1,5 +1,5 @@
 /** The part every mode shares: snapshot cache, ADS server and the pipeline wired to its ACKs. */
-import { AdsServer, SnapshotCache } from '@turnpike/xds-server';
+import { AdsServer, rateLimitFleet, SnapshotCache, type NodeInfo } from '@turnpike/xds-server';
 import type { Config } from './config';
 import type { Logger } from './log';
 import { Pipeline } from './pipeline';
@@ -12,12 +12,26 @@ export interface ControlPlaneRuntime {
   stop(): Promise<void>;
 }
 
+/**
+ * A node's fleet: node.cluster (Envoy, authz), else node.metadata.fleet (envoyproxy/ratelimit,
+ * which cannot set node.cluster: CONFIG_GRPC_XDS_NODE_METADATA=fleet=<fleet>:ratelimit).
+ */
+export function fleetOf(node: NodeInfo): string | undefined {
+  if (node.cluster !== '') return node.cluster;
+  const fleet = node.metadata?.fleet;
+  return fleet === undefined || fleet === '' ? undefined : fleet;
+}
+
 export async function startRuntime(config: Config, log: Logger): Promise<ControlPlaneRuntime> {
   const cache = new SnapshotCache();
-  const ads = new AdsServer({ cache, logger: log.child({ component: 'ads' }) });
+  const ads = new AdsServer({ cache, fleetOf, logger: log.child({ component: 'ads' }) });
   const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
   const fleet = config.gateway.fleet;
-  const pipeline = new Pipeline({ gateway: config.gateway, validate: schemaValidate(), cache, nodes: () => ads.tracker.list(fleet), log });
+  const pipeline = new Pipeline({
+    gateway: config.gateway, validate: schemaValidate(), cache, log,
+    nodes: () => ads.tracker.list(fleet),
+    rateLimitNodes: () => ads.tracker.list(rateLimitFleet(fleet)),
+  });
   const unsubscribe = ads.onEvent(() => { pipeline.refresh(); });
   return {
     pipeline,

@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log';
 import type { Pipeline, ObjectStatus } from './pipeline';
 import { filesProvider } from './provider/files';
 import { startRuntime, untilSignalled } from './runtime';
+import { startLocalRateLimit } from './standalone-ratelimit';
 
 export interface StandaloneGateway {
   readonly xdsPort: number;
@@ -38,8 +39,11 @@ function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus
   };
 }
 
-export async function startStandalone(config: Config, mode: StandaloneConfig, log: Logger): Promise<StandaloneGateway> {
+export async function startStandalone(given: Config, mode: StandaloneConfig, log: Logger): Promise<StandaloneGateway> {
+  const limits = await startLocalRateLimit(given, mode, log);
+  const config = limits.config;
   const runtime = await startRuntime(config, log);
+  limits.connect(runtime.xdsPort);
   const { pipeline, xdsPort } = runtime;
   pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
   const backends: EchoServer[] = [];
@@ -56,6 +60,7 @@ export async function startStandalone(config: Config, mode: StandaloneConfig, lo
     stop: async () => {
       await envoy?.stop();
       await provider.stop();
+      await limits.stop();
       await runtime.stop();
       await Promise.all(backends.map((b) => b.close()));
     },

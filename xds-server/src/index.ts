@@ -8,3 +8,4 @@ export {
 export * from './bootstrap/bootstrap';
 export * from './snapshot';
 export { defaultRegistry, encodeResource, decodeResource, ProtoRegistry, type EncodedAny } from './proto';
+export { XdsCodec, type DiscoveryRequest, type DiscoveryResponse, type NodeInfo } from './ads/messages';

@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config';
 import type { Logger } from '../log';
 import type { ResourceSet } from '../provider/resourceset';
 import { translateResourceSet, type ConditionValue, type DesiredStatus, type ValidateFn } from '../translate';
+import { RATE_LIMIT_KINDS, RateLimitPlane } from './ratelimit-plane';
 import { carriedBy, fleetState, programmedCondition, type Carried, type FleetState } from './programmed';
 
 export interface ObjectStatus {
@@ -27,6 +28,8 @@ export interface PipelineOptions {
   readonly cache: SnapshotCache;
   /** The latest ACK/NACK state of the fleet's nodes (AdsServer.tracker). */
   readonly nodes: () => readonly NodeAckState[];
+  /** The latest ACK/NACK state of the rate-limit fleet's instances (ThrottlePolicies' Programmed). */
+  readonly rateLimitNodes?: () => readonly NodeAckState[];
   readonly log: Logger;
 }
 
@@ -37,8 +40,11 @@ export class Pipeline {
   #lastGood: Carried = new Map();
   #state: FleetState = { kind: 'Pending', message: 'No configuration served yet.' };
   readonly #listeners = new Set<StatusListener>();
+  readonly #rateLimit: RateLimitPlane;
 
-  constructor(private readonly options: PipelineOptions) {}
+  constructor(private readonly options: PipelineOptions) {
+    this.#rateLimit = new RateLimitPlane(options.cache, options.gateway.fleet, options.rateLimitNodes ?? (() => []), options.log);
+  }
 
   onStatuses(listener: StatusListener): () => void {
     this.#listeners.add(listener);
@@ -50,6 +56,8 @@ export class Pipeline {
     const { gateway, cache, log } = this.options;
     const translation = translateResourceSet(set, gateway, this.options.validate);
     this.#desired = translation.statuses;
+    // Limits reach the rate-limit service before Envoy sends descriptors that need them.
+    this.#rateLimit.update(translation.ir);
     try {
       const result = cache.set(gateway.fleet, translateIR(translation.ir));
       if (result.status === 'rejected') {
@@ -70,6 +78,7 @@ export class Pipeline {
 
   /** Re-derives Programmed from the latest ADS state (call on every ADS event). */
   refresh(): void {
+    this.#rateLimit.refresh();
     const snapshot = this.options.cache.get(this.options.gateway.fleet);
     if (snapshot !== undefined && this.#served?.version === snapshot.version) {
       this.#state = fleetState(snapshot, this.options.nodes());
@@ -77,6 +86,11 @@ export class Pipeline {
     }
     const statuses = this.statuses();
     for (const listener of this.#listeners) listener(statuses);
+  }
+
+  #programmed(key: string, desired: DesiredStatus): ConditionValue {
+    const envoy = programmedCondition(key, desired, this.#state, this.#lastGood);
+    return RATE_LIMIT_KINDS.has(desired.source.kind) && desired.inIR ? this.#rateLimit.programmed(envoy) : envoy;
   }
 
   statuses(): ReadonlyMap<string, ObjectStatus> {
@@ -87,7 +101,7 @@ export class Pipeline {
         generation: desired.generation,
         accepted: desired.accepted,
         resolvedRefs: desired.resolvedRefs,
-        programmed: programmedCondition(key, desired, this.#state, this.#lastGood),
+        programmed: this.#programmed(key, desired),
         fields: desired.fields,
       });
     }

@@ -43,7 +43,7 @@ export function programmedCondition(key: string, status: DesiredStatus, state: F
     return { status: 'False', reason: 'NotAccepted', message: 'Not part of the configuration: see the Accepted and ResolvedRefs conditions.' };
   }
   if (!status.inIR) {
-    return { status: 'Unknown', reason: 'Pending', message: `${status.source.kind} is accepted; the data plane does not enforce this kind yet.` };
+    return { status: 'Unknown', reason: 'Pending', message: status.notEnforced ?? `${status.source.kind} is accepted; the data plane does not enforce this kind yet.` };
   }
   if (state.kind === 'Programmed' || lastGood.get(key) === status.generation) {
     return { status: 'True', reason: 'Programmed', message: 'The Envoy fleet serves this object.' };

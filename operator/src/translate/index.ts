@@ -3,12 +3,13 @@
  * written, and the same set always gives the same result.
  */
 import type { GatewayIR, SourceRef } from '@turnpike/xds-server';
-import type { ApiGroupSpec, ApiSpec } from '../api';
+import type { AclPolicySpec, ApiGroupSpec, ApiSpec, ThrottlePolicySpec } from '../api';
 import type { GatewayConfig } from '../config';
 import type { KubeObject, ResourceSet, TurnpikeKind } from '../provider/resourceset';
 import { translateApis } from './api';
 import { translateGroups, type GroupInfo } from './apigroup';
 import { generationOf, olderFirst, sourceOf } from './objects';
+import { translatePolicies, type PolicyOutput } from './policies';
 import { StatusBook, type DesiredStatus } from './status';
 
 export type { DesiredStatus, ConditionValue } from './status';
@@ -39,12 +40,12 @@ function gatewaySource(config: GatewayConfig): SourceRef {
   return { kind: 'GatewayConfig', namespace: '', name: config.fleet };
 }
 
-function buildGateway(config: GatewayConfig, groups: ReadonlyMap<string, GroupInfo>, apis: ReturnType<typeof translateApis>): GatewayIR {
+function buildGateway(config: GatewayConfig, groups: ReadonlyMap<string, GroupInfo>, apis: ReturnType<typeof translateApis>, policies: PolicyOutput): GatewayIR {
   const groupIRs = [...groups.entries()].map(([key, group]) => ({
     source: group.source,
     ...(group.subdomain === undefined ? {} : { subdomain: group.subdomain }),
     domains: group.domains,
-    routes: apis.routes.get(key) ?? [],
+    routes: policies.routes.get(key) ?? [],
   }));
   const anyTls = groupIRs.some((g) => g.domains.some((d) => d.tls !== undefined));
   const listen = { address: config.listenAddress };
@@ -56,6 +57,7 @@ function buildGateway(config: GatewayConfig, groups: ReadonlyMap<string, GroupIn
     trustedProxyHops: config.trustedProxyHops,
     groups: groupIRs,
     clusters: [...apis.clusters.values()],
+    ...(policies.rateLimit === undefined ? {} : { rateLimit: policies.rateLimit }),
   };
 }
 
@@ -66,6 +68,9 @@ export function translateResourceSet(set: ResourceSet, config: GatewayConfig, va
   const groups = translateGroups(groupInputs, set, config.baseDomain, book);
   const apiInputs = validObjects('Api', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as ApiSpec }));
   const apis = translateApis(apiInputs, groups, set, book);
-  for (const kind of ['App', 'ThrottlePolicy', 'AclPolicy', 'SignatureKey'] as const) validObjects(kind, set, validate, book);
-  return { ir: buildGateway(config, groups, apis), statuses: book.result() };
+  for (const kind of ['App', 'SignatureKey'] as const) validObjects(kind, set, validate, book);
+  const throttles = validObjects('ThrottlePolicy', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as ThrottlePolicySpec }));
+  const acls = validObjects('AclPolicy', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as AclPolicySpec }));
+  const policies = translatePolicies({ throttles, acls }, { routes: apis.routes, groups, set }, config, validate, book);
+  return { ir: buildGateway(config, groups, apis, policies), statuses: book.result() };
 }

@@ -21,6 +21,8 @@ export interface DesiredStatus {
   readonly inIR: boolean;
   /** Kind-specific status fields (ApiGroup.subdomain, App.appKey). */
   readonly fields: Readonly<Record<string, string>>;
+  /** Why an accepted object the IR does not carry is not enforced (Programmed's message). */
+  readonly notEnforced?: string;
 }
 
 const ACCEPTED: ConditionValue = { status: 'True', reason: 'Accepted', message: 'The spec is valid.' };
@@ -51,6 +53,11 @@ export class StatusBook {
 
   served(source: SourceRef): void {
     this.#update(source, (s) => ({ ...s, inIR: true }));
+  }
+
+  /** Accepted, but the gateway lacks what would enforce it (e.g. no rate-limit service). */
+  notEnforced(source: SourceRef, message: string): void {
+    this.#update(source, (s) => ({ ...s, notEnforced: message }));
   }
 
   field(source: SourceRef, name: string, value: string): void {
