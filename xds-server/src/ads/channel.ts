@@ -34,6 +34,8 @@ export interface TypeChannel<Request, Response> {
   readonly subscribed: boolean;
   /** The client subscribed to "*" (or legacy wildcard): it takes whatever the server says it needs. */
   readonly wildcard: boolean;
+  /** The latest response sent (in flight or answered). */
+  readonly lastSent: SentResponse | undefined;
   /** The client's subscription covers `name`. */
   wants(name: string): boolean;
   receive(request: Request): RequestOutcome;

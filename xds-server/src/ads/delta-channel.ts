@@ -28,6 +28,7 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
   /** Names the client dropped from its explicit subscription while also wildcard-subscribed. */
   private readonly mustReport = new Set<string>();
   private pending: InFlight | undefined;
+  private latest: SentResponse | undefined;
   /** NACKed content (name → hash), not resent until the type's target version changes. */
   private suppressed = new Map<string, string>();
   private suppressedVersion: string | undefined;
@@ -146,10 +147,15 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
       resourceNames: updates.map((r) => r.name), removedNames: removed, before,
       sentHashes: new Map(updates.map((r) => [r.name, r.hash])),
     };
+    this.latest = this.pending;
     return {
       system_version_info: target.version, type_url: this.typeUrl, nonce, removed_resources: removed,
       resources: updates.map((r) => ({ name: r.name, version: r.hash, resource: r.any })),
     };
+  }
+
+  get lastSent(): SentResponse | undefined {
+    return this.latest;
   }
 
   wants(name: string): boolean {

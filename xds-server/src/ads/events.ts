@@ -35,7 +35,38 @@ export interface StreamEvent {
   readonly streamId: string;
 }
 
-export type AdsEvent = AckEvent | StreamEvent;
+/** A response the server sent (observability: metrics, debugging, tests). */
+export interface SentEvent {
+  readonly kind: 'sent';
+  readonly nodeId: string;
+  readonly fleet: string;
+  readonly typeUrl: string;
+  readonly version: string;
+  readonly snapshotVersion: string;
+  readonly nonce: string;
+  readonly resourceNames: readonly string[];
+  readonly removedResourceNames: readonly string[];
+  readonly protocol: Protocol;
+  readonly streamId: string;
+}
+
+/**
+ * The client holds everything of the snapshot it subscribes to: nothing in flight, nothing due,
+ * nothing NACKed, removals done. Emitted once per stream and snapshot version.
+ */
+export interface SyncedEvent {
+  readonly kind: 'synced';
+  readonly nodeId: string;
+  readonly fleet: string;
+  readonly snapshotVersion: string;
+  readonly protocol: Protocol;
+  readonly streamId: string;
+}
+
+/** What a session reports: answers from the client, responses to it, and convergence. */
+export type SessionEvent = AckEvent | SentEvent | SyncedEvent;
+
+export type AdsEvent = SessionEvent | StreamEvent;
 
 export function isAckEvent(event: AdsEvent): event is AckEvent {
   return event.kind === 'ack' || event.kind === 'nack';
@@ -55,6 +86,13 @@ export function ackEvent(stream: StreamIdentity, typeUrl: string, sent: SentResp
     version: sent.version, snapshotVersion: sent.snapshotVersion, nonce: sent.nonce,
     resourceNames: sent.resourceNames, removedResourceNames: sent.removedNames, resumed: sent.nonce === '',
     ...(nack === undefined ? {} : { errorMessage: nack.errorMessage }),
+  };
+}
+
+export function sentEvent(stream: StreamIdentity, typeUrl: string, sent: SentResponse): SentEvent {
+  return {
+    kind: 'sent', ...stream, typeUrl, version: sent.version, snapshotVersion: sent.snapshotVersion, nonce: sent.nonce,
+    resourceNames: sent.resourceNames, removedResourceNames: sent.removedNames,
   };
 }
 
@@ -89,12 +127,15 @@ export interface NodeAckState {
   readonly nodeId: string;
   readonly fleet: string;
   readonly streams: number;
+  /** The last snapshot version the node was fully synced to (see SyncedEvent). */
+  readonly syncedSnapshotVersion: string | undefined;
   readonly types: ReadonlyMap<string, TypeAckState>;
 }
 
 interface MutableNode {
   fleet: string;
   streams: number;
+  synced: string | undefined;
   types: Map<string, TypeAckState>;
 }
 
@@ -103,9 +144,14 @@ export class AckTracker {
   private readonly nodes = new Map<string, MutableNode>();
 
   record(event: AdsEvent): void {
-    const node = this.nodes.get(event.nodeId) ?? { fleet: event.fleet, streams: 0, types: new Map<string, TypeAckState>() };
+    const node = this.nodes.get(event.nodeId) ?? { fleet: event.fleet, streams: 0, synced: undefined, types: new Map<string, TypeAckState>() };
     this.nodes.set(event.nodeId, node);
     node.fleet = event.fleet;
+    if (event.kind === 'sent') return;
+    if (event.kind === 'synced') {
+      node.synced = event.snapshotVersion;
+      return;
+    }
     if (!isAckEvent(event)) {
       node.streams += event.kind === 'connected' ? 1 : -1;
       return;
@@ -119,7 +165,7 @@ export class AckTracker {
 
   node(nodeId: string): NodeAckState | undefined {
     const node = this.nodes.get(nodeId);
-    return node === undefined ? undefined : { nodeId, fleet: node.fleet, streams: node.streams, types: new Map(node.types) };
+    return node === undefined ? undefined : { nodeId, fleet: node.fleet, streams: node.streams, syncedSnapshotVersion: node.synced, types: new Map(node.types) };
   }
 
   /** Every node seen (optionally of one fleet), connected or not. */

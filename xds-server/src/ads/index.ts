@@ -2,7 +2,7 @@
 export { AdsServer, type AdsLogger, type AdsServerOptions } from './server';
 export {
   AckTracker, isAckEvent, type AckEvent, type AdsEvent, type AdsListener, type NodeAckState,
-  type Protocol, type StreamEvent, type TypeAckState,
+  type Protocol, type SentEvent, type SessionEvent, type StreamEvent, type SyncedEvent, type TypeAckState,
 } from './events';
 export type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse, NodeInfo } from './messages';
 export { TYPE_ORDER } from './target';

@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { defaultRegistry, type ProtoRegistry } from '../proto';
 import type { Snapshot, SnapshotCache } from '../snapshot';
 import { DeltaChannel } from './delta-channel';
-import { AckTracker, AdsEventHub, type AckEvent, type AdsListener, type Protocol, type StreamIdentity } from './events';
+import { AckTracker, AdsEventHub, type AdsListener, type Protocol, type SessionEvent, type StreamIdentity } from './events';
 import { XdsCodec, type DeltaDiscoveryRequest, type DeltaDiscoveryResponse, type DiscoveryRequest, type DiscoveryResponse, type NodeInfo } from './messages';
 import { Session } from './session';
 import { SotwChannel } from './sotw-channel';
@@ -29,11 +29,12 @@ export interface AdsServerOptions {
 
 interface XdsRequest {
   readonly type_url: string;
+  readonly response_nonce: string;
   readonly node: NodeInfo | undefined;
 }
 
 type SessionFactory<Req extends XdsRequest, Res> = (
-  stream: StreamIdentity, emit: (event: AckEvent) => void, snapshot: Snapshot | undefined,
+  stream: StreamIdentity, emit: (event: SessionEvent) => void, snapshot: Snapshot | undefined,
 ) => Session<Req, Res>;
 
 function defaultFleetOf(node: NodeInfo): string | undefined {
@@ -125,12 +126,13 @@ export class AdsServer {
       call.emit('error', { code, details });
     };
     call.on('data', (request: Req) => {
+      this.log.debug('ads request', { streamId, typeUrl: request.type_url, nonce: request.response_nonce });
       try {
         if (session === undefined) {
           const opened = this.identify(request.node, protocol, streamId);
           if (typeof opened === 'string') { fail(grpc.status.INVALID_ARGUMENT, opened); return; }
           identity = opened;
-          const current = newSession(opened, (event) => { this.emitAck(event); }, this.options.cache.get(opened.fleet));
+          const current = newSession(opened, (event) => { this.report(event); }, this.options.cache.get(opened.fleet));
           session = current;
           unwatch = this.options.cache.watch(opened.fleet, (snapshot) => { write(current.setSnapshot(snapshot)); });
           this.hub.emit({ kind: 'connected', ...opened });
@@ -160,10 +162,15 @@ export class AdsServer {
     return identity;
   }
 
-  private emitAck(event: AckEvent): void {
-    const fields = { nodeId: event.nodeId, fleet: event.fleet, typeUrl: event.typeUrl, version: event.version };
-    if (event.ack) this.log.debug('ads ack', fields);
-    else this.log.warn('ads nack', { ...fields, error: event.errorMessage });
+  private report(event: SessionEvent): void {
+    if (event.kind === 'synced') {
+      this.log.debug('ads synced', { nodeId: event.nodeId, fleet: event.fleet, snapshotVersion: event.snapshotVersion });
+      this.hub.emit(event);
+      return;
+    }
+    const fields = { nodeId: event.nodeId, fleet: event.fleet, typeUrl: event.typeUrl, version: event.version, nonce: event.nonce };
+    if (event.kind === 'nack') this.log.warn('ads nack', { ...fields, error: event.errorMessage });
+    else this.log.debug(`ads ${event.kind}`, fields);
     this.hub.emit(event);
   }
 }

@@ -2,14 +2,14 @@
 // Pure protocol logic (no gRPC): requests and snapshots in, responses and events out.
 import type { Snapshot } from '../snapshot';
 import type { SentResponse, TypeChannel } from './channel';
-import { ackEvent, type AckEvent, type StreamIdentity } from './events';
-import { compareTypes, finalTarget, makeTarget, type TypeTarget } from './target';
+import { ackEvent, sentEvent, type SessionEvent, type StreamIdentity } from './events';
+import { compareTypes, finalTarget, makeTarget, waitsFor, type TypeTarget } from './target';
 
 export interface SessionOptions<Request, Response> {
   readonly stream: StreamIdentity;
   /** Creates the protocol channel for a type; `onResumed` reports a SotW reconnect without a push. */
   readonly channel: (typeUrl: string, onResumed: (sent: SentResponse) => void) => TypeChannel<Request, Response>;
-  readonly emit: (event: AckEvent) => void;
+  readonly emit: (event: SessionEvent) => void;
 }
 
 export class Session<Request extends { readonly type_url: string }, Response> {
@@ -19,6 +19,7 @@ export class Session<Request extends { readonly type_url: string }, Response> {
   private phase: 'make' | 'break' = 'break';
   private makeTargets = new Map<string, TypeTarget>();
   private nonceCounter = 0;
+  private syncedVersion: string | undefined;
 
   constructor(private readonly options: SessionOptions<Request, Response>, snapshot?: Snapshot) {
     this.snapshot = snapshot;
@@ -59,14 +60,20 @@ export class Session<Request extends { readonly type_url: string }, Response> {
     return (this.phase === 'make' ? this.makeTargets.get(typeUrl) : undefined) ?? finalTarget(snapshot, typeUrl);
   }
 
+  private reportSynced(snapshot: Snapshot): void {
+    if (this.syncedVersion === snapshot.version || this.channels.size === 0) return;
+    this.syncedVersion = snapshot.version;
+    this.options.emit({ kind: 'synced', ...this.options.stream, snapshotVersion: snapshot.version });
+  }
+
   /**
-   * Types the client has yet to subscribe to names for: resources held by a wildcard subscriber
-   * (Envoy's LDS and CDS) reference EDS/RDS/SDS names that Envoy will request. Until it does, later
-   * types wait, so that e.g. routes never reach Envoy before the endpoints of their new clusters
-   * (a cluster warms until its ClusterLoadAssignment arrives). Clients with explicit subscriptions
-   * (gRPC) follow references selectively and drive their own order, so they are not waited for.
+   * Types the client has yet to subscribe to names of: resources held by a wildcard subscriber
+   * (Envoy's LDS and CDS) reference EDS/RDS/SDS names Envoy will request. Until it has, the types
+   * that wait for them wait too (routes never reach Envoy before the endpoints of their clusters).
+   * Clients with explicit subscriptions (gRPC) follow references selectively and drive their own
+   * order, so they are not waited for.
    */
-  private laggingTypes(): string[] {
+  private laggingTypes(): Set<string> {
     const lagging = new Set<string>();
     for (const channel of this.channels.values()) {
       if (!channel.wildcard || channel.lastOutcome !== 'ack') continue;
@@ -76,27 +83,38 @@ export class Session<Request extends { readonly type_url: string }, Response> {
         }
       }
     }
-    return [...lagging];
+    return lagging;
+  }
+
+  private blocked(typeUrl: string, lagging: ReadonlySet<string>): boolean {
+    return waitsFor(typeUrl).some((t) => lagging.has(t) || this.channels.get(t)?.inFlight === true);
   }
 
   /**
-   * Sends at most one response at a time, in type order: a type is pushed only when every type
-   * before it has no response in flight and no pending subscription (CDS → EDS → SDS → LDS → RDS).
+   * Sends what is due, in type order (CDS, EDS, SDS, LDS, RDS, then others), at most one response
+   * in flight per type, and nothing to a type while a type it waits for is unsettled (waitsFor).
    * When everything has settled and nothing is NACKed, the make phase ends and removals follow.
    */
   private pump(): Response[] {
     const snapshot = this.snapshot;
     if (snapshot === undefined) return [];
     const ordered = [...this.channels.values()].sort((a, b) => compareTypes(a.typeUrl, b.typeUrl));
+    const out: Response[] = [];
     for (;;) {
       const lagging = this.laggingTypes();
       for (const channel of ordered) {
-        if (channel.inFlight) return [];
-        if (lagging.some((t) => compareTypes(t, channel.typeUrl) < 0)) return [];
+        if (channel.inFlight || this.blocked(channel.typeUrl, lagging)) continue;
         const response = channel.respond(this.targetFor(snapshot, channel.typeUrl), String(++this.nonceCounter));
-        if (response !== undefined) return [response];
+        if (response === undefined) continue;
+        if (channel.lastSent !== undefined) this.options.emit(sentEvent(this.options.stream, channel.typeUrl, channel.lastSent));
+        out.push(response);
       }
-      if (this.phase === 'break' || lagging.length > 0 || ordered.some((c) => c.lastOutcome === 'nack')) return [];
+      const settled = out.length === 0 && lagging.size === 0 && ordered.every((c) => !c.inFlight && c.lastOutcome !== 'nack');
+      if (!settled) return out;
+      if (this.phase === 'break') {
+        this.reportSynced(snapshot);
+        return out;
+      }
       this.phase = 'break';
     }
   }

@@ -98,6 +98,10 @@ export class SotwChannel implements TypeChannel<DiscoveryRequest, DiscoveryRespo
     return this.wildcard && this.names.size === 0 && this.resumedVersion !== '' && this.resumedVersion === target.version;
   }
 
+  get lastSent(): SentResponse | undefined {
+    return this.sent;
+  }
+
   wants(name: string): boolean {
     return this.wildcard || this.names.has(name);
   }

@@ -1,9 +1,9 @@
 // What a stream should converge to per type, and the order types are pushed in.
 //
-// Make-before-break (xDS "eventual consistency considerations"): CDS, then EDS, then LDS, then RDS,
-// each pushed only after the previous type's response is ACKed or NACKed; resources removed by a
-// new snapshot stay served (the "make" target: new ∪ what the client holds) until every type has
-// settled without a NACK, and only then are they removed (the "break" target: the snapshot itself).
+// Make-before-break (xDS "eventual consistency considerations"): CDS and EDS before LDS and RDS;
+// resources removed by a new snapshot stay served (the "make" target: new ∪ what the client holds)
+// until every type has settled without a NACK, and only then are they removed (the "break" target:
+// the snapshot itself).
 import { TYPE_URLS } from '../proto';
 import { resourcesOf, versionOf, type Snapshot, type SnapshotResource } from '../snapshot';
 
@@ -22,6 +22,23 @@ export interface TypeTarget {
 export const TYPE_ORDER: readonly string[] = [
   TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.secret, TYPE_URLS.listener, TYPE_URLS.routeConfiguration,
 ];
+
+/**
+ * What a type's push waits for: no response of these types may be in flight (nor may the client
+ * still have to subscribe to names of them). Listeners and routes wait for clusters and endpoints:
+ * Envoy ACKs a CDS update only once its new clusters have warmed (received their endpoints), so
+ * that ACK is the signal that routes may point at them. Nothing waits on listeners, and EDS and SDS
+ * wait on nothing: cluster and listener warming depend on them, so holding them back behind an
+ * unacknowledged CDS or LDS response would stall warming until Envoy's initial fetch timeout.
+ */
+const WAITS_FOR: Readonly<Record<string, readonly string[]>> = {
+  [TYPE_URLS.listener]: [TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment],
+  [TYPE_URLS.routeConfiguration]: [TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment],
+};
+
+export function waitsFor(typeUrl: string): readonly string[] {
+  return WAITS_FOR[typeUrl] ?? [];
+}
 
 /** Types whose removals wait for the break phase: everything a listener or route can point at, and routes. */
 const DEFERRED_REMOVAL: ReadonlySet<string> = new Set([

@@ -44,7 +44,14 @@ export class EventLog {
   async waitForSnapshotAcked(nodeId: string, snapshotVersion: string, typeUrls: readonly string[], since = 0): Promise<void> {
     await waitFor(() => typeUrls.every((t) => this.acks(since).some((e) =>
       e.ack && e.nodeId === nodeId && e.typeUrl === t && e.snapshotVersion === snapshotVersion)), {
-      what: `${nodeId} to ACK ${typeUrls.length} types at snapshot ${snapshotVersion} (events: ${this.describe(since)})`,
-    });
+      what: `${nodeId} to ACK ${typeUrls.length} types at snapshot ${snapshotVersion}`,
+    }).catch((err: unknown) => { throw new Error(`${String(err)} (events: ${this.describe(since)})`); });
+  }
+
+  /** Waits until `node` reports being synced to the snapshot version (after `since`). */
+  async waitForSynced(nodeId: string, snapshotVersion: string, since = 0): Promise<void> {
+    await waitFor(() => this.events.slice(since).some((e) => e.kind === 'synced' && e.nodeId === nodeId && e.snapshotVersion === snapshotVersion), {
+      what: `${nodeId} to sync to snapshot ${snapshotVersion}`,
+    }).catch((err: unknown) => { throw new Error(`${String(err)} (events: ${this.describe(since)})`); });
   }
 }
