@@ -151,6 +151,7 @@ export class AdsServer {
     call.on('end', () => { closed(); call.end(); });
     call.on('cancelled', closed);
     call.on('error', closed);
+    call.on('close', closed);
   }
 
   private identify(node: NodeInfo | undefined, protocol: Protocol, streamId: string): StreamIdentity | string {

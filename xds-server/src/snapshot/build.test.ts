@@ -72,6 +72,8 @@ describe('buildSnapshot', () => {
     }));
     expect(result.ok).toBe(false);
     const missing = result.ok ? [] : result.problems.map((p) => `${p.name} → ${p.missing?.name ?? ''} @ ${p.path ?? ''}`);
+    expect(result.ok ? [] : result.problems.map((p) => p.message)).toContain(
+      'RouteConfiguration "routes" references Cluster "gone" (virtual_hosts[0].routes[0].route.cluster), which is not in the snapshot');
     expect(missing.sort()).toEqual([
       'https → cert @ filter_chains[0].transport_socket.typed_config.common_tls_context.tls_certificate_sds_secret_configs[0].name',
       'https → missing-routes @ filter_chains[0].filters[0].typed_config.rds.route_config_name',

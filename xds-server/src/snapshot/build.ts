@@ -38,13 +38,13 @@ function encodeOne(registry: ProtoRegistry, typeUrl: string, name: string, json:
     const nameField = NAME_FIELDS[typeUrl] ?? 'name';
     const own = canonical[nameField];
     if (registry.typeOf(typeUrl).fields[nameField] !== undefined && own !== name) {
-      return { kind: 'name-mismatch', typeUrl, name, path: nameField, message: `resource is keyed "${name}" but its ${nameField} is ${JSON.stringify(own ?? '')}` };
+      return { kind: 'name-mismatch', typeUrl, name, path: nameField, message: `${shortType(typeUrl)} "${name}": keyed "${name}" but its ${nameField} is ${JSON.stringify(own ?? '')}` };
     }
     const references = Object.freeze(referencesOf(typeUrl, canonical));
     return Object.freeze({ typeUrl, name, hash: resourceHash(typeUrl, any.value), any, json: canonical, references });
   } catch (err: unknown) {
     if (!(err instanceof ProtoError)) throw err;
-    return { kind: 'encoding', typeUrl, name, path: err.path, message: `${err.code}: ${err.message}` };
+    return { kind: 'encoding', typeUrl, name, path: err.path, message: `${shortType(typeUrl)} "${name}": ${err.code}: ${err.message}` };
   }
 }
 
@@ -58,7 +58,7 @@ function encodeAll(input: ResourceInput, registry: ProtoRegistry, problems: Snap
     const resources = new Map<string, SnapshotResource>();
     for (const [name, json] of [...(input.get(typeUrl) ?? new Map<string, JsonObject>())].sort(([a], [b]) => (a < b ? -1 : 1))) {
       if (!isJsonObject(json)) {
-        problems.push({ kind: 'encoding', typeUrl, name, message: 'resource is not a JSON object' });
+        problems.push({ kind: 'encoding', typeUrl, name, message: `${shortType(typeUrl)} "${name}": not a JSON object` });
         continue;
       }
       const encoded = encodeOne(registry, typeUrl, name, json);
@@ -80,7 +80,7 @@ function checkReferences(types: ReadonlyMap<string, TypeSnapshot>, options: Buil
         problems.push({
           kind: 'dangling-reference', typeUrl: type.typeUrl, name: resource.name, path: ref.path,
           missing: { typeUrl: ref.typeUrl, name: ref.name },
-          message: `references ${shortType(ref.typeUrl)} "${ref.name}", which is not in the snapshot`,
+          message: `${shortType(type.typeUrl)} "${resource.name}" references ${shortType(ref.typeUrl)} "${ref.name}" (${ref.path}), which is not in the snapshot`,
         });
       }
     }
