@@ -60,6 +60,13 @@ describe('DeltaChannel', () => {
     expect(summary(ch.respond(t, '1'))).toEqual({ names: ['b'], removed: ['gone'] });
   });
 
+  it('sends nothing to a reconnecting client whose resources are all current', () => {
+    const t = target(clusters(['a']), CDS);
+    const ch = new DeltaChannel(CDS);
+    ch.receive(delta(CDS, { initial: { a: t.resources.get('a')?.hash ?? '' } }));
+    expect(ch.respond(t, '1')).toBeUndefined();
+  });
+
   it('resends a resource the client re-subscribes to, even if it should have it', () => {
     const ch = new DeltaChannel(EDS);
     const t = target(clusters(['a']), EDS);

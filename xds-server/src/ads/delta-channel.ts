@@ -73,6 +73,8 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
     this.subscribed = true;
     if (first) {
       for (const [name, version] of request.initial_resource_versions) this.known.set(name, version);
+      // A reconnecting client that lists what it has is owed nothing until something differs.
+      if (request.initial_resource_versions.size > 0) this.sentOnce = true;
       if (request.resource_names_subscribe.length === 0 && request.resource_names_unsubscribe.length === 0) this.wildcard = true;
     }
     for (const name of request.resource_names_subscribe) {

@@ -51,14 +51,18 @@ export interface SentEvent {
 }
 
 /**
- * The client holds everything of the snapshot it subscribes to: nothing in flight, nothing due,
- * nothing NACKed, removals done. Emitted once per stream and snapshot version.
+ * The client holds everything of the snapshot that it subscribes to: nothing in flight, nothing
+ * due, nothing NACKed, removals done. "Subscribes to" is the key: a client that has not asked for a
+ * type yet (Envoy requests LDS only after its clusters are up) is synced without it, so `typeUrls`
+ * says which types the statement covers. Emitted once per stream, snapshot version and type set.
  */
 export interface SyncedEvent {
   readonly kind: 'synced';
   readonly nodeId: string;
   readonly fleet: string;
   readonly snapshotVersion: string;
+  /** The types the stream has subscribed to, sorted. */
+  readonly typeUrls: readonly string[];
   readonly protocol: Protocol;
   readonly streamId: string;
 }
@@ -127,8 +131,9 @@ export interface NodeAckState {
   readonly nodeId: string;
   readonly fleet: string;
   readonly streams: number;
-  /** The last snapshot version the node was fully synced to (see SyncedEvent). */
+  /** The last snapshot version the node was synced to (see SyncedEvent), and for which types. */
   readonly syncedSnapshotVersion: string | undefined;
+  readonly syncedTypeUrls: readonly string[];
   readonly types: ReadonlyMap<string, TypeAckState>;
 }
 
@@ -136,6 +141,7 @@ interface MutableNode {
   fleet: string;
   streams: number;
   synced: string | undefined;
+  syncedTypes: readonly string[];
   types: Map<string, TypeAckState>;
 }
 
@@ -144,12 +150,13 @@ export class AckTracker {
   private readonly nodes = new Map<string, MutableNode>();
 
   record(event: AdsEvent): void {
-    const node = this.nodes.get(event.nodeId) ?? { fleet: event.fleet, streams: 0, synced: undefined, types: new Map<string, TypeAckState>() };
+    const node = this.nodes.get(event.nodeId) ?? { fleet: event.fleet, streams: 0, synced: undefined, syncedTypes: [], types: new Map<string, TypeAckState>() };
     this.nodes.set(event.nodeId, node);
     node.fleet = event.fleet;
     if (event.kind === 'sent') return;
     if (event.kind === 'synced') {
       node.synced = event.snapshotVersion;
+      node.syncedTypes = event.typeUrls;
       return;
     }
     if (!isAckEvent(event)) {
@@ -165,7 +172,7 @@ export class AckTracker {
 
   node(nodeId: string): NodeAckState | undefined {
     const node = this.nodes.get(nodeId);
-    return node === undefined ? undefined : { nodeId, fleet: node.fleet, streams: node.streams, syncedSnapshotVersion: node.synced, types: new Map(node.types) };
+    return node === undefined ? undefined : { nodeId, fleet: node.fleet, streams: node.streams, syncedSnapshotVersion: node.synced, syncedTypeUrls: node.syncedTypes, types: new Map(node.types) };
   }
 
   /** Every node seen (optionally of one fleet), connected or not. */

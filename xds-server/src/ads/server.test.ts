@@ -92,9 +92,9 @@ describe('AckTracker', () => {
     const t = new AckTracker();
     const stream = { nodeId: 'n', fleet: 'f', protocol: 'delta' as const, streamId: 's' };
     t.record({ kind: 'connected', ...stream });
-    t.record({ kind: 'synced', ...stream, snapshotVersion: 's1' });
+    t.record({ kind: 'synced', ...stream, snapshotVersion: 's1', typeUrls: [TYPE_URLS.cluster] });
     t.record({ kind: 'connected', ...stream, nodeId: 'm', fleet: 'g' });
-    expect(t.list('f').map((n) => [n.nodeId, n.streams, n.syncedSnapshotVersion])).toEqual([['n', 1, 's1']]);
+    expect(t.list('f').map((n) => [n.nodeId, n.streams, n.syncedSnapshotVersion, n.syncedTypeUrls])).toEqual([['n', 1, 's1', [TYPE_URLS.cluster]]]);
     t.record({ kind: 'disconnected', ...stream });
     expect(t.node('n')?.streams).toBe(0);
     expect(t.list().map((n) => n.nodeId)).toEqual(['m', 'n']);

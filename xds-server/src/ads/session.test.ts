@@ -82,7 +82,7 @@ describe('Session (SotW)', () => {
     expect(other.filter((e) => e.kind === 'synced')).toEqual([]);
     expect(envoy.ack(LDS)).toEqual([]);
     expect(envoy.ack(RDS)).toEqual([]);
-    expect(other.filter((e) => e.kind === 'synced')).toEqual([expect.objectContaining({ nodeId: 'node-1', snapshotVersion: snap.version })]);
+    expect(other.filter((e) => e.kind === 'synced')).toEqual([expect.objectContaining({ nodeId: 'node-1', snapshotVersion: snap.version, typeUrls: [CDS, EDS, LDS, RDS].sort() })]);
     expect(other.flatMap((e) => (e.kind === 'sent' ? [SHORT[e.typeUrl]] : []))).toEqual(['CDS', 'EDS', 'LDS', 'RDS']);
   });
 

@@ -19,7 +19,7 @@ export class Session<Request extends { readonly type_url: string }, Response> {
   private phase: 'make' | 'break' = 'break';
   private makeTargets = new Map<string, TypeTarget>();
   private nonceCounter = 0;
-  private syncedVersion: string | undefined;
+  private syncedKey = '';
 
   constructor(private readonly options: SessionOptions<Request, Response>, snapshot?: Snapshot) {
     this.snapshot = snapshot;
@@ -61,9 +61,11 @@ export class Session<Request extends { readonly type_url: string }, Response> {
   }
 
   private reportSynced(snapshot: Snapshot): void {
-    if (this.syncedVersion === snapshot.version || this.channels.size === 0) return;
-    this.syncedVersion = snapshot.version;
-    this.options.emit({ kind: 'synced', ...this.options.stream, snapshotVersion: snapshot.version });
+    const typeUrls = [...this.channels.keys()].sort();
+    const key = `${snapshot.version}|${typeUrls.join(',')}`;
+    if (this.syncedKey === key || typeUrls.length === 0) return;
+    this.syncedKey = key;
+    this.options.emit({ kind: 'synced', ...this.options.stream, snapshotVersion: snapshot.version, typeUrls });
   }
 
   /**

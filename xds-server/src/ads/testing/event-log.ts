@@ -48,9 +48,10 @@ export class EventLog {
     }).catch((err: unknown) => { throw new Error(`${String(err)} (events: ${this.describe(since)})`); });
   }
 
-  /** Waits until `node` reports being synced to the snapshot version (after `since`). */
-  async waitForSynced(nodeId: string, snapshotVersion: string, since = 0): Promise<void> {
-    await waitFor(() => this.events.slice(since).some((e) => e.kind === 'synced' && e.nodeId === nodeId && e.snapshotVersion === snapshotVersion), {
+  /** Waits until `node` reports being synced to the snapshot version for (at least) `typeUrls` (after `since`). */
+  async waitForSynced(nodeId: string, snapshotVersion: string, typeUrls: readonly string[], since = 0): Promise<void> {
+    await waitFor(() => this.events.slice(since).some((e) => e.kind === 'synced' && e.nodeId === nodeId &&
+      e.snapshotVersion === snapshotVersion && typeUrls.every((t) => e.typeUrls.includes(t))), {
       what: `${nodeId} to sync to snapshot ${snapshotVersion}`,
     }).catch((err: unknown) => { throw new Error(`${String(err)} (events: ${this.describe(since)})`); });
   }
