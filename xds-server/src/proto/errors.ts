@@ -1,4 +1,4 @@
-// Faults raised by the protobuf layer. Each carries a stable code (see README in xds-server/protos).
+// Faults raised by the protobuf layer. Each carries a stable code (catalogued in xds-server/protos/README.md).
 
 export type ProtoErrorCode =
   /** The type URL names no message in the registry. */
