@@ -3,9 +3,11 @@ export * from './translate';
 export {
   AckTracker, AdsServer, isAckEvent, TYPE_ORDER,
   type AckEvent, type AdsEvent, type AdsListener, type AdsLogger, type AdsServerOptions, type NodeAckState,
-  type Protocol as XdsProtocol, type StreamEvent, type TypeAckState,
+  type Protocol as XdsProtocol, type SentEvent, type SessionEvent, type StreamEvent, type SyncedEvent, type TypeAckState,
 } from './ads';
 export * from './bootstrap/bootstrap';
 export * from './snapshot';
-export { defaultRegistry, encodeResource, decodeResource, ProtoRegistry, type EncodedAny } from './proto';
+export {
+  defaultRegistry, encodeResource, decodeResource, ProtoError, ProtoRegistry, TYPE_URLS, type EncodedAny, type ProtoErrorCode,
+} from './proto';
 export { XdsCodec, type DiscoveryRequest, type DiscoveryResponse, type NodeInfo } from './ads/messages';
