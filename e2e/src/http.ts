@@ -18,6 +18,8 @@ export interface HttpCall {
   /** HTTPS with this CA (PEM); SNI is `host`. */
   readonly tls?: { readonly ca: string };
   readonly timeoutMs?: number;
+  /** Source address of the connection (any 127.x.y.z works on Linux loopback). */
+  readonly localAddress?: string;
 }
 
 /** One HTTP(S) request to 127.0.0.1 with an explicit Host header (fetch cannot set Host). */
@@ -31,6 +33,7 @@ export function call(options: HttpCall): Promise<HttpReply> {
       headers: { host: options.host, ...options.headers },
       timeout: options.timeoutMs ?? 10_000,
       agent: false as const,
+      ...(options.localAddress === undefined ? {} : { localAddress: options.localAddress }),
     };
     const onResponse = (res: http.IncomingMessage): void => {
       const chunks: Buffer[] = [];

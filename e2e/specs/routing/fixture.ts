@@ -27,11 +27,17 @@ export interface Gateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(prefix: string): Promise<Gateway> {
+export interface GatewayOptions {
+  /** More `turnpike operator` flags (e.g. --ratelimit-address), kept across restartOperator(). */
+  readonly operatorArgs?: readonly string[];
+}
+
+export async function startGateway(prefix: string, options: GatewayOptions = {}): Promise<Gateway> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `turnpike-${prefix}-`));
   const cluster = await startTestCluster();
   const namespace = await cluster.namespace(prefix);
-  let operator = await startOperator({ kubeconfigPath: cluster.kubeconfigPath, dir });
+  const extraArgs = options.operatorArgs ?? [];
+  let operator = await startOperator({ kubeconfigPath: cluster.kubeconfigPath, dir, extraArgs });
   const envoy = await startGatewayEnvoy({ dir, xdsPort: operator.xdsPort });
   const backends = { release: await startEchoServer({ name: 'release' }), dev: await startEchoServer({ name: 'dev' }) };
   const kubeconfig = cluster.kubeconfigPath;
@@ -43,7 +49,7 @@ export async function startGateway(prefix: string): Promise<Gateway> {
     restartOperator: async () => {
       const ports = { xds: operator.xdsPort, http: operator.httpPort, https: operator.httpsPort };
       await operator.stop();
-      operator = await startOperator({ kubeconfigPath: kubeconfig, dir, ports });
+      operator = await startOperator({ kubeconfigPath: kubeconfig, dir, ports, extraArgs });
     },
     apply: async (yaml) => { await kubectlOk(kubeconfig, ['apply', '-n', namespace, '-f', '-'], yaml); },
     remove: async (kind, name) => { await kubectlOk(kubeconfig, ['delete', '-n', namespace, kind, name]); },

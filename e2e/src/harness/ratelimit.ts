@@ -11,8 +11,9 @@ export interface Redis {
   stop(): Promise<void>;
 }
 
-export async function startRedis(dir: string): Promise<Redis> {
-  const port = await freePort();
+/** Starts Redis; `port` restarts one where a stopped one was. */
+export async function startRedis(dir: string, port?: number): Promise<Redis> {
+  port ??= await freePort();
   const proc = startProcess({
     name: `redis-${port}`,
     command: binary('redis-server'),
@@ -40,13 +41,15 @@ export interface RateLimitOptions {
   /** host:port of the xds-server. */
   readonly xdsServer: string;
   readonly nodeId: string;
-  /** The xDS node.cluster (fleet) whose RateLimitConfig this instance receives. */
+  /** The fleet (node metadata `fleet`, e.g. rateLimitFleet('turnpike')) whose RateLimitConfig this instance receives. */
   readonly fleet?: string;
+  /** gRPC port, when it must be known before the start (e.g. for --ratelimit-address); default: a free one. */
+  readonly grpcPort?: number;
 }
 
 /** Starts ratelimit; it opens its gRPC port only after its first config arrives over xDS. */
 export async function startRateLimit(options: RateLimitOptions): Promise<RateLimit> {
-  const [grpcPort, httpPort, debugPort] = [await freePort(), await freePort(), await freePort()];
+  const [grpcPort, httpPort, debugPort] = [options.grpcPort ?? (await freePort()), await freePort(), await freePort()];
   const proc = startProcess({
     name: `ratelimit-${options.nodeId}`,
     command: binary('ratelimit'),
@@ -58,6 +61,8 @@ export async function startRateLimit(options: RateLimitOptions): Promise<RateLim
       GRPC_HOST: '127.0.0.1', GRPC_PORT: String(grpcPort),
       DEBUG_HOST: '127.0.0.1', DEBUG_PORT: String(debugPort),
       BACKEND_TYPE: 'redis', REDIS_SOCKET_TYPE: 'tcp', REDIS_TYPE: 'SINGLE', REDIS_URL: `127.0.0.1:${options.redisPort}`,
+      // As Turnpike runs it (docs/policies.md): a call refused by one limit uses up no other.
+      STOP_CACHE_KEY_INCREMENT_WHEN_OVERLIMIT: 'true',
       CONFIG_TYPE: 'GRPC_XDS_SOTW', CONFIG_GRPC_XDS_SERVER_URL: options.xdsServer,
       CONFIG_GRPC_XDS_NODE_ID: options.nodeId,
       CONFIG_GRPC_XDS_NODE_METADATA: `fleet=${options.fleet ?? 'default'}`,

@@ -70,12 +70,15 @@ export function attach<T>(
   applied: (source: SourceRef) => void,
 ): Map<string, T> {
   const out = new Map<string, T>();
+  const claimed = new Set<SourceRef>();
+  const won = new Set<SourceRef>();
   for (const { route, group } of routes) {
     let winner: { claim: Claim; value: T } | undefined;
     for (const policy of policies) {
       const claim = targeting(policy, route, group);
       const value = claim === undefined ? undefined : policy.value(route);
       if (claim === undefined || value === undefined) continue;
+      claimed.add(policy.source);
       if (winner === undefined || (claim.direct && !winner.claim.direct)) {
         winner = { claim, value };
       } else if (claim.direct === winner.claim.direct) {
@@ -85,7 +88,14 @@ export function attach<T>(
     }
     if (winner === undefined) continue;
     out.set(routeKey(route), winner.value);
+    won.add(winner.claim.source);
     applied(winner.claim.source);
+  }
+  for (const { source } of policies) {
+    if (!won.has(source)) book.notEnforced(source, claimed.has(source) ? OVERRIDDEN : UNUSED);
   }
   return out;
 }
+
+const OVERRIDDEN = 'Applies nowhere: every Api it targets has a policy of its own or an older one (see Accepted) in these environments.';
+const UNUSED = 'Applies nowhere: none of its targets is published in its environments.';

@@ -80,6 +80,15 @@ describe('ThrottlePolicy attachment', () => {
     expect(result.statuses.get('ThrottlePolicy/team/newer')?.accepted.message).toContain('Api team/b in RELEASE already has ThrottlePolicy team/group-wide');
   });
 
+  it('says why a valid policy applies nowhere', () => {
+    const overridden = throttle('overridden', { targetRefs: [{ kind: 'ApiGroup', name: 'shop' }], limits: { api: 5 } });
+    const own = throttle('own', { targetRefs: [{ kind: 'Api', name: 'a' }], limits: { api: 5 } });
+    const devOnly = throttle('dev-only', { targetRefs: [{ kind: 'Api', name: 'b' }], limits: { api: 5 }, environments: ['STAGING'] });
+    const result = translate([group, api('a'), overridden, own, devOnly]);
+    expect(result.statuses.get('ThrottlePolicy/team/overridden')).toMatchObject({ inIR: false, notEnforced: expect.stringContaining('has a policy of its own') as unknown });
+    expect(result.statuses.get('ThrottlePolicy/team/dev-only')).toMatchObject({ inIR: false, notEnforced: expect.stringContaining('none of its targets is published') as unknown });
+  });
+
   it('reports targets that do not exist', () => {
     const result = translate([group, api('a'), throttle('t', { targetRefs: [{ kind: 'Api', name: 'a' }, { kind: 'ApiGroup', name: 'nope' }], limits: { api: 1 } })]);
     expect(result.statuses.get('ThrottlePolicy/team/t')?.resolvedRefs).toEqual({ status: 'False', reason: 'TargetNotFound', message: 'targetRefs: ApiGroup team/nope not found' });
