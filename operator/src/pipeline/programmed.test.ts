@@ -1,0 +1,50 @@
+import type { NodeAckState, Snapshot, TypeAckState } from '@turnpike/xds-server';
+import type { DesiredStatus } from '../translate';
+import { fleetState, programmedCondition } from './programmed';
+
+const LDS = 'type.googleapis.com/envoy.config.listener.v3.Listener';
+const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
+const snapshot = { fleet: 'f', version: 'v2', types: new Map([[LDS, { version: 'l2' }], [CDS, { version: 'c2' }]]) } as unknown as Snapshot;
+
+function node(types: Record<string, TypeAckState>, streams = 1, synced?: string): NodeAckState {
+  return { nodeId: 'envoy-1', fleet: 'f', streams, syncedSnapshotVersion: synced, syncedTypeUrls: [], types: new Map(Object.entries(types)) };
+}
+const acked = (version: string): TypeAckState => ({ acked: { version, snapshotVersion: 'x', resourceNames: [] } });
+
+describe('fleetState', () => {
+  it('is Pending with no Envoy connected', () => {
+    expect(fleetState(snapshot, [node({}, 0)])).toEqual({ kind: 'Pending', message: 'No Envoy of fleet f is connected yet.' });
+  });
+
+  it('is Programmed once every connected node ACKed every type of the snapshot', () => {
+    expect(fleetState(snapshot, [node({ [LDS]: acked('l2'), [CDS]: acked('c2') })]).kind).toBe('Programmed');
+    expect(fleetState(snapshot, [node({ [LDS]: acked('l1'), [CDS]: acked('c2') })]).kind).toBe('Pending');
+    expect(fleetState(snapshot, [node({}, 1, 'v2')]).kind).toBe('Programmed');
+  });
+
+  it('is Rejected with Envoy\'s message when a node NACKed the current version', () => {
+    const nacked: TypeAckState = { ...acked('l1'), nacked: { version: 'l2', snapshotVersion: 'v2', errorMessage: 'bad cert', resourceNames: [] } };
+    expect(fleetState(snapshot, [node({ [LDS]: nacked, [CDS]: acked('c2') })])).toEqual({
+      kind: 'Rejected', message: 'Envoy envoy-1 rejected Listener: bad cert',
+    });
+  });
+});
+
+describe('programmedCondition', () => {
+  const base: DesiredStatus = {
+    source: { kind: 'Api', namespace: 'n', name: 'a' }, generation: 3, inIR: true, fields: {},
+    accepted: { status: 'True', reason: 'Accepted', message: '' }, resolvedRefs: { status: 'True', reason: 'ResolvedRefs', message: '' },
+  };
+
+  it('keeps True for a generation the last good snapshot carried while a newer one is rejected', () => {
+    const rejected = { kind: 'Rejected', message: 'no' } as const;
+    expect(programmedCondition('k', base, rejected, new Map([['k', 3]])).status).toBe('True');
+    expect(programmedCondition('k', base, rejected, new Map([['k', 2]]))).toEqual({ status: 'False', reason: 'Rejected', message: 'no' });
+  });
+
+  it('says NotAccepted when the object is invalid, and Pending for kinds not enforced yet', () => {
+    const invalid = { ...base, inIR: false, accepted: { status: 'False', reason: 'Invalid', message: 'x' } } as const;
+    expect(programmedCondition('k', invalid, { kind: 'Programmed' }, new Map()).reason).toBe('NotAccepted');
+    expect(programmedCondition('k', { ...base, inIR: false }, { kind: 'Programmed' }, new Map()).reason).toBe('Pending');
+  });
+});
