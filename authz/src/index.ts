@@ -1,2 +1,12 @@
 export * from './verify/errors';
 export * from './verify/signature';
+export * from './verify/appcode';
+export * from './verify/grants';
+export * from './check/decide';
+export * from './config/model';
+export * from './config/decode';
+export { AdsClient, type AdsClientLogger, type AdsClientOptions } from './config/ads-client';
+export * from './sign/backend';
+export * from './sign/rewrite';
+export { addAuthorizationService, checkInput, checkResponse, type AuthorizationOptions } from './service';
+export { startAuthz, type AuthzOptions, type DecisionCounts, type RunningAuthz } from './server';

@@ -20,6 +20,11 @@ export interface GatewayConfig {
   readonly listenAddress: string;
   /** envoyproxy/ratelimit's gRPC address (`--ratelimit-address`); absent: nothing is rate limited. */
   readonly rateLimit?: { readonly host: string; readonly port: number };
+  /**
+   * Where Envoy reaches the authz service (`--authz-address`; standalone mode runs it in-process
+   * and sets this itself). Absent: APP Apis answer 401 and nothing is signed (fail closed).
+   */
+  readonly authz?: { readonly host: string; readonly port: number };
 }
 
 export interface XdsConfig {
@@ -72,6 +77,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'no-envoy': { type: 'boolean' },
   'ratelimit-address': { type: 'string' },
+  'authz-address': { type: 'string' },
   'no-ratelimit': { type: 'boolean' },
   'demo-backends': { type: 'string' },
   'state-dir': { type: 'string' },
@@ -129,6 +135,7 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
     trustedProxyHops: count('trusted-proxy-hops', pick('trusted-proxy-hops', 'TURNPIKE_TRUSTED_PROXY_HOPS')),
     listenAddress: pick('listen-address', 'TURNPIKE_LISTEN_ADDRESS') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
     ...withRateLimit(hostPort('ratelimit-address', pick('ratelimit-address', 'TURNPIKE_RATELIMIT_ADDRESS'))),
+    ...withAuthz(hostPort('authz-address', pick('authz-address', 'TURNPIKE_AUTHZ_ADDRESS'))),
   };
   const xds: XdsConfig = {
     host: pick('xds-host', 'TURNPIKE_XDS_HOST') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
@@ -140,6 +147,10 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
 
 function withRateLimit(address: { host: string; port: number } | undefined): Pick<GatewayConfig, 'rateLimit'> {
   return address === undefined ? {} : { rateLimit: address };
+}
+
+function withAuthz(address: { host: string; port: number } | undefined): Pick<GatewayConfig, 'authz'> {
+  return address === undefined ? {} : { authz: address };
 }
 
 function modeConfig(

@@ -4,6 +4,7 @@
  */
 import { KubeConfig } from '@kubernetes/client-node';
 import { loadConfig, type OperatorConfig } from './config';
+import { CredentialsController } from './credentials/kube';
 import { startHealthServer } from './health';
 import { LeaderElector } from './leader';
 import { createLogger } from './log';
@@ -51,14 +52,17 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   const runtime = await startRuntime(config, log);
   const writer = new StatusWriter({ kubeConfig, log: log.child({ component: 'status' }) });
   runtime.pipeline.onStatuses((statuses) => { writer.update(statusUpdates(statuses)); });
+  // Generates the credentials Secrets of Apps and SignatureKeys that name none (leader only).
+  const credentials = new CredentialsController({ kubeConfig, log });
   const elector = new LeaderElector({
     kubeConfig, namespace: mode.leaseNamespace, name: mode.leaseName, identity: mode.identity, log: log.child({ component: 'leader' }),
-    onStartedLeading: () => { writer.setLeader(true); },
-    onStoppedLeading: () => { writer.setLeader(false); },
+    onStartedLeading: () => { writer.setLeader(true); credentials.setLeader(true); },
+    onStoppedLeading: () => { writer.setLeader(false); credentials.setLeader(false); },
   });
   const provider = informersProvider({ kubeConfig, log: log.child({ component: 'informers' }) });
   await provider.start((set) => {
     writer.observe(set);
+    credentials.observe(set);
     runtime.pipeline.update(set);
   });
   elector.start();

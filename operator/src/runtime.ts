@@ -1,5 +1,5 @@
 /** The part every mode shares: snapshot cache, ADS server and the pipeline wired to its ACKs. */
-import { AdsServer, rateLimitFleet, SnapshotCache, type NodeInfo } from '@turnpike/xds-server';
+import { AdsServer, authzFleet, rateLimitFleet, SnapshotCache, type NodeInfo } from '@turnpike/xds-server';
 import type { Config } from './config';
 import type { Logger } from './log';
 import { Pipeline } from './pipeline';
@@ -30,6 +30,7 @@ export async function startRuntime(config: Config, log: Logger): Promise<Control
   const pipeline = new Pipeline({
     gateway: config.gateway, validate: schemaValidate(), cache, log,
     nodes: () => ads.tracker.list(fleet),
+    authzNodes: () => ads.tracker.list(authzFleet(fleet)),
     rateLimitNodes: () => ads.tracker.list(rateLimitFleet(fleet)),
   });
   const unsubscribe = ads.onEvent(() => { pipeline.refresh(); });

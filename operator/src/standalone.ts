@@ -10,6 +10,7 @@ import { createLogger, type Logger } from './log';
 import type { Pipeline, ObjectStatus } from './pipeline';
 import { filesProvider } from './provider/files';
 import { startRuntime, untilSignalled } from './runtime';
+import { startLocalAuthz } from './standalone-authz';
 import { startLocalRateLimit } from './standalone-ratelimit';
 
 export interface StandaloneGateway {
@@ -40,16 +41,18 @@ function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus
 }
 
 export async function startStandalone(given: Config, mode: StandaloneConfig, log: Logger): Promise<StandaloneGateway> {
-  const limits = await startLocalRateLimit(given, mode, log);
+  const local = await startLocalAuthz(given, mode, log);
+  const limits = await startLocalRateLimit(local.config, mode, log);
   const config = limits.config;
   const runtime = await startRuntime(config, log);
+  local.connect(runtime.xdsPort);
   limits.connect(runtime.xdsPort);
   const { pipeline, xdsPort } = runtime;
   pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
   const backends: EchoServer[] = [];
   for (const port of mode.demoBackendPorts) backends.push(await startEchoServer({ port, name: `demo-${port}` }));
   const provider = filesProvider({ dir: mode.dir, log });
-  await provider.start((set) => { pipeline.update(set); });
+  await provider.start((set) => { pipeline.update(local.withCredentials(set)); });
   const envoy = mode.envoy
     ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log)
     : undefined;
@@ -60,6 +63,7 @@ export async function startStandalone(given: Config, mode: StandaloneConfig, log
     stop: async () => {
       await envoy?.stop();
       await provider.stop();
+      await local.stop();
       await limits.stop();
       await runtime.stop();
       await Promise.all(backends.map((b) => b.close()));

@@ -8,6 +8,7 @@ import type { GatewayConfig } from '../config';
 import type { Logger } from '../log';
 import type { ResourceSet } from '../provider/resourceset';
 import { translateResourceSet, type ConditionValue, type DesiredStatus, type ValidateFn } from '../translate';
+import { AUTHZ_KINDS, AuthzPlane } from './authz-plane';
 import { RATE_LIMIT_KINDS, RateLimitPlane } from './ratelimit-plane';
 import { carriedBy, fleetState, programmedCondition, type Carried, type FleetState } from './programmed';
 
@@ -28,6 +29,8 @@ export interface PipelineOptions {
   readonly cache: SnapshotCache;
   /** The latest ACK/NACK state of the fleet's nodes (AdsServer.tracker). */
   readonly nodes: () => readonly NodeAckState[];
+  /** The latest ACK/NACK state of the authz fleet's instances (Apps' and SignatureKeys' Programmed). */
+  readonly authzNodes?: () => readonly NodeAckState[];
   /** The latest ACK/NACK state of the rate-limit fleet's instances (ThrottlePolicies' Programmed). */
   readonly rateLimitNodes?: () => readonly NodeAckState[];
   readonly log: Logger;
@@ -40,9 +43,11 @@ export class Pipeline {
   #lastGood: Carried = new Map();
   #state: FleetState = { kind: 'Pending', message: 'No configuration served yet.' };
   readonly #listeners = new Set<StatusListener>();
+  readonly #authz: AuthzPlane;
   readonly #rateLimit: RateLimitPlane;
 
   constructor(private readonly options: PipelineOptions) {
+    this.#authz = new AuthzPlane(options.cache, options.gateway.fleet, options.authzNodes ?? (() => []), options.log);
     this.#rateLimit = new RateLimitPlane(options.cache, options.gateway.fleet, options.rateLimitNodes ?? (() => []), options.log);
   }
 
@@ -56,6 +61,7 @@ export class Pipeline {
     const { gateway, cache, log } = this.options;
     const translation = translateResourceSet(set, gateway, this.options.validate);
     this.#desired = translation.statuses;
+    this.#authz.update(translation.ir.authz, translation.statuses);
     // Limits reach the rate-limit service before Envoy sends descriptors that need them.
     this.#rateLimit.update(translation.ir);
     try {
@@ -78,6 +84,7 @@ export class Pipeline {
 
   /** Re-derives Programmed from the latest ADS state (call on every ADS event). */
   refresh(): void {
+    this.#authz.refresh();
     this.#rateLimit.refresh();
     const snapshot = this.options.cache.get(this.options.gateway.fleet);
     if (snapshot !== undefined && this.#served?.version === snapshot.version) {
@@ -101,7 +108,9 @@ export class Pipeline {
         generation: desired.generation,
         accepted: desired.accepted,
         resolvedRefs: desired.resolvedRefs,
-        programmed: this.#programmed(key, desired),
+        programmed: AUTHZ_KINDS.has(desired.source.kind) && desired.inIR
+          ? this.#authz.programmed(key, desired)
+          : this.#programmed(key, desired),
         fields: desired.fields,
       });
     }

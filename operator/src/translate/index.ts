@@ -3,13 +3,15 @@
  * written, and the same set always gives the same result.
  */
 import type { GatewayIR, SourceRef } from '@turnpike/xds-server';
-import type { AclPolicySpec, ApiGroupSpec, ApiSpec, ThrottlePolicySpec } from '../api';
+import type { AclPolicySpec, ApiGroupSpec, ApiSpec, AppSpec, SignatureKeySpec, ThrottlePolicySpec } from '../api';
 import type { GatewayConfig } from '../config';
 import type { KubeObject, ResourceSet, TurnpikeKind } from '../provider/resourceset';
 import { translateApis } from './api';
+import { translateApps } from './app';
 import { translateGroups, type GroupInfo } from './apigroup';
 import { generationOf, olderFirst, sourceOf } from './objects';
 import { translatePolicies, type PolicyOutput } from './policies';
+import { translateSignatureKeys } from './signaturekey';
 import { StatusBook, type DesiredStatus } from './status';
 
 export type { DesiredStatus, ConditionValue } from './status';
@@ -68,9 +70,11 @@ export function translateResourceSet(set: ResourceSet, config: GatewayConfig, va
   const groups = translateGroups(groupInputs, set, config.baseDomain, book);
   const apiInputs = validObjects('Api', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as ApiSpec }));
   const apis = translateApis(apiInputs, groups, set, book);
-  for (const kind of ['App', 'SignatureKey'] as const) validObjects(kind, set, validate, book);
+  const apps = translateApps(validObjects('App', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as AppSpec })), set, book);
+  const signatureKeys = translateSignatureKeys(validObjects('SignatureKey', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as SignatureKeySpec })), set, book);
+  const authz = { ...(config.authz === undefined ? {} : { service: config.authz }), apps, signatureKeys };
   const throttles = validObjects('ThrottlePolicy', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as ThrottlePolicySpec }));
   const acls = validObjects('AclPolicy', set, validate, book).map((v) => ({ object: v.object, spec: v.spec as AclPolicySpec }));
   const policies = translatePolicies({ throttles, acls }, { routes: apis.routes, groups, set }, config, validate, book);
-  return { ir: buildGateway(config, groups, apis, policies), statuses: book.result() };
+  return { ir: { ...buildGateway(config, groups, apis, policies), authz }, statuses: book.result() };
 }

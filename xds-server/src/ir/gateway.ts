@@ -1,3 +1,4 @@
+import type { AuthzIR } from './authz';
 import type { ClusterIR } from './cluster';
 import type { ApiGroupIR, DownstreamTlsIR } from './group';
 import type { RateLimitIR } from './policy';
@@ -34,4 +35,6 @@ export interface GatewayIR {
   readonly clusters: readonly ClusterIR[];
   /** Throttling, App quotas and the subdomain cap (envoyproxy/ratelimit); absent: no rate limits. */
   readonly rateLimit?: RateLimitIR;
+  /** App authentication and backend signing (ext_authz); absent: APP Apis answer 401. */
+  readonly authz?: AuthzIR;
 }

@@ -1,3 +1,4 @@
+export * from './authz';
 export * from './cluster';
 export * from './gateway';
 export * from './group';

@@ -8,6 +8,8 @@ export const PROTO_FILES: readonly string[] = [
   // Transport: ADS, discovery messages, CSDS (used by tests as an independent client view).
   'envoy/service/discovery/v3/ads.proto',
   'envoy/service/status/v3/csds.proto',
+  // The ext_authz gRPC service the authz component implements (CheckRequest/CheckResponse).
+  'envoy/service/auth/v3/external_auth.proto',
   // xDS resource types.
   'envoy/config/listener/v3/listener.proto',
   'envoy/config/route/v3/route.proto',
@@ -16,6 +18,8 @@ export const PROTO_FILES: readonly string[] = [
   'envoy/extensions/transport_sockets/tls/v3/secret.proto',
   'envoy/extensions/transport_sockets/tls/v3/tls.proto',
   'envoy/extensions/transport_sockets/raw_buffer/v3/raw_buffer.proto',
+  // Listener filters: the TLS inspector reads SNI so HTTPS picks a bound domain's certificate.
+  'envoy/extensions/filters/listener/tls_inspector/v3/tls_inspector.proto',
   // Network and HTTP filters (typed_config payloads), in the gateway's filter order.
   'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
   'envoy/extensions/filters/network/tcp_proxy/v3/tcp_proxy.proto',
@@ -50,4 +54,6 @@ export const PROTO_FILES: readonly string[] = [
   'envoy/config/bootstrap/v3/bootstrap.proto',
   // Vendored in xds-server/protos.
   'ratelimit/config/ratelimit/v3/rls_conf.proto',
+  // Turnpike's own: the authz configuration served over ADS (apps, grants, signature keys).
+  'turnpike/authz/v1/authz.proto',
 ];

@@ -31,8 +31,8 @@ export function httpConnectionManager(ir: GatewayIR, routeConfigName: string): J
       normalize_path: true,
       merge_slashes: true,
       path_with_escaped_slashes_action: 'KEEP_UNCHANGED',
-      // `Host: api.example.com:8443` must still select the api.example.com virtual host.
-      strip_any_host_port: true,
+      // No strip_any_host_port: it rewrites the Host header, which callers sign. The route
+      // configuration ignores the port when choosing a virtual host instead (route-config.ts).
       // HTTP/1 responses spell headers as Huawei's do (X-Request-Id, X-Apig-Latency).
       http_protocol_options: { header_key_format: { proper_case_words: {} } },
       local_reply_config: localReplyConfig(),

@@ -1,5 +1,6 @@
 // The HTTP filter chain. Order is fixed; each position says why it is where it is.
 import type { GatewayIR } from '../ir';
+import { extAuthzFilter } from './ext-authz';
 import { HYGIENE_FILTER, HYGIENE_LUA } from './lua';
 import { mockFilter } from './mock-reply';
 import { appAclFilters, ipAclFilters } from './rbac';
@@ -21,8 +22,10 @@ export function httpFilters(ir?: GatewayIR): JsonObject[] {
     // 3. IP ACL (RBAC, rbac.ts): cheapest denial, before any call out to authz. Always present;
     //    routes carry their rules.
     ...ipAclFilters(),
-    // 4. ext_authz — later: signature, AppCode, grants, app ACL, backend signing; after the IP ACL
-    //    so denied IPs cost nothing, before rate limits so per-app limits know the app.
+    // 4. ext_authz (ext-authz.ts): signature, AppCode, grants, backend signing; after the IP ACL
+    //    so denied IPs cost nothing, before rate limits so per-app limits know the app. Only with
+    //    an authz service; each route turns it off when it needs nothing from authz.
+    ...(ir?.authz?.service === undefined ? [] : [extAuthzFilter()]),
     // 4b. App ACL (RBAC, rbac.ts): on the App authz authenticated, so right after it.
     ...appAclFilters(),
     // 5. local rate limit — later: per-Envoy token buckets, before the global limit's network call.

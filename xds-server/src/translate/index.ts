@@ -1,6 +1,7 @@
 // IR → Envoy v3 resources, grouped by xDS type URL. Pure: no I/O, clock or randomness.
 import type { GatewayIR } from '../ir';
 import { buildCluster } from './clusters';
+import { authzCluster } from './ext-authz';
 import { buildLoadAssignment } from './endpoints';
 import { checkGateway, indexClusters } from './invariants';
 import { byString, stringField, type JsonObject } from './json';
@@ -12,8 +13,11 @@ import { buildRouteConfiguration } from './route-config';
 import { buildSecrets } from './secrets';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from './type-urls';
 
+export { AUTHZ_APP_TYPE, AUTHZ_SIGNATURE_KEY_TYPE, AUTHZ_TYPES, dumpAuthzResources, translateAuthz, type AuthzResources } from './authz-config';
 export { TranslateError, type TranslateErrorCode } from './errors';
+export { AUTHZ_CLUSTER, AuthzContext, EXT_AUTHZ_FILTER, MAX_SIGNED_BODY_BYTES } from './ext-authz';
 export { METADATA_NAMESPACE } from './metadata';
+export { pathRouting } from './path-match';
 export { RATELIMIT_CLUSTER, RATELIMIT_DOMAIN } from './ratelimit';
 export { buildRateLimitConfig, RATELIMIT_CONFIG_NAME, RATELIMIT_CONFIG_TYPE, translateRateLimitConfig } from './ratelimit-config';
 export { redactResource } from './redact';
@@ -53,7 +57,7 @@ export function translateIR(ir: GatewayIR): EnvoyResources {
   const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>> = {
     [LISTENER_TYPE]: byName(listeners),
     [ROUTE_TYPE]: byName(routes),
-    [CLUSTER_TYPE]: byName([...ir.clusters.map(buildCluster), ...rateLimit]),
+    [CLUSTER_TYPE]: byName([...ir.clusters.map(buildCluster), ...(ir.authz?.service === undefined ? [] : [authzCluster(ir.authz.service, ir.source)]), ...rateLimit]),
     [ENDPOINT_TYPE]: byName(services.map(buildLoadAssignment), 'cluster_name'),
     [SECRET_TYPE]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
   };

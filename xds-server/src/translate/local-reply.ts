@@ -3,6 +3,7 @@
 // via HCM local_reply_config. Mappers apply only to local replies (never to backend responses)
 // and the first match wins, so specific causes (response flags) come before status fallbacks.
 import type { JsonObject } from './json';
+import { AUTHZ_ERROR_STATUS } from './ext-authz';
 import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER } from './lua';
 import { policyReplyMappers } from './policy-replies';
 
@@ -24,7 +25,7 @@ export const INTERNAL_ERROR: GatewayError = { status: 500, code: 'APIG.0601', me
 export const protocolNotSupported = (allowed: 'HTTP' | 'HTTPS'): GatewayError => ({
   status: 400, code: 'APIG.0607', message: `The following protocol is supported: ${allowed}`,
 });
-/** APP Apis until ext_authz verifies signatures: fail closed rather than serve them unauthenticated. */
+/** APP Apis on a gateway without an authz service: fail closed rather than serve them unauthenticated. */
 export const APP_AUTH_UNAVAILABLE: GatewayError = {
   status: 401, code: 'APIG.0303', message: 'Incorrect app authentication information: app authentication is not available on this gateway',
 };
@@ -53,8 +54,17 @@ const replyIs = (kind: 'mock' | 'error'): JsonObject => ({
 
 export function localReplyConfig(): JsonObject {
   const header = (name: string): string => `%REQ(${name.toUpperCase()})%`;
+  const authzFailed: JsonObject = { response_flag_filter: { flags: ['UAEX'] } };
   return {
     mappers: [
+      // ext_authz could not reach authz (status_on_error, see ext-authz.ts): fail closed with 500.
+      {
+        filter: { and_filter: { filters: [authzFailed, status('EQ', AUTHZ_ERROR_STATUS)] } },
+        status_code: INTERNAL_ERROR.status,
+        body_format_override: body(INTERNAL_ERROR.code, INTERNAL_ERROR.message),
+      },
+      // authz's own denials already carry Huawei's body (401 APIG.0303, 403 APIG.0304, 500 APIG.0705).
+      { filter: authzFailed },
       // ACL denials and rate limits (policy-replies.ts): also on mock Apis, so before their mapper.
       ...policyReplyMappers(),
       // Mock responses are direct responses, hence local replies: leave them exactly as configured.
@@ -65,7 +75,6 @@ export function localReplyConfig(): JsonObject {
       flags(API_NOT_FOUND, ['NR']),
       flags(BACKEND_TIMEOUT, ['UT']),
       flags(BACKEND_UNAVAILABLE, UNAVAILABLE_FLAGS),
-      // Later: ext_authz passthrough (UAEX) goes here, before the status fallbacks below.
       { filter: status('EQ', 431), status_code: HEADERS_TOO_LARGE.status, body_format_override: body(HEADERS_TOO_LARGE.code, HEADERS_TOO_LARGE.message) },
       { filter: status('EQ', 413), body_format_override: body(ENTITY_TOO_LARGE.code, ENTITY_TOO_LARGE.message) },
       // Anything else Envoy answers on its own keeps its status and gets a Huawei body.

@@ -42,8 +42,9 @@ function groupHosts(ir: GatewayIR, group: ApiGroupIR, side: Side, clusters: Read
   const domains = [...(group.subdomain === undefined ? [] : [group.subdomain]), ...bound].sort(byString);
   const hosts: JsonObject[] = [];
   if (domains.length > 0) {
+    const authz = ir.authz?.service !== undefined;
     const policy = policyContext(ir, group);
-    const routes = [...group.routes].sort(compareRoutes).flatMap((route) => withPolicies(buildRoute(route, { side, clusters }), route, policy));
+    const routes = [...group.routes].sort(compareRoutes).flatMap((route) => withPolicies(buildRoute(route, { side, clusters, authz, group: group.source }), route, policy));
     hosts.push({ name: groupName(group), domains, routes, metadata: sourceMetadata(group.source) });
   }
   const redirect = side === 'http' ? redirectHost(ir, group) : undefined;
@@ -57,6 +58,9 @@ export function buildRouteConfiguration(ir: GatewayIR, side: Side, clusters: Rea
   return {
     name: side,
     virtual_hosts: groups.flatMap((group) => groupHosts(ir, group, side, clusters)),
+    // `Host: api.example.com:8443` selects the api.example.com virtual host, and the Host header
+    // itself stays as sent: callers sign it (SDK-HMAC-SHA256 signs host with its port).
+    ignore_port_in_host_matching: true,
     response_headers_to_add: TIMING_HEADERS,
     metadata: sourceMetadata(ir.source),
   };

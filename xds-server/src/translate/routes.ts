@@ -1,7 +1,8 @@
 // One Envoy route per (Api, environment) on one listener side.
-import { RELEASE, type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR } from '../ir';
+import { RELEASE, type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR, type SourceRef } from '../ir';
 import { corsHeaders } from './cors';
 import { TranslateError } from './errors';
+import { extAuthzPerRoute } from './ext-authz';
 import type { JsonObject } from './json';
 import { APP_AUTH_UNAVAILABLE, protocolNotSupported, type GatewayError } from './local-reply';
 import { HYGIENE_FILTER, replyMetadata } from './lua';
@@ -16,6 +17,10 @@ export type Side = 'http' | 'https';
 export interface RouteContext {
   readonly side: Side;
   readonly clusters: ReadonlyMap<string, ClusterIR>;
+  /** The HCM runs ext_authz (an authz service is configured); default false. */
+  readonly authz?: boolean;
+  /** The ApiGroup of the virtual host (authz context); default: the Api's namespace and no name. */
+  readonly group?: SourceRef;
 }
 
 /** `<namespace>/<api>/<environment>`: unique per route configuration, shown in logs and stats. */
@@ -34,12 +39,26 @@ function headerMatchers(route: RouteIR): JsonObject[] {
 }
 
 /** A route that must answer with an error instead of its backend. */
-function errorFor(route: RouteIR, side: Side): GatewayError | undefined {
+function errorFor(route: RouteIR, context: RouteContext): GatewayError | undefined {
+  const { side } = context;
   if (side === 'http' && route.protocol === 'HTTPS') return protocolNotSupported('HTTPS');
   if (side === 'https' && route.protocol === 'HTTP') return protocolNotSupported('HTTP');
-  // Until ext_authz verifies signatures, APP Apis fail closed.
-  if (route.auth.type === 'APP') return APP_AUTH_UNAVAILABLE;
+  // Without an authz service nothing can verify signatures: APP Apis fail closed.
+  if (route.auth.type === 'APP' && context.authz !== true) return APP_AUTH_UNAVAILABLE;
   return undefined;
+}
+
+/** The Host the backend receives when the route rewrites it. */
+function upstreamHost(backend: ForwardBackendIR, cluster: ClusterIR): string | undefined {
+  return backend.hostRewrite ?? (cluster.kind === 'Url' ? hostHeader(cluster) : undefined);
+}
+
+/** Route.typed_per_filter_config for ext_authz, or nothing when the HCM has no ext_authz. */
+function authzConfig(route: RouteIR, context: RouteContext, backend?: { rewrite: JsonObject; host?: string }, answersLocally = false): JsonObject {
+  if (context.authz !== true) return {};
+  const group = context.group ?? { kind: 'ApiGroup', namespace: route.source.namespace, name: '' };
+  const facts = { tls: context.side === 'https', group, answersLocally, ...(backend === undefined ? {} : { backend }) };
+  return { typed_per_filter_config: extAuthzPerRoute(route, facts) };
 }
 
 function routeFacts(route: RouteIR): JsonObject {
@@ -63,7 +82,7 @@ function forwardAction(route: RouteIR, backend: ForwardBackendIR, clusters: Read
   if (cluster === undefined) {
     throw new TranslateError('XDS_TRANSLATE_UNKNOWN_CLUSTER', `${routeName(route)} forwards to unknown cluster ${backend.cluster}`);
   }
-  const host = backend.hostRewrite ?? (cluster.kind === 'Url' ? hostHeader(cluster) : undefined);
+  const host = upstreamHost(backend, cluster);
   const retry = retryPolicy(backend.retries, route.method);
   return {
     route: {
@@ -78,24 +97,29 @@ function forwardAction(route: RouteIR, backend: ForwardBackendIR, clusters: Read
 
 export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
   const head = { name: routeName(route) };
-  const error = errorFor(route, context.side);
+  const error = errorFor(route, context);
   const backend = route.backend;
   if (error !== undefined) {
     return {
       ...head,
       match: { ...pathRouting(route.path, route.match).match, headers: headerMatchers(route) },
       direct_response: { status: error.status },
+      ...authzConfig(route, context, undefined, true),
       metadata: sourceMetadata(route.source, routeFacts(route), { [HYGIENE_FILTER]: replyMetadata({ kind: 'error', code: error.code, message: error.message }) }),
     };
   }
   const routing = pathRouting(route.path, route.match, backend.kind === 'Forward' ? backend.path : undefined);
   const action = backend.kind === 'Mock' ? mockAction(backend) : forwardAction(route, backend, context.clusters, routing.rewrite);
   const headers = [...(backend.kind === 'Mock' ? mockHeaders(backend) : []), ...corsHeaders(route)];
+  const cluster = backend.kind === 'Forward' ? context.clusters.get(backend.cluster) : undefined;
+  const host = backend.kind === 'Forward' && cluster !== undefined ? upstreamHost(backend, cluster) : undefined;
+  const upstream = backend.kind === 'Forward' ? { rewrite: routing.rewrite, ...(host === undefined ? {} : { host }) } : undefined;
   return {
     ...head,
     match: { ...routing.match, headers: headerMatchers(route) },
     ...action,
     ...(headers.length === 0 ? {} : { response_headers_to_add: headers }),
+    ...authzConfig(route, context, upstream),
     metadata: sourceMetadata(route.source, routeFacts(route), backend.kind === 'Mock' ? { [HYGIENE_FILTER]: replyMetadata({ kind: 'mock' }) } : {}),
   };
 }
