@@ -3,7 +3,7 @@ import type { GatewayIR } from '../ir';
 import { extAuthzFilter } from './ext-authz';
 import { HYGIENE_FILTER, HYGIENE_LUA } from './lua';
 import { mockFilter } from './mock-reply';
-import { appAclFilters, ipAclFilters } from './rbac';
+import { appAclFilter, ipAclFilter } from './rbac';
 import { rateLimitFilters } from './ratelimit';
 import { typed, type JsonObject } from './json';
 
@@ -21,20 +21,21 @@ export function httpFilters(ir?: GatewayIR): JsonObject[] {
     { name: 'envoy.filters.http.cors', typed_config: typed('envoy.extensions.filters.http.cors.v3.Cors') },
     // 3. IP ACL (RBAC, rbac.ts): cheapest denial, before any call out to authz. Always present;
     //    routes carry their rules.
-    ...ipAclFilters(),
+    ipAclFilter(),
     // 4. ext_authz (ext-authz.ts): signature, AppCode, grants, backend signing; after the IP ACL
     //    so denied IPs cost nothing, before rate limits so per-app limits know the app. Only with
     //    an authz service; each route turns it off when it needs nothing from authz.
     ...(ir?.authz?.service === undefined ? [] : [extAuthzFilter()]),
     // 4b. App ACL (RBAC, rbac.ts): on the App authz authenticated, so right after it.
-    ...appAclFilters(),
+    appAclFilter(),
     // 5. local rate limit — later: per-Envoy token buckets, before the global limit's network call.
     // 6. global rate limits (ratelimit.ts): envoyproxy/ratelimit over gRPC, counters shared by
     //    every Envoy; after ext_authz so per-App limits and quotas know the App. Only with a
     //    rate-limit service.
     ...(ir?.rateLimit === undefined ? [] : rateLimitFilters()),
-    // 6b. Mock answers of rate-limited mock Apis (mock-reply.ts): after every limit.
-    ...(ir?.rateLimit === undefined ? [] : [mockFilter()]),
+    // 6b. Mock answers of mock Apis with policies (mock-reply.ts): after every policy. Always
+    //    present; routes turn it on.
+    mockFilter(),
     // 7. Router: last by definition; forwards, redirects or serves direct (mock/error) responses.
     //    suppress_envoy_headers: Huawei responses carry no x-envoy-* headers, backends need none.
     {

@@ -7,7 +7,7 @@ import { checkGateway, indexClusters } from './invariants';
 import { byString, stringField, type JsonObject } from './json';
 import { buildHttpListener, buildHttpsListener, servedCertificates } from './listeners';
 import { redactResource } from './redact';
-import { mockCluster } from './mock-reply';
+import { mockCluster, usesMockCluster } from './mock-reply';
 import { rateLimitCluster } from './ratelimit';
 import { buildRouteConfiguration } from './route-config';
 import { buildSecrets } from './secrets';
@@ -53,11 +53,12 @@ export function translateIR(ir: GatewayIR): EnvoyResources {
     ...(https === undefined ? [] : [buildRouteConfiguration(ir, 'https', clusters)]),
   ];
   const services = ir.clusters.flatMap((c) => (c.kind === 'Service' ? [c] : []));
-  const rateLimit = ir.rateLimit === undefined ? [] : [rateLimitCluster(ir.rateLimit.service, ir.source), mockCluster(ir.source)];
+  const rateLimit = ir.rateLimit === undefined ? [] : [rateLimitCluster(ir.rateLimit.service, ir.source)];
+  const mocks = usesMockCluster(ir) ? [mockCluster(ir.source)] : [];
   const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>> = {
     [LISTENER_TYPE]: byName(listeners),
     [ROUTE_TYPE]: byName(routes),
-    [CLUSTER_TYPE]: byName([...ir.clusters.map(buildCluster), ...(ir.authz?.service === undefined ? [] : [authzCluster(ir.authz.service, ir.source)]), ...rateLimit]),
+    [CLUSTER_TYPE]: byName([...ir.clusters.map(buildCluster), ...(ir.authz?.service === undefined ? [] : [authzCluster(ir.authz.service, ir.source)]), ...rateLimit, ...mocks]),
     [ENDPOINT_TYPE]: byName(services.map(buildLoadAssignment), 'cluster_name'),
     [SECRET_TYPE]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
   };

@@ -5,7 +5,8 @@
 import type { JsonObject } from './json';
 import { AUTHZ_ERROR_STATUS } from './ext-authz';
 import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER } from './lua';
-import { policyReplyMappers } from './policy-replies';
+import { mockReplyMapper } from './mock-reply';
+import { aclReplyMappers, rateLimitReplyMappers } from './policy-replies';
 
 /** A Huawei error: status, code and message (reference §12.2). */
 export interface GatewayError {
@@ -65,9 +66,11 @@ export function localReplyConfig(): JsonObject {
       },
       // authz's own denials already carry Huawei's body (401 APIG.0303, 403 APIG.0304, 500 APIG.0705).
       { filter: authzFailed },
-      // ACL denials and rate limits (policy-replies.ts): also on mock Apis, so before their mapper.
-      ...policyReplyMappers(),
-      // Mock responses are direct responses, hence local replies: leave them exactly as configured.
+      // Rate limits (policy-replies.ts): also on mock Apis, so before their mappers.
+      ...rateLimitReplyMappers(),
+      // Mock responses are local replies (direct responses, or the mock filter's for mocks with
+      // policies, mock-reply.ts): leave them exactly as configured.
+      mockReplyMapper(),
       { filter: replyIs('mock') },
       // Routes that exist to answer an error (wrong protocol, APP until ext_authz): status from the
       // route's direct_response, code and message from its metadata (copied into headers by Lua).
@@ -75,6 +78,8 @@ export function localReplyConfig(): JsonObject {
       flags(API_NOT_FOUND, ['NR']),
       flags(BACKEND_TIMEOUT, ['UT']),
       flags(BACKEND_UNAVAILABLE, UNAVAILABLE_FLAGS),
+      // ACL denials (policy-replies.ts): RBAC's 403s, once every flagged cause is ruled out.
+      ...aclReplyMappers(),
       { filter: status('EQ', 431), status_code: HEADERS_TOO_LARGE.status, body_format_override: body(HEADERS_TOO_LARGE.code, HEADERS_TOO_LARGE.message) },
       { filter: status('EQ', 413), body_format_override: body(ENTITY_TOO_LARGE.code, ENTITY_TOO_LARGE.message) },
       // Anything else Envoy answers on its own keeps its status and gets a Huawei body.

@@ -1,23 +1,32 @@
-// Mock Apis under rate limits. A mock is a direct_response route, and Envoy's rate-limit filter
-// skips routes without a route entry (direct responses have none), so a throttled mock would never
-// be throttled. Such a route forwards instead, to `turnpike-mock` (a cluster with no endpoints that
-// is never reached), and the last filter before the router, `turnpike.mock`, answers with the
-// mock's status, headers and body, read from the route's metadata. The answer is a local reply
-// marked `mock` by the hygiene filter (as direct responses are), so local-reply.ts leaves it as
-// configured. Mocks without rate limits stay direct responses.
-import type { MockBackendIR, RouteIR, SourceRef } from '../ir';
+// Mock Apis under policies. A mock is a direct_response route, which has two problems with
+// policies: Envoy's rate-limit filter skips routes without a route entry (direct responses have
+// none), so a throttled mock would never be throttled; and the hygiene filter marks a direct
+// response's request as a mock reply before any filter runs, so an ACL's 403 on it would pass for
+// the mock's own answer. So a mock with policies forwards instead, to `turnpike-mock` (a cluster
+// with no endpoints that is never reached), and the last filter before the router, `turnpike.mock`,
+// answers with the mock's status, headers and body from the route's metadata, marking its reply
+// in the dynamic metadata first; local-reply.ts leaves marked replies as configured. Mocks without
+// policies stay direct responses.
+import type { GatewayIR, MockBackendIR, RouteIR, SourceRef } from '../ir';
 import { corsHeaders } from './cors';
 import { typed, type JsonObject, type JsonValue } from './json';
-import { sourceMetadata } from './metadata';
+import { HYGIENE_FILTER } from './lua';
+import { METADATA_NAMESPACE, sourceMetadata } from './metadata';
 
 export const MOCK_FILTER = 'turnpike.mock';
 export const MOCK_CLUSTER = 'turnpike-mock';
+
+/** The dynamic-metadata key (namespace METADATA_NAMESPACE) marking the mock filter's replies. */
+export const MOCK_REPLY_KEY = 'mock_reply';
+/** LuaPerRoute.name of the mock answer. */
+const REPLY_SOURCE = 'reply';
 
 const MOCK_LUA = `
 function envoy_on_request(handle)
   local mock = handle:metadata()
   local status = mock:get("status")
   if status == nil then return end
+  handle:streamInfo():dynamicMetadata():set("${METADATA_NAMESPACE}", "${MOCK_REPLY_KEY}", true)
   local headers = { [":status"] = status }
   local given = mock:get("headers")
   if given ~= nil then
@@ -28,9 +37,20 @@ function envoy_on_request(handle)
 end
 `;
 
-/** Position 6b of http-filters.ts: after every rate limit, right before the router. */
+/** Position 6b of http-filters.ts: after every policy, right before the router. Runs only where a route names it. */
 export function mockFilter(): JsonObject {
-  return { name: MOCK_FILTER, typed_config: typed('envoy.extensions.filters.http.lua.v3.Lua', { default_source_code: { inline_string: MOCK_LUA } }) };
+  return { name: MOCK_FILTER, typed_config: typed('envoy.extensions.filters.http.lua.v3.Lua', { source_codes: { [REPLY_SOURCE]: { inline_string: MOCK_LUA } } }) };
+}
+
+/** Local-reply mapper: the mock filter's answers stay exactly as configured. */
+export function mockReplyMapper(): JsonObject {
+  return { filter: { metadata_filter: { matcher: { filter: METADATA_NAMESPACE, path: [{ key: MOCK_REPLY_KEY }], value: { bool_match: true } }, match_if_key_not_found: false } } };
+}
+
+/** Whether some route answers through the mock filter (and so needs the mock cluster). */
+export function usesMockCluster(ir: GatewayIR): boolean {
+  if (ir.rateLimit !== undefined) return true;
+  return ir.groups.some((g) => g.routes.some((r) => r.backend.kind === 'Mock' && (r.policies?.ipAcl !== undefined || r.policies?.appAcl !== undefined)));
 }
 
 /** Never contacted: it only gives mock routes the route entry the rate-limit filter needs. */
@@ -61,5 +81,13 @@ export function mockThroughFilters(built: JsonObject, route: RouteIR): JsonObjec
   const filterMetadata = isObject(metadata.filter_metadata) ? metadata.filter_metadata : {};
   const reply = { status: String(mock.status), body: mock.body, headers: replyHeaders(route, mock) };
   const rest = Object.fromEntries(Object.entries(built).filter(([key]) => key !== 'direct_response' && key !== 'response_headers_to_add'));
-  return { ...rest, route: { cluster: MOCK_CLUSTER }, metadata: { ...metadata, filter_metadata: { ...filterMetadata, [MOCK_FILTER]: reply } } };
+  // Not marked as a mock reply by the hygiene filter: the mock filter marks its own.
+  const kept = Object.fromEntries(Object.entries(filterMetadata).filter(([key]) => key !== HYGIENE_FILTER));
+  const perFilter = isObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
+  return {
+    ...rest,
+    route: { cluster: MOCK_CLUSTER },
+    typed_per_filter_config: { ...perFilter, [MOCK_FILTER]: typed('envoy.extensions.filters.http.lua.v3.LuaPerRoute', { name: REPLY_SOURCE }) },
+    metadata: { ...metadata, filter_metadata: { ...kept, [MOCK_FILTER]: reply } },
+  };
 }

@@ -93,9 +93,9 @@ function debugCopy(built: JsonObject, route: RouteIR): JsonObject | undefined {
 /** The Envoy route(s) for one built route: its debug copy first, when it has one. */
 export function withPolicies(built: JsonObject, route: RouteIR, context: PolicyContext): JsonObject[] {
   if (answersError(built)) return [built];
-  const limits = rateLimitConfigs(route, context);
-  const counted = Object.keys(limits).length === 0 ? built : mockThroughFilters(built, route);
-  const normal = withConfigs(counted, { ...aclConfigs(route), ...limits });
+  const configs = { ...aclConfigs(route), ...rateLimitConfigs(route, context) };
+  const answered = Object.keys(configs).length === 0 ? built : mockThroughFilters(built, route);
+  const normal = withConfigs(answered, configs);
   const debug = context.rateLimit ? debugCopy(normal, route) : undefined;
   return debug === undefined ? [normal] : [debug, normal];
 }
