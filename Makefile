@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SETUP := hack/setup
 BIN := $(or $(TURNPIKE_CACHE),$(HOME)/.cache/turnpike)/bin
 
-.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean bench-controlplane
+.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean bench-controlplane bench-policies
 .PHONY: images chart-sync chart-lint kind-up kind-down
 
 help: ## List the targets
@@ -18,8 +18,10 @@ setup: deps ## Install and build every component the tests need (cached in ~/.ca
 	@bash $(SETUP)/ratelimit.sh
 	@bash $(SETUP)/helm.sh
 
-setup-standalone: deps ## Install only what standalone mode needs (Envoy)
+setup-standalone: deps ## Install only what standalone mode needs (Envoy, envoyproxy/ratelimit, Redis)
 	@bash $(SETUP)/envoy.sh
+	@bash $(SETUP)/redis.sh
+	@bash $(SETUP)/ratelimit.sh
 
 deps: node_modules/.package-lock.json ## npm dependencies (npm ci when package-lock.json changed)
 node_modules/.package-lock.json: package-lock.json
@@ -46,6 +48,9 @@ run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no
 
 bench-controlplane: setup build ## Control-plane benchmark: translation, RSS, apply-to-served, edits under load (ARGS=--sizes 100x10)
 	@node bench/dist/controlplane/main.js $(ARGS)
+
+bench-policies: setup-standalone build ## Cost of a ThrottlePolicy + AclPolicy: throughput and p99 through Envoy vs the same Api without (ARGS=--seconds 10)
+	@node bench/dist/policies/main.js $(ARGS)
 
 cluster-up: setup build ## Start a local kube-apiserver + etcd; kubeconfig in .turnpike/kubeconfig
 	@node e2e/dist/src/cli/cluster.js up

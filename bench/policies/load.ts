@@ -1,0 +1,74 @@
+/** A closed-loop HTTP load: `connections` keep-alive clients, each sending its next request when the last answered. */
+import http from 'node:http';
+
+export interface LoadResult {
+  readonly requests: number;
+  readonly seconds: number;
+  /** Latencies in ms, sorted. */
+  readonly latencies: readonly number[];
+  readonly statuses: Readonly<Record<number, number>>;
+  readonly errors: number;
+}
+
+export interface LoadOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly path: string;
+  readonly connections: number;
+  readonly seconds: number;
+}
+
+function once(agent: http.Agent, options: LoadOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: options.port, path: options.path, headers: { host: options.host }, agent }, (res) => {
+      res.resume();
+      res.on('end', () => { resolve(res.statusCode ?? 0); });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const latencies: number[] = [];
+  const statuses: Record<number, number> = {};
+  let errors = 0;
+  const started = process.hrtime.bigint();
+  const deadline = started + BigInt(options.seconds * 1e9);
+  const client = async (): Promise<void> => {
+    while (process.hrtime.bigint() < deadline) {
+      const t0 = process.hrtime.bigint();
+      try {
+        const status = await once(agent, options);
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      } catch {
+        errors += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, client));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  agent.destroy();
+  return { requests: latencies.length, seconds, latencies: latencies.sort((a, b) => a - b), statuses, errors };
+}
+
+/** The q-quantile (0..1) of sorted values. */
+export function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+/** Several results of one variant as one. */
+export function merge(results: readonly LoadResult[]): LoadResult {
+  const statuses: Record<number, number> = {};
+  for (const r of results) for (const [status, n] of Object.entries(r.statuses)) statuses[Number(status)] = (statuses[Number(status)] ?? 0) + n;
+  return {
+    requests: results.reduce((n, r) => n + r.requests, 0),
+    seconds: results.reduce((n, r) => n + r.seconds, 0),
+    latencies: results.flatMap((r) => r.latencies).sort((a, b) => a - b),
+    statuses,
+    errors: results.reduce((n, r) => n + r.errors, 0),
+  };
+}
