@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SETUP := hack/setup
 BIN := $(or $(TURNPIKE_CACHE),$(HOME)/.cache/turnpike)/bin
 
-.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean bench-controlplane bench-policies
+.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean bench-controlplane bench-policies bench-authz
 .PHONY: images chart-sync chart-lint kind-up kind-down
 
 help: ## List the targets
@@ -51,6 +51,9 @@ bench-controlplane: setup build ## Control-plane benchmark: translation, RSS, ap
 
 bench-policies: setup-standalone build ## Cost of a ThrottlePolicy + AclPolicy: throughput and p99 through Envoy vs the same Api without (ARGS=--seconds 10)
 	@node bench/dist/policies/main.js $(ARGS)
+
+bench-authz: setup-standalone build ## Cost of app authentication: signature checks/s per core in authz, and throughput and p99 through Envoy of an APP Api vs NONE (ARGS=--seconds 10)
+	@node bench/dist/authz/main.js $(ARGS)
 
 cluster-up: setup build ## Start a local kube-apiserver + etcd; kubeconfig in .turnpike/kubeconfig
 	@node e2e/dist/src/cli/cluster.js up

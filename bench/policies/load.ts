@@ -16,11 +16,13 @@ export interface LoadOptions {
   readonly path: string;
   readonly connections: number;
   readonly seconds: number;
+  /** Sent with every request (e.g. a signature, which stays valid for 15 minutes). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 function once(agent: http.Agent, options: LoadOptions): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: options.port, path: options.path, headers: { host: options.host }, agent }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: options.port, path: options.path, headers: { host: options.host, ...options.headers }, agent }, (res) => {
       res.resume();
       res.on('end', () => { resolve(res.statusCode ?? 0); });
     });
