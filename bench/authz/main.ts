@@ -20,6 +20,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sign } from '@turnpike/sdk';
 import { call, startStandalone, waitFor } from '@turnpike/e2e';
+import { cpuMs } from '../controlplane/procfs';
 import { load, merge, quantile, type LoadResult } from '../policies/load';
 import { measureChecks } from './checks';
 
@@ -77,12 +78,36 @@ function signedGet(pathname: string): Record<string, string> {
   return sign({ method: 'GET', url: `http://${HOST}${pathname}`, headers: {} }, APP);
 }
 
-function row(name: string, r: LoadResult, base?: LoadResult): string {
+/** CPU time per request of each process, µs: where a request's work is done. */
+interface CpuShare { envoy: number; authz: number; client: number }
+
+/** The Envoy that `turnpike standalone` started (its child process). */
+function envoyPid(parent: number): number {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === parent && stat.includes('(envoy)')) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  throw new Error(`no Envoy child of ${parent}`);
+}
+
+function clientCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+function row(name: string, r: LoadResult, cpu: CpuShare, base?: LoadResult): string {
   const rps = r.requests / r.seconds;
   const ratio = base === undefined ? '100 %' : `${((rps / (base.requests / base.seconds)) * 100).toFixed(1)} %`;
   const added = base === undefined ? '' : ` (+${(quantile(r.latencies, 0.99) - quantile(base.latencies, 0.99)).toFixed(2)})`;
   const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
-  return `| ${name} | ${r.requests.toLocaleString('en-US')} | ${rps.toFixed(0)} | ${ratio} | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)}${added} | ${non2xx} | ${r.errors} |`;
+  const us = (ms: number): string => ((ms * 1000) / r.requests).toFixed(0);
+  return `| ${name} | ${r.requests.toLocaleString('en-US')} | ${rps.toFixed(0)} | ${ratio} | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)}${added} | ${us(cpu.envoy)} | ${us(cpu.authz)} | ${us(cpu.client)} | ${non2xx} | ${r.errors} |`;
 }
 
 function checksTable(seconds: number): string {
@@ -99,15 +124,20 @@ function checksTable(seconds: number): string {
 
 interface Options { readonly seconds: number; readonly rounds: number; readonly connections: number; readonly checkSeconds: number }
 
-async function throughput(options: Options, port: number): Promise<string> {
+async function throughput(options: Options, port: number, pids: { authz: number; envoy: number }): Promise<string> {
   const names = ['none', 'hop', 'app'] as const;
   const headers = { none: {}, hop: {}, app: signedGet('/app') };
   const results: Record<(typeof names)[number], LoadResult[]> = { none: [], hop: [], app: [] };
+  const cpu: Record<(typeof names)[number], CpuShare> = { none: { envoy: 0, authz: 0, client: 0 }, hop: { envoy: 0, authz: 0, client: 0 }, app: { envoy: 0, authz: 0, client: 0 } };
   for (const name of names) await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: 2, headers: headers[name] });
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const name of names) {
       progress(`round ${round}/${options.rounds}: ${name}, ${options.connections} connections, ${options.seconds} s`);
+      const before = { envoy: cpuMs(pids.envoy), authz: cpuMs(pids.authz), client: clientCpuMs() };
       results[name].push(await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: options.seconds, headers: headers[name] }));
+      cpu[name].envoy += cpuMs(pids.envoy) - before.envoy;
+      cpu[name].authz += cpuMs(pids.authz) - before.authz;
+      cpu[name].client += clientCpuMs() - before.client;
     }
   }
   const none = merge(results.none);
@@ -116,11 +146,13 @@ async function throughput(options: Options, port: number): Promise<string> {
     `Through Envoy, ${options.connections} keep-alive connections, ${options.rounds} alternating rounds of ${options.seconds} s per Api`,
     `(${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; load generator, Envoy, authz and backend share the host)`,
     '',
-    '| Api | requests | req/s | vs NONE | p50 ms | p99 ms (added) | non-2xx | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
-    row('none (auth NONE)', none),
-    row('hop (NONE + BASIC signing: the ext_authz round trip alone)', merge(results.hop), none),
-    row('app (auth APP, signed, verified by authz)', merge(results.app), none),
+    '| Api | requests | req/s | vs NONE | p50 ms | p99 ms (added) | Envoy CPU µs/req | authz CPU µs/req | client+backend CPU µs/req | non-2xx | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row('none (auth NONE)', none, cpu.none),
+    row('hop (NONE + BASIC signing: the ext_authz round trip alone)', merge(results.hop), cpu.hop, none),
+    row('app (auth APP, signed, verified by authz)', merge(results.app), cpu.app, none),
+    '',
+    'CPU per request from /proc (10 ms ticks): Envoy; the standalone process, where authz runs (its control plane is idle meanwhile); this process (load generator and backend).',
     '',
   ].join('\n');
 }
@@ -144,7 +176,7 @@ async function main(): Promise<void> {
     await waitFor(async () => (await call({ port, host: HOST, path: '/none' })).status === 200, { what: 'none served', timeoutMs: 60_000 });
     await waitFor(async () => (await call({ port, host: HOST, path: '/app', headers: signedGet('/app') })).status === 200, { what: 'app served and authz ready', timeoutMs: 60_000 });
     await waitFor(async () => (await call({ port, host: HOST, path: '/hop' })).status === 200, { what: 'hop served', timeoutMs: 60_000 });
-    process.stdout.write(await throughput(options, port));
+    process.stdout.write(await throughput(options, port, { authz: gateway.proc.pid, envoy: envoyPid(gateway.proc.pid) }));
   } finally {
     await gateway.stop();
     await backend.close();

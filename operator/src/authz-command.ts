@@ -12,10 +12,14 @@ import { ConfigError } from './config';
 import { createLogger, type Level } from './log';
 import { untilSignalled } from './runtime';
 
+/** The chart's authz.port. */
+const DEFAULT_PORT = 9001;
+
 const OPTIONS = {
   'xds-address': { type: 'string' },
   fleet: { type: 'string' },
   listen: { type: 'string' },
+  port: { type: 'string' },
   'node-id': { type: 'string' },
   'log-level': { type: 'string' },
 } as const;
@@ -40,10 +44,13 @@ export function authzConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Au
     if (!/^(?:\[[^\]]+\]|[^:[\]]+):\d{1,5}$/.test(value)) throw new ConfigError(`--${flag}: ${value} is not host:port`);
     return value;
   };
+  const port = pick('port', 'TURNPIKE_AUTHZ_PORT') ?? String(DEFAULT_PORT);
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new ConfigError(`--port: ${port} is not a port number`);
   return {
-    xdsAddress: address('xds-address', 'TURNPIKE_XDS_ADDRESS', '127.0.0.1:18000'),
+    // The Helm chart sets TURNPIKE_XDS_SERVER, TURNPIKE_FLEET, TURNPIKE_AUTHZ_PORT and POD_NAME.
+    xdsAddress: address('xds-address', 'TURNPIKE_XDS_SERVER', '127.0.0.1:18000'),
     fleet: pick('fleet', 'TURNPIKE_FLEET') ?? 'turnpike',
-    listen: address('listen', 'TURNPIKE_AUTHZ_LISTEN', '0.0.0.0:9191'),
+    listen: address('listen', 'TURNPIKE_AUTHZ_LISTEN', `0.0.0.0:${port}`),
     nodeId: pick('node-id', 'POD_NAME') ?? `${os.hostname()}-${process.pid}`,
     logLevel: level,
   };

@@ -24,6 +24,7 @@ describe('turnpike call', () => {
     const b64 = (s: string): string => Buffer.from(s).toString('base64');
     expect(readCredentialsFile(JSON.stringify({ data: { appKey: b64(KEY), appSecret: b64(SECRET) } }), 'f')).toEqual({ key: KEY, secret: SECRET });
     expect(() => readCredentialsFile('{}', 'f')).toThrow(/no appKey and appSecret/);
+    expect(readCredentialsFile(`kind: App\n---\nkind: Secret\nstringData: {appKey: ${KEY}, appSecret: ${SECRET}}\n`, 'f')).toEqual({ key: KEY, secret: SECRET });
   });
 
   it('sends a request the gateway accepts, with the Host of the URL, and prints status and debug headers', async () => {

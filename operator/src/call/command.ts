@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import { parse } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { sign } from '@turnpike/sdk';
 import { ConfigError } from '../config';
 import { parseCallOptions, type CallOptions } from './options';
@@ -19,10 +19,9 @@ export interface CallResult {
   readonly body: Buffer;
 }
 
-/** appKey/appSecret from a Secret manifest (stringData or base64 data) or a plain JSON object. */
-export function readCredentialsFile(text: string, file: string): { key: string; secret: string } {
-  const doc: unknown = parse(text);
-  const record = (v: unknown): Readonly<Record<string, unknown>> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Readonly<Record<string, unknown>> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+
+function credentialsOf(doc: unknown): { key: string; secret: string } | undefined {
   const root = record(doc);
   const plain = record(root.stringData);
   const encoded = record(root.data);
@@ -34,8 +33,19 @@ export function readCredentialsFile(text: string, file: string): { key: string; 
   };
   const key = value('appKey');
   const secret = value('appSecret');
-  if (key === undefined || secret === undefined) throw new ConfigError(`${file}: no appKey and appSecret (stringData, data or top level)`);
-  return { key, secret };
+  return key === undefined || secret === undefined ? undefined : { key, secret };
+}
+
+/**
+ * appKey/appSecret from a Secret manifest (stringData or base64 data) or a plain JSON object; in a
+ * multi-document file, the first document that has both.
+ */
+export function readCredentialsFile(text: string, file: string): { key: string; secret: string } {
+  for (const doc of parseAllDocuments(text)) {
+    const found = credentialsOf(doc.toJS());
+    if (found !== undefined) return found;
+  }
+  throw new ConfigError(`${file}: no appKey and appSecret (stringData, data or top level)`);
 }
 
 function bodyOf(options: CallOptions): Buffer {
