@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, startStandalone, waitFor } from '@turnpike/e2e';
+import { children, cpuSeconds } from './cpu';
 import { load, merge, quantile, type LoadResult } from './load';
 
 const HOST = 'bench.example.com';
@@ -56,11 +57,33 @@ async function startBackend(): Promise<{ port: number; close(): Promise<void> }>
 
 const progress = (text: string): void => { process.stderr.write(`[bench/policies] ${text}\n`); };
 
-function row(name: string, r: LoadResult, base?: LoadResult): string {
+/** CPU seconds per component. */
+type Cpu = Record<'envoy' | 'ratelimit' | 'redis-server', number>;
+
+/** CPU seconds each component used while `run` ran. */
+async function measured(pids: ReadonlyMap<string, number>, run: () => Promise<LoadResult>): Promise<{ result: LoadResult; cpu: Cpu }> {
+  const now = (): Cpu => ({ envoy: cpu(pids, 'envoy'), ratelimit: cpu(pids, 'ratelimit'), 'redis-server': cpu(pids, 'redis-server') });
+  const before = now();
+  const result = await run();
+  const after = now();
+  return { result, cpu: { envoy: after.envoy - before.envoy, ratelimit: after.ratelimit - before.ratelimit, 'redis-server': after['redis-server'] - before['redis-server'] } };
+}
+
+function cpu(pids: ReadonlyMap<string, number>, name: string): number {
+  const pid = pids.get(name);
+  return pid === undefined ? 0 : cpuSeconds(pid);
+}
+
+function row(name: string, r: LoadResult, used: Cpu, base?: LoadResult): string {
   const rps = r.requests / r.seconds;
   const ratio = base === undefined ? '100 %' : `${((rps / (base.requests / base.seconds)) * 100).toFixed(1)} %`;
   const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
-  return `| ${name} | ${r.requests.toLocaleString('en-US')} | ${rps.toFixed(0)} | ${ratio} | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)} | ${non2xx} | ${r.errors} |`;
+  const perCall = (seconds: number): string => ((seconds * 1e6) / Math.max(1, r.requests)).toFixed(0);
+  return `| ${name} | ${r.requests.toLocaleString('en-US')} | ${rps.toFixed(0)} | ${ratio} | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)} | ${non2xx} | ${r.errors} | ${perCall(used.envoy)} | ${perCall(used.ratelimit)} | ${perCall(used['redis-server'])} |`;
+}
+
+function sum(cpus: readonly Cpu[]): Cpu {
+  return { envoy: cpus.reduce((n, c) => n + c.envoy, 0), ratelimit: cpus.reduce((n, c) => n + c.ratelimit, 0), 'redis-server': cpus.reduce((n, c) => n + c['redis-server'], 0) };
 }
 
 async function main(): Promise<void> {
@@ -80,12 +103,16 @@ async function main(): Promise<void> {
     await waitFor(async () => (await call({ port, host: HOST, path: '/plain' })).status === 200, { what: 'plain served', timeoutMs: 60_000 });
     await waitFor(async () => (await call({ port, host: HOST, path: '/policed', headers: { 'X-Apig-Mode': 'debug' } })).headers['x-apig-ratelimit-api'] !== undefined,
       { what: 'policed throttled', timeoutMs: 60_000 });
+    const pids = children(gateway.proc.pid);
     const results: Record<'plain' | 'policed', LoadResult[]> = { plain: [], policed: [] };
+    const used: Record<'plain' | 'policed', Cpu[]> = { plain: [], policed: [] };
     for (const path of ['/plain', '/policed']) await load({ port, host: HOST, path, connections, seconds: 2 });
     for (let round = 1; round <= rounds; round += 1) {
       for (const name of ['plain', 'policed'] as const) {
         progress(`round ${round}/${rounds}: ${name}, ${connections} connections, ${seconds} s`);
-        results[name].push(await load({ port, host: HOST, path: `/${name}`, connections, seconds }));
+        const run = await measured(pids, () => load({ port, host: HOST, path: `/${name}`, connections, seconds }));
+        results[name].push(run.result);
+        used[name].push(run.cpu);
       }
     }
     const plain = merge(results.plain);
@@ -95,10 +122,10 @@ async function main(): Promise<void> {
       `Throughput through Envoy, ${connections} keep-alive connections, ${rounds} alternating rounds of ${seconds} s per Api`,
       `(${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; load generator, Envoy, ratelimit, Redis and backend share the host)`,
       '',
-      '| Api | requests | req/s | vs plain | p50 ms | p99 ms | non-2xx | errors |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
-      row('plain (no policy)', plain),
-      row('policed (ThrottlePolicy api+ip, IP AclPolicy)', policed, plain),
+      '| Api | requests | req/s | vs plain | p50 ms | p99 ms | non-2xx | errors | Envoy CPU µs/call | ratelimit CPU µs/call | Redis CPU µs/call |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      row('plain (no policy)', plain, sum(used.plain)),
+      row('policed (ThrottlePolicy api+ip, IP AclPolicy)', policed, sum(used.policed), plain),
       '',
     ].join('\n'));
   } finally {
