@@ -98,4 +98,4 @@ export function attach<T>(
 }
 
 const OVERRIDDEN = 'Applies nowhere: every Api it targets has a policy of its own or an older one (see Accepted) in these environments.';
-const UNUSED = 'Applies nowhere: none of its targets is published in its environments.';
+const UNUSED = 'Applies nowhere: none of its targets is published in its environments (App rules need Apis with auth type APP).';
