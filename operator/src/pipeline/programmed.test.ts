@@ -19,7 +19,7 @@ describe('fleetState', () => {
   it('is Programmed once every connected node ACKed every type of the snapshot', () => {
     expect(fleetState(snapshot, [node({ [LDS]: acked('l2'), [CDS]: acked('c2') })]).kind).toBe('Programmed');
     expect(fleetState(snapshot, [node({ [LDS]: acked('l1'), [CDS]: acked('c2') })]).kind).toBe('Pending');
-    expect(fleetState(snapshot, [node({}, 1, 'v2')]).kind).toBe('Programmed');
+    expect(fleetState(snapshot, [node({ [LDS]: acked('l2') }, 1, 'v2')]).kind).toBe('Pending');
   });
 
   it('is Rejected with Envoy\'s message when a node NACKed the current version', () => {

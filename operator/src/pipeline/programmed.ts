@@ -16,15 +16,15 @@ export function fleetState(snapshot: Snapshot, nodes: readonly NodeAckState[]): 
   if (connected.length === 0) return { kind: 'Pending', message: `No Envoy of fleet ${snapshot.fleet} is connected yet.` };
   let waiting = 0;
   for (const node of connected) {
-    // The server's own verdict covers clients subscribed to only some resources; the per-type
-    // check below still finds a NACK of the current version.
-    const synced = node.syncedSnapshotVersion === snapshot.version;
+    // Per type, not the server's `synced` verdict: that one counts only the types a client has
+    // asked for so far, and would report an Envoy programmed before it subscribed to routes.
+    // (Clients that subscribe to some resources only, like proxyless gRPC, are not a fleet here.)
     for (const [typeUrl, type] of snapshot.types) {
       const state = node.types.get(typeUrl);
       if (state?.nacked?.version === type.version && state.acked?.version !== type.version) {
         return { kind: 'Rejected', message: `Envoy ${node.nodeId} rejected ${typeUrl.split('.').pop() ?? typeUrl}: ${state.nacked.errorMessage}` };
       }
-      if (!synced && state?.acked?.version !== type.version) waiting += 1;
+      if (state?.acked?.version !== type.version) waiting += 1;
     }
   }
   return waiting === 0 ? { kind: 'Programmed' } : { kind: 'Pending', message: `Waiting for ${connected.length} Envoy(s) to acknowledge the configuration.` };
