@@ -160,6 +160,8 @@ describe('status writer', () => {
     w.setLeader(false);
     w.setLeader(true);
     await w.idle();
-    expect(w.stats()).toMatchObject({ gets: 0, patches: 25, conflicts: 0, unchanged: 25 });
+    // No request; a late informer event may make the writer look at a key twice (unchanged ≥ 25).
+    expect(w.stats()).toMatchObject({ gets: 0, patches: 25, conflicts: 0 });
+    expect(w.stats().unchanged).toBeGreaterThanOrEqual(25);
   });
 });
