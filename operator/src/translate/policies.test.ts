@@ -3,19 +3,10 @@
 import type { RouteIR } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
 import { toResourceSet, type KubeObject } from '../provider/resourceset';
-import { compileSpecValidators, findCrdsDir, loadCrds } from '../validate/schema';
-import { translateResourceSet, type Translation, type ValidateFn } from '.';
+import { testGateway, validate } from './testing';
+import { translateResourceSet, type Translation } from '.';
 
-const validators = compileSpecValidators(loadCrds(findCrdsDir()));
-const validate: ValidateFn = (kind, object) => {
-  const check = validators.get(kind);
-  if (check === undefined) throw new Error(`no validator for ${kind}`);
-  const result = check(object.spec);
-  return result.ok ? result : { ok: false, errors: result.errors };
-};
-const base: GatewayConfig = {
-  baseDomain: 'apigw.example.com', fleet: 'test', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 443, trustedProxyHops: 0, listenAddress: '0.0.0.0',
-};
+const base: GatewayConfig = testGateway;
 const withRateLimit: GatewayConfig = { ...base, rateLimit: { host: 'ratelimit', port: 8081 } };
 
 const object = (kind: string, name: string, spec: Record<string, unknown>, created = '2026-01-01T00:00:00Z'): KubeObject => ({

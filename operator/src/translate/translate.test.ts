@@ -5,20 +5,11 @@ import { stringify } from 'yaml';
 import type { GatewayConfig } from '../config';
 import { readManifests } from '../provider/files';
 import { toResourceSet, type KubeObject } from '../provider/resourceset';
-import { compileSpecValidators, findCrdsDir, loadCrds } from '../validate/schema';
-import { translateResourceSet, type Translation, type ValidateFn } from '.';
+import { testGateway, validate } from './testing';
+import { translateResourceSet, type Translation } from '.';
 
 const GOLDEN = path.join(__dirname, '..', '..', 'testdata', 'golden');
-const validators = compileSpecValidators(loadCrds(findCrdsDir()));
-const validate: ValidateFn = (kind, object) => {
-  const check = validators.get(kind);
-  if (check === undefined) throw new Error(`no validator for ${kind}`);
-  const result = check(object.spec);
-  return result.ok ? result : { ok: false, errors: result.errors };
-};
-const config: GatewayConfig = {
-  baseDomain: 'apigw.example.com', fleet: 'test', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 443, trustedProxyHops: 0, listenAddress: '0.0.0.0',
-};
+const config: GatewayConfig = testGateway;
 
 function translate(objects: readonly KubeObject[]): Translation {
   return translateResourceSet(toResourceSet(objects).set, config, validate);
