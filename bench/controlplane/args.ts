@@ -45,7 +45,7 @@ export const USAGE = `usage: node bench/dist/controlplane/main.js [flags]
                             the statuses the operator would write (steady state)
   --translate-only          in-process translation only
   --cpu-prof DIR            write a V8 CPU profile of the operator process into DIR
-  --operator-node-options S NODE_OPTIONS for the operator (e.g. "--max-old-space-size=256")
+  --operator-node-options=S NODE_OPTIONS for the operator (e.g. --operator-node-options=--max-old-space-size=256)
   --keep                    keep each size's working directory (component logs)
 `;
 
@@ -75,10 +75,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       edits: { type: 'string' }, clients: { type: 'string' }, unchanged: { type: 'string' },
       'create-concurrency': { type: 'string' }, 'settle-timeout-s': { type: 'string' }, 'sample-settle-s': { type: 'string' },
       'fresh-statuses': { type: 'boolean' },
-      'translate-only': { type: 'boolean' }, 'cpu-prof': { type: 'string' }, 'operator-node-options': { type: 'string' }, keep: { type: 'boolean' }, help: { type: 'boolean' },
+      'translate-only': { type: 'boolean' }, 'cpu-prof': { type: 'string' }, 'operator-node-options': { type: 'string' }, keep: { type: 'boolean' },
     },
   });
-  if (values.help === true) throw new Error(USAGE);
   return {
     sizes: parseSizes(values.sizes ?? '100x10,1000x100,10000x500'),
     runs: int('runs', values.runs, 5),

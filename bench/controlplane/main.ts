@@ -8,7 +8,7 @@
  *   node bench/dist/controlplane/main.js --sizes 100x10,1000x100 --samples 30
  */
 import os from 'node:os';
-import { parseBenchArgs, type BenchOptions } from './args';
+import { parseBenchArgs, USAGE, type BenchOptions } from './args';
 import { progress } from './log';
 import { measureLive, type LiveResult } from './live';
 import { disruptionTable, liveTable, targetsSummary, translationTable } from './table';
@@ -46,11 +46,15 @@ async function run(options: BenchOptions): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help')) {
+    process.stdout.write(USAGE);
+    return;
+  }
   let options: BenchOptions;
   try {
     options = parseBenchArgs(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)} (--help lists the flags)\n`);
     process.exitCode = 2;
     return;
   }
