@@ -6,8 +6,8 @@ const LDS = 'type.googleapis.com/envoy.config.listener.v3.Listener';
 const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
 const snapshot = { fleet: 'f', version: 'v2', types: new Map([[LDS, { version: 'l2' }], [CDS, { version: 'c2' }]]) } as unknown as Snapshot;
 
-function node(types: Record<string, TypeAckState>, streams = 1, synced?: string): NodeAckState {
-  return { nodeId: 'envoy-1', fleet: 'f', streams, syncedSnapshotVersion: synced, syncedTypeUrls: [], types: new Map(Object.entries(types)) };
+function node(types: Record<string, TypeAckState>, streams = 1, synced?: string, syncedTypeUrls: string[] = []): NodeAckState {
+  return { nodeId: 'envoy-1', fleet: 'f', streams, syncedSnapshotVersion: synced, syncedTypeUrls, types: new Map(Object.entries(types)) };
 }
 const acked = (version: string): TypeAckState => ({ acked: { version, snapshotVersion: 'x', resourceNames: [] } });
 
@@ -19,7 +19,9 @@ describe('fleetState', () => {
   it('is Programmed once every connected node ACKed every type of the snapshot', () => {
     expect(fleetState(snapshot, [node({ [LDS]: acked('l2'), [CDS]: acked('c2') })]).kind).toBe('Programmed');
     expect(fleetState(snapshot, [node({ [LDS]: acked('l1'), [CDS]: acked('c2') })]).kind).toBe('Pending');
-    expect(fleetState(snapshot, [node({ [LDS]: acked('l2') }, 1, 'v2')]).kind).toBe('Pending');
+    // Synced without ACKs (a Delta reconnect) counts, but only for the types the node asked for.
+    expect(fleetState(snapshot, [node({}, 1, 'v2', [LDS, CDS])]).kind).toBe('Programmed');
+    expect(fleetState(snapshot, [node({ [LDS]: acked('l2') }, 1, 'v2', [LDS])]).kind).toBe('Pending');
   });
 
   it('is Rejected with Envoy\'s message when a node NACKed the current version', () => {

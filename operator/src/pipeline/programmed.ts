@@ -10,24 +10,38 @@ export type FleetState =
   | { readonly kind: 'Pending'; readonly message: string }
   | { readonly kind: 'Rejected'; readonly message: string };
 
-/** Where the fleet stands with `snapshot`: every connected node ACKed every type, one NACKed, or neither yet. */
+type NodeVerdict = { readonly rejected: string } | { readonly waiting: boolean };
+
+/**
+ * One node against the snapshot. A type is done when the node ACKed its current version, or when
+ * the server reports the node synced to this snapshot for that type (a Delta reconnect with
+ * up-to-date versions gets no response, hence no ACK). Types not asked for yet are never done.
+ */
+function nodeVerdict(snapshot: Snapshot, node: NodeAckState): NodeVerdict {
+  const synced = new Set(node.syncedSnapshotVersion === snapshot.version ? node.syncedTypeUrls : []);
+  let waiting = false;
+  for (const [typeUrl, type] of snapshot.types) {
+    const state = node.types.get(typeUrl);
+    const acked = state?.acked?.version === type.version;
+    if (state?.nacked?.version === type.version && !acked) {
+      return { rejected: `Envoy ${node.nodeId} rejected ${typeUrl.split('.').pop() ?? typeUrl}: ${state.nacked.errorMessage}` };
+    }
+    if (!acked && !synced.has(typeUrl)) waiting = true;
+  }
+  return { waiting };
+}
+
+/** Where the fleet stands with `snapshot`: every connected node done with every type, one NACKed, or neither yet. */
 export function fleetState(snapshot: Snapshot, nodes: readonly NodeAckState[]): FleetState {
   const connected = nodes.filter((n) => n.streams > 0);
   if (connected.length === 0) return { kind: 'Pending', message: `No Envoy of fleet ${snapshot.fleet} is connected yet.` };
-  let waiting = 0;
+  let waiting = false;
   for (const node of connected) {
-    // Per type, not the server's `synced` verdict: that one counts only the types a client has
-    // asked for so far, and would report an Envoy programmed before it subscribed to routes.
-    // (Clients that subscribe to some resources only, like proxyless gRPC, are not a fleet here.)
-    for (const [typeUrl, type] of snapshot.types) {
-      const state = node.types.get(typeUrl);
-      if (state?.nacked?.version === type.version && state.acked?.version !== type.version) {
-        return { kind: 'Rejected', message: `Envoy ${node.nodeId} rejected ${typeUrl.split('.').pop() ?? typeUrl}: ${state.nacked.errorMessage}` };
-      }
-      if (state?.acked?.version !== type.version) waiting += 1;
-    }
+    const verdict = nodeVerdict(snapshot, node);
+    if ('rejected' in verdict) return { kind: 'Rejected', message: verdict.rejected };
+    waiting ||= verdict.waiting;
   }
-  return waiting === 0 ? { kind: 'Programmed' } : { kind: 'Pending', message: `Waiting for ${connected.length} Envoy(s) to acknowledge the configuration.` };
+  return waiting ? { kind: 'Pending', message: `Waiting for ${connected.length} Envoy(s) to acknowledge the configuration.` } : { kind: 'Programmed' };
 }
 
 /** `sourceKey` → generation of every object carried by a snapshot. */
