@@ -7,6 +7,9 @@ const moduleNameMapper = {
 module.exports = {
   // Global on purpose: Jest ignores testTimeout inside a project. E2E specs start real components.
   testTimeout: 120000,
+  // A failed e2e spec can leave its load loop or a socket behind; that must fail the run, not hang
+  // CI until its deadline. Component processes are reaped by e2e/jest-environment.js regardless.
+  forceExit: true,
   projects: [
     {
       displayName: 'unit',
