@@ -13,13 +13,12 @@
  *   node bench/dist/authz/main.js --seconds 10 --rounds 3 --connections 16
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sign } from '@turnpike/sdk';
 import { call, startStandalone, waitFor } from '@turnpike/e2e';
+import { startEchoServer } from '@turnpike/operator';
 import { cpuMs } from '../controlplane/procfs';
 import { load, merge, quantile, type LoadResult } from '../policies/load';
 import { measureChecks } from './checks';
@@ -59,16 +58,6 @@ kind: App
 metadata: {name: bench, namespace: bench}
 spec: {credentialsSecretRef: {name: bench-credentials}, grants: [{kind: Api, name: app}]}
 `;
-}
-
-async function startBackend(): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => { res.end('ok'); });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
-  };
 }
 
 const progress = (text: string): void => { process.stderr.write(`[bench/authz] ${text}\n`); };
@@ -166,7 +155,7 @@ async function main(): Promise<void> {
   progress('signature checks on one core');
   process.stdout.write(`${checksTable(options.checkSeconds)}\n`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-bench-authz-'));
-  const backend = await startBackend();
+  const backend = await startEchoServer({ name: 'bench' });
   fs.mkdirSync(path.join(dir, 'manifests'));
   fs.writeFileSync(path.join(dir, 'manifests', 'bench.yaml'), manifests(backend.port));
   progress(`standalone gateway in ${dir}`);

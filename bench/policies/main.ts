@@ -10,12 +10,11 @@
  *   node bench/dist/policies/main.js --seconds 10 --rounds 3 --connections 16
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, startStandalone, waitFor } from '@turnpike/e2e';
+import { startEchoServer } from '@turnpike/operator';
 import { children, cpuSeconds } from './cpu';
 import { load, merge, quantile, type LoadResult } from './load';
 
@@ -43,16 +42,6 @@ kind: AclPolicy
 metadata: {name: policed, namespace: bench}
 spec: {targetRefs: [{kind: Api, name: policed}], action: ALLOW, type: IP, ips: [127.0.0.0/8]}
 `;
-}
-
-async function startBackend(): Promise<{ port: number; close(): Promise<void> }> {
-  const server = http.createServer((_req, res) => { res.end('ok'); });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
-  };
 }
 
 const progress = (text: string): void => { process.stderr.write(`[bench/policies] ${text}\n`); };
@@ -92,7 +81,7 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds ?? '3');
   const connections = Number(values.connections ?? '16');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-bench-policies-'));
-  const backend = await startBackend();
+  const backend = await startEchoServer({ name: 'bench' });
   fs.mkdirSync(path.join(dir, 'manifests'));
   fs.writeFileSync(path.join(dir, 'manifests', 'bench.yaml'), manifests(backend.port));
   progress(`standalone gateway in ${dir}`);
