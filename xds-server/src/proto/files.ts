@@ -13,6 +13,7 @@ export const PROTO_FILES: readonly string[] = [
   // xDS resource types.
   'envoy/config/listener/v3/listener.proto',
   'envoy/config/route/v3/route.proto',
+  'envoy/config/route/v3/scoped_route.proto',
   'envoy/config/cluster/v3/cluster.proto',
   'envoy/config/endpoint/v3/endpoint.proto',
   'envoy/extensions/transport_sockets/tls/v3/secret.proto',

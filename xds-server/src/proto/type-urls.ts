@@ -3,6 +3,7 @@
 export const TYPE_URLS = {
   listener: 'type.googleapis.com/envoy.config.listener.v3.Listener',
   routeConfiguration: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
+  scopedRouteConfiguration: 'type.googleapis.com/envoy.config.route.v3.ScopedRouteConfiguration',
   cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
   clusterLoadAssignment: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
   secret: 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret',

@@ -1,6 +1,6 @@
 // References between xDS resources, read from canonical JSON (proto field names). They drive the
-// validation gate: a snapshot whose resources point at a missing cluster, route configuration,
-// load assignment or secret (delivered over ADS) is never served.
+// validation gate: a snapshot whose resources point at a missing cluster, route configuration
+// (from an HCM or a scope), load assignment or secret (delivered over ADS) is never served.
 import { isJsonObject, TYPE_URLS, type JsonObject, type JsonValue } from '../proto';
 
 export interface Reference {
@@ -68,6 +68,16 @@ function edsReference(cluster: JsonObject): Reference[] {
 }
 
 /**
+ * A scope names its RouteConfiguration; where from is the HCM's scoped_routes.rds_config_source,
+ * which Turnpike always sets to ADS. (HCM scoped_routes itself names no resource: Envoy subscribes
+ * to every ScopedRouteConfiguration.)
+ */
+function scopeReference(scope: JsonObject): Reference[] {
+  const name = str(scope['route_configuration_name']);
+  return name === undefined ? [] : [{ typeUrl: TYPE_URLS.routeConfiguration, name, path: 'route_configuration_name' }];
+}
+
+/**
  * Every reference one resource makes to another xDS resource delivered over ADS. Only Envoy types
  * are walked (other registered types, such as RateLimitConfig, have no cross-resource references).
  */
@@ -76,5 +86,6 @@ export function referencesOf(typeUrl: string, json: JsonObject): Reference[] {
   const out: Reference[] = [];
   walk(json, '', out);
   if (typeUrl === TYPE_URLS.cluster) out.push(...edsReference(json));
+  if (typeUrl === TYPE_URLS.scopedRouteConfiguration) out.push(...scopeReference(json));
   return out.map((r) => (r.path.startsWith('.') ? { ...r, path: r.path.slice(1) } : r));
 }

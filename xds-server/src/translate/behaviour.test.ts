@@ -1,5 +1,6 @@
 // Behaviour of the translation in a real Envoy: what callers see (Huawei semantics), beyond what
 // `--mode validate` can tell. One Envoy and one echo backend for the whole file.
+import http2 from 'node:http2';
 import { translateIR } from '.';
 import { startBackend, type Backend } from './testing/backend';
 import { domain, forward, gateway, group, mock, route, serviceCluster, tls, urlCluster } from './testing/builder';
@@ -24,6 +25,7 @@ function worldFor(port: number): ReturnType<typeof gateway> {
       route('user', { path: '/users/{id}', environment: 'DEV', backend: forward(be.name, '/dev/users/{id}') }),
       route('files', { path: '/files/{p+}', backend: forward(be.name, '/bucket/{p}') }),
       route('pay', { path: '/pay', method: 'POST', protocol: 'HTTPS', backend: forward(be.name, '/pay') }),
+      route('plain', { path: '/plain', protocol: 'HTTP', backend: forward(svc.name, '/plain') }),
       route('signed', { path: '/signed', auth: { type: 'APP', appCode: false }, backend: forward(be.name, '/signed') }),
       route('gone', { path: '/gone', backend: mock(404, 'mock says gone', { 'content-type': 'text/plain' }) }),
       route('cors', { path: '/cors/{x}', cors: true, backend: forward(be.name, '/{x}') }),
@@ -147,5 +149,57 @@ describe('bound domains', () => {
     expect(reply.status).toBe(200);
     expect(upstreamUrl(reply)).toBe('/pay');
     expect(upstreamHeaders(reply)['x-forwarded-proto']).toBe('https');
+  });
+});
+
+/** The SNI of the HTTPS listener's only certificate. */
+const SECURE = 'secure.example.test';
+
+/** One HTTP/2 request with a chosen :scheme (h2c on the HTTP listener, h2 over TLS with SNI SECURE on HTTPS). */
+async function h2(listener: 'http' | 'https', host: string, path: string, scheme: string, method = 'GET'): Promise<Reply> {
+  const session = http2.connect(`${listener}://127.0.0.1:${port(listener)}`, listener === 'https' ? { servername: SECURE, rejectUnauthorized: false } : {});
+  try {
+    return await new Promise((resolve, reject) => {
+      session.on('error', reject);
+      const req = session.request({ ':method': method, ':path': path, ':authority': host, ':scheme': scheme });
+      let head: http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader = {};
+      const chunks: Buffer[] = [];
+      req.on('response', (headers) => { head = headers; });
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => { resolve({ status: Number(head[':status']), headers: head, body: Buffer.concat(chunks).toString('utf8') }); });
+      req.on('error', reject);
+      req.end();
+    });
+  } finally {
+    session.close();
+  }
+}
+
+describe('scoped routing: the host and the listener pick the group', () => {
+  const NOT_FOUND = ['APIG.0101', 'The API does not exist or has not been published in the environment.'] as const;
+
+  it('an unknown host gets 404 APIG.0101 on both listeners', async () => {
+    expectHuaweiError(await get('/users/1', { host: 'nobody.example.test' }), 404, ...NOT_FOUND);
+    expectHuaweiError(await h2('https', 'nobody.example.test', '/users/1', 'https'), 404, ...NOT_FOUND);
+  });
+
+  it('ignores the port in Host and forwards Host as sent', async () => {
+    const reply = await get('/users/1', { host: `${HOST}:8080` });
+    expect(upstreamUrl(reply)).toBe('/api/users/1');
+    expect(upstreamHeaders(reply).host).toBe(`${HOST}:8080`);
+  });
+
+  it('matches hosts exactly: an upper-case Host selects no group (docs/reference/apigroup.md)', async () => {
+    expectHuaweiError(await get('/users/1', { host: HOST.toUpperCase() }), 404, ...NOT_FOUND);
+  });
+
+  it('keeps the listeners apart whatever :scheme the caller sends', async () => {
+    expectHuaweiError(await call({ port: port('https'), host: SECURE, path: '/plain', tls: true }), 400, 'APIG.0607', 'The following protocol is supported: HTTP');
+    expect(upstreamUrl(await get('/plain'))).toBe('/plain');
+    const spoofedHttps = await h2('http', HOST, '/pay', 'https', 'POST');
+    expect([spoofedHttps.status, (JSON.parse(spoofedHttps.body) as { error_code: string }).error_code]).toEqual([400, 'APIG.0607']);
+    const spoofedHttp = await h2('https', SECURE, '/plain', 'http');
+    expect([spoofedHttp.status, (JSON.parse(spoofedHttp.body) as { error_code: string }).error_code]).toEqual([400, 'APIG.0607']);
+    expect((await h2('https', SECURE, '/pay', 'http', 'POST')).status).toBe(200);
   });
 });

@@ -1,16 +1,21 @@
 // The HTTP connection manager shared by the HTTP listener and every HTTPS filter chain.
 import type { GatewayIR } from '../ir';
 import { httpFilters } from './http-filters';
-import { ADS, typed, type JsonObject } from './json';
+import { typed, type JsonObject } from './json';
 import { localReplyConfig } from './local-reply';
+import type { Side } from './routes';
+import { scopedRoutes } from './scopes';
 
-export function httpConnectionManager(ir: GatewayIR, routeConfigName: string): JsonObject {
+export function httpConnectionManager(ir: GatewayIR, side: Side): JsonObject {
   return {
     name: 'envoy.filters.network.http_connection_manager',
     typed_config: typed('envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager', {
-      stat_prefix: routeConfigName,
+      stat_prefix: side,
       codec_type: 'AUTO',
-      rds: { route_config_name: routeConfigName, config_source: ADS },
+      // The route configuration is chosen per request by (host, scheme): scopes.ts.
+      scoped_routes: scopedRoutes(side),
+      // Before the scope key is built: `:scheme` is this listener's, whatever the caller sent.
+      scheme_header_transformation: { scheme_to_overwrite: side },
       http_filters: httpFilters(ir),
       // Huawei's debug responses show `Server: api-gateway`.
       server_name: 'api-gateway',
@@ -31,8 +36,8 @@ export function httpConnectionManager(ir: GatewayIR, routeConfigName: string): J
       normalize_path: true,
       merge_slashes: true,
       path_with_escaped_slashes_action: 'KEEP_UNCHANGED',
-      // No strip_any_host_port: it rewrites the Host header, which callers sign. The route
-      // configuration ignores the port when choosing a virtual host instead (route-config.ts).
+      // No strip_any_host_port: it rewrites the Host header, which callers sign. The scope key and
+      // the route configurations ignore the port instead (scopes.ts, route-config.ts).
       // HTTP/1 responses spell headers as Huawei's do (X-Request-Id, X-Apig-Latency).
       http_protocol_options: { header_key_format: { proper_case_words: {} } },
       local_reply_config: localReplyConfig(),

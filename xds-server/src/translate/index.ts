@@ -1,17 +1,19 @@
 // IR → Envoy v3 resources, grouped by xDS type URL. Pure: no I/O, clock or randomness.
 import type { GatewayIR } from '../ir';
-import { buildCluster } from './clusters';
+import { clusterOf, loadAssignmentOf } from './cluster-memo';
 import { authzCluster } from './ext-authz';
-import { buildLoadAssignment } from './endpoints';
 import { checkGateway, indexClusters } from './invariants';
 import { byString, stringField, type JsonObject } from './json';
 import { buildHttpListener, buildHttpsListener, servedCertificates } from './listeners';
 import { redactResource } from './redact';
 import { mockCluster, usesMockCluster } from './mock-reply';
 import { rateLimitCluster } from './ratelimit';
-import { buildRouteConfiguration } from './route-config';
+import { groupResources } from './group-memo';
+import { rateLimitFlags } from './policy-routes';
+import type { GroupInputs } from './route-config';
+import type { Side } from './routes';
 import { buildSecrets } from './secrets';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from './type-urls';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from './type-urls';
 
 export { AUTHZ_APP_TYPE, AUTHZ_SIGNATURE_KEY_TYPE, AUTHZ_TYPES, dumpAuthzResources, translateAuthz, type AuthzResources } from './authz-config';
 export { TranslateError, type TranslateErrorCode } from './errors';
@@ -41,6 +43,26 @@ function byName(resources: readonly JsonObject[], key: 'name' | 'cluster_name' =
   return new Map(named.sort(([a], [b]) => byString(a, b)));
 }
 
+interface RouteResources {
+  readonly routeConfigs: JsonObject[];
+  readonly scopes: JsonObject[];
+}
+
+/** Every group's RouteConfiguration and scopes on the listener sides that exist (memoised per group). */
+function routeResources(ir: GatewayIR, sides: readonly Side[], clusters: GroupInputs['clusters']): RouteResources {
+  const out: RouteResources = { routeConfigs: [], scopes: [] };
+  const shared = { authz: ir.authz?.service !== undefined, rateLimit: rateLimitFlags(ir), publicPort: ir.https?.publicPort ?? 443, clusters };
+  for (const side of sides) {
+    const inputs: GroupInputs = { ...shared, side };
+    for (const group of ir.groups) {
+      const built = groupResources(group, inputs);
+      for (const r of built.routeConfigs) out.routeConfigs.push(r);
+      for (const s of built.scopes) out.scopes.push(s);
+    }
+  }
+  return out;
+}
+
 /** Translates the whole IR; throws TranslateError when the IR breaks its invariants. */
 export function translateIR(ir: GatewayIR): EnvoyResources {
   checkGateway(ir);
@@ -48,18 +70,17 @@ export function translateIR(ir: GatewayIR): EnvoyResources {
   const https = buildHttpsListener(ir);
   const http = buildHttpListener(ir);
   const listeners = [http, https].filter((l): l is JsonObject => l !== undefined);
-  const routes = [
-    ...(http === undefined ? [] : [buildRouteConfiguration(ir, 'http', clusters)]),
-    ...(https === undefined ? [] : [buildRouteConfiguration(ir, 'https', clusters)]),
-  ];
+  const sides: Side[] = [...(http === undefined ? [] : ['http' as const]), ...(https === undefined ? [] : ['https' as const])];
+  const routes = routeResources(ir, sides, clusters);
   const services = ir.clusters.flatMap((c) => (c.kind === 'Service' ? [c] : []));
   const rateLimit = ir.rateLimit === undefined ? [] : [rateLimitCluster(ir.rateLimit.service, ir.source)];
   const mocks = usesMockCluster(ir) ? [mockCluster(ir.source)] : [];
   const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>> = {
     [LISTENER_TYPE]: byName(listeners),
-    [ROUTE_TYPE]: byName(routes),
-    [CLUSTER_TYPE]: byName([...ir.clusters.map(buildCluster), ...(ir.authz?.service === undefined ? [] : [authzCluster(ir.authz.service, ir.source)]), ...rateLimit, ...mocks]),
-    [ENDPOINT_TYPE]: byName(services.map(buildLoadAssignment), 'cluster_name'),
+    [ROUTE_TYPE]: byName(routes.routeConfigs),
+    [SCOPED_ROUTE_TYPE]: byName(routes.scopes),
+    [CLUSTER_TYPE]: byName([...ir.clusters.map(clusterOf), ...(ir.authz?.service === undefined ? [] : [authzCluster(ir.authz.service, ir.source)]), ...rateLimit, ...mocks]),
+    [ENDPOINT_TYPE]: byName(services.map(loadAssignmentOf), 'cluster_name'),
     [SECRET_TYPE]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
   };
   return new Map(RESOURCE_TYPES.map((type) => [type, byType[type]]));

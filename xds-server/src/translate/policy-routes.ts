@@ -24,12 +24,21 @@ export interface PolicyContext {
   readonly subdomain?: string;
 }
 
+/** What the gateway's rate limiting means for every group's routes. */
+export interface RateLimitFlags {
+  readonly rateLimit: boolean;
+  readonly quotas: boolean;
+}
+
+export function rateLimitFlags(ir: GatewayIR): RateLimitFlags {
+  return { rateLimit: ir.rateLimit !== undefined, quotas: (ir.rateLimit?.appQuotas.length ?? 0) > 0 };
+}
+
 /** The policy context of a group's routes. */
-export function policyContext(ir: GatewayIR, group: ApiGroupIR): PolicyContext {
-  const rateLimit = ir.rateLimit;
+export function policyContext(flags: RateLimitFlags, group: ApiGroupIR): PolicyContext {
   return {
-    rateLimit: rateLimit !== undefined,
-    quotas: (rateLimit?.appQuotas.length ?? 0) > 0,
+    rateLimit: flags.rateLimit,
+    quotas: flags.quotas,
     group: group.source,
     ...(group.subdomain === undefined ? {} : { subdomain: group.subdomain }),
   };

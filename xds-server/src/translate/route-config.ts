@@ -1,11 +1,14 @@
-// RouteConfigurations (RDS): one per listener side, one virtual host per ApiGroup.
-import { sourceKey, type ApiGroupIR, type ClusterIR, type GatewayIR } from '../ir';
+// RouteConfigurations (RDS): one per ApiGroup and listener side, named `<side>/<ns>/<group>`, each
+// reached through the scopes of the group's hosts (scopes.ts). An edit to one Api re-ships one
+// group's routes on each side, not the whole route table.
+import type { ApiGroupIR, ClusterIR } from '../ir';
 import { byString, type JsonObject } from './json';
 import { LATENCY_HEADER, UPSTREAM_LATENCY_HEADER } from './lua';
 import { sourceMetadata } from './metadata';
-import { policyContext, withPolicies } from './policy-routes';
+import { policyContext, withPolicies, type RateLimitFlags } from './policy-routes';
 import { compareRoutes } from './route-order';
 import { buildRoute, type Side } from './routes';
+import { buildScope } from './scopes';
 
 /** Timings for X-Apig-Latency / X-Apig-Upstream-Latency; the hygiene filter publishes or drops them. */
 const TIMING_HEADERS: readonly JsonObject[] = [
@@ -15,14 +18,35 @@ const TIMING_HEADERS: readonly JsonObject[] = [
   { header: { key: UPSTREAM_LATENCY_HEADER, value: '%COMMON_DURATION(US_TX_BEG:US_RX_BEG:ms)%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' },
 ];
 
+/** Everything a group's resources on one side are built from besides the group (group-memo.ts compares it). */
+export interface GroupInputs {
+  readonly side: Side;
+  /** The HCM runs ext_authz. */
+  readonly authz: boolean;
+  readonly rateLimit: RateLimitFlags;
+  /** HTTPS public port (HTTP→HTTPS redirects). */
+  readonly publicPort: number;
+  /** Clusters by name; routes read only the ones they forward to (see clusterFingerprint). */
+  readonly clusters: ReadonlyMap<string, ClusterIR>;
+}
+
+/** A group's resources on one side; empty when the group has no host there. */
+export interface GroupResources {
+  readonly routeConfigs: readonly JsonObject[];
+  readonly scopes: readonly JsonObject[];
+}
+
 function groupName(group: ApiGroupIR): string {
   return `${group.source.namespace}/${group.source.name}`;
 }
 
-function redirectHost(ir: GatewayIR, group: ApiGroupIR): JsonObject | undefined {
+export function routeConfigName(side: Side, group: ApiGroupIR): string {
+  return `${side}/${groupName(group)}`;
+}
+
+function redirectHost(group: ApiGroupIR, publicPort: number): JsonObject | undefined {
   const domains = group.domains.filter((d) => d.httpsRedirect).map((d) => d.hostname).sort(byString);
   if (domains.length === 0) return undefined;
-  const port = ir.https?.publicPort ?? 443;
   return {
     name: `${groupName(group)}/https-redirect`,
     domains,
@@ -30,38 +54,46 @@ function redirectHost(ir: GatewayIR, group: ApiGroupIR): JsonObject | undefined 
       name: `${groupName(group)}/https-redirect`,
       match: { prefix: '/' },
       // 301 as Huawei's is_http_redirect_to_https; the port only when not 443.
-      redirect: port === 443 ? { https_redirect: true } : { https_redirect: true, port_redirect: port },
+      redirect: publicPort === 443 ? { https_redirect: true } : { https_redirect: true, port_redirect: publicPort },
       metadata: sourceMetadata(group.source),
     }],
     metadata: sourceMetadata(group.source),
   };
 }
 
-function groupHosts(ir: GatewayIR, group: ApiGroupIR, side: Side, clusters: ReadonlyMap<string, ClusterIR>): JsonObject[] {
+/** The group's hosts, sorted: its subdomain and every bound domain. */
+export function groupHostnames(group: ApiGroupIR): string[] {
+  return [...(group.subdomain === undefined ? [] : [group.subdomain]), ...group.domains.map((d) => d.hostname)].sort(byString);
+}
+
+function virtualHosts(group: ApiGroupIR, inputs: GroupInputs): JsonObject[] {
+  const { side } = inputs;
   const bound = group.domains.filter((d) => side === 'https' || !d.httpsRedirect).map((d) => d.hostname);
   const domains = [...(group.subdomain === undefined ? [] : [group.subdomain]), ...bound].sort(byString);
   const hosts: JsonObject[] = [];
   if (domains.length > 0) {
-    const authz = ir.authz?.service !== undefined;
-    const policy = policyContext(ir, group);
-    const routes = [...group.routes].sort(compareRoutes).flatMap((route) => withPolicies(buildRoute(route, { side, clusters, authz, group: group.source }), route, policy));
+    const policy = policyContext(inputs.rateLimit, group);
+    const context = { side, clusters: inputs.clusters, authz: inputs.authz, group: group.source };
+    const routes = [...group.routes].sort(compareRoutes).flatMap((route) => withPolicies(buildRoute(route, context), route, policy));
     hosts.push({ name: groupName(group), domains, routes, metadata: sourceMetadata(group.source) });
   }
-  const redirect = side === 'http' ? redirectHost(ir, group) : undefined;
+  const redirect = side === 'http' ? redirectHost(group, inputs.publicPort) : undefined;
   if (redirect !== undefined) hosts.push(redirect);
   return hosts;
 }
 
-/** The RouteConfiguration named after its side (`http` or `https`). */
-export function buildRouteConfiguration(ir: GatewayIR, side: Side, clusters: ReadonlyMap<string, ClusterIR>): JsonObject {
-  const groups = [...ir.groups].sort((a, b) => byString(sourceKey(a.source), sourceKey(b.source)));
-  return {
-    name: side,
-    virtual_hosts: groups.flatMap((group) => groupHosts(ir, group, side, clusters)),
-    // `Host: api.example.com:8443` selects the api.example.com virtual host, and the Host header
-    // itself stays as sent: callers sign it (SDK-HMAC-SHA256 signs host with its port).
+/** One group's RouteConfiguration on one side and the scopes of its hosts pointing at it. */
+export function buildGroupResources(group: ApiGroupIR, inputs: GroupInputs): GroupResources {
+  const hostnames = groupHostnames(group);
+  if (hostnames.length === 0) return { routeConfigs: [], scopes: [] };
+  const name = routeConfigName(inputs.side, group);
+  const routeConfig: JsonObject = {
+    name,
+    virtual_hosts: virtualHosts(group, inputs),
+    // The scope key already ignores the port; virtual hosts must too (`Host: api.example.com:8443`).
     ignore_port_in_host_matching: true,
     response_headers_to_add: TIMING_HEADERS,
-    metadata: sourceMetadata(ir.source),
+    metadata: sourceMetadata(group.source),
   };
+  return { routeConfigs: [routeConfig], scopes: hostnames.map((host) => buildScope(inputs.side, host, name)) };
 }

@@ -1,5 +1,6 @@
 // The authoritative check: real Envoy (`--mode validate`) must accept what the translator emits.
-// ADS resources become one static bootstrap: RDS route configurations inlined into their HCM,
+// ADS resources become one static bootstrap: scopes listed in their HCM (scoped_routes'
+// scoped_route_configurations_list) with their RDS route configurations inlined,
 // EDS assignments as load_assignment of STATIC clusters, SDS secrets as static secrets. Several
 // translations share one bootstrap (one Envoy start) with names prefixed `<case>:`.
 import { execFile } from 'node:child_process';
@@ -7,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SECRET_TYPE, resourcesByType, type EnvoyResources } from '..';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, resourcesByType, type EnvoyResources } from '..';
 import { stringField, type JsonObject, type JsonValue } from '../json';
 
 const run = promisify(execFile);
@@ -35,17 +36,29 @@ function rewrite(value: JsonValue, hook: (object: JsonObject) => JsonObject): Js
   return hook(Object.fromEntries(Object.entries(value).map(([key, field]) => [key, rewrite(field, hook)])));
 }
 
-function staticListener(listener: JsonObject, resources: EnvoyResources, prefix: string, port: number): JsonObject {
+/** A static scope list may not be empty (SRDS may): a world without groups gets one no host selects. */
+const NO_SCOPE: JsonObject = { name: 'no-scope', key: { fragments: [{ string_key: 'no-scope.invalid' }, { string_key: 'none' }] }, route_configuration: { name: 'no-scope' } };
+
+/** Every scope (Envoy subscribes each HCM to all of them), its route configuration inlined. */
+function staticScopes(resources: EnvoyResources, prefix: string): JsonObject[] {
   const routes = resourcesByType(resources, ROUTE_TYPE);
+  const scopes = [...resourcesByType(resources, SCOPED_ROUTE_TYPE).values()];
+  if (scopes.length === 0) return [NO_SCOPE];
+  return scopes.map((scope) => {
+    const wanted = stringField(scope, 'route_configuration_name');
+    const config = routes.get(wanted);
+    if (config === undefined) throw new Error(`scope ${stringField(scope, 'name')} needs missing route configuration ${wanted}`);
+    // Route actions name clusters: prefix them like the clusters.
+    const inlined = rewrite(config, (o) => (typeof o.cluster === 'string' ? { ...o, cluster: prefix + o.cluster } : o));
+    return { ...omit(scope, 'route_configuration_name'), route_configuration: inlined };
+  });
+}
+
+function staticListener(listener: JsonObject, resources: EnvoyResources, prefix: string, port: number): JsonObject {
+  const scopes = staticScopes(resources, prefix);
   const rewritten = rewrite(listener, (object) => {
-    const rds = object.rds;
-    if (isObject(rds)) {
-      const wanted = stringField(rds, 'route_config_name');
-      const config = routes.get(wanted);
-      if (config === undefined) throw new Error(`listener ${stringField(listener, 'name')} needs missing route configuration ${wanted}`);
-      // Route actions name clusters: prefix them like the clusters.
-      const inlined = rewrite(config, (o) => (typeof o.cluster === 'string' ? { ...o, cluster: prefix + o.cluster } : o));
-      return { ...omit(object, 'rds'), route_config: inlined };
+    if (isObject(object.scoped_rds)) {
+      return { ...omit(object, 'scoped_rds'), scoped_route_configurations_list: { scoped_route_configurations: scopes } };
     }
     // SDS by name from static secrets: drop the ADS source.
     if (typeof object.name === 'string' && isObject(object.sds_config)) return { name: prefix + object.name };
@@ -77,7 +90,8 @@ export function staticBootstrap(cases: ReadonlyMap<string, EnvoyResources>, firs
     for (const cluster of resourcesByType(resources, CLUSTER_TYPE).values()) clusters.push(staticCluster(cluster, resources, prefix));
     for (const secret of resourcesByType(resources, SECRET_TYPE).values()) secrets.push({ ...secret, name: prefix + stringField(secret, 'name') });
   }
-  return { static_resources: { listeners, clusters, secrets } };
+  // Scoped routing needs a node id and cluster, as the real bootstrap sets them.
+  return { node: { id: 'validate', cluster: 'validate' }, static_resources: { listeners, clusters, secrets } };
 }
 
 /** Runs `envoy --mode validate`; resolves with Envoy's output, rejects with it when Envoy refuses. */

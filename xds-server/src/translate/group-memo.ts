@@ -1,0 +1,67 @@
+// Memoised per-group translation. translateIR runs on every change over the whole GatewayIR; a
+// group whose ApiGroupIR object is the same as last time (identity: the IR is readonly) and whose
+// other inputs are unchanged yields the *identical* JsonObject instances as last time, so the
+// snapshot's encoding cache (keyed by object identity) skips it and nothing is re-sent for it.
+//
+// Correct without identity too: a group rebuilt by the operator as a new object is a cache miss
+// (just slower). Everything else the group's resources read is compared on each call:
+//   - the side, whether ext_authz runs, the rate-limit flags, the HTTPS public port (redirects);
+//   - each cluster its routes forward to: the same ClusterIR object, or one a route would
+//     translate identically (existence, kind, and for URL clusters the Host header).
+import type { ApiGroupIR, ClusterIR } from '../ir';
+import { buildGroupResources, type GroupInputs, type GroupResources } from './route-config';
+import type { Side } from './routes';
+import { hostHeader } from './upstream-host';
+
+interface Entry {
+  readonly inputs: GroupInputs;
+  /** The clusters the group's routes looked up, as they were. */
+  readonly used: readonly (readonly [string, ClusterIR])[];
+  readonly resources: GroupResources;
+}
+
+const memo = new WeakMap<ApiGroupIR, Map<Side, Entry>>();
+
+/** What a route reads of a cluster (routes.ts: upstreamHost). */
+function sameForRoutes(a: ClusterIR, b: ClusterIR): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind) return false;
+  return a.kind === 'Url' && b.kind === 'Url' ? hostHeader(a) === hostHeader(b) : true;
+}
+
+function usedClusters(group: ApiGroupIR, clusters: ReadonlyMap<string, ClusterIR>): (readonly [string, ClusterIR])[] {
+  const used = new Map<string, ClusterIR>();
+  for (const route of group.routes) {
+    if (route.backend.kind !== 'Forward') continue;
+    const cluster = clusters.get(route.backend.cluster);
+    // An unknown cluster throws in buildRoute: such a group never gets an entry.
+    if (cluster !== undefined) used.set(route.backend.cluster, cluster);
+  }
+  return [...used];
+}
+
+function valid(entry: Entry, inputs: GroupInputs): boolean {
+  const before = entry.inputs;
+  if (before.authz !== inputs.authz || before.publicPort !== inputs.publicPort) return false;
+  if (before.rateLimit.rateLimit !== inputs.rateLimit.rateLimit || before.rateLimit.quotas !== inputs.rateLimit.quotas) return false;
+  return entry.used.every(([name, cluster]) => {
+    const now = inputs.clusters.get(name);
+    return now !== undefined && sameForRoutes(cluster, now);
+  });
+}
+
+/** buildGroupResources, memoised by the group object's identity (see above). */
+export function groupResources(group: ApiGroupIR, inputs: GroupInputs): GroupResources {
+  let sides = memo.get(group);
+  const entry = sides?.get(inputs.side);
+  if (entry !== undefined && valid(entry, inputs)) return entry.resources;
+  const resources = buildGroupResources(group, inputs);
+  if (sides === undefined) {
+    sides = new Map();
+    memo.set(group, sides);
+  }
+  // The clusters map itself is not kept: it belongs to one pass.
+  const kept: GroupInputs = { ...inputs, clusters: new Map() };
+  sides.set(inputs.side, { inputs: kept, used: usedClusters(group, inputs.clusters), resources });
+  return resources;
+}
