@@ -1,6 +1,7 @@
 // What a stream should converge to per type, and the order types are pushed in.
 //
-// Make-before-break (xDS "eventual consistency considerations"): CDS and EDS before LDS and RDS;
+// Make-before-break (xDS "eventual consistency considerations"): CDS and EDS before LDS and RDS,
+// RDS before the SRDS scopes that point at route configurations;
 // resources removed by a new snapshot stay served (the "make" target: new ∪ what the client holds)
 // until every type has settled without a NACK, and only then are they removed (the "break" target:
 // the snapshot itself).
@@ -21,6 +22,7 @@ export interface TypeTarget {
 /** Push order of the known types; unknown types follow, by name. */
 export const TYPE_ORDER: readonly string[] = [
   TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.secret, TYPE_URLS.listener, TYPE_URLS.routeConfiguration,
+  TYPE_URLS.scopedRouteConfiguration,
 ];
 
 /**
@@ -30,17 +32,25 @@ export const TYPE_ORDER: readonly string[] = [
  * that ACK is the signal that routes may point at them. Nothing waits on listeners, and EDS and SDS
  * wait on nothing: cluster and listener warming depend on them, so holding them back behind an
  * unacknowledged CDS or LDS response would stall warming until Envoy's initial fetch timeout.
+ * Scopes wait for route configurations (and so, like them, for clusters): a scope pointed at a
+ * route configuration Envoy already holds must find its new content there. A scope naming a route
+ * configuration Envoy does not hold yet necessarily goes first: Envoy subscribes to it only then.
  */
 const WAITS_FOR: Readonly<Record<string, readonly string[]>> = {
   [TYPE_URLS.listener]: [TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment],
   [TYPE_URLS.routeConfiguration]: [TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment],
+  [TYPE_URLS.scopedRouteConfiguration]: [TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.routeConfiguration],
 };
 
 export function waitsFor(typeUrl: string): readonly string[] {
   return WAITS_FOR[typeUrl] ?? [];
 }
 
-/** Types whose removals wait for the break phase: everything a listener or route can point at, and routes. */
+/**
+ * Types whose removals wait for the break phase: everything a listener, route or scope can point
+ * at. Scopes themselves are removed at once, so a removed group's scopes go before its route
+ * configurations.
+ */
 const DEFERRED_REMOVAL: ReadonlySet<string> = new Set([
   TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.secret, TYPE_URLS.routeConfiguration,
 ]);
