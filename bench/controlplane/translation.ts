@@ -18,7 +18,7 @@ export interface TranslationTimes {
   readonly irToEnvoy: number;
   readonly snapshot: number;
   readonly total: number;
-  /** Encoded size of the RouteConfiguration (it holds every route of every group). */
+  /** Encoded size of every RouteConfiguration (one per group and listener side; scopes not counted). */
   readonly routeConfigBytes: number;
   /** Heap retained by the objects, the ResourceSet, the translation and the snapshot, MiB. */
   readonly retainedMiB: number;
@@ -38,7 +38,7 @@ function timedValidate(inner: ValidateFn, clock: { ms: number }): ValidateFn {
 function routeConfigBytes(cache: SnapshotCache, fleet: string): number {
   let bytes = 0;
   for (const [typeUrl, type] of cache.get(fleet)?.types ?? []) {
-    if (!typeUrl.endsWith('RouteConfiguration')) continue;
+    if (!typeUrl.endsWith('.RouteConfiguration')) continue;
     for (const resource of type.resources.values()) bytes += resource.any.value.length;
   }
   return bytes;

@@ -14,7 +14,8 @@ import type { Side } from './routes';
 import { hostHeader } from './upstream-host';
 
 interface Entry {
-  readonly inputs: GroupInputs;
+  /** The inputs of the build, without the clusters map (it belongs to one pass). */
+  readonly inputs: Omit<GroupInputs, 'clusters'>;
   /** The clusters the group's routes looked up, as they were. */
   readonly used: readonly (readonly [string, ClusterIR])[];
   readonly resources: GroupResources;
@@ -60,8 +61,7 @@ export function groupResources(group: ApiGroupIR, inputs: GroupInputs): GroupRes
     sides = new Map();
     memo.set(group, sides);
   }
-  // The clusters map itself is not kept: it belongs to one pass.
-  const kept: GroupInputs = { ...inputs, clusters: new Map() };
-  sides.set(inputs.side, { inputs: kept, used: usedClusters(group, inputs.clusters), resources });
+  const { clusters, ...kept } = inputs;
+  sides.set(inputs.side, { inputs: kept, used: usedClusters(group, clusters), resources });
   return resources;
 }

@@ -42,12 +42,12 @@ function tlsDomains(ir: GatewayIR): { readonly domain: BoundDomainIR; readonly t
     .sort((a, b) => byString(a.domain.hostname, b.domain.hostname));
 }
 
-function defaultChain(ir: GatewayIR, https: HttpsListenerIR): JsonObject | undefined {
+function defaultChain(ir: GatewayIR, https: HttpsListenerIR, hcm: JsonObject): JsonObject | undefined {
   if (https.defaultTls === undefined) return undefined;
   return {
     name: 'default',
     transport_socket: downstreamTls(https.defaultTls, 'TLSv1.2'),
-    filters: [httpConnectionManager(ir, 'https')],
+    filters: [hcm],
     metadata: sourceMetadata(ir.source),
   };
 }
@@ -56,14 +56,16 @@ function defaultChain(ir: GatewayIR, https: HttpsListenerIR): JsonObject | undef
 export function buildHttpsListener(ir: GatewayIR): JsonObject | undefined {
   const https = ir.https;
   if (https === undefined) return undefined;
+  // One HCM object shared by every chain: they are identical, and a world has up to 5 per group.
+  const hcm = httpConnectionManager(ir, 'https');
   const chains = tlsDomains(ir).map(({ domain, tls, group }) => ({
     name: domain.hostname,
     filter_chain_match: { server_names: [domain.hostname] },
     transport_socket: downstreamTls(tls, domain.minTlsVersion),
-    filters: [httpConnectionManager(ir, 'https')],
+    filters: [hcm],
     metadata: sourceMetadata(group.source),
   }));
-  const fallback = defaultChain(ir, https);
+  const fallback = defaultChain(ir, https, hcm);
   if (chains.length === 0 && fallback === undefined) return undefined;
   return {
     name: 'https',
