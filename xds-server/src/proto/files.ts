@@ -38,12 +38,14 @@ export const PROTO_FILES: readonly string[] = [
   'envoy/extensions/filters/http/grpc_web/v3/grpc_web.proto',
   'envoy/extensions/filters/http/buffer/v3/buffer.proto',
   'envoy/extensions/filters/http/router/v3/router.proto',
-  // Access logs, upstream protocol options, request ids, load balancing, aggregate clusters.
+  // Access logs, upstream protocol options, request ids, early header mutation, load balancing,
+  // aggregate clusters.
   'envoy/extensions/access_loggers/file/v3/file.proto',
   'envoy/extensions/access_loggers/stream/v3/stream.proto',
   'envoy/extensions/access_loggers/grpc/v3/als.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/request_id/uuid/v3/uuid.proto',
+  'envoy/extensions/http/early_header_mutation/header_mutation/v3/header_mutation.proto',
   'envoy/extensions/load_balancing_policies/round_robin/v3/round_robin.proto',
   'envoy/extensions/load_balancing_policies/least_request/v3/least_request.proto',
   'envoy/extensions/load_balancing_policies/ring_hash/v3/ring_hash.proto',

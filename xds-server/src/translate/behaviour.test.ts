@@ -82,6 +82,15 @@ describe('routing (Huawei §5, §6)', () => {
     expectHuaweiError(await get('/users/7', { headers: { 'x-stage': 'PROD' } }), 404, 'APIG.0101', 'The API does not exist or has not been published in the environment.');
   });
 
+  it('an empty X-Stage is RELEASE; a caller cannot pick the environment through the internal header', async () => {
+    expect(upstreamUrl(await get('/users/7', { headers: { 'x-stage': '' } }))).toBe('/api/users/7');
+    const forged = await get('/users/7', { headers: { 'x-turnpike-stage': 'DEV' } });
+    expect(upstreamUrl(forged)).toBe('/api/users/7');
+    expect(upstreamHeaders(forged)['x-turnpike-stage']).toBeUndefined();
+    expect(upstreamHeaders(await get('/users/7', { headers: { 'x-stage': 'DEV' } }))['x-stage']).toBe('DEV');
+    expect(upstreamHeaders(await get('/users/7'))['x-stage']).toBeUndefined();
+  });
+
   it('serves mocks exactly as configured, even error statuses', async () => {
     const reply = await get('/gone');
     expect([reply.status, reply.body, reply.headers['content-type']]).toEqual([404, 'mock says gone', 'text/plain']);

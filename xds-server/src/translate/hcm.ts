@@ -5,6 +5,7 @@ import { typed, type JsonObject } from './json';
 import { localReplyConfig } from './local-reply';
 import type { Side } from './routes';
 import { scopedRoutes } from './scopes';
+import { stageNormalisation } from './stage';
 
 export function httpConnectionManager(ir: GatewayIR, side: Side): JsonObject {
   return {
@@ -16,6 +17,8 @@ export function httpConnectionManager(ir: GatewayIR, side: Side): JsonObject {
       scoped_routes: scopedRoutes(side),
       // Before the scope key is built: `:scheme` is this listener's, whatever the caller sent.
       scheme_header_transformation: { scheme_to_overwrite: side },
+      // Before routing: the environment the request selects, for exact route matches.
+      early_header_mutation_extensions: [stageNormalisation()],
       http_filters: httpFilters(ir),
       // Huawei's debug responses show `Server: api-gateway`.
       server_name: 'api-gateway',

@@ -1,7 +1,9 @@
 // The header-hygiene filter, in Lua because Envoy has no "remove headers by prefix" (request_
 // headers_to_remove and header_mutation take exact names) and no conditional response header.
 //
-// Request:  drop every caller-supplied x-turnpike-* (only Turnpike may set them); turn the
+// Request:  drop every caller-supplied x-turnpike-* (only Turnpike may set them), except the stage
+//           header the HCM set before routing (stage.ts: a caller's copy is already gone, and the
+//           route, chosen again after any Lua header change, matches it); turn the
 //           generated UUID X-Request-Id into Huawei's 32 hex digits before anything logs or
 //           forwards it; remember X-Apig-Mode: debug; for routes that answer locally (mock or
 //           Huawei error, see routes.ts) copy the route's reply facts into internal request
@@ -23,6 +25,8 @@ export const UPSTREAM_LATENCY_HEADER = 'x-turnpike-upstream-latency';
 export const REPLY_HEADER = 'x-turnpike-reply';
 export const ERROR_CODE_HEADER = 'x-turnpike-error-code';
 export const ERROR_MESSAGE_HEADER = 'x-turnpike-error-message';
+/** Request header holding the environment the request selected, set before routing (stage.ts). */
+export const STAGE_HEADER = 'x-turnpike-stage';
 
 /** Route metadata under HYGIENE_FILTER for a route whose direct_response is a mock or an error. */
 export function replyMetadata(reply: { readonly kind: 'mock' } | { readonly kind: 'error'; readonly code: string; readonly message: string }): Record<string, string> {
@@ -32,10 +36,10 @@ export function replyMetadata(reply: { readonly kind: 'mock' } | { readonly kind
 export const HYGIENE_LUA = `
 local PREFIX = "${INTERNAL_HEADER_PREFIX}"
 
-local function strip_internal(headers)
+local function strip_internal(headers, keep)
   local names = {}
   for name, _ in pairs(headers) do
-    if string.sub(name, 1, #PREFIX) == PREFIX then names[#names + 1] = name end
+    if string.sub(name, 1, #PREFIX) == PREFIX and name ~= keep then names[#names + 1] = name end
   end
   for _, name in ipairs(names) do headers:remove(name) end
 end
@@ -54,7 +58,7 @@ end
 ${PUBLISH_RATELIMITS_LUA}
 function envoy_on_request(handle)
   local headers = handle:headers()
-  strip_internal(headers)
+  strip_internal(headers, "${STAGE_HEADER}")
   local id = headers:get("x-request-id")
   if id ~= nil then headers:replace("x-request-id", (string.gsub(id, "-", ""))) end
   local mode = headers:get("x-apig-mode")

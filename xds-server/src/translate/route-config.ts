@@ -3,7 +3,7 @@
 // group's routes on each side, not the whole route table.
 import type { ApiGroupIR, ClusterIR } from '../ir';
 import { byString, type JsonObject } from './json';
-import { LATENCY_HEADER, UPSTREAM_LATENCY_HEADER } from './lua';
+import { LATENCY_HEADER, STAGE_HEADER, UPSTREAM_LATENCY_HEADER } from './lua';
 import { sourceMetadata } from './metadata';
 import { policyContext, withPolicies, type RateLimitFlags } from './policy-routes';
 import { compareRoutes } from './route-order';
@@ -93,6 +93,8 @@ export function buildGroupResources(group: ApiGroupIR, inputs: GroupInputs): Gro
     // The scope key already ignores the port; virtual hosts must too (`Host: api.example.com:8443`).
     ignore_port_in_host_matching: true,
     response_headers_to_add: TIMING_HEADERS,
+    // Routing's own header (stage.ts) is not the backend's business.
+    request_headers_to_remove: [STAGE_HEADER],
     metadata: sourceMetadata(group.source),
   };
   return { routeConfigs: [routeConfig], scopes: hostnames.map((host) => buildScope(inputs.side, host, name)) };

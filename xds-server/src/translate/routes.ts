@@ -1,5 +1,5 @@
 // One Envoy route per (Api, environment) on one listener side.
-import { RELEASE, type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR, type SourceRef } from '../ir';
+import { type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR, type SourceRef } from '../ir';
 import { corsHeaders } from './cors';
 import { TranslateError } from './errors';
 import { extAuthzPerRoute } from './ext-authz';
@@ -9,6 +9,7 @@ import { HYGIENE_FILTER, replyMetadata } from './lua';
 import { sourceMetadata } from './metadata';
 import { pathRouting } from './path-match';
 import { retryPolicy, timeouts } from './retry';
+import { stageMatcher } from './stage';
 import { hostHeader } from './upstream-host';
 
 /** Which listener a route configuration serves. */
@@ -28,12 +29,9 @@ export function routeName(route: RouteIR): string {
   return `${route.source.namespace}/${route.source.name}/${route.environment}`;
 }
 
-/** Method, then environment: X-Stage names it; RELEASE also answers when the header is absent. */
+/** Method, then environment (X-Stage, RELEASE when absent: normalised before routing, stage.ts). */
 function headerMatchers(route: RouteIR): JsonObject[] {
-  const stage: JsonObject =
-    route.environment === RELEASE
-      ? { name: 'x-stage', string_match: { safe_regex: { regex: `^(?:${RELEASE})?$` } }, treat_missing_header_as_empty: true }
-      : { name: 'x-stage', string_match: { exact: route.environment } };
+  const stage = stageMatcher(route.environment);
   if (route.method === 'ANY') return [stage];
   return [{ name: ':method', string_match: { exact: route.method } }, stage];
 }
