@@ -26,7 +26,12 @@ export interface BoundDomainIR {
   readonly httpsRedirect: boolean;
 }
 
-/** An ApiGroup: one virtual host per listener, holding the routes of its published Apis. */
+/**
+ * An ApiGroup: one RouteConfiguration per listener side, holding the routes of its published Apis.
+ * translateIR memoises a group's Envoy resources by this object's identity (translate/group-memo.ts):
+ * passing the same object for an unchanged group makes a pass cheap and keeps its resources
+ * identical; a new object for an unchanged group is correct, only slower. Never mutate one.
+ */
 export interface ApiGroupIR {
   readonly source: SourceRef;
   /** `<name>.<namespace>.<baseDomain>`; absent when the default subdomain is disabled. */
