@@ -71,7 +71,10 @@ describe.each([['GRPC', 'sotw'], ['DELTA_GRPC', 'delta']] as const)('Scoped RDS 
     expect(await answer('nobody')).toBe('404 APIG.0101');
   });
 
+  const warnings = (offset: number): string[] => envoy.logSince(offset).split('\n').filter((l) => /\]\[(warning|error|critical)\]/.test(l));
+
   it('an edit to one group re-ships only that group\'s RouteConfiguration and no scope', async () => {
+    const logOffset = envoy.logSize();
     const before = await routeVersions();
     const mark = log.mark();
     const snapshot = set([shopGroup('a', 'a2'), b, c]);
@@ -86,9 +89,11 @@ describe.each([['GRPC', 'sotw'], ['DELTA_GRPC', 'delta']] as const)('Scoped RDS 
     const after = await routeVersions();
     expect(after.get('http/shop/a')).not.toBe(before.get('http/shop/a'));
     expect([after.get('http/shop/b'), after.get('http/shop/c')]).toEqual([before.get('http/shop/b'), before.get('http/shop/c')]);
+    expect(warnings(logOffset)).toEqual([]);
   });
 
   it('removes a group\'s scope before its route configuration', async () => {
+    const logOffset = envoy.logSize();
     const mark = log.mark();
     const snapshot = set([shopGroup('a', 'a2'), b]);
     await log.waitForSynced(nodeId, snapshot.version, [LDS, RDS, SRDS], mark);
@@ -101,5 +106,19 @@ describe.each([['GRPC', 'sotw'], ['DELTA_GRPC', 'delta']] as const)('Scoped RDS 
     expect(scopeGone).toBeGreaterThanOrEqual(0);
     // Envoy unsubscribes from the route configuration once no scope names it: nothing to send then.
     if (routeGone !== -1) expect(routeGone).toBeGreaterThan(scopeGone);
+    expect(warnings(logOffset)).toEqual([]);
+  });
+
+  it('adds a group: its scope goes first, Envoy then asks for its route configuration and serves it', async () => {
+    const logOffset = envoy.logSize();
+    const mark = log.mark();
+    const snapshot = set([shopGroup('a', 'a2'), b, shopGroup('d', 'd1')]);
+    await log.waitForSynced(nodeId, snapshot.version, [LDS, RDS, SRDS], mark);
+    await waitFor(async () => (await answer('d')) === '200 d1', { what: 'the new group to be served' });
+    const sent = log.sent(mark);
+    const scope = sent.findIndex((e) => e.typeUrl === SRDS && e.resourceNames.includes(`http/${host('d')}`));
+    const routes = sent.findIndex((e) => e.typeUrl === RDS && e.resourceNames.includes('http/shop/d'));
+    expect([scope >= 0, routes > scope]).toEqual([true, true]);
+    expect(warnings(logOffset)).toEqual([]);
   });
 });
