@@ -1,125 +1,212 @@
 /**
  * bench/policies: what a ThrottlePolicy and an AclPolicy cost. One standalone gateway (real
- * Envoy, envoyproxy/ratelimit, Redis), one backend, two Apis on it that differ only in their
- * policies: `plain` has none, `policed` has an IP AclPolicy (ALLOW 127.0.0.0/8) and a ThrottlePolicy
- * with api and ip limits too high to be reached (so every call is counted in Redis and passes).
- * Rounds alternate between the two so drift in the machine's load hits both alike. Prints a
- * Markdown table on stdout; progress on stderr.
+ * Envoy, envoyproxy/ratelimit, Redis, as `turnpike standalone` runs them), one backend in a
+ * process of its own, and Apis on it that differ only in their policies: `plain` has none, `acl`
+ * an IP AclPolicy (ALLOW 127.0.0.0/8), `throttle` a ThrottlePolicy with api and ip limits too
+ * high to be reached (so every call is counted in Redis and passes), `policed` both (and, with
+ * --apis, `api`: a ThrottlePolicy with only the api limit, one descriptor per call). Rounds
+ * alternate between the Apis so drift in the machine's load hits all alike. Prints Markdown
+ * tables on stdout (throughput, then CPU per request of every process from /proc); progress on
+ * stderr.
  *
  *   make bench-policies
- *   node bench/dist/policies/main.js --seconds 10 --rounds 3 --connections 16
+ *   node bench/dist/policies/main.js --seconds 8 --rounds 3 --connections 16 [--apis plain,policed,api] [--rate 1000]
+ *
+ * --rate paces the clients to that many requests per second in total, to compare CPU per request
+ * of two configurations at the same load; without it they go as fast as the answers come.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, startStandalone, waitFor } from '@turnpike/e2e';
-import { startEchoServer } from '@turnpike/operator';
-import { children, cpuSeconds } from './cpu';
+import { children, cpuSeconds, hostCpu } from './cpu';
 import { load, merge, quantile, type LoadResult } from './load';
 
 const HOST = 'bench.example.com';
 
-function manifests(backendPort: number): string {
+interface Variant {
+  readonly name: string;
+  readonly label: string;
+  readonly acl: boolean;
+  /** The ThrottlePolicy's limits (none: no policy). */
+  readonly throttle: readonly ('api' | 'ip')[];
+  /** Run without --apis (the others only when named). */
+  readonly byDefault: boolean;
+}
+
+const VARIANTS: readonly Variant[] = [
+  { name: 'plain', label: 'plain (no policy)', acl: false, throttle: [], byDefault: true },
+  { name: 'acl', label: 'acl (IP AclPolicy)', acl: true, throttle: [], byDefault: true },
+  { name: 'throttle', label: 'throttle (ThrottlePolicy api+ip)', acl: false, throttle: ['api', 'ip'], byDefault: true },
+  { name: 'policed', label: 'policed (ThrottlePolicy api+ip, IP AclPolicy)', acl: true, throttle: ['api', 'ip'], byDefault: true },
+  // One descriptor per call instead of two: what each counted limit adds.
+  { name: 'api', label: 'api (ThrottlePolicy api only)', acl: false, throttle: ['api'], byDefault: false },
+];
+
+function manifests(backendPort: number, variants: readonly Variant[]): string {
   const api = (name: string): string => `---
 apiVersion: turnpike.dev/v1alpha1
 kind: Api
 metadata: {name: ${name}, namespace: bench}
 spec: {groupRef: {name: bench}, method: GET, path: /${name}, backend: {url: {scheme: HTTP, host: "127.0.0.1:${backendPort}", path: /}}}
 `;
+  const throttle = (name: string, limits: readonly string[]): string => `---
+apiVersion: turnpike.dev/v1alpha1
+kind: ThrottlePolicy
+metadata: {name: ${name}, namespace: bench}
+spec: {targetRefs: [{kind: Api, name: ${name}}], window: {unit: MINUTE}, limits: {${limits.map((l) => `${l}: 2000000000`).join(', ')}}}
+`;
+  const acl = (name: string): string => `---
+apiVersion: turnpike.dev/v1alpha1
+kind: AclPolicy
+metadata: {name: ${name}, namespace: bench}
+spec: {targetRefs: [{kind: Api, name: ${name}}], action: ALLOW, type: IP, ips: [127.0.0.0/8]}
+`;
   return `apiVersion: turnpike.dev/v1alpha1
 kind: ApiGroup
 metadata: {name: bench, namespace: bench}
 spec: {domains: [{hostname: ${HOST}}], defaultSubdomain: {enabled: false}}
-${api('plain')}${api('policed')}---
-apiVersion: turnpike.dev/v1alpha1
-kind: ThrottlePolicy
-metadata: {name: policed, namespace: bench}
-spec: {targetRefs: [{kind: Api, name: policed}], window: {unit: MINUTE}, limits: {api: 2000000000, ip: 2000000000}}
----
-apiVersion: turnpike.dev/v1alpha1
-kind: AclPolicy
-metadata: {name: policed, namespace: bench}
-spec: {targetRefs: [{kind: Api, name: policed}], action: ALLOW, type: IP, ips: [127.0.0.0/8]}
-`;
+${variants.map((v) => `${api(v.name)}${v.throttle.length > 0 ? throttle(v.name, v.throttle) : ''}${v.acl ? acl(v.name) : ''}`).join('')}`;
 }
 
 const progress = (text: string): void => { process.stderr.write(`[bench/policies] ${text}\n`); };
 
-/** CPU seconds per component. */
-type Cpu = Record<'envoy' | 'ratelimit' | 'redis-server', number>;
+/** The processes whose CPU time is reported, in table order. */
+const COMPONENTS = ['envoy', 'ratelimit', 'redis', 'backend', 'generator', 'controlPlane'] as const;
+type Component = (typeof COMPONENTS)[number];
+/** CPU seconds per component, and the host's (all CPUs, every process) over the same time. */
+type Cpu = Record<Component | 'host' | 'steal' | 'capacity', number>;
 
-/** CPU seconds each component used while `run` ran. */
-async function measured(pids: ReadonlyMap<string, number>, run: () => Promise<LoadResult>): Promise<{ result: LoadResult; cpu: Cpu }> {
-  const now = (): Cpu => ({ envoy: cpu(pids, 'envoy'), ratelimit: cpu(pids, 'ratelimit'), 'redis-server': cpu(pids, 'redis-server') });
-  const before = now();
-  const result = await run();
-  const after = now();
-  return { result, cpu: { envoy: after.envoy - before.envoy, ratelimit: after.ratelimit - before.ratelimit, 'redis-server': after['redis-server'] - before['redis-server'] } };
+const zero = (): Cpu => ({ envoy: 0, ratelimit: 0, redis: 0, backend: 0, generator: 0, controlPlane: 0, host: 0, steal: 0, capacity: 0 });
+
+function sample(pids: Readonly<Record<Exclude<Component, 'generator'>, number | undefined>>): Cpu {
+  const of = (pid: number | undefined): number => (pid === undefined ? 0 : cpuSeconds(pid));
+  const self = process.cpuUsage();
+  const host = hostCpu();
+  return {
+    envoy: of(pids.envoy), ratelimit: of(pids.ratelimit), redis: of(pids.redis), backend: of(pids.backend), controlPlane: of(pids.controlPlane),
+    generator: (self.user + self.system) / 1e6, host: host.busy, steal: host.steal, capacity: host.total,
+  };
 }
 
-function cpu(pids: ReadonlyMap<string, number>, name: string): number {
-  const pid = pids.get(name);
-  return pid === undefined ? 0 : cpuSeconds(pid);
+function add(sum: Cpu, before: Cpu, after: Cpu): void {
+  for (const key of Object.keys(sum) as (keyof Cpu)[]) sum[key] += after[key] - before[key];
 }
 
-function row(name: string, r: LoadResult, used: Cpu, base?: LoadResult): string {
-  const rps = r.requests / r.seconds;
-  const ratio = base === undefined ? '100 %' : `${((rps / (base.requests / base.seconds)) * 100).toFixed(1)} %`;
-  const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
-  const perCall = (seconds: number): string => ((seconds * 1e6) / Math.max(1, r.requests)).toFixed(0);
-  return `| ${name} | ${r.requests.toLocaleString('en-US')} | ${rps.toFixed(0)} | ${ratio} | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)} | ${non2xx} | ${r.errors} | ${perCall(used.envoy)} | ${perCall(used.ratelimit)} | ${perCall(used['redis-server'])} |`;
+const rps = (r: LoadResult): number => r.requests / r.seconds;
+const non2xx = (r: LoadResult): number => Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
+/** What the gateway itself (Envoy, ratelimit, Redis) spends per request, in µs. */
+const gatewayUs = (r: LoadResult, c: Cpu): number => ((c.envoy + c.ratelimit + c.redis) * 1e6) / Math.max(1, r.requests);
+
+function throughputRow(label: string, r: LoadResult, base: LoadResult): string {
+  return `| ${label} | ${r.requests.toLocaleString('en-US')} | ${rps(r).toFixed(0)} | ${((rps(r) / rps(base)) * 100).toFixed(1)} % | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)} | ${non2xx(r)} | ${r.errors} |`;
 }
 
-function sum(cpus: readonly Cpu[]): Cpu {
-  return { envoy: cpus.reduce((n, c) => n + c.envoy, 0), ratelimit: cpus.reduce((n, c) => n + c.ratelimit, 0), 'redis-server': cpus.reduce((n, c) => n + c['redis-server'], 0) };
+function cpuRow(label: string, r: LoadResult, c: Cpu, base: { result: LoadResult; cpu: Cpu }): string {
+  const us = (seconds: number): string => ((seconds * 1e6) / Math.max(1, r.requests)).toFixed(0);
+  const ours = COMPONENTS.reduce((n, k) => n + c[k], 0);
+  const others = Math.max(0, c.host - c.steal - ours);
+  return `| ${label} | ${us(c.envoy)} | ${us(c.ratelimit)} | ${us(c.redis)} | **${gatewayUs(r, c).toFixed(0)}** | ${((gatewayUs(base.result, base.cpu) / gatewayUs(r, c)) * 100).toFixed(1)} % | ${us(c.backend)} | ${us(c.generator)} | ${us(c.controlPlane)} | ${us(others)} | ${((c.host / c.capacity) * 100).toFixed(0)} % (${((c.steal / c.capacity) * 100).toFixed(0)} %) |`;
+}
+
+/** Starts the backend in a process of its own; resolves with its port. */
+function startBackend(): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(path.join(__dirname, 'backend.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { port: number }) => { resolve({ child, port: message.port }); });
+    child.once('exit', (code) => { reject(new Error(`backend exited (${code ?? '?'})`)); });
+  });
+}
+
+interface Options {
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly connections: number;
+  readonly rate?: number;
+  readonly variants: readonly Variant[];
+}
+
+function options(): Options {
+  const { values } = parseArgs({ options: { seconds: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, apis: { type: 'string' }, rate: { type: 'string' } } });
+  const wanted = values.apis?.split(',') ?? VARIANTS.filter((v) => v.byDefault).map((v) => v.name);
+  return {
+    seconds: Number(values.seconds ?? '10'), rounds: Number(values.rounds ?? '3'), connections: Number(values.connections ?? '16'),
+    ...(values.rate === undefined ? {} : { rate: Number(values.rate) }),
+    variants: VARIANTS.filter((v) => v.name === 'plain' || wanted.includes(v.name)),
+  };
+}
+
+interface Measured { readonly result: LoadResult; readonly cpu: Cpu }
+
+/** Waits until every Api is served and every throttle enforced (the debug copy of a throttled route reports the api limit). */
+async function ready(port: number, variants: readonly Variant[]): Promise<void> {
+  await waitFor(async () => (await call({ port, host: HOST, path: '/plain' })).status === 200, { what: 'plain served', timeoutMs: 60_000 });
+  for (const v of variants.filter((x) => x.throttle.length > 0)) {
+    await waitFor(async () => (await call({ port, host: HOST, path: `/${v.name}`, headers: { 'X-Apig-Mode': 'debug' } })).headers['x-apig-ratelimit-api'] !== undefined,
+      { what: `${v.name} throttled`, timeoutMs: 60_000 });
+  }
+}
+
+/** Alternating rounds over the Apis; each Api's results and CPU summed over its rounds. */
+async function rounds(o: Options, port: number, pids: Parameters<typeof sample>[0]): Promise<Map<string, Measured>> {
+  const results = new Map<string, LoadResult[]>(o.variants.map((v) => [v.name, []]));
+  const used = new Map<string, Cpu>(o.variants.map((v) => [v.name, zero()]));
+  const base = { port, host: HOST, connections: o.connections };
+  for (const v of o.variants) await load({ ...base, path: `/${v.name}`, seconds: 2 });
+  for (let round = 1; round <= o.rounds; round += 1) {
+    for (const v of o.variants) {
+      progress(`round ${round}/${o.rounds}: ${v.name}, ${o.connections} connections, ${o.seconds} s`);
+      const before = sample(pids);
+      results.get(v.name)?.push(await load({ ...base, path: `/${v.name}`, seconds: o.seconds, ...(o.rate === undefined ? {} : { rate: o.rate }) }));
+      add(used.get(v.name) ?? zero(), before, sample(pids));
+    }
+  }
+  return new Map(o.variants.map((v) => [v.name, { result: merge(results.get(v.name) ?? []), cpu: used.get(v.name) ?? zero() }]));
+}
+
+function report(o: Options, measured: ReadonlyMap<string, Measured>, loadBefore: readonly number[]): string {
+  const plain = measured.get('plain') ?? { result: merge([]), cpu: zero() };
+  const of = (v: Variant): Measured => measured.get(v.name) ?? plain;
+  const cpus = os.cpus();
+  const load1 = (l: readonly number[]): string => l.map((x) => x.toFixed(1)).join(' ');
+  return [
+    `Through Envoy, ${o.connections} keep-alive connections${o.rate === undefined ? '' : ` paced at ${o.rate} req/s`}, ${o.rounds} alternating rounds of ${o.seconds} s per Api: \`node bench/dist/policies/main.js ${process.argv.slice(2).join(' ')}\``,
+    `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}; load average ${load1(loadBefore)} before the run, ${load1(os.loadavg())} after (the bench's own threads count in it);`,
+    'load generator, backend, Envoy, ratelimit and Redis all share these CPUs.',
+    '',
+    '| Api | requests | req/s | vs plain | p50 ms | p99 ms | non-2xx | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...o.variants.map((v) => throughputRow(v.label, of(v).result, plain.result)),
+    '',
+    'CPU µs per request, from /proc (10 ms ticks) over the same rounds. "gateway" = Envoy + ratelimit + Redis; "gateway vs plain" is the',
+    'throughput ratio a host whose only bottleneck is the gateway would show. "others" is CPU used by processes outside the bench.',
+    '',
+    '| Api | Envoy | ratelimit | Redis | gateway | gateway vs plain | backend | load generator | control plane | others | host busy (steal) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...o.variants.map((v) => cpuRow(v.label, of(v).result, of(v).cpu, plain)),
+    '',
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' } } });
-  const seconds = Number(values.seconds ?? '10');
-  const rounds = Number(values.rounds ?? '3');
-  const connections = Number(values.connections ?? '16');
+  const o = options();
+  const loadBefore = os.loadavg();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-bench-policies-'));
-  const backend = await startEchoServer({ name: 'bench' });
+  const backend = await startBackend();
   fs.mkdirSync(path.join(dir, 'manifests'));
-  fs.writeFileSync(path.join(dir, 'manifests', 'bench.yaml'), manifests(backend.port));
+  fs.writeFileSync(path.join(dir, 'manifests', 'bench.yaml'), manifests(backend.port, o.variants));
   progress(`standalone gateway in ${dir}`);
   const gateway = await startStandalone({ manifests: path.join(dir, 'manifests'), dir });
   try {
-    const port = gateway.httpPort;
-    // Served, and the policies enforced: the debug copy of the route reports the api limit.
-    await waitFor(async () => (await call({ port, host: HOST, path: '/plain' })).status === 200, { what: 'plain served', timeoutMs: 60_000 });
-    await waitFor(async () => (await call({ port, host: HOST, path: '/policed', headers: { 'X-Apig-Mode': 'debug' } })).headers['x-apig-ratelimit-api'] !== undefined,
-      { what: 'policed throttled', timeoutMs: 60_000 });
-    const pids = children(gateway.proc.pid);
-    const results: Record<'plain' | 'policed', LoadResult[]> = { plain: [], policed: [] };
-    const used: Record<'plain' | 'policed', Cpu[]> = { plain: [], policed: [] };
-    for (const path of ['/plain', '/policed']) await load({ port, host: HOST, path, connections, seconds: 2 });
-    for (let round = 1; round <= rounds; round += 1) {
-      for (const name of ['plain', 'policed'] as const) {
-        progress(`round ${round}/${rounds}: ${name}, ${connections} connections, ${seconds} s`);
-        const run = await measured(pids, () => load({ port, host: HOST, path: `/${name}`, connections, seconds }));
-        results[name].push(run.result);
-        used[name].push(run.cpu);
-      }
-    }
-    const plain = merge(results.plain);
-    const policed = merge(results.policed);
-    const cpus = os.cpus();
-    process.stdout.write([
-      `Throughput through Envoy, ${connections} keep-alive connections, ${rounds} alternating rounds of ${seconds} s per Api`,
-      `(${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; load generator, Envoy, ratelimit, Redis and backend share the host)`,
-      '',
-      '| Api | requests | req/s | vs plain | p50 ms | p99 ms | non-2xx | errors | Envoy CPU µs/call | ratelimit CPU µs/call | Redis CPU µs/call |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-      row('plain (no policy)', plain, sum(used.plain)),
-      row('policed (ThrottlePolicy api+ip, IP AclPolicy)', policed, sum(used.policed), plain),
-      '',
-    ].join('\n'));
+    await ready(gateway.httpPort, o.variants);
+    const gatewayPids = children(gateway.proc.pid);
+    const pids = { envoy: gatewayPids.get('envoy'), ratelimit: gatewayPids.get('ratelimit'), redis: gatewayPids.get('redis-server'), backend: backend.child.pid, controlPlane: gateway.proc.pid };
+    process.stdout.write(report(o, await rounds(o, gateway.httpPort, pids), loadBefore));
   } finally {
     await gateway.stop();
-    await backend.close();
+    backend.child.disconnect();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

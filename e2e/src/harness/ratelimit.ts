@@ -67,6 +67,10 @@ export async function startRateLimit(options: RateLimitOptions): Promise<RateLim
       CONFIG_GRPC_XDS_NODE_ID: options.nodeId,
       CONFIG_GRPC_XDS_NODE_METADATA: `fleet=${options.fleet ?? 'default'}`,
       XDS_CLIENT_BACKOFF_INITIAL_INTERVAL: '200ms', XDS_CLIENT_BACKOFF_MAX_INTERVAL: '1s',
+      // As the chart runs it: collect garbage 4× less often. Its live heap is a few
+      // MB, so at the default GOGC=100 it collects many times a second under load; 400 cut its CPU
+      // per call by ~10 % in bench/policies (docs/policies.md#performance) for a few MB more heap.
+      GOGC: '400',
       FORCE_START_WITHOUT_INITIAL_CONFIG: 'false',
     },
   });
