@@ -6,7 +6,7 @@
 // that need neither authentication nor signing disable the filter, so NONE Apis never wait on it.
 import type { AuthzServiceIR, RouteIR, SourceRef } from '../ir';
 import { duration, typed, type JsonObject } from './json';
-import { sourceMetadata } from './metadata';
+import { grpcServiceCluster } from './grpc-cluster';
 
 export const EXT_AUTHZ_FILTER = 'envoy.filters.http.ext_authz';
 /** The CDS cluster Envoy reaches authz through. */
@@ -67,20 +67,7 @@ export function extAuthzFilter(): JsonObject {
 
 /** The cluster of the authz gRPC service (HTTP/2, keepalives so a dead instance is noticed). */
 export function authzCluster(service: AuthzServiceIR, source: SourceRef): JsonObject {
-  const endpoint = { endpoint: { address: { socket_address: { address: service.host, port_value: service.port } } } };
-  return {
-    name: AUTHZ_CLUSTER,
-    type: 'STRICT_DNS',
-    dns_lookup_family: 'V4_PREFERRED',
-    connect_timeout: '1s',
-    load_assignment: { cluster_name: AUTHZ_CLUSTER, endpoints: [{ lb_endpoints: [endpoint] }] },
-    typed_extension_protocol_options: {
-      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': typed('envoy.extensions.upstreams.http.v3.HttpProtocolOptions', {
-        explicit_http_config: { http2_protocol_options: { connection_keepalive: { interval: '5s', timeout: '5s' } } },
-      }),
-    },
-    metadata: sourceMetadata(source),
-  };
+  return grpcServiceCluster(AUTHZ_CLUSTER, service, source);
 }
 
 /** Whether a route needs authz: APP authentication, or a backend request to sign. */

@@ -14,7 +14,7 @@
 // filter without per-route configuration sends nothing and costs nothing.
 import { APP_ID_HEADER, type RateLimitServiceIR, type SourceRef, type ThrottleIR } from '../ir';
 import { duration, typed, type JsonObject } from './json';
-import { sourceMetadata } from './metadata';
+import { grpcServiceCluster } from './grpc-cluster';
 
 /** The CDS cluster Envoy reaches envoyproxy/ratelimit through. */
 export const RATELIMIT_CLUSTER = 'turnpike-ratelimit';
@@ -98,20 +98,7 @@ export function rateLimitFilters(): JsonObject[] {
 
 /** The cluster of the rate-limit gRPC service (HTTP/2, keepalives so a dead instance is noticed). */
 export function rateLimitCluster(service: RateLimitServiceIR, source: SourceRef): JsonObject {
-  const endpoint = { endpoint: { address: { socket_address: { address: service.host, port_value: service.port } } } };
-  return {
-    name: RATELIMIT_CLUSTER,
-    type: 'STRICT_DNS',
-    dns_lookup_family: 'V4_PREFERRED',
-    connect_timeout: '1s',
-    load_assignment: { cluster_name: RATELIMIT_CLUSTER, endpoints: [{ lb_endpoints: [endpoint] }] },
-    typed_extension_protocol_options: {
-      'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': typed('envoy.extensions.upstreams.http.v3.HttpProtocolOptions', {
-        explicit_http_config: { http2_protocol_options: { connection_keepalive: { interval: '5s', timeout: '5s' } } },
-      }),
-    },
-    metadata: sourceMetadata(source),
-  };
+  return grpcServiceCluster(RATELIMIT_CLUSTER, service, source);
 }
 
 // Descriptors -------------------------------------------------------------------------------
