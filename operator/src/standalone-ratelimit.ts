@@ -63,6 +63,8 @@ function rateLimitEnv(fleet: string, ports: { grpc: number; http: number; debug:
     BACKEND_TYPE: 'redis', REDIS_SOCKET_TYPE: 'tcp', REDIS_TYPE: 'SINGLE', REDIS_URL: `127.0.0.1:${ports.redis}`,
     // A call refused by one limit does not use up the others (docs/policies.md).
     STOP_CACHE_KEY_INCREMENT_WHEN_OVERLIMIT: 'true',
+    // One call per request allocates a lot: fewer GCs cost ~10 % less CPU per call for ~10 MB (docs/policies.md).
+    GOGC: '400',
     CONFIG_TYPE: 'GRPC_XDS_SOTW', CONFIG_GRPC_XDS_SERVER_URL: xds,
     CONFIG_GRPC_XDS_NODE_ID: `standalone-ratelimit-${process.pid}`,
     CONFIG_GRPC_XDS_NODE_METADATA: `fleet=${rateLimitFleet(fleet)}`,
