@@ -1,5 +1,7 @@
 // The SnapshotCache encodes a resource object once: unchanged objects are reused by identity, and
 // the validation gate stays exact.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { defaultRegistry, TYPE_URLS, type JsonObject } from '../proto';
 import { buildSnapshot } from './build';
 import { SnapshotCache, type SetResult } from './cache';
@@ -126,5 +128,29 @@ describe('SnapshotCache: the validation gate with cached resources', () => {
     expect([...(second.types.get(TYPE_URLS.cluster)?.resources.keys() ?? [])]).toEqual(['0a', 'a', 'b']);
     const fresh = buildSnapshot('f', more, { registry });
     expect(fresh.ok && fresh.snapshot.version).toBe(second.version);
+  });
+});
+
+describe('SnapshotCache: memory', () => {
+  // A full GC on demand (the flag can be set at run time; the function comes from a new context).
+  function collect(): void {
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+  }
+
+  it('does not keep input objects alive once the world no longer holds them', async () => {
+    const cache = new SnapshotCache({ registry });
+    const first = ((): WeakRef<JsonObject> => {
+      const input = world({ listenerPort: 1, clusters: ['a'], endpoint });
+      served(cache.set('f', input));
+      const routes = input.get(RDS)?.get('routes');
+      if (routes === undefined) throw new Error('no routes');
+      return new WeakRef(routes);
+    })();
+    served(cache.set('f', world({ listenerPort: 2, clusters: ['a'], endpoint })));
+    // WeakRef targets stay alive until the current job ends.
+    await new Promise((resolve) => { setImmediate(resolve); });
+    collect();
+    expect(first.deref()).toBeUndefined();
   });
 });
