@@ -1,46 +1,39 @@
 // Assembles one type's TypeSnapshot from its encoded resources, reusing the previous snapshot's
 // work where the result cannot differ: an unchanged type is the previous TypeSnapshot itself, and a
-// type whose names did not change keeps the previous name order (no sort). Only the version hash
-// of a changed type is recomputed: one pass over its (name, hash) pairs, no encoding.
+// type whose names did not change is a copy of the previous map (same order, no sort) with the
+// changed resources set in place. Only a changed type's version is hashed again: one pass over its
+// (name, hash) pairs, no encoding.
 import { compareNames } from './hash';
 import { sortedTypeSnapshot, type SnapshotResource, type TypeSnapshot } from './types';
 
-type Resources = ReadonlyMap<string, SnapshotResource>;
-
-/** Same names with the same content hashes: the type's version and resources cannot change. */
-function sameContent(encoded: Resources, previous: Resources): boolean {
-  if (encoded.size !== previous.size) return false;
-  for (const [name, resource] of encoded) if (previous.get(name)?.hash !== resource.hash) return false;
-  return true;
+/** The resources whose hash differs from `previous`, or undefined when the names differ. */
+function changedOnly(encoded: readonly SnapshotResource[], previous: ReadonlyMap<string, SnapshotResource>): SnapshotResource[] | undefined {
+  // Input names are unique (map keys), so equal sizes and every name found means equal name sets.
+  if (encoded.length !== previous.size) return undefined;
+  const changed: SnapshotResource[] = [];
+  for (const resource of encoded) {
+    const before = previous.get(resource.name);
+    if (before === undefined) return undefined;
+    if (before.hash !== resource.hash) changed.push(resource);
+  }
+  return changed;
 }
 
-function sameNames(encoded: Resources, previous: Resources): boolean {
-  if (encoded.size !== previous.size) return false;
-  for (const name of encoded.keys()) if (!previous.has(name)) return false;
-  return true;
-}
-
-function sortedNames(encoded: Resources): string[] {
-  const names = [...encoded.keys()];
+function inNameOrder(encoded: readonly SnapshotResource[]): Map<string, SnapshotResource> {
+  let sorted = true;
   // Translators usually emit names in order: checking is O(n), sorting O(n log n).
-  for (let i = 1; i < names.length; i += 1) {
-    if (compareNames(names[i - 1] ?? '', names[i] ?? '') > 0) return names.sort(compareNames);
-  }
-  return names;
+  for (let i = 1; i < encoded.length && sorted; i += 1) sorted = compareNames(encoded[i - 1]?.name ?? '', encoded[i]?.name ?? '') < 0;
+  const ordered = sorted ? encoded : [...encoded].sort((a, b) => compareNames(a.name, b.name));
+  return new Map(ordered.map((r) => [r.name, r]));
 }
 
-function inNameOrder(encoded: Resources, previous: TypeSnapshot | undefined): Resources {
-  const order = previous !== undefined && sameNames(encoded, previous.resources) ? previous.resources.keys() : sortedNames(encoded);
-  const out = new Map<string, SnapshotResource>();
-  for (const name of order) {
-    const resource = encoded.get(name);
-    if (resource !== undefined) out.set(name, resource);
-  }
-  return out;
-}
-
-/** The TypeSnapshot of `encoded` (any order), given the fleet's previous one of the same type. */
-export function assembleType(typeUrl: string, encoded: Resources, previous: TypeSnapshot | undefined): TypeSnapshot {
-  if (previous !== undefined && sameContent(encoded, previous.resources)) return previous;
-  return sortedTypeSnapshot(typeUrl, inNameOrder(encoded, previous));
+/** The TypeSnapshot of `encoded` (input order), given the fleet's previous one of the same type. */
+export function assembleType(typeUrl: string, encoded: readonly SnapshotResource[], previous: TypeSnapshot | undefined): TypeSnapshot {
+  const changed = previous === undefined ? undefined : changedOnly(encoded, previous.resources);
+  if (previous === undefined || changed === undefined) return sortedTypeSnapshot(typeUrl, inNameOrder(encoded));
+  if (changed.length === 0) return previous;
+  // Setting an existing key keeps its place, so the copy stays in name order.
+  const resources = new Map(previous.resources);
+  for (const resource of changed) resources.set(resource.name, resource);
+  return sortedTypeSnapshot(typeUrl, resources);
 }

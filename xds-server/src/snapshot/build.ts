@@ -24,13 +24,13 @@ export interface BuildOptions {
 
 const NO_RESOURCES: ReadonlyMap<string, JsonObject> = new Map();
 
-function encodeType(typeUrl: string, input: ReadonlyMap<string, JsonObject>, encoder: ResourceEncoder, problems: SnapshotProblem[]): Map<string, SnapshotResource> {
-  const encoded = new Map<string, SnapshotResource>();
+function encodeType(typeUrl: string, input: ReadonlyMap<string, JsonObject>, encoder: ResourceEncoder, problems: SnapshotProblem[]): SnapshotResource[] {
+  const encoded: SnapshotResource[] = [];
   const found: SnapshotProblem[] = [];
   for (const [name, json] of input) {
     const outcome = encoder.encode(typeUrl, name, json);
     if (isProblem(outcome)) found.push(outcome);
-    else encoded.set(name, outcome);
+    else encoded.push(outcome);
   }
   // Reported in name order whatever the input order (only the rare failing ones are sorted).
   problems.push(...found.sort((a, b) => compareNames(a.name, b.name)));
@@ -42,7 +42,7 @@ function encodeAll(input: ResourceInput, options: BuildOptions, problems: Snapsh
   const types = new Map<string, TypeSnapshot>();
   for (const typeUrl of [...input.keys()].sort(compareNames)) {
     const encoded = encodeType(typeUrl, input.get(typeUrl) ?? NO_RESOURCES, encoder, problems);
-    if (encoded.size > 0) types.set(typeUrl, assembleType(typeUrl, encoded, options.previous?.types.get(typeUrl)));
+    if (encoded.length > 0) types.set(typeUrl, assembleType(typeUrl, encoded, options.previous?.types.get(typeUrl)));
   }
   return types;
 }
