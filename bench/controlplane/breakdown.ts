@@ -1,10 +1,12 @@
 /**
  * Splits apply-to-served samples at the moment the operator logged "serving snapshot" (after
  * translation and SnapshotCache.set): before it, the API server's watch, the informers' debounce
- * and the translation; after it, the ADS push, Envoy applying the config and the polling.
+ * and the translation; after it, the ADS push, Envoy applying the config and the polling. And
+ * splits the in-process snapshot stage into a full build and the build after a one-Api change.
  */
 import fs from 'node:fs';
-import { percentile } from './stats';
+import { TYPE_URLS, type ResourceInput, type SnapshotCache } from '@turnpike/xds-server';
+import { percentile, since } from './stats';
 
 export interface Split {
   /** Write sent → snapshot served by the operator, p50 ms. */
@@ -50,4 +52,43 @@ export function statusWrites(logFile: string): number {
   let count = 0;
   for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) if (line.includes('"status written"')) count += 1;
   return count;
+}
+
+/** Appends to the first mock body (direct_response.body.inline_string) under `value`; false if none. */
+function editFirstMockBody(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(editFirstMockBody);
+  if (typeof value !== 'object' || value === null) return false;
+  const object = value as Record<string, unknown>;
+  const reply = object['direct_response'];
+  const body = typeof reply === 'object' && reply !== null ? (reply as Record<string, unknown>)['body'] : undefined;
+  if (typeof body === 'object' && body !== null) {
+    const mock = body as Record<string, unknown>;
+    if (typeof mock['inline_string'] === 'string') {
+      mock['inline_string'] = `${mock['inline_string']} (edited)`;
+      return true;
+    }
+  }
+  return Object.values(object).some(editFirstMockBody);
+}
+
+/**
+ * The world after a one-Api change, as a translator that keeps unchanged objects hands it over:
+ * the same objects, except one route configuration replaced by a copy with one mock body edited.
+ */
+export function withOneApiChanged(resources: ResourceInput): ResourceInput {
+  const routes = resources.get(TYPE_URLS.routeConfiguration);
+  for (const [name, config] of routes ?? []) {
+    const copy = structuredClone(config);
+    if (editFirstMockBody(copy)) return new Map(resources).set(TYPE_URLS.routeConfiguration, new Map(routes).set(name, copy));
+  }
+  throw new Error('no route configuration with a mock body to edit');
+}
+
+/** SnapshotCache.set of `changed` on the cache already serving the world it was derived from, ms. */
+export function changedSnapshotMs(cache: SnapshotCache, fleet: string, changed: ResourceInput): number {
+  const start = performance.now();
+  const result = cache.set(fleet, changed);
+  const ms = since(start);
+  if (result.status !== 'updated') throw new Error(`one-Api change not served: ${result.status}`);
+  return ms;
 }

@@ -1,22 +1,12 @@
 // Encodes translator output into an immutable Snapshot and runs the validation gate.
-import { isJsonObject, ProtoError, TYPE_URLS, type JsonObject, type ProtoRegistry } from '../proto';
-import { resourceHash, versionOf } from './hash';
-import { referencesOf } from './references';
-import { typeSnapshot, type ResourceInput, type Snapshot, type SnapshotResource, type TypeSnapshot } from './types';
+import type { JsonObject, ProtoRegistry } from '../proto';
+import { assembleType } from './assemble';
+import { isProblem, ResourceEncoder } from './encoder';
+import { compareNames, versionOf } from './hash';
+import { shortType, type SnapshotProblem } from './problems';
+import type { ResourceInput, Snapshot, SnapshotResource, TypeSnapshot } from './types';
 
-export type SnapshotProblemKind = 'encoding' | 'name-mismatch' | 'dangling-reference';
-
-/** Why a snapshot was rejected; one entry per offending resource and cause. */
-export interface SnapshotProblem {
-  readonly kind: SnapshotProblemKind;
-  readonly typeUrl: string;
-  readonly name: string;
-  readonly message: string;
-  /** JSON path inside the resource, when known. */
-  readonly path?: string;
-  /** For dangling references: what is missing. */
-  readonly missing?: { readonly typeUrl: string; readonly name: string };
-}
+export type { SnapshotProblem, SnapshotProblemKind } from './problems';
 
 export type BuildResult =
   | { readonly ok: true; readonly snapshot: Snapshot }
@@ -26,50 +16,39 @@ export interface BuildOptions {
   readonly registry: ProtoRegistry;
   /** Names that exist outside ADS (bootstrap static clusters/secrets), per type URL. */
   readonly externalResources?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Remembers encodings between builds (a SnapshotCache keeps one); must use `registry`. */
+  readonly encoder?: ResourceEncoder;
+  /** The fleet's served snapshot: a type whose content did not change is reused as it is. */
+  readonly previous?: Snapshot;
 }
 
-/** The field holding a resource's own name, per type (default `name`). */
-const NAME_FIELDS: Readonly<Record<string, string>> = { [TYPE_URLS.clusterLoadAssignment]: 'cluster_name' };
+const NO_RESOURCES: ReadonlyMap<string, JsonObject> = new Map();
 
-function encodeOne(registry: ProtoRegistry, typeUrl: string, name: string, json: JsonObject): SnapshotResource | SnapshotProblem {
-  try {
-    const any = registry.encode(typeUrl, json);
-    const canonical = registry.decode(any);
-    const nameField = NAME_FIELDS[typeUrl] ?? 'name';
-    const own = canonical[nameField];
-    if (registry.typeOf(typeUrl).fields[nameField] !== undefined && own !== name) {
-      return { kind: 'name-mismatch', typeUrl, name, path: nameField, message: `${shortType(typeUrl)} "${name}": keyed "${name}" but its ${nameField} is ${JSON.stringify(own ?? '')}` };
-    }
-    const references = Object.freeze(referencesOf(typeUrl, canonical));
-    return Object.freeze({ typeUrl, name, hash: resourceHash(typeUrl, any.value), any, json: canonical, references });
-  } catch (err: unknown) {
-    if (!(err instanceof ProtoError)) throw err;
-    return { kind: 'encoding', typeUrl, name, path: err.path, message: `${shortType(typeUrl)} "${name}": ${err.code}: ${err.message}` };
+function encodeType(typeUrl: string, input: ReadonlyMap<string, JsonObject>, encoder: ResourceEncoder, problems: SnapshotProblem[]): SnapshotResource[] {
+  const encoded: SnapshotResource[] = [];
+  const found: SnapshotProblem[] = [];
+  for (const [name, json] of input) {
+    const outcome = encoder.encode(typeUrl, name, json);
+    if (isProblem(outcome)) found.push(outcome);
+    else encoded.push(outcome);
   }
+  // Reported in name order whatever the input order (only the rare failing ones are sorted).
+  problems.push(...found.sort((a, b) => compareNames(a.name, b.name)));
+  return encoded;
 }
 
-function isProblem(value: SnapshotResource | SnapshotProblem): value is SnapshotProblem {
-  return 'kind' in value;
-}
-
-function encodeAll(input: ResourceInput, registry: ProtoRegistry, problems: SnapshotProblem[]): Map<string, TypeSnapshot> {
+function encodeAll(input: ResourceInput, options: BuildOptions, problems: SnapshotProblem[]): Map<string, TypeSnapshot> {
+  const encoder = options.encoder ?? new ResourceEncoder(options.registry);
   const types = new Map<string, TypeSnapshot>();
-  for (const typeUrl of [...input.keys()].sort()) {
-    const resources = new Map<string, SnapshotResource>();
-    for (const [name, json] of [...(input.get(typeUrl) ?? new Map<string, JsonObject>())].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (!isJsonObject(json)) {
-        problems.push({ kind: 'encoding', typeUrl, name, message: `${shortType(typeUrl)} "${name}": not a JSON object` });
-        continue;
-      }
-      const encoded = encodeOne(registry, typeUrl, name, json);
-      if (isProblem(encoded)) problems.push(encoded);
-      else resources.set(name, encoded);
-    }
-    if (resources.size > 0) types.set(typeUrl, typeSnapshot(typeUrl, resources));
+  for (const typeUrl of [...input.keys()].sort(compareNames)) {
+    const encoded = encodeType(typeUrl, input.get(typeUrl) ?? NO_RESOURCES, encoder, problems);
+    if (encoded.length > 0) types.set(typeUrl, assembleType(typeUrl, encoded, options.previous?.types.get(typeUrl)));
   }
   return types;
 }
 
+// Runs over every resource on every build (references are precomputed per encoded resource, so
+// this is map lookups only): a removed cluster must fail the routes that still use it.
 function checkReferences(types: ReadonlyMap<string, TypeSnapshot>, options: BuildOptions, problems: SnapshotProblem[]): void {
   const exists = (typeUrl: string, name: string): boolean =>
     types.get(typeUrl)?.resources.has(name) === true || options.externalResources?.get(typeUrl)?.has(name) === true;
@@ -87,14 +66,10 @@ function checkReferences(types: ReadonlyMap<string, TypeSnapshot>, options: Buil
   }
 }
 
-function shortType(typeUrl: string): string {
-  return typeUrl.slice(typeUrl.lastIndexOf('.') + 1);
-}
-
 /** Encodes, hashes and validates one fleet's resources. Deterministic: equal input, equal version. */
 export function buildSnapshot(fleet: string, input: ResourceInput, options: BuildOptions): BuildResult {
   const problems: SnapshotProblem[] = [];
-  const types = encodeAll(input, options.registry, problems);
+  const types = encodeAll(input, options, problems);
   checkReferences(types, options, problems);
   if (problems.length > 0) return { ok: false, problems };
   const version = versionOf([...types.values()].map((t) => [t.typeUrl, t.version] as const));

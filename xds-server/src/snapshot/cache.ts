@@ -2,6 +2,7 @@
 // good one stays. Watchers hear about every served change (never about unchanged or rejected sets).
 import { defaultRegistry, type ProtoRegistry } from '../proto';
 import { buildSnapshot, type SnapshotProblem } from './build';
+import { ResourceEncoder } from './encoder';
 import type { ResourceInput, Snapshot } from './types';
 
 export type SetResult =
@@ -26,18 +27,28 @@ export class SnapshotCache {
   private readonly snapshots = new Map<string, Snapshot>();
   private readonly watchers = new Map<string, Set<SnapshotWatcher>>();
   private readonly registry: ProtoRegistry;
+  // Shared by every fleet of this cache (entries are keyed by object, type and name), and dropped
+  // with the cache: not a module global.
+  private readonly encoder: ResourceEncoder;
 
   constructor(private readonly options: SnapshotCacheOptions = {}) {
     this.registry = options.registry ?? defaultRegistry();
+    this.encoder = new ResourceEncoder(this.registry);
   }
 
-  /** Validates and, if valid and changed, serves `resources` as the fleet's snapshot. */
+  /**
+   * Validates and, if valid and changed, serves `resources` as the fleet's snapshot. A resource
+   * object seen before (same object, type and name) is not encoded again: pass a new object for a
+   * changed resource, never a mutated one.
+   */
   set(fleet: string, resources: ResourceInput): SetResult {
+    const previous = this.snapshots.get(fleet);
     const built = buildSnapshot(fleet, resources, {
       registry: this.registry,
+      encoder: this.encoder,
+      ...(previous === undefined ? {} : { previous }),
       ...(this.options.externalResources === undefined ? {} : { externalResources: this.options.externalResources }),
     });
-    const previous = this.snapshots.get(fleet);
     if (!built.ok) return { status: 'rejected', problems: built.problems, served: previous };
     if (previous?.version === built.snapshot.version) return { status: 'unchanged', snapshot: previous };
     this.snapshots.set(fleet, built.snapshot);

@@ -1,9 +1,13 @@
 // Immutable snapshot model: per fleet, per type URL, named encoded resources with content hashes.
 import type { EncodedAny, JsonObject } from '../proto';
-import { versionOf } from './hash';
+import { versionOf, versionOfSorted } from './hash';
 import type { Reference } from './references';
 
-/** Translator output: per type URL, resources by name, as proto3 JSON. */
+/**
+ * Translator output: per type URL, resources by name, as proto3 JSON. The SnapshotCache remembers
+ * each resource's encoding by object identity: hand over a new object to change a resource, never
+ * mutate one already handed over.
+ */
 export type ResourceInput = ReadonlyMap<string, ReadonlyMap<string, JsonObject>>;
 
 export interface SnapshotResource {
@@ -11,9 +15,8 @@ export interface SnapshotResource {
   readonly name: string;
   /** Content hash of the encoded bytes; the Delta xDS per-resource version. */
   readonly hash: string;
+  /** The encoded resource; `registry.decode(any)` gives its canonical proto3 JSON (for dumps). */
   readonly any: EncodedAny;
-  /** Canonical proto3 JSON (decoded from the bytes; proto field names). */
-  readonly json: JsonObject;
   /** Other ADS resources this one points at (see referencesOf). */
   readonly references: readonly Reference[];
 }
@@ -22,6 +25,7 @@ export interface TypeSnapshot {
   readonly typeUrl: string;
   /** Hash of the (name, hash) pairs: the SotW version_info of this type. */
   readonly version: string;
+  /** In name order (compareNames) when built by buildSnapshot. */
   readonly resources: ReadonlyMap<string, SnapshotResource>;
 }
 
@@ -35,7 +39,13 @@ export interface Snapshot {
 
 const EMPTY_RESOURCES: ReadonlyMap<string, SnapshotResource> = new Map();
 
-/** Builds a TypeSnapshot (version computed from the resources). */
+/** A TypeSnapshot of resources already in name order (compareNames); the version is not re-sorted. */
+export function sortedTypeSnapshot(typeUrl: string, resources: ReadonlyMap<string, SnapshotResource>): TypeSnapshot {
+  const version = versionOfSorted([...resources.values()].map((r) => [r.name, r.hash] as const));
+  return Object.freeze({ typeUrl, version, resources });
+}
+
+/** Builds a TypeSnapshot (version computed from the resources, in any order). */
 export function typeSnapshot(typeUrl: string, resources: ReadonlyMap<string, SnapshotResource>): TypeSnapshot {
   const version = versionOf([...resources.values()].map((r) => [r.name, r.hash] as const));
   return Object.freeze({ typeUrl, version, resources });

@@ -1,0 +1,68 @@
+// Encodes resources one at a time and remembers each outcome per input object. Translators hand
+// back the identical object for a resource whose inputs did not change, so such a resource is
+// encoded, decoded, walked and hashed once; a WeakMap lets an entry go with its object.
+// Contract: a resource object is not mutated once handed over (it would keep its old encoding).
+import { isJsonObject, ProtoError, TYPE_URLS, type JsonObject, type ProtoRegistry } from '../proto';
+import { resourceHash } from './hash';
+import { shortType, type SnapshotProblem } from './problems';
+import { referencesOf, type Reference } from './references';
+import type { SnapshotResource } from './types';
+
+export type EncodeOutcome = SnapshotResource | SnapshotProblem;
+
+interface Entry {
+  readonly typeUrl: string;
+  readonly name: string;
+  /** Problems are cached too: they depend only on (object, type, name), and are reported every build. */
+  readonly outcome: EncodeOutcome;
+}
+
+/** The field holding a resource's own name, per type (default `name`). */
+const NAME_FIELDS: Readonly<Record<string, string>> = { [TYPE_URLS.clusterLoadAssignment]: 'cluster_name' };
+
+// Most resources reference nothing; one shared array instead of one per resource.
+const NO_REFERENCES: readonly Reference[] = Object.freeze([]);
+
+export function isProblem(value: EncodeOutcome): value is SnapshotProblem {
+  return 'kind' in value;
+}
+
+function encodeOne(registry: ProtoRegistry, typeUrl: string, name: string, json: JsonObject): EncodeOutcome {
+  try {
+    const any = registry.encode(typeUrl, json);
+    // Name and references are read from the canonical form (proto field names, defaults dropped),
+    // not from the input, which may use JSON names; the canonical JSON itself is not kept.
+    const canonical = registry.decode(any);
+    const nameField = NAME_FIELDS[typeUrl] ?? 'name';
+    const own = canonical[nameField];
+    if (registry.typeOf(typeUrl).fields[nameField] !== undefined && own !== name) {
+      return { kind: 'name-mismatch', typeUrl, name, path: nameField, message: `${shortType(typeUrl)} "${name}": keyed "${name}" but its ${nameField} is ${JSON.stringify(own ?? '')}` };
+    }
+    const found = referencesOf(typeUrl, canonical);
+    const references = found.length === 0 ? NO_REFERENCES : Object.freeze(found);
+    return Object.freeze({ typeUrl, name, hash: resourceHash(typeUrl, any.value), any, references });
+  } catch (err: unknown) {
+    if (!(err instanceof ProtoError)) throw err;
+    return { kind: 'encoding', typeUrl, name, path: err.path, message: `${shortType(typeUrl)} "${name}": ${err.code}: ${err.message}` };
+  }
+}
+
+/** Encodes resources with one registry, remembering outcomes by input object identity. */
+export class ResourceEncoder {
+  private readonly memo = new WeakMap<JsonObject, Entry>();
+
+  constructor(readonly registry: ProtoRegistry) {}
+
+  /** The resource `json` keyed `name` of `typeUrl`, encoded and checked, or why it cannot be. */
+  encode(typeUrl: string, name: string, json: JsonObject): EncodeOutcome {
+    if (!isJsonObject(json)) {
+      return { kind: 'encoding', typeUrl, name, message: `${shortType(typeUrl)} "${name}": not a JSON object` };
+    }
+    const hit = this.memo.get(json);
+    // The same object keyed differently (another type or name) is a different resource.
+    if (hit !== undefined && hit.typeUrl === typeUrl && hit.name === name) return hit.outcome;
+    const outcome = encodeOne(this.registry, typeUrl, name, json);
+    this.memo.set(json, { typeUrl, name, outcome });
+    return outcome;
+  }
+}
