@@ -136,8 +136,11 @@ export class JsonReader {
 function isImplicitDefault(field: protobuf.Field, value: unknown): boolean {
   if (field.repeated || field.map || field.partOf !== null || field.resolvedType instanceof protobuf.Type) return false;
   if (value instanceof Uint8Array) return value.length === 0;
-  return value === 0 || value === '0' || value === '' || value === false;
+  // 64-bit integers arrive as decimal strings; "0" is an ordinary value of a string field.
+  return value === 0 || (value === '0' && INT64_TYPES.has(field.type)) || value === '' || value === false;
 }
+
+const INT64_TYPES: ReadonlySet<string> = new Set(['int64', 'uint64', 'sint64', 'fixed64', 'sfixed64']);
 
 function isNullable(field: protobuf.Field): boolean {
   // JSON null is "unset" except for google.protobuf.Value (null_value) and the NullValue enum.

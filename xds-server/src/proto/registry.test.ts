@@ -50,6 +50,15 @@ describe('ProtoRegistry', () => {
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
   });
 
+  it('keeps the string "0" (only a 64-bit integer\'s zero is its default)', () => {
+    const route: JsonObject = { name: '0', virtual_hosts: [{ name: '0', domains: ['*'], request_headers_to_add: [{ header: { key: 'x-zero', value: '0' } }] }] };
+    expect(registry.decode(registry.encode(TYPE_URLS.routeConfiguration, route))).toEqual(route);
+    const withRange = (range: JsonObject): Uint8Array => registry.encodeMessage(TYPE_URLS.routeConfiguration, {
+      name: 'r', virtual_hosts: [{ name: 'v', domains: ['*'], routes: [{ match: { prefix: '/', headers: [{ name: 'n', range_match: range }] }, direct_response: { status: 200 } }] }],
+    });
+    expect(Buffer.from(withRange({ start: '0', end: '10' })).equals(Buffer.from(withRange({ end: '10' })))).toBe(true);
+  });
+
   it('handles Struct, wrappers, enums, int64 and bytes', () => {
     const cla: JsonObject = {
       cluster_name: 'svc',
