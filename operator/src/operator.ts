@@ -10,6 +10,7 @@ import { LeaderElector } from './leader';
 import { createLogger } from './log';
 import type { ObjectStatus } from './pipeline';
 import { informersProvider } from './provider/informers';
+import { TranslationView } from './provider/relevance';
 import { startRuntime, untilSignalled } from './runtime';
 import { StatusWriter, type StatusUpdate } from './status';
 
@@ -60,10 +61,15 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
     onStoppedLeading: () => { writer.setLeader(false); credentials.setLeader(false); },
   });
   const provider = informersProvider({ kubeConfig, log: log.child({ component: 'informers' }) });
+  // Status writes (ours included) change no input of translation: the writer and the credentials
+  // controller see every set, the pipeline only sets that differ for translation.
+  const view = new TranslationView();
   await provider.start((set) => {
     writer.observe(set);
     credentials.observe(set);
-    runtime.pipeline.update(set);
+    const changed = view.next(set);
+    if (changed === undefined) log.debug('no change for translation; pass skipped');
+    else runtime.pipeline.update(changed);
   });
   elector.start();
   health?.setReady(true);
