@@ -57,7 +57,8 @@ export class StatusWriter {
     for (const update of updates) next.set(statusKey(update.ref), update);
     for (const [key, update] of next) {
       const previous = this.desired.get(key);
-      if (previous === undefined || JSON.stringify(previous) !== JSON.stringify(update)) this.enqueue(key);
+      // Callers hand over the same object for an unchanged status; a copy is compared by value.
+      if (previous !== update && (previous === undefined || JSON.stringify(previous) !== JSON.stringify(update))) this.enqueue(key);
     }
     for (const key of this.desired.keys()) if (!next.has(key)) this.forget(key);
     this.desired = next;
