@@ -43,6 +43,11 @@ describe('normalise', () => {
     expect(raw.metadata.managedFields).toHaveLength(1);
   });
 
+  it("drops kubectl's last-applied annotation and keeps the others", () => {
+    const raw = { metadata: { name: 'a', namespace: 'n', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"big":true}', note: 'x' } }, spec: {} };
+    expect(normalise(descriptor('Api'), raw)?.metadata.annotations).toEqual({ note: 'x' });
+  });
+
   it('ignores objects without a name', () => {
     expect(normalise(descriptor('Api'), { metadata: {} })).toBeUndefined();
     expect(normalise(descriptor('Api'), null)).toBeUndefined();
