@@ -56,3 +56,37 @@ export function sortedStatuses(statuses: ReadonlyMap<string, DesiredStatus>, pre
   for (const key of keys) out.set(key, kept.get(key) as DesiredStatus);
   return out;
 }
+
+type Entries = readonly (readonly [string, DesiredStatus])[];
+
+/**
+ * The statuses of a pass from the steps' entries. Steps that were reused hand over the same
+ * entries array as before; when the steps that changed book the same keys as those they replace
+ * (an edit), the previous map is copied and patched instead of rebuilt and sorted.
+ */
+export class StatusAssembly {
+  #parts: ReadonlySet<Entries> = new Set();
+  #map: ReadonlyMap<string, DesiredStatus> | undefined;
+
+  assemble(parts: readonly Entries[]): ReadonlyMap<string, DesiredStatus> {
+    const current = new Set(parts);
+    const added = parts.filter((part) => !this.#parts.has(part));
+    const removed = [...this.#parts].filter((part) => !current.has(part));
+    this.#parts = current;
+    this.#map = this.#patched(added, removed) ?? sortedStatuses(new Map(parts.flat()), this.#map);
+    return this.#map;
+  }
+
+  #patched(added: readonly Entries[], removed: readonly Entries[]): ReadonlyMap<string, DesiredStatus> | undefined {
+    const previous = this.#map;
+    if (previous === undefined) return undefined;
+    const keys = new Set(removed.flatMap((part) => part.map(([key]) => key)));
+    const entries = added.flat();
+    if (entries.length !== keys.size || !entries.every(([key]) => keys.has(key))) return undefined;
+    const changed = entries.filter(([key, status]) => { const before = previous.get(key); return before === undefined || !sameDesired(before, status); });
+    if (changed.length === 0) return previous;
+    const out = new Map(previous);
+    for (const [key, status] of changed) out.set(key, status);
+    return out;
+  }
+}

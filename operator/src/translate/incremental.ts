@@ -13,15 +13,15 @@
 import type { ApiGroupIR, AuthzIR, ClusterIR, RateLimitIR, SourceRef } from '@turnpike/xds-server';
 import type { ApiGroupSpec, ApiSpec, AppSpec, SignatureKeySpec, ThrottlePolicySpec, AclPolicySpec } from '../api';
 import type { GatewayConfig } from '../config';
-import type { KubeObject, ResourceSet, TurnpikeKind } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet, type TurnpikeKind } from '../provider/resourceset';
 import type { ApiInput } from './api';
 import { domainOwners, type GroupInput } from './apigroup';
-import { assembleGateway, sortedStatuses } from './assemble';
+import { assembleGateway, StatusAssembly } from './assemble';
 import { Memo, memoiseValidate } from './memo';
 import { sourceOf } from './objects';
 import { AgeOrder } from './order';
 import { decorateGroup, hasPolicies, rateLimitOf, settlePolicies, type GroupPolicies } from './policies';
-import { StatusBook, type DesiredStatus } from './status';
+import { StatusBook } from './status';
 import { authzStep, groupStep, invalidStep, orphanStep, policyStep, stepKey, type GroupStep, type StatusEntries } from './units';
 import type { Translation, ValidateFn } from '.';
 
@@ -32,13 +32,23 @@ interface Valid<S> {
 
 const groupLabel = (source: SourceRef): string => `${source.namespace}/${source.name}`;
 
+/** An object's place in age order (as AgeOrder sorts), for the few objects assembly ranks. */
+function rankOf(object: KubeObject): { readonly time: number; readonly key: string } {
+  const t = object.metadata.creationTimestamp;
+  return { time: t === undefined ? 0 : new Date(t).getTime(), key: objectKey(object.metadata.namespace, object.metadata.name) };
+}
+
 export class Translator {
   readonly #validate: ValidateFn;
   readonly #memo = new Memo();
   readonly #order = new AgeOrder();
   #previous: Translation | undefined;
-  #statuses = new Map<string, DesiredStatus>();
+  /** This pass's statuses, one entries array per step. */
+  #parts: StatusEntries[] = [];
+  readonly #assembly = new StatusAssembly();
   #lastComputed = 0;
+  /** Each valid Api's group key, once per object. */
+  readonly #groupKeys = new WeakMap<KubeObject, string>();
 
   constructor(private readonly config: GatewayConfig, validate: ValidateFn) {
     this.#validate = memoiseValidate(validate);
@@ -50,17 +60,17 @@ export class Translator {
   }
 
   translate(set: ResourceSet): Translation {
-    this.#statuses = new Map();
+    this.#parts = [];
     const groups = this.#valid<ApiGroupSpec>('ApiGroup', set);
     const owners = domainOwners(groups, this.config.baseDomain);
-    const { byGroup, order } = this.#apis(set, new Set(owners.keys()));
+    const byGroup = this.#apis(set, new Set(owners.keys()));
     const steps = groups.map((group) => this.#group(group, owners, byGroup, set));
     const authz = this.#authz(set);
     const rateLimit = this.#rateLimit(set);
-    const groupIRs = this.#policies(set, steps, order);
-    const clusters = this.#clusters(steps, order);
+    const groupIRs = this.#policies(set, steps);
+    const clusters = this.#clusters(steps);
     const ir = assembleGateway(this.config, { groups: groupIRs, clusters, authz, ...(rateLimit === undefined ? {} : { rateLimit }) }, this.#previous?.ir);
-    const statuses = sortedStatuses(this.#statuses, this.#previous?.statuses);
+    const statuses = this.#assembly.assemble(this.#parts);
     this.#lastComputed = this.#memo.sweep();
     const previous = this.#previous;
     this.#previous = previous !== undefined && previous.ir === ir && previous.statuses === statuses ? previous : { ir, statuses };
@@ -68,7 +78,7 @@ export class Translator {
   }
 
   #add(entries: StatusEntries): void {
-    for (const [key, status] of entries) this.#statuses.set(key, status);
+    this.#parts.push(entries);
   }
 
   /** Valid objects of `kind`, oldest first; refused ones get their status. */
@@ -82,12 +92,11 @@ export class Translator {
     return valid;
   }
 
-  /** Valid Apis by group (`namespace/name`), and every valid Api's place in age order. */
-  #apis(set: ResourceSet, groups: ReadonlySet<string>): { byGroup: Map<string, ApiInput[]>; order: readonly (readonly [ApiInput, string])[] } {
+  /** Valid Apis by group (`namespace/name`), oldest first. */
+  #apis(set: ResourceSet, groups: ReadonlySet<string>): Map<string, ApiInput[]> {
     const byGroup = new Map<string, ApiInput[]>();
-    const order: (readonly [ApiInput, string])[] = [];
     for (const input of this.#valid<ApiSpec>('Api', set)) {
-      const group = `${input.object.metadata.namespace ?? 'default'}/${input.spec.groupRef.name}`;
+      const group = this.#groupOf(input);
       if (!groups.has(group)) {
         this.#add(this.#memo.get(stepKey('orphan', 'Api', sourceOf('Api', input.object)), [input.object], set, (rec) => orphanStep(input, rec)));
         continue;
@@ -95,9 +104,17 @@ export class Translator {
       const list = byGroup.get(group);
       if (list === undefined) byGroup.set(group, [input]);
       else list.push(input);
-      order.push([input, group]);
     }
-    return { byGroup, order };
+    return byGroup;
+  }
+
+  #groupOf(input: ApiInput): string {
+    let group = this.#groupKeys.get(input.object);
+    if (group === undefined) {
+      group = `${input.object.metadata.namespace ?? 'default'}/${input.spec.groupRef.name}`;
+      this.#groupKeys.set(input.object, group);
+    }
+    return group;
   }
 
   #group(group: GroupInput, owners: ReadonlyMap<string, readonly (string | undefined)[]>, byGroup: ReadonlyMap<string, readonly ApiInput[]>, set: ResourceSet): GroupStep {
@@ -126,7 +143,7 @@ export class Translator {
   }
 
   /** The groups' IR with policies attached; the policies' statuses. */
-  #policies(set: ResourceSet, steps: readonly GroupStep[], order: readonly (readonly [ApiInput, string])[]): ApiGroupIR[] {
+  #policies(set: ResourceSet, steps: readonly GroupStep[]): ApiGroupIR[] {
     const throttles = this.#valid<ThrottlePolicySpec>('ThrottlePolicy', set);
     const acls = this.#valid<AclPolicySpec>('AclPolicy', set);
     const inputs = [...throttles.map((t) => t.object), '|', ...acls.map((a) => a.object)];
@@ -144,15 +161,9 @@ export class Translator {
       return this.#memo.get(stepKey('decorated', 'ApiGroup', step.info.source), [step.ir, result.routes], set, () => ({ ...step.ir, routes: result.routes }));
     });
     // Conflicts are booked in the order a full translation meets routes: groups by their oldest served Api.
-    const inRouteOrder: GroupPolicies[] = [];
-    const seen = new Set<string>();
-    const byLabel = new Map(steps.map((step) => [groupLabel(step.info.source), step]));
-    for (const [input, group] of order) {
-      const result = attached.get(group);
-      if (result === undefined || seen.has(group) || byLabel.get(group)?.clustersByApi.has(input.object) !== true) continue;
-      seen.add(group);
-      inRouteOrder.push(result);
-    }
+    const inRouteOrder = steps.flatMap((step) => (step.firstServed === undefined ? [] : [{ step, rank: rankOf(step.firstServed) }]))
+      .sort((a, b) => a.rank.time - b.rank.time || (a.rank.key < b.rank.key ? -1 : a.rank.key > b.rank.key ? 1 : 0))
+      .flatMap(({ step }) => attached.get(groupLabel(step.info.source)) ?? []);
     const book = new StatusBook();
     book.restore(policies.statuses);
     settlePolicies(policies.world, inRouteOrder, this.config, book);
@@ -160,14 +171,11 @@ export class Translator {
     return groupIRs;
   }
 
-  /** Clusters by name, in the order a full translation meets them (Apis oldest first). */
-  #clusters(steps: readonly GroupStep[], order: readonly (readonly [ApiInput, string])[]): ClusterIR[] {
-    const byGroup = new Map(steps.map((step) => [groupLabel(step.info.source), step]));
+  /** Clusters by name: groups in age order, each group's by first use. */
+  #clusters(steps: readonly GroupStep[]): ClusterIR[] {
     const clusters = new Map<string, ClusterIR>();
-    for (const [input, group] of order) {
-      for (const cluster of byGroup.get(group)?.clustersByApi.get(input.object) ?? []) {
-        if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
-      }
+    for (const step of steps) {
+      for (const cluster of step.clusters) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
     }
     return [...clusters.values()];
   }

@@ -40,7 +40,10 @@ export interface GroupStep {
   readonly info: GroupInfo;
   /** The group's virtual host with its routes, before policies. */
   readonly ir: ApiGroupIR;
-  readonly clustersByApi: ReadonlyMap<KubeObject, readonly ClusterIR[]>;
+  /** The clusters its routes forward to, by first use. */
+  readonly clusters: readonly ClusterIR[];
+  /** Its oldest served Api (policy conflicts are booked in the order of groups' oldest served Apis). */
+  readonly firstServed?: KubeObject;
   readonly statuses: StatusEntries;
 }
 
@@ -58,7 +61,8 @@ export function groupStep(group: GroupInput, owners: readonly (string | undefine
     domains: info.domains,
     routes: output.routes.get(label) ?? [],
   };
-  return { info, ir, clustersByApi: output.clustersByApi, statuses: book.entries() };
+  const firstServed = output.served[0];
+  return { info, ir, clusters: [...output.clusters.values()], ...(firstServed === undefined ? {} : { firstServed }), statuses: book.entries() };
 }
 
 export interface AuthzStep {
