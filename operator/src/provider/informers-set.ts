@@ -59,6 +59,23 @@ const deepFreeze = <T>(value: T): T => {
 type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * Drops what no consumer reads of core objects: their status (only Turnpike statuses are written
+ * and read), and of each EndpointSlice endpoint all but its addresses and ready condition
+ * (translate/backend.ts).
+ */
+function slim(kind: Kind, plain: Json): Json {
+  if (kind !== 'Secret' && kind !== 'Service' && kind !== 'EndpointSlice') return plain;
+  const rest = Object.fromEntries(Object.entries(plain).filter(([key]) => key !== 'status'));
+  if (kind !== 'EndpointSlice' || !Array.isArray(rest.endpoints)) return rest;
+  const endpoints = (rest.endpoints as unknown[]).map((endpoint) => {
+    if (!isRecord(endpoint)) return endpoint;
+    const ready = isRecord(endpoint.conditions) ? endpoint.conditions.ready : undefined;
+    return { ...(endpoint.addresses === undefined ? {} : { addresses: endpoint.addresses }), ...(ready === undefined ? {} : { conditions: { ready } }) };
+  });
+  return { ...rest, endpoints };
+}
+
 /** kubectl's copy of the whole applied object: as large as the object, and never read. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -76,7 +93,7 @@ export function normalise(descriptor: ResourceDescriptor, raw: unknown): KubeObj
   if (isRecord(metadata.annotations) && LAST_APPLIED in metadata.annotations) {
     metadata.annotations = Object.fromEntries(Object.entries(metadata.annotations).filter(([key]) => key !== LAST_APPLIED));
   }
-  const object = { ...plain, apiVersion: apiVersionOf(descriptor), kind: descriptor.kind, metadata } as unknown as KubeObject;
+  const object = { ...slim(descriptor.kind, plain), apiVersion: apiVersionOf(descriptor), kind: descriptor.kind, metadata } as unknown as KubeObject;
   return deepFreeze(object);
 }
 
