@@ -3,7 +3,7 @@
  * ResourceSet → translateResourceSet (validate + CR → IR) → translateIR (IR → Envoy JSON) →
  * SnapshotCache.set (proto encoding, canonical decode, hashing, reference checks).
  */
-import { loadConfig, schemaValidate, toResourceSet, translateResourceSet, type ValidateFn } from '@turnpike/operator';
+import { loadConfig, schemaValidate, toResourceSet, translateResourceSet, Translator, type KubeObject, type ResourceSet, type ValidateFn } from '@turnpike/operator';
 import { SnapshotCache, translateIR } from '@turnpike/xds-server';
 import { changedSnapshotMs, withOneApiChanged } from './breakdown';
 import { worldObjects, type Size } from './fixtures';
@@ -21,6 +21,8 @@ export interface TranslationTimes {
   /** SnapshotCache.set again, same cache, after a one-Api change (not part of `total`). */
   readonly snapshotOneApi: number;
   readonly total: number;
+  /** validate + CR → IR of one edited Api by the operator's long-lived Translator (incremental). */
+  readonly crToIrEdit: number;
   /** Encoded size of every RouteConfiguration (one per group and listener side; scopes not counted). */
   readonly routeConfigBytes: number;
   /** Heap retained by the objects, the ResourceSet, the translation and the snapshot, MiB. */
@@ -57,7 +59,32 @@ function world(size: Size, validate: ValidateFn): unknown {
   return { set, translation, cache };
 }
 
-type Timed = Omit<TranslationTimes, 'retainedMiB'>;
+type Timed = Omit<TranslationTimes, 'retainedMiB' | 'crToIrEdit'>;
+
+/** `set` with Api `key` edited as a user would: a new object, generation + 1, a new mock body. */
+function edited(set: ResourceSet, key: string, n: number): ResourceSet {
+  const api = set.Api.get(key);
+  if (api === undefined) throw new Error(`no Api ${key}`);
+  const spec = { ...(api.spec as Record<string, unknown>), backend: { mock: { body: `edited-${n}` } } };
+  const next: KubeObject = { ...api, metadata: { ...api.metadata, generation: (api.metadata.generation ?? 1) + 1 }, spec };
+  return { ...set, Api: new Map(set.Api).set(key, next) };
+}
+
+/** The median time the operator's Translator takes for one edited Api, over `runs` edits of distinct Apis. */
+function measureEdit(size: Size, runs: number, validate: ValidateFn): number {
+  const translator = new Translator(loadConfig('operator', [], {}).gateway, validate);
+  let { set } = toResourceSet(worldObjects(size, 'bench'));
+  translator.translate(set);
+  const keys = [...set.Api.keys()];
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    set = edited(set, keys[Math.floor((i * keys.length) / runs)] ?? '', i);
+    const start = performance.now();
+    translator.translate(set);
+    samples.push(since(start));
+  }
+  return median(samples);
+}
 
 function runOnce(size: Size, validate: ValidateFn): Timed {
   const gateway = loadConfig('operator', [], {}).gateway;
@@ -100,5 +127,6 @@ export function measureTranslation(size: Size, runs: number): TranslationTimes {
     irToEnvoy: med((t) => t.irToEnvoy), snapshot: med((t) => t.snapshot),
     snapshotOneApi: med((t) => t.snapshotOneApi), total: med((t) => t.total),
     routeConfigBytes: med((t) => t.routeConfigBytes), retainedMiB: retainedMiB(() => world(size, validate)),
+    crToIrEdit: measureEdit(size, Math.max(runs, 10), validate),
   };
 }

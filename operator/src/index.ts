@@ -5,5 +5,5 @@ export { loadConfig, type Config, type GatewayConfig } from './config';
 export { createLogger, redact, type Logger } from './log';
 export { readManifests } from './provider/files';
 export { toResourceSet, type KubeObject, type ResourceSet } from './provider/resourceset';
-export { translateResourceSet, type Translation, type ValidateFn } from './translate';
+export { translateResourceSet, Translator, type Translation, type ValidateFn } from './translate';
 export { schemaValidate } from './validate/validate-fn';

@@ -10,6 +10,7 @@ import { LeaderElector } from './leader';
 import { createLogger } from './log';
 import type { ObjectStatus } from './pipeline';
 import { informersProvider } from './provider/informers';
+import { TranslationView } from './provider/relevance';
 import { startRuntime, untilSignalled } from './runtime';
 import { StatusWriter, type StatusUpdate } from './status';
 
@@ -20,25 +21,37 @@ function kubeConfigOf(mode: OperatorConfig): KubeConfig {
   return kc;
 }
 
+const updates = new WeakMap<ObjectStatus, StatusUpdate>();
+
+/** One pipeline status → the writer's update; the same object for the same status (the writer compares by identity first). */
+function statusUpdate(status: ObjectStatus): StatusUpdate {
+  const known = updates.get(status);
+  if (known !== undefined) return known;
+  const { source, generation } = status;
+  const condition = (type: string, value: ObjectStatus['accepted']): StatusUpdate['status']['conditions'][number] => ({
+    type, status: value.status, reason: value.reason, message: value.message, observedGeneration: generation,
+  });
+  const update: StatusUpdate = {
+    ref: { kind: source.kind as StatusUpdate['ref']['kind'], namespace: source.namespace, name: source.name, generation },
+    status: {
+      ...status.fields,
+      observedGeneration: generation,
+      conditions: [condition('Accepted', status.accepted), condition('ResolvedRefs', status.resolvedRefs), condition('Programmed', status.programmed)],
+    },
+  };
+  updates.set(status, update);
+  return update;
+}
+
 /** Pipeline statuses → the writer's updates (GatewayConfig and core kinds have no status to write). */
 export function statusUpdates(statuses: ReadonlyMap<string, ObjectStatus>): StatusUpdate[] {
-  const updates: StatusUpdate[] = [];
+  const out: StatusUpdate[] = [];
   for (const status of statuses.values()) {
-    const { source, generation } = status;
-    if (source.kind === 'GatewayConfig' || source.kind === 'Secret' || source.kind === 'Service') continue;
-    const condition = (type: string, value: ObjectStatus['accepted']): StatusUpdate['status']['conditions'][number] => ({
-      type, status: value.status, reason: value.reason, message: value.message, observedGeneration: generation,
-    });
-    updates.push({
-      ref: { kind: source.kind, namespace: source.namespace, name: source.name, generation },
-      status: {
-        ...status.fields,
-        observedGeneration: generation,
-        conditions: [condition('Accepted', status.accepted), condition('ResolvedRefs', status.resolvedRefs), condition('Programmed', status.programmed)],
-      },
-    });
+    const kind = status.source.kind;
+    if (kind === 'GatewayConfig' || kind === 'Secret' || kind === 'Service') continue;
+    out.push(statusUpdate(status));
   }
-  return updates;
+  return out;
 }
 
 export async function runOperator(argv: readonly string[]): Promise<void> {
@@ -60,10 +73,15 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
     onStoppedLeading: () => { writer.setLeader(false); credentials.setLeader(false); },
   });
   const provider = informersProvider({ kubeConfig, log: log.child({ component: 'informers' }) });
+  // Status writes (ours included) change no input of translation: the writer and the credentials
+  // controller see every set, the pipeline only sets that differ for translation.
+  const view = new TranslationView();
   await provider.start((set) => {
     writer.observe(set);
     credentials.observe(set);
-    runtime.pipeline.update(set);
+    const changed = view.next(set);
+    if (changed === undefined) log.debug('no change for translation; pass skipped');
+    else runtime.pipeline.update(changed);
   });
   elector.start();
   health?.setReady(true);

@@ -42,6 +42,11 @@ export class AuthzPlane {
     this.#served = { version: result.snapshot.version, carried };
   }
 
+  /** What Programmed of this plane's objects depends on, compared by identity between ADS events. */
+  stamp(): readonly unknown[] {
+    return [this.#state.kind, 'message' in this.#state ? this.#state.message : '', this.#lastGood];
+  }
+
   /** Re-derives the plane's state from the latest ACKs (call on every ADS event). */
   refresh(): void {
     const snapshot = this.cache.get(this.fleet);

@@ -1,25 +1,22 @@
 /**
- * The reconcile loop, level-triggered: every ResourceSet is translated whole (CR → IR → Envoy),
- * handed to the snapshot cache (which never serves an invalid snapshot), and every ADS event
- * re-derives Programmed. Listeners receive complete statuses, never deltas.
+ * The reconcile loop, level-triggered: every ResourceSet is translated (incrementally: the
+ * Translator recomputes only what changed, and unchanged IR pieces keep their identity), handed to
+ * the snapshot cache (which never serves an invalid snapshot), and ADS events re-derive
+ * Programmed. Listeners receive complete statuses, never deltas; an ObjectStatus that did not
+ * change is the same object as before, and listeners are not called when no status changed.
  */
-import { translateIR, TranslateError, type NodeAckState, type SnapshotCache, type SourceRef } from '@turnpike/xds-server';
+import { translateIR, TranslateError, type NodeAckState, type SnapshotCache } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../log';
 import type { ResourceSet } from '../provider/resourceset';
-import { translateResourceSet, type ConditionValue, type DesiredStatus, type ValidateFn } from '../translate';
+import { Translator, type ConditionValue, type DesiredStatus, type Translation, type ValidateFn } from '../translate';
+import { ObjectStatuses } from './statuses';
 import { AUTHZ_KINDS, AuthzPlane } from './authz-plane';
 import { RATE_LIMIT_KINDS, RateLimitPlane } from './ratelimit-plane';
 import { carriedBy, fleetState, programmedCondition, type Carried, type FleetState } from './programmed';
 
-export interface ObjectStatus {
-  readonly source: SourceRef;
-  readonly generation: number;
-  readonly accepted: ConditionValue;
-  readonly resolvedRefs: ConditionValue;
-  readonly programmed: ConditionValue;
-  readonly fields: Readonly<Record<string, string>>;
-}
+export type { ObjectStatus } from './statuses';
+import type { ObjectStatus } from './statuses';
 
 export type StatusListener = (statuses: ReadonlyMap<string, ObjectStatus>) => void;
 
@@ -38,6 +35,12 @@ export interface PipelineOptions {
 
 export class Pipeline {
   #desired: ReadonlyMap<string, DesiredStatus> = new Map();
+  readonly #translator: Translator;
+  #translation: Translation | undefined;
+  #authzIR: unknown;
+  readonly #statuses = new ObjectStatuses();
+  /** What the last statuses were derived from: nothing changed while it is the same. */
+  #stamp: readonly unknown[] = [];
   /** What the snapshot now served carries, and what the last fully ACKed one carried. */
   #served: { version: string; carried: Carried } | undefined;
   #lastGood: Carried = new Map();
@@ -49,6 +52,7 @@ export class Pipeline {
   constructor(private readonly options: PipelineOptions) {
     this.#authz = new AuthzPlane(options.cache, options.gateway.fleet, options.authzNodes ?? (() => []), options.log);
     this.#rateLimit = new RateLimitPlane(options.cache, options.gateway.fleet, options.rateLimitNodes ?? (() => []), options.log);
+    this.#translator = new Translator(options.gateway, options.validate);
   }
 
   onStatuses(listener: StatusListener): () => void {
@@ -59,9 +63,15 @@ export class Pipeline {
   /** Translates and serves a complete ResourceSet. Faults are logged; the last good config stays. */
   update(set: ResourceSet): void {
     const { gateway, cache, log } = this.options;
-    const translation = translateResourceSet(set, gateway, this.options.validate);
+    const started = performance.now();
+    const translation = this.#translator.translate(set);
+    log.debug('translated', { ms: Math.round(performance.now() - started), steps: this.#translator.computedSteps });
+    // The same translation object: nothing to serve or to re-derive.
+    if (translation === this.#translation) return;
+    this.#translation = translation;
     this.#desired = translation.statuses;
-    this.#authz.update(translation.ir.authz, translation.statuses);
+    if (translation.ir.authz !== this.#authzIR) this.#authz.update(translation.ir.authz, translation.statuses);
+    this.#authzIR = translation.ir.authz;
     // Limits reach the rate-limit service before Envoy sends descriptors that need them.
     this.#rateLimit.update(translation.ir);
     try {
@@ -91,6 +101,9 @@ export class Pipeline {
       this.#state = fleetState(snapshot, this.options.nodes());
       if (this.#state.kind === 'Programmed') this.#lastGood = this.#served.carried;
     }
+    const stamp = [this.#desired, this.#state.kind, 'message' in this.#state ? this.#state.message : '', this.#lastGood, ...this.#authz.stamp(), ...this.#rateLimit.stamp()];
+    if (stamp.length === this.#stamp.length && stamp.every((part, i) => part === this.#stamp[i])) return;
+    this.#stamp = stamp;
     const statuses = this.statuses();
     for (const listener of this.#listeners) listener(statuses);
   }
@@ -101,19 +114,8 @@ export class Pipeline {
   }
 
   statuses(): ReadonlyMap<string, ObjectStatus> {
-    const out = new Map<string, ObjectStatus>();
-    for (const [key, desired] of this.#desired) {
-      out.set(key, {
-        source: desired.source,
-        generation: desired.generation,
-        accepted: desired.accepted,
-        resolvedRefs: desired.resolvedRefs,
-        programmed: AUTHZ_KINDS.has(desired.source.kind) && desired.inIR
-          ? this.#authz.programmed(key, desired)
-          : this.#programmed(key, desired),
-        fields: desired.fields,
-      });
-    }
-    return out;
+    return this.#statuses.derive(this.#desired, (key, desired) => (AUTHZ_KINDS.has(desired.source.kind) && desired.inIR
+      ? this.#authz.programmed(key, desired)
+      : this.#programmed(key, desired)));
   }
 }

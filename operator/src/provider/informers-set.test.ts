@@ -43,6 +43,21 @@ describe('normalise', () => {
     expect(raw.metadata.managedFields).toHaveLength(1);
   });
 
+  it('drops the status of core objects and keeps only addresses and readiness of EndpointSlice endpoints', () => {
+    expect(normalise(descriptor('Service'), { metadata: { name: 's' }, spec: { ports: [{ port: 80 }] }, status: { loadBalancer: {} } })).not.toHaveProperty('status');
+    const slice = normalise(descriptor('EndpointSlice'), {
+      metadata: { name: 'e', labels: { 'kubernetes.io/service-name': 's' } }, addressType: 'IPv4', ports: [{ port: 80 }],
+      endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: false, serving: true }, nodeName: 'n1', targetRef: { kind: 'Pod', name: 'p' } }, { addresses: ['10.0.0.2'] }],
+    });
+    expect(slice?.endpoints).toEqual([{ addresses: ['10.0.0.1'], conditions: { ready: false } }, { addresses: ['10.0.0.2'] }]);
+    expect(normalise(descriptor('Api'), { metadata: { name: 'a' }, spec: {}, status: { observedGeneration: 1 } })).toHaveProperty('status');
+  });
+
+  it("drops kubectl's last-applied annotation and keeps the others", () => {
+    const raw = { metadata: { name: 'a', namespace: 'n', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"big":true}', note: 'x' } }, spec: {} };
+    expect(normalise(descriptor('Api'), raw)?.metadata.annotations).toEqual({ note: 'x' });
+  });
+
   it('ignores objects without a name', () => {
     expect(normalise(descriptor('Api'), { metadata: {} })).toBeUndefined();
     expect(normalise(descriptor('Api'), null)).toBeUndefined();

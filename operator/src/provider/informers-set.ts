@@ -60,9 +60,29 @@ type Json = Record<string, unknown>;
 const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
+ * Drops what no consumer reads of core objects: their status (only Turnpike statuses are written
+ * and read), and of each EndpointSlice endpoint all but its addresses and ready condition
+ * (translate/backend.ts).
+ */
+function slim(kind: Kind, plain: Json): Json {
+  if (kind !== 'Secret' && kind !== 'Service' && kind !== 'EndpointSlice') return plain;
+  const rest = Object.fromEntries(Object.entries(plain).filter(([key]) => key !== 'status'));
+  if (kind !== 'EndpointSlice' || !Array.isArray(rest.endpoints)) return rest;
+  const endpoints = (rest.endpoints as unknown[]).map((endpoint) => {
+    if (!isRecord(endpoint)) return endpoint;
+    const ready = isRecord(endpoint.conditions) ? endpoint.conditions.ready : undefined;
+    return { ...(endpoint.addresses === undefined ? {} : { addresses: endpoint.addresses }), ...(ready === undefined ? {} : { conditions: { ready } }) };
+  });
+  return { ...rest, endpoints };
+}
+
+/** kubectl's copy of the whole applied object: as large as the object, and never read. */
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
  * A cached object as the operator sees it: apiVersion and kind always set (list items of
- * built-in types omit them), managedFields dropped (large, never read), timestamps as strings,
- * deeply frozen. Returns undefined for anything without a name.
+ * built-in types omit them), managedFields and kubectl's last-applied annotation dropped (large,
+ * never read), timestamps as strings, deeply frozen. Returns undefined for anything without a name.
  */
 export function normalise(descriptor: ResourceDescriptor, raw: unknown): KubeObject | undefined {
   // A JSON round trip turns typed client objects (Dates, class instances) into plain data.
@@ -70,7 +90,10 @@ export function normalise(descriptor: ResourceDescriptor, raw: unknown): KubeObj
   if (!isRecord(plain) || !isRecord(plain.metadata) || typeof plain.metadata.name !== 'string') return undefined;
   const metadata = { ...plain.metadata };
   delete metadata.managedFields;
-  const object = { ...plain, apiVersion: apiVersionOf(descriptor), kind: descriptor.kind, metadata } as unknown as KubeObject;
+  if (isRecord(metadata.annotations) && LAST_APPLIED in metadata.annotations) {
+    metadata.annotations = Object.fromEntries(Object.entries(metadata.annotations).filter(([key]) => key !== LAST_APPLIED));
+  }
+  const object = { ...slim(descriptor.kind, plain), apiVersion: apiVersionOf(descriptor), kind: descriptor.kind, metadata } as unknown as KubeObject;
   return deepFreeze(object);
 }
 

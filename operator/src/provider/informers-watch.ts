@@ -27,6 +27,27 @@ export interface SupervisedInformerOptions {
   readonly onSynced: () => void;
 }
 
+type WatchCallback = Parameters<Watch['watch']>[2];
+
+/**
+ * A Watch whose events carry normalised objects, so the informer's cache holds one slim, frozen
+ * copy of each object (not the raw one with managedFields beside a normalised one).
+ */
+class NormalisingWatch extends Watch {
+  constructor(kubeConfig: KubeConfig, private readonly descriptor: ResourceDescriptor, private readonly remember: (object: KubeObject) => void) {
+    super(kubeConfig);
+  }
+
+  override watch(path: string, queryParams: Parameters<Watch['watch']>[1], callback: WatchCallback, done: Parameters<Watch['watch']>[3]): Promise<AbortController> {
+    const normalising: WatchCallback = (phase, apiObj: unknown, watchObj: unknown) => {
+      const object = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? normalise(this.descriptor, apiObj) : undefined;
+      if (object !== undefined) this.remember(object);
+      callback(phase, object ?? apiObj, watchObj);
+    };
+    return super.watch(path, queryParams, normalising, done);
+  }
+}
+
 export class SupervisedInformer {
   private readonly informer: ListWatch<KubernetesObject>;
   private readonly log: Logger;
@@ -51,7 +72,7 @@ export class SupervisedInformer {
       if (!this.synced) setImmediate(() => { this.markSynced(result.items.length); });
       return result;
     };
-    this.informer = new ListWatch(collectionPath(descriptor, namespace), new Watch(options.kubeConfig), listed, false, options.selectors.labelSelector, options.selectors.fieldSelector);
+    this.informer = new ListWatch(collectionPath(descriptor, namespace), new NormalisingWatch(options.kubeConfig, descriptor, remember), listed, false, options.selectors.labelSelector, options.selectors.fieldSelector);
     const changed = (): void => {
       if (!this.stopped) options.onChange();
     };

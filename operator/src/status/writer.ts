@@ -33,6 +33,7 @@ export class StatusWriter {
   private readonly abort = new AbortController();
   private desired = new Map<string, StatusUpdate>();
   private observed = new Map<string, Known>();
+  private readonly seen = new WeakMap<KubeObject, { readonly key: string; readonly known: Known }>();
   /** What this writer read or wrote itself, until the informers catch up with it. */
   private readonly written = new Map<string, Known>();
   private readonly attempts = new Map<string, number>();
@@ -57,7 +58,8 @@ export class StatusWriter {
     for (const update of updates) next.set(statusKey(update.ref), update);
     for (const [key, update] of next) {
       const previous = this.desired.get(key);
-      if (previous === undefined || JSON.stringify(previous) !== JSON.stringify(update)) this.enqueue(key);
+      // Callers hand over the same object for an unchanged status; a copy is compared by value.
+      if (previous !== update && (previous === undefined || JSON.stringify(previous) !== JSON.stringify(update))) this.enqueue(key);
     }
     for (const key of this.desired.keys()) if (!next.has(key)) this.forget(key);
     this.desired = next;
@@ -68,7 +70,15 @@ export class StatusWriter {
   observe(set: ResourceSet): void {
     const observed = new Map<string, Known>();
     for (const kind of TURNPIKE_KINDS) {
-      for (const object of set[kind].values()) observed.set(statusKey({ kind, namespace: object.metadata.namespace ?? 'default', name: object.metadata.name }), snapshotOf(object));
+      for (const object of set[kind].values()) {
+        // Informer objects keep their identity while unchanged: key and snapshot once per object.
+        let seen = this.seen.get(object);
+        if (seen === undefined) {
+          seen = { key: statusKey({ kind, namespace: object.metadata.namespace ?? 'default', name: object.metadata.name }), known: snapshotOf(object) };
+          this.seen.set(object, seen);
+        }
+        observed.set(seen.key, seen.known);
+      }
     }
     for (const [key, known] of observed) {
       const before = this.known(key);

@@ -16,6 +16,8 @@ export interface ApiOutput {
   /** Routes by group (namespace/name). */
   readonly routes: Map<string, RouteIR[]>;
   readonly clusters: Map<string, ClusterIR>;
+  /** The Apis served, oldest first. */
+  readonly served: KubeObject[];
 }
 
 function routeKey(group: string, route: RouteIR): string {
@@ -83,7 +85,7 @@ function buildRoutes(input: ApiInput, source: SourceRef, group: GroupInfo, set: 
  * environment stays with the older Api; the newer one reports Conflicted and is not served.
  */
 export function translateApis(inputs: readonly ApiInput[], groups: ReadonlyMap<string, GroupInfo>, set: ResourceSet, book: StatusBook): ApiOutput {
-  const output: ApiOutput = { routes: new Map(), clusters: new Map() };
+  const output: ApiOutput = { routes: new Map(), clusters: new Map(), served: [] };
   const claimed = new Map<string, string>();
   for (const input of inputs) {
     const source = sourceOf('Api', input.object);
@@ -99,6 +101,7 @@ export function translateApis(inputs: readonly ApiInput[], groups: ReadonlyMap<s
     for (const route of built.routes) claimed.set(routeKey(groupKey, route), `${source.namespace}/${source.name}`);
     output.routes.set(groupKey, [...(output.routes.get(groupKey) ?? []), ...built.routes]);
     for (const cluster of built.clusters) output.clusters.set(cluster.name, cluster);
+    output.served.push(input.object);
     book.served(source);
     book.served(group.source);
   }

@@ -43,46 +43,57 @@ function tlsOf(set: ResourceSet, source: SourceRef, secretName: string, book: St
   return { source: { kind: 'Secret', namespace, name: secretName }, certificateChain: cert, privateKey: new SecretValue(key) };
 }
 
+function subdomainOf(source: SourceRef, spec: ApiGroupSpec, baseDomain: string): string | undefined {
+  return (spec.defaultSubdomain?.enabled ?? true) ? `${source.name}.${source.namespace}.${baseDomain}` : undefined;
+}
+
 /**
- * Translates the valid groups, oldest first so that a hostname bound twice stays with the group
- * that had it first; the newer group is served without it and reports Conflicted.
+ * Who holds each bound hostname, deciding across groups (oldest first) so that a hostname bound
+ * twice stays with the group that had it first. Per group (by `namespace/name`), per entry of
+ * spec.domains: the label of the group that already holds it, or undefined when this one does.
  */
-export function translateGroups(
-  inputs: readonly GroupInput[],
-  set: ResourceSet,
-  baseDomain: string,
-  book: StatusBook,
-): Map<string, GroupInfo> {
+export function domainOwners(inputs: readonly GroupInput[], baseDomain: string): Map<string, readonly (string | undefined)[]> {
   const owners = new Map<string, string>();
-  const groups = new Map<string, GroupInfo>();
+  const out = new Map<string, (string | undefined)[]>();
   for (const { object, spec } of inputs) {
     const source = sourceOf('ApiGroup', object);
     const label = `${source.namespace}/${source.name}`;
-    const enabled = spec.defaultSubdomain?.enabled ?? true;
-    const subdomain = enabled ? `${source.name}.${source.namespace}.${baseDomain}` : undefined;
-    if (subdomain !== undefined) {
-      owners.set(subdomain, label);
-      book.field(source, 'subdomain', subdomain);
-    }
-    const domains: BoundDomainIR[] = [];
-    for (const domain of spec.domains ?? []) {
+    const subdomain = subdomainOf(source, spec, baseDomain);
+    if (subdomain !== undefined) owners.set(subdomain, label);
+    out.set(label, (spec.domains ?? []).map((domain) => {
       const owner = owners.get(domain.hostname);
-      if (owner !== undefined) {
-        book.reject(source, 'Conflicted', `domain ${domain.hostname} is already bound to ApiGroup ${owner}; this group is served without it`);
-        continue;
-      }
-      owners.set(domain.hostname, label);
-      const tls = domain.tls === undefined ? undefined : tlsOf(set, source, domain.tls.secretName, book);
-      domains.push({
-        hostname: domain.hostname,
-        ...(tls === undefined ? {} : { tls }),
-        minTlsVersion: domain.minTlsVersion ?? 'TLSv1.2',
-        httpsRedirect: (domain.httpsRedirect ?? false) && tls !== undefined,
-      });
-    }
-    // A valid group is served (its virtual host exists) even before it has Apis.
-    book.served(source);
-    groups.set(label, { source, ...(subdomain === undefined ? {} : { subdomain }), domains, environments: environmentsOf(spec) });
+      if (owner === undefined) owners.set(domain.hostname, label);
+      return owner;
+    }));
   }
-  return groups;
+  return out;
+}
+
+/**
+ * Translates one valid group; `owners` (from domainOwners) says which of its hostnames an older
+ * group holds: the group is served without them and reports Conflicted.
+ */
+export function translateGroup(input: GroupInput, owners: readonly (string | undefined)[], set: ResourceSet, baseDomain: string, book: StatusBook): GroupInfo {
+  const { object, spec } = input;
+  const source = sourceOf('ApiGroup', object);
+  const subdomain = subdomainOf(source, spec, baseDomain);
+  if (subdomain !== undefined) book.field(source, 'subdomain', subdomain);
+  const domains: BoundDomainIR[] = [];
+  (spec.domains ?? []).forEach((domain, i) => {
+    const owner = owners[i];
+    if (owner !== undefined) {
+      book.reject(source, 'Conflicted', `domain ${domain.hostname} is already bound to ApiGroup ${owner}; this group is served without it`);
+      return;
+    }
+    const tls = domain.tls === undefined ? undefined : tlsOf(set, source, domain.tls.secretName, book);
+    domains.push({
+      hostname: domain.hostname,
+      ...(tls === undefined ? {} : { tls }),
+      minTlsVersion: domain.minTlsVersion ?? 'TLSv1.2',
+      httpsRedirect: (domain.httpsRedirect ?? false) && tls !== undefined,
+    });
+  });
+  // A valid group is served (its virtual host exists) even before it has Apis.
+  book.served(source);
+  return { source, ...(subdomain === undefined ? {} : { subdomain }), domains, environments: environmentsOf(spec) };
 }

@@ -61,15 +61,21 @@ export interface PublishedRoute {
   readonly group: SourceRef;
 }
 
-/** The winning policy's value per route (by routeKey); `applied` hears of each policy that wins somewhere. */
-export function attach<T>(
-  kind: string,
-  policies: readonly Attachable<T>[],
-  routes: readonly PublishedRoute[],
-  book: StatusBook,
-  applied: (source: SourceRef) => void,
-): Map<string, T> {
-  const out = new Map<string, T>();
+/** What attaching one kind of policy to some routes concluded; settle() books it. */
+export interface Attached<T> {
+  /** The winning policy's value per route (by routeKey). */
+  readonly values: ReadonlyMap<string, T>;
+  /** Conflicts, in route order: the newer policy and the message. */
+  readonly conflicts: readonly (readonly [SourceRef, string])[];
+  /** Policies that target some route, and those that win somewhere. */
+  readonly claimed: ReadonlySet<SourceRef>;
+  readonly won: ReadonlySet<SourceRef>;
+}
+
+/** Attaches `policies` (oldest first) to `routes`; pure, so a group's result can be reused. */
+export function attach<T>(kind: string, policies: readonly Attachable<T>[], routes: readonly PublishedRoute[]): Attached<T> {
+  const values = new Map<string, T>();
+  const conflicts: (readonly [SourceRef, string])[] = [];
   const claimed = new Set<SourceRef>();
   const won = new Set<SourceRef>();
   for (const { route, group } of routes) {
@@ -83,18 +89,32 @@ export function attach<T>(
         winner = { claim, value };
       } else if (claim.direct === winner.claim.direct) {
         const api = `Api ${label(route.source)} in ${route.environment}`;
-        book.reject(claim.source, 'Conflicted', `${api} already has ${kind} ${label(winner.claim.source)} (older, same precedence); this policy is not applied there`);
+        conflicts.push([claim.source, `${api} already has ${kind} ${label(winner.claim.source)} (older, same precedence); this policy is not applied there`]);
       }
     }
     if (winner === undefined) continue;
-    out.set(routeKey(route), winner.value);
+    values.set(routeKey(route), winner.value);
     won.add(winner.claim.source);
-    applied(winner.claim.source);
+  }
+  return { values, conflicts, claimed, won };
+}
+
+/**
+ * Books the results of attach() over all routes (in route order): conflicts as Conflicted,
+ * `applied` for each policy that wins somewhere, why the others apply nowhere.
+ */
+export function settle<T>(policies: readonly Attachable<T>[], results: readonly Attached<T>[], book: StatusBook, applied: (source: SourceRef) => void): void {
+  const claimed = new Set<SourceRef>();
+  const won = new Set<SourceRef>();
+  for (const result of results) {
+    for (const [source, message] of result.conflicts) book.reject(source, 'Conflicted', message);
+    for (const source of result.claimed) claimed.add(source);
+    for (const source of result.won) won.add(source);
   }
   for (const { source } of policies) {
-    if (!won.has(source)) book.notEnforced(source, claimed.has(source) ? OVERRIDDEN : UNUSED);
+    if (won.has(source)) applied(source);
+    else book.notEnforced(source, claimed.has(source) ? OVERRIDDEN : UNUSED);
   }
-  return out;
 }
 
 const OVERRIDDEN = 'Applies nowhere: every Api it targets has a policy of its own or an older one (see Accepted) in these environments.';

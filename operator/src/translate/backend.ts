@@ -14,6 +14,7 @@ import {
 import type { ApiBackend, ServiceBackend, UrlBackend } from '../api';
 import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
 import type { GroupInfo } from './apigroup';
+import { slicesOf } from './recording';
 import { substitute, splitHostPort } from './variables';
 
 export type Resolved =
@@ -70,8 +71,7 @@ function slicePort(slice: KubeObject, portName: string | undefined): number | un
 
 function readyEndpoints(set: ResourceSet, namespace: string, service: string, portName: string | undefined): EndpointIR[] {
   const endpoints: EndpointIR[] = [];
-  for (const slice of set.EndpointSlice.values()) {
-    if (slice.metadata.namespace !== namespace || slice.metadata.labels?.['kubernetes.io/service-name'] !== service) continue;
+  for (const slice of slicesOf(set, namespace, service)) {
     const port = slicePort(slice, portName);
     if (port === undefined) continue;
     // EndpointSlice semantics: a missing ready condition means ready.

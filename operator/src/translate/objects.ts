@@ -10,19 +10,6 @@ export function generationOf(object: KubeObject): number {
   return object.metadata.generation ?? 1;
 }
 
-/** Older objects win conflicts (then namespace/name): adding a newer object never breaks an older one. */
-export function olderFirst(a: KubeObject, b: KubeObject): number {
-  const time = (o: KubeObject): number => {
-    const t = o.metadata.creationTimestamp;
-    return t === undefined ? 0 : new Date(t).getTime();
-  };
-  const byTime = time(a) - time(b);
-  if (byTime !== 0) return byTime;
-  const ka = objectKey(a.metadata.namespace, a.metadata.name);
-  const kb = objectKey(b.metadata.namespace, b.metadata.name);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
 /** A Secret's value as text: `stringData` (files mode) wins over base64 `data`, as the API server does. */
 export function secretValue(set: ResourceSet, namespace: string, name: string, key: string): string | undefined {
   const secret = set.Secret.get(objectKey(namespace, name));

@@ -2,14 +2,13 @@
  * ThrottlePolicies, AclPolicies and App quotas → the routes' policies and the gateway's rate
  * limiting. Runs after the Apis are translated: it decorates their routes.
  */
-import type { RateLimitIR, RouteIR, RoutePoliciesIR, SourceRef } from '@turnpike/xds-server';
+import type { AppAclIR, IpAclIR, RateLimitIR, RouteIR, RoutePoliciesIR, SourceRef, ThrottleIR } from '@turnpike/xds-server';
 import type { AppSpec } from '../api';
 import type { GatewayConfig } from '../config';
-import type { ResourceSet } from '../provider/resourceset';
+import type { KubeObject, ResourceSet } from '../provider/resourceset';
 import { aclAttachables, type AclInput } from './aclpolicy';
-import type { GroupInfo } from './apigroup';
-import { attach, routeKey, type PublishedRoute } from './attach';
-import { olderFirst, sourceOf } from './objects';
+import { attach, routeKey, settle, type Attachable, type Attached, type PublishedRoute } from './attach';
+import { sourceOf } from './objects';
 import type { StatusBook } from './status';
 import { throttleAttachable, type ThrottleInput } from './throttlepolicy';
 import type { ValidateFn } from '.';
@@ -25,56 +24,73 @@ export interface PolicyInputs {
   readonly acls: readonly AclInput[];
 }
 
-export interface PolicyOutput {
-  /** The routes by group, with their policies. */
-  readonly routes: ReadonlyMap<string, RouteIR[]>;
-  readonly rateLimit?: RateLimitIR;
-}
-
-/** Valid Apps with a quota (validated again here: translation of Apps themselves is app.ts's). */
-function appQuotas(set: ResourceSet, validate: ValidateFn): RateLimitIR['appQuotas'] {
-  return [...set.App.values()].sort(olderFirst).flatMap((object) => {
+/** Valid Apps (oldest first) with a quota (validated again here: translation of Apps themselves is app.ts's). */
+function appQuotas(apps: readonly KubeObject[], validate: ValidateFn): RateLimitIR['appQuotas'] {
+  return apps.flatMap((object) => {
     const result = validate('App', object);
     const quota = result.ok ? (result.spec as AppSpec).quota : undefined;
     return quota === undefined ? [] : [{ source: sourceOf('App', object), limit: quota.limit, unit: quota.unit }];
   });
 }
 
-function published(routes: ReadonlyMap<string, RouteIR[]>, groups: ReadonlyMap<string, GroupInfo>): PublishedRoute[] {
-  return [...routes].flatMap(([key, list]) => {
-    const group = groups.get(key);
-    return group === undefined ? [] : list.map((route) => ({ route, group: group.source }));
-  });
+/** The valid policies as attachables (targets and special apps checked): changes only with them. */
+export interface PolicyWorld {
+  readonly throttles: readonly Attachable<ThrottleIR>[];
+  readonly ip: readonly Attachable<IpAclIR>[];
+  readonly app: readonly Attachable<AppAclIR>[];
 }
 
-export function translatePolicies(
-  inputs: PolicyInputs,
-  context: { readonly routes: ReadonlyMap<string, RouteIR[]>; readonly groups: ReadonlyMap<string, GroupInfo>; readonly set: ResourceSet },
-  config: GatewayConfig,
-  validate: ValidateFn,
-  book: StatusBook,
-): PolicyOutput {
-  const { set } = context;
-  const routes = published(context.routes, context.groups);
-  const served = (source: SourceRef): void => { book.served(source); };
-  const throttled = config.rateLimit === undefined ? (source: SourceRef): void => { book.notEnforced(source, NO_RATE_LIMIT_SERVICE); } : served;
-  const throttles = attach('ThrottlePolicy', inputs.throttles.map((input) => throttleAttachable(input, set, book)), routes, book, throttled);
+/** One group's routes with their policies, and what attaching concluded (for settlePolicies). */
+export interface GroupPolicies {
+  /** The group's routes decorated; the very array given when no policy applies to any. */
+  readonly routes: readonly RouteIR[];
+  readonly throttles: Attached<ThrottleIR>;
+  readonly ip: Attached<IpAclIR>;
+  readonly app: Attached<AppAclIR>;
+}
+
+export function policyWorld(inputs: PolicyInputs, set: ResourceSet, book: StatusBook): PolicyWorld {
   const acls = aclAttachables(inputs.acls, set, book);
-  const ipAcls = attach('AclPolicy of type IP', acls.ip, routes, book, served);
-  const appAcls = attach('AclPolicy of type APP', acls.app, routes, book, served);
-  const decorate = (route: RouteIR): RouteIR => {
+  return { throttles: inputs.throttles.map((input) => throttleAttachable(input, set, book)), ip: acls.ip, app: acls.app };
+}
+
+export function hasPolicies(world: PolicyWorld): boolean {
+  return world.throttles.length + world.ip.length + world.app.length > 0;
+}
+
+/** Attaches the policies to one group's routes. */
+export function decorateGroup(world: PolicyWorld, routes: readonly RouteIR[], group: SourceRef): GroupPolicies {
+  const published: PublishedRoute[] = routes.map((route) => ({ route, group }));
+  const throttles = attach('ThrottlePolicy', world.throttles, published);
+  const ip = attach('AclPolicy of type IP', world.ip, published);
+  const app = attach('AclPolicy of type APP', world.app, published);
+  const decorated = routes.map((route) => {
     const key = routeKey(route);
-    const throttle = throttles.get(key);
-    const ipAcl = ipAcls.get(key);
-    const appAcl = appAcls.get(key);
+    const throttle = throttles.values.get(key);
+    const ipAcl = ip.values.get(key);
+    const appAcl = app.values.get(key);
     const policies: RoutePoliciesIR = {
       ...(throttle === undefined ? {} : { throttle }),
       ...(ipAcl === undefined ? {} : { ipAcl }),
       ...(appAcl === undefined ? {} : { appAcl }),
     };
     return Object.keys(policies).length === 0 ? route : { ...route, policies };
-  };
-  const decorated = new Map([...context.routes].map(([key, list]) => [key, list.map(decorate)]));
-  if (config.rateLimit === undefined) return { routes: decorated };
-  return { routes: decorated, rateLimit: { service: config.rateLimit, subdomainDailyLimit: SUBDOMAIN_DAILY_LIMIT, appQuotas: appQuotas(set, validate) } };
+  });
+  const changed = decorated.some((route, i) => route !== routes[i]);
+  return { routes: changed ? decorated : routes, throttles, ip, app };
+}
+
+/** Books every policy's conclusions from all groups' results, in route order. */
+export function settlePolicies(world: PolicyWorld, groups: readonly GroupPolicies[], config: GatewayConfig, book: StatusBook): void {
+  const served = (source: SourceRef): void => { book.served(source); };
+  const throttled = config.rateLimit === undefined ? (source: SourceRef): void => { book.notEnforced(source, NO_RATE_LIMIT_SERVICE); } : served;
+  settle(world.throttles, groups.map((g) => g.throttles), book, throttled);
+  settle(world.ip, groups.map((g) => g.ip), book, served);
+  settle(world.app, groups.map((g) => g.app), book, served);
+}
+
+/** The gateway's rate limiting, when a rate-limit service is configured. */
+export function rateLimitOf(apps: readonly KubeObject[], config: GatewayConfig, validate: ValidateFn): RateLimitIR | undefined {
+  if (config.rateLimit === undefined) return undefined;
+  return { service: config.rateLimit, subdomainDailyLimit: SUBDOMAIN_DAILY_LIMIT, appQuotas: appQuotas(apps, validate) };
 }

@@ -69,8 +69,33 @@ export class StatusBook {
     return status !== undefined && status.accepted.status === 'True' && status.resolvedRefs.status === 'True';
   }
 
+  /** Continues from statuses booked earlier (incremental translation replays a step's result). */
+  restore(entries: Iterable<readonly [string, DesiredStatus]>): void {
+    for (const [key, status] of entries) this.#entries.set(key, status);
+  }
+
+  /** Statuses by sourceKey, in booking order. */
+  entries(): (readonly [string, DesiredStatus])[] {
+    return [...this.#entries];
+  }
+
   /** Statuses by sourceKey, sorted for deterministic output. */
   result(): ReadonlyMap<string, DesiredStatus> {
     return new Map([...this.#entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
+}
+
+const sameCondition = (a: ConditionValue, b: ConditionValue): boolean => a.status === b.status && a.reason === b.reason && a.message === b.message;
+
+function sameFields(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+/** Equal statuses (so the older object can be kept, and consumers compare by identity). */
+export function sameDesired(a: DesiredStatus, b: DesiredStatus): boolean {
+  return a === b || (
+    sourceKey(a.source) === sourceKey(b.source) && a.generation === b.generation && a.inIR === b.inIR && a.notEnforced === b.notEnforced
+    && sameCondition(a.accepted, b.accepted) && sameCondition(a.resolvedRefs, b.resolvedRefs) && sameFields(a.fields, b.fields)
+  );
 }

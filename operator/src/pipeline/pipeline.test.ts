@@ -1,0 +1,45 @@
+// The pipeline's pass discipline: one Translator across updates, nothing served or re-derived for
+// an unchanged world, and unchanged statuses handed to listeners as the same objects.
+import { SnapshotCache } from '@turnpike/xds-server';
+import { buildResourceSet } from '../provider/informers-set';
+import type { Kind, KubeObject, ResourceSet } from '../provider/resourceset';
+import { createLogger } from '../log';
+import { testGateway, validate } from '../translate/testing';
+import { Pipeline, type ObjectStatus } from './pipeline';
+
+const object = (kind: string, name: string, spec: Record<string, unknown>, generation = 1): KubeObject => ({
+  apiVersion: 'turnpike.dev/v1alpha1', kind, metadata: { name, namespace: 'team', generation, creationTimestamp: '2026-01-01T00:00:00Z' }, spec,
+});
+const api = (name: string, body: string, generation = 1): KubeObject =>
+  object('Api', name, { groupRef: { name: 'shop' }, method: 'GET', path: `/${name}`, backend: { mock: { body } } }, generation);
+
+function setOf(objects: readonly KubeObject[]): ResourceSet {
+  const byKind = new Map<Kind, KubeObject[]>();
+  for (const o of objects) byKind.set(o.kind as Kind, [...(byKind.get(o.kind as Kind) ?? []), o]);
+  return buildResourceSet(byKind);
+}
+
+describe('Pipeline', () => {
+  const lines: string[] = [];
+  const log = createLogger({ level: 'debug', write: (line) => { lines.push(line); } });
+  const served = (): number => lines.filter((line) => line.includes('"msg":"serving snapshot"')).length;
+
+  it('serves a changed world once, and neither serves nor notifies for the same world again', () => {
+    const pipeline = new Pipeline({ gateway: testGateway, validate, cache: new SnapshotCache(), nodes: () => [], log });
+    const heard: ReadonlyMap<string, ObjectStatus>[] = [];
+    pipeline.onStatuses((statuses) => { heard.push(statuses); });
+    const group = object('ApiGroup', 'shop', {});
+    const world = [group, api('a', 'one'), api('b', 'one')];
+    pipeline.update(setOf(world));
+    expect([served(), heard.length]).toEqual([1, 1]);
+    pipeline.update(setOf(world));
+    pipeline.refresh();
+    expect([served(), heard.length]).toEqual([1, 1]);
+
+    pipeline.update(setOf([group, api('a', 'one'), api('b', 'two', 2)]));
+    expect([served(), heard.length]).toEqual([2, 2]);
+    const [first, second] = heard;
+    expect(second?.get('Api/team/a')).toBe(first?.get('Api/team/a'));
+    expect(second?.get('Api/team/b')?.generation).toBe(2);
+  });
+});

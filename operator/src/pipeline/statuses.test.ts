@@ -1,0 +1,32 @@
+import type { ConditionValue, DesiredStatus } from '../translate';
+import { ObjectStatuses } from './statuses';
+
+const TRUE: ConditionValue = { status: 'True', reason: 'Accepted', message: '' };
+const desired = (name: string, generation = 1): DesiredStatus => ({
+  source: { kind: 'Api', namespace: 'n', name }, generation, accepted: TRUE, resolvedRefs: { ...TRUE, reason: 'ResolvedRefs' }, inIR: true, fields: {},
+});
+const programmed = (status: ConditionValue['status']): ConditionValue => ({ status, reason: status === 'True' ? 'Programmed' : 'Pending', message: '' });
+
+describe('ObjectStatuses', () => {
+  it('keeps the map and every ObjectStatus while nothing changed, even with fresh Programmed values', () => {
+    const statuses = new ObjectStatuses();
+    const world = new Map([['Api/n/a', desired('a')], ['Api/n/b', desired('b')]]);
+    const first = statuses.derive(world, () => programmed('Unknown'));
+    expect(statuses.derive(world, () => programmed('Unknown'))).toBe(first);
+  });
+
+  it('replaces only the statuses whose desired status or Programmed changed', () => {
+    const statuses = new ObjectStatuses();
+    const a = desired('a');
+    const first = statuses.derive(new Map([['Api/n/a', a], ['Api/n/b', desired('b')]]), () => programmed('Unknown'));
+    const second = statuses.derive(new Map([['Api/n/a', a], ['Api/n/b', desired('b', 2)]]), () => programmed('Unknown'));
+    expect(second).not.toBe(first);
+    expect(second.get('Api/n/a')).toBe(first.get('Api/n/a'));
+    expect(second.get('Api/n/b')?.generation).toBe(2);
+    const third = statuses.derive(new Map([['Api/n/a', a], ['Api/n/b', desired('b', 2)]]), (key) => programmed(key === 'Api/n/a' ? 'True' : 'Unknown'));
+    expect(third.get('Api/n/a')?.programmed.status).toBe('True');
+    expect(third.get('Api/n/b')?.generation).toBe(2);
+    // A removed object is a change too.
+    expect([...statuses.derive(new Map([['Api/n/a', a]]), () => programmed('True')).keys()]).toEqual(['Api/n/a']);
+  });
+});

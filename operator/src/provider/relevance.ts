@@ -1,0 +1,86 @@
+/**
+ * What translation reads of each object, and a view of the informers' sets that changes only
+ * when that does. The operator's own status writes come back through the informers as new
+ * objects; translation never reads status, so those must not cost a pass (nor cold memos).
+ *
+ * The status writer and the credentials controller still get every set: they read
+ * resourceVersion, status and uid, which this view deliberately keeps stale.
+ */
+import { CORE_KINDS, TURNPIKE_KINDS, type Kind, type KubeObject, type ResourceSet } from './resourceset';
+
+const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/**
+ * Same for translation. Turnpike kinds have the status subresource, so the API server bumps
+ * metadata.generation on every spec change and never on a status write; translation reads the
+ * spec (through validation), name, namespace, generation and creationTimestamp (age order).
+ * The uid catches a delete and re-create within the same second. Without a generation (objects
+ * not from an API server) the spec is compared.
+ */
+function sameTurnpike(a: KubeObject, b: KubeObject): boolean {
+  const ma = a.metadata;
+  const mb = b.metadata;
+  if (ma.generation !== mb.generation || ma.creationTimestamp !== mb.creationTimestamp || ma.uid !== mb.uid) return false;
+  if (ma.name !== mb.name || ma.namespace !== mb.namespace) return false;
+  return ma.generation !== undefined || JSON.stringify(a.spec) === JSON.stringify(b.spec);
+}
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+/** The fields translation reads of each core kind (translate/objects.ts, backend.ts). */
+function coreFingerprint(kind: Kind, object: KubeObject): string {
+  const meta = [object.metadata.name, object.metadata.namespace ?? '', object.metadata.creationTimestamp ?? ''];
+  switch (kind) {
+    case 'Secret':
+      return json([meta, object.type ?? '', object.data ?? null, object.stringData ?? null]);
+    case 'Service':
+      return json([meta, (object.spec as { ports?: unknown } | undefined)?.ports ?? null]);
+    default:
+      return json([meta, object.metadata.labels?.[SERVICE_NAME_LABEL] ?? null, object.addressType ?? null, object.ports ?? null, object.endpoints ?? null]);
+  }
+}
+
+/** True when translation would read the same from `before` and `after`. */
+export function sameForTranslation(kind: Kind, before: KubeObject, after: KubeObject): boolean {
+  if (before === after) return true;
+  if ((TURNPIKE_KINDS as readonly Kind[]).includes(kind)) return sameTurnpike(before, after);
+  return coreFingerprint(kind, before) === coreFingerprint(kind, after);
+}
+
+/**
+ * Follows the informers' sets and hands out the one translation should see: objects that did
+ * not change for translation keep the identity they had in the previous view (so memos keyed by
+ * identity keep hitting), and next() returns undefined when nothing changed at all.
+ */
+export class TranslationView {
+  #current: ResourceSet | undefined;
+
+  /** The view of `set`, or undefined when it is the same world as the last view for translation. */
+  next(set: ResourceSet): ResourceSet | undefined {
+    const previous = this.#current;
+    if (previous === undefined) {
+      this.#current = set;
+      return set;
+    }
+    let changed = false;
+    const view = {} as Record<Kind, ReadonlyMap<string, KubeObject>>;
+    for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) {
+      const before = previous[kind];
+      const after = set[kind];
+      const merged = new Map<string, KubeObject>();
+      let kindChanged = before.size !== after.size;
+      for (const [key, object] of after) {
+        const old = before.get(key);
+        const keep = old !== undefined && sameForTranslation(kind, old, object);
+        merged.set(key, keep ? old : object);
+        if (!keep) kindChanged = true;
+      }
+      // An unchanged kind keeps its map too: consumers may compare maps by identity.
+      view[kind] = kindChanged ? merged : before;
+      changed ||= kindChanged;
+    }
+    if (!changed) return undefined;
+    this.#current = Object.freeze(view);
+    return this.#current;
+  }
+}

@@ -1,0 +1,92 @@
+/** The cheap, linear half of incremental translation: pieces → GatewayIR, statuses → sorted map. */
+import type { ApiGroupIR, ClusterIR, GatewayIR, RateLimitIR, SourceRef } from '@turnpike/xds-server';
+import type { GatewayConfig } from '../config';
+import { sameDesired, type DesiredStatus } from './status';
+
+export interface GatewayParts {
+  readonly groups: readonly ApiGroupIR[];
+  readonly clusters: readonly ClusterIR[];
+  readonly rateLimit?: RateLimitIR;
+  readonly authz: NonNullable<GatewayIR['authz']>;
+}
+
+function gatewaySource(config: GatewayConfig): SourceRef {
+  return { kind: 'GatewayConfig', namespace: '', name: config.fleet };
+}
+
+const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** The gateway's IR; the previous object itself when every piece is the same. */
+export function assembleGateway(config: GatewayConfig, parts: GatewayParts, previous: GatewayIR | undefined): GatewayIR {
+  if (previous !== undefined && previous.authz === parts.authz && previous.rateLimit === parts.rateLimit
+    && sameList(previous.groups, parts.groups) && sameList(previous.clusters, parts.clusters)) return previous;
+  const anyTls = parts.groups.some((g) => g.domains.some((d) => d.tls !== undefined));
+  const listen = { address: config.listenAddress };
+  return {
+    source: gatewaySource(config),
+    http: { ...listen, port: config.httpPort },
+    // Without a certificate there is nothing to serve on HTTPS: no listener rather than a broken one.
+    ...(anyTls ? { https: { ...listen, port: config.httpsPort, publicPort: config.httpsPublicPort } } : {}),
+    trustedProxyHops: config.trustedProxyHops,
+    groups: [...parts.groups],
+    clusters: [...parts.clusters],
+    ...(parts.rateLimit === undefined ? {} : { rateLimit: parts.rateLimit }),
+    authz: parts.authz,
+  };
+}
+
+/**
+ * Statuses sorted by key. A status equal to the previous one is the previous object; the previous
+ * map itself is returned when nothing changed; the previous order is reused when the keys did not.
+ */
+export function sortedStatuses(statuses: ReadonlyMap<string, DesiredStatus>, previous: ReadonlyMap<string, DesiredStatus> | undefined): ReadonlyMap<string, DesiredStatus> {
+  let sameKeys = previous !== undefined && previous.size === statuses.size;
+  let changed = !sameKeys;
+  const kept = new Map<string, DesiredStatus>();
+  for (const [key, status] of statuses) {
+    const before = previous?.get(key);
+    if (before === undefined) sameKeys = false;
+    const keep = before !== undefined && sameDesired(before, status);
+    kept.set(key, keep ? before : status);
+    if (!keep) changed = true;
+  }
+  if (!changed && sameKeys && previous !== undefined) return previous;
+  const keys = sameKeys && previous !== undefined ? previous.keys() : [...kept.keys()].sort();
+  const out = new Map<string, DesiredStatus>();
+  for (const key of keys) out.set(key, kept.get(key) as DesiredStatus);
+  return out;
+}
+
+type Entries = readonly (readonly [string, DesiredStatus])[];
+
+/**
+ * The statuses of a pass from the steps' entries. Steps that were reused hand over the same
+ * entries array as before; when the steps that changed book the same keys as those they replace
+ * (an edit), the previous map is copied and patched instead of rebuilt and sorted.
+ */
+export class StatusAssembly {
+  #parts: ReadonlySet<Entries> = new Set();
+  #map: ReadonlyMap<string, DesiredStatus> | undefined;
+
+  assemble(parts: readonly Entries[]): ReadonlyMap<string, DesiredStatus> {
+    const current = new Set(parts);
+    const added = parts.filter((part) => !this.#parts.has(part));
+    const removed = [...this.#parts].filter((part) => !current.has(part));
+    this.#parts = current;
+    this.#map = this.#patched(added, removed) ?? sortedStatuses(new Map(parts.flat()), this.#map);
+    return this.#map;
+  }
+
+  #patched(added: readonly Entries[], removed: readonly Entries[]): ReadonlyMap<string, DesiredStatus> | undefined {
+    const previous = this.#map;
+    if (previous === undefined) return undefined;
+    const keys = new Set(removed.flatMap((part) => part.map(([key]) => key)));
+    const entries = added.flat();
+    if (entries.length !== keys.size || !entries.every(([key]) => keys.has(key))) return undefined;
+    const changed = entries.filter(([key, status]) => { const before = previous.get(key); return before === undefined || !sameDesired(before, status); });
+    if (changed.length === 0) return previous;
+    const out = new Map(previous);
+    for (const [key, status] of changed) out.set(key, status);
+    return out;
+  }
+}
