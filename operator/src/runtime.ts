@@ -33,13 +33,22 @@ export async function startRuntime(config: Config, log: Logger): Promise<Control
     authzNodes: () => ads.tracker.list(authzFleet(fleet)),
     rateLimitNodes: () => ads.tracker.list(rateLimitFleet(fleet)),
   });
-  const unsubscribe = ads.onEvent(() => { pipeline.refresh(); });
+  // ADS events come in bursts (sent, an ACK per type, synced): Programmed is re-derived once per
+  // burst, after the current task, so a push reaches the socket before statuses are computed.
+  let refresh: NodeJS.Immediate | undefined;
+  const unsubscribe = ads.onEvent(() => {
+    refresh ??= setImmediate(() => {
+      refresh = undefined;
+      pipeline.refresh();
+    });
+  });
   return {
     pipeline,
     ads,
     xdsPort,
     stop: async () => {
       unsubscribe();
+      clearImmediate(refresh);
       await ads.close();
     },
   };

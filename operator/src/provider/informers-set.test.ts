@@ -74,4 +74,18 @@ describe('buildResourceSet', () => {
     expect(Object.keys(set).sort()).toEqual(DESCRIPTORS.map((d) => d.kind).sort());
     expect(Object.isFrozen(set)).toBe(true);
   });
+
+  it('keeps the map of an unchanged kind, and the order of a changed kind whose keys did not change', () => {
+    const first = buildResourceSet(new Map([['Api', [api('a', 'y'), api('a', 'x')]], ['ApiGroup', [api('a', 'g')]]]));
+    const edited = api('a', 'x');
+    const second = buildResourceSet(new Map([['Api', [edited, api('a', 'y')]]]), first, new Set(['ApiGroup']));
+    expect(second.ApiGroup).toBe(first.ApiGroup);
+    expect([...second.Api.keys()]).toEqual(['a/x', 'a/y']);
+    expect(second.Api.get('a/x')).toBe(edited);
+    const added = buildResourceSet(new Map([['Api', [api('a', 'y'), api('a', 'w'), api('a', 'x')]]]), second, new Set());
+    expect([...added.Api.keys()]).toEqual(['a/w', 'a/x', 'a/y']);
+    expect(added.ApiGroup.size).toBe(0);
+    const renamed = buildResourceSet(new Map([['Api', [api('a', 'z'), api('a', 'w'), api('a', 'x')]]]), added, new Set());
+    expect([...renamed.Api.keys()]).toEqual(['a/w', 'a/x', 'a/z']);
+  });
 });

@@ -97,13 +97,30 @@ export function normalise(descriptor: ResourceDescriptor, raw: unknown): KubeObj
   return deepFreeze(object);
 }
 
-/** Builds the complete set; keys are sorted so the set does not depend on event order. */
-export function buildResourceSet(objects: ReadonlyMap<Kind, readonly KubeObject[]>): ResourceSet {
+/**
+ * Builds the complete set; keys are sorted so the set does not depend on event order. `previous`
+ * saves the work where it can: a kind listed in `unchanged` keeps its map, and a kind whose keys
+ * are those of its previous map keeps that order without sorting again.
+ */
+export function buildResourceSet(objects: ReadonlyMap<Kind, readonly KubeObject[]>, previous?: ResourceSet, unchanged: ReadonlySet<Kind> = new Set()): ResourceSet {
   const set = {} as Record<Kind, ReadonlyMap<string, KubeObject>>;
   for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) {
-    const entries = (objects.get(kind) ?? []).map((object) => [objectKey(object.metadata.namespace, object.metadata.name), object] as const);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    set[kind] = new Map(entries);
+    const before = previous?.[kind];
+    set[kind] = before !== undefined && unchanged.has(kind) ? before : kindMap(objects.get(kind) ?? [], before);
   }
   return Object.freeze(set);
+}
+
+function kindMap(objects: readonly KubeObject[], before: ReadonlyMap<string, KubeObject> | undefined): ReadonlyMap<string, KubeObject> {
+  const byKey = new Map(objects.map((object) => [objectKey(object.metadata.namespace, object.metadata.name), object] as const));
+  if (before !== undefined && before.size === byKey.size) {
+    const ordered = new Map<string, KubeObject>();
+    for (const key of before.keys()) {
+      const object = byKey.get(key);
+      if (object === undefined) break;
+      ordered.set(key, object);
+    }
+    if (ordered.size === byKey.size) return ordered;
+  }
+  return new Map([...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

@@ -57,6 +57,7 @@ export class SupervisedInformer {
   private stopped = false;
   private failures = 0;
   private errors = 0;
+  private changes = 0;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SupervisedInformerOptions) {
@@ -74,6 +75,7 @@ export class SupervisedInformer {
     };
     this.informer = new ListWatch(collectionPath(descriptor, namespace), new NormalisingWatch(options.kubeConfig, descriptor, remember), listed, false, options.selectors.labelSelector, options.selectors.fieldSelector);
     const changed = (): void => {
+      this.changes += 1;
       if (!this.stopped) options.onChange();
     };
     this.informer.on('add', changed);
@@ -93,6 +95,11 @@ export class SupervisedInformer {
 
   isSynced(): boolean {
     return this.synced;
+  }
+
+  /** Counts the cache's changes: equal revisions, equal contents. */
+  get revision(): number {
+    return this.changes;
   }
 
   /** The cached objects, normalised (apiVersion/kind set, frozen). */

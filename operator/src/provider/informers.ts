@@ -33,7 +33,10 @@ export interface InformersProviderOptions {
    * label the Secrets Turnpike may read.
    */
   readonly secrets?: Selectors;
-  /** Coalescing window for bursts of changes (default 20 ms). */
+  /**
+   * Coalescing window for bursts of changes (default 5 ms: a pass costs milliseconds, and changes
+   * arriving during one are coalesced into the next anyway).
+   */
   readonly debounceMs?: number;
   /** Reconnect backoff (default 0.5 s doubling to 30 s, 30 % jitter). */
   readonly backoff?: BackoffOptions;
@@ -61,12 +64,13 @@ class Informers implements InformersProvider {
   private waiter: Waiter | undefined;
   private timer: NodeJS.Timeout | undefined;
   private last: ResourceSet | undefined;
+  private revisions: readonly number[] = [];
   private synced = false;
   private stopped = false;
 
   constructor(options: InformersProviderOptions) {
     this.log = options.log.child({ component: 'informers' });
-    this.debounceMs = options.debounceMs ?? 20;
+    this.debounceMs = options.debounceMs ?? 5;
     const backoff = backoffPolicy(options.backoff);
     const namespaces = options.namespaces === undefined || options.namespaces.length === 0 ? [undefined] : [...new Set(options.namespaces)];
     const secretSelectors: Selectors = { fieldSelector: DEFAULT_SECRET_FIELD_SELECTOR, ...options.secrets };
@@ -133,14 +137,20 @@ class Informers implements InformersProvider {
   }
 
   private emit(): void {
+    // Kinds none of whose informers changed since the last set keep their maps.
+    const revisions = this.informers.map((informer) => informer.revision);
+    const unchanged = new Set<Kind>(this.informers.map((informer) => informer.kind));
+    this.informers.forEach((informer, i) => { if (this.revisions[i] !== revisions[i]) unchanged.delete(informer.kind); });
     const byKind = new Map<Kind, KubeObject[]>();
     for (const informer of this.informers) {
       const kind = informer.kind;
+      if (unchanged.has(kind)) continue;
       const objects = informer.objects();
       const existing = byKind.get(kind);
       byKind.set(kind, existing === undefined ? objects : existing.concat(objects));
     }
-    const set = buildResourceSet(byKind);
+    const set = buildResourceSet(byKind, this.last, unchanged);
+    this.revisions = revisions;
     this.last = set;
     try {
       this.onChange?.(set);
