@@ -27,28 +27,29 @@ export async function startRuntime(config: Config, log: Logger): Promise<Control
   const ads = new AdsServer({ cache, fleetOf, logger: log.child({ component: 'ads' }) });
   const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
   const fleet = config.gateway.fleet;
+  // Programmed is re-derived once per burst of ADS events (sent, an ACK per type, synced) and
+  // after a push, in a later task: the push reaches the socket before statuses are computed.
+  let pending: NodeJS.Immediate | undefined;
   const pipeline = new Pipeline({
     gateway: config.gateway, validate: schemaValidate(), cache, log,
     nodes: () => ads.tracker.list(fleet),
     authzNodes: () => ads.tracker.list(authzFleet(fleet)),
     rateLimitNodes: () => ads.tracker.list(rateLimitFleet(fleet)),
+    schedule: (refresh) => {
+      pending = setImmediate(() => {
+        pending = undefined;
+        refresh();
+      });
+    },
   });
-  // ADS events come in bursts (sent, an ACK per type, synced): Programmed is re-derived once per
-  // burst, after the current task, so a push reaches the socket before statuses are computed.
-  let refresh: NodeJS.Immediate | undefined;
-  const unsubscribe = ads.onEvent(() => {
-    refresh ??= setImmediate(() => {
-      refresh = undefined;
-      pipeline.refresh();
-    });
-  });
+  const unsubscribe = ads.onEvent(() => { pipeline.requestRefresh(); });
   return {
     pipeline,
     ads,
     xdsPort,
     stop: async () => {
       unsubscribe();
-      clearImmediate(refresh);
+      clearImmediate(pending);
       await ads.close();
     },
   };

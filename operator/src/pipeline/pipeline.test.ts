@@ -42,4 +42,21 @@ describe('Pipeline', () => {
     expect(second?.get('Api/team/a')).toBe(first?.get('Api/team/a'));
     expect(second?.get('Api/team/b')?.generation).toBe(2);
   });
+
+  it('re-derives statuses through its scheduler, once for every burst of requests', () => {
+    const queued: (() => void)[] = [];
+    const pipeline = new Pipeline({ gateway: testGateway, validate, cache: new SnapshotCache(), nodes: () => [], log, schedule: (refresh) => { queued.push(refresh); } });
+    const heard: ReadonlyMap<string, ObjectStatus>[] = [];
+    pipeline.onStatuses((statuses) => { heard.push(statuses); });
+    pipeline.update(setOf([object('ApiGroup', 'shop', {}), api('a', 'one')]));
+    pipeline.requestRefresh();
+    pipeline.requestRefresh();
+    expect([queued.length, heard.length]).toEqual([1, 0]);
+    queued.shift()?.();
+    expect(heard.length).toBe(1);
+    expect(heard[0]?.get('Api/team/a')?.accepted.status).toBe('True');
+    pipeline.requestRefresh();
+    expect(queued.length).toBe(1);
+  });
 });
+

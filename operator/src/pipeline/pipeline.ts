@@ -31,9 +31,15 @@ export interface PipelineOptions {
   /** The latest ACK/NACK state of the rate-limit fleet's instances (ThrottlePolicies' Programmed). */
   readonly rateLimitNodes?: () => readonly NodeAckState[];
   readonly log: Logger;
+  /**
+   * Runs a requested re-derivation of Programmed; default: at once. The operator defers it past
+   * the current task, so a push reaches the socket before the statuses are computed.
+   */
+  readonly schedule?: (refresh: () => void) => void;
 }
 
 export class Pipeline {
+  #refreshPending = false;
   #desired: ReadonlyMap<string, DesiredStatus> = new Map();
   readonly #translator: Translator;
   #translation: Translation | undefined;
@@ -89,7 +95,22 @@ export class Pipeline {
       log.error('translation fault; Envoy keeps the last good configuration', { err, code: err.code });
       this.#state = { kind: 'Rejected', message: `Internal translation fault ${err.code}: ${err.message}` };
     }
-    this.refresh();
+    this.requestRefresh();
+  }
+
+  /** Asks for refresh() through the scheduler; requests made before it runs share one refresh. */
+  requestRefresh(): void {
+    const { schedule } = this.options;
+    if (schedule === undefined) {
+      this.refresh();
+      return;
+    }
+    if (this.#refreshPending) return;
+    this.#refreshPending = true;
+    schedule(() => {
+      this.#refreshPending = false;
+      this.refresh();
+    });
   }
 
   /** Re-derives Programmed from the latest ADS state (call on every ADS event). */
