@@ -1,4 +1,4 @@
-import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet, collectionPath, normalise, type ResourceDescriptor } from './informers-set';
+import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet, collectionPath, normalise, patchResourceSet, type ResourceDescriptor } from './informers-set';
 import type { Kind, KubeObject } from './resourceset';
 
 const descriptor = (kind: Kind): ResourceDescriptor => {
@@ -75,17 +75,27 @@ describe('buildResourceSet', () => {
     expect(Object.isFrozen(set)).toBe(true);
   });
 
-  it('keeps the map of an unchanged kind, and the order of a changed kind whose keys did not change', () => {
+  it('patches the previous set: unchanged kinds keep their map, updates keep the order, additions and deletions re-sort', () => {
     const first = buildResourceSet(new Map([['Api', [api('a', 'y'), api('a', 'x')]], ['ApiGroup', [api('a', 'g')]]]));
+    const rebuilt: Kind[] = [];
+    const caches = new Map<Kind, KubeObject[]>();
+    const objects = (kind: Kind): KubeObject[] => { rebuilt.push(kind); return caches.get(kind) ?? []; };
+
     const edited = api('a', 'x');
-    const second = buildResourceSet(new Map([['Api', [edited, api('a', 'y')]]]), first, new Set(['ApiGroup']));
+    const second = patchResourceSet(first, new Map([['Api', new Map([['a/x', edited]])]]), objects);
     expect(second.ApiGroup).toBe(first.ApiGroup);
     expect([...second.Api.keys()]).toEqual(['a/x', 'a/y']);
     expect(second.Api.get('a/x')).toBe(edited);
-    const added = buildResourceSet(new Map([['Api', [api('a', 'y'), api('a', 'w'), api('a', 'x')]]]), second, new Set());
+    expect(first.Api.get('a/x')).not.toBe(edited);
+    expect(rebuilt).toEqual([]);
+
+    caches.set('Api', [api('a', 'y'), api('a', 'w'), edited]);
+    const added = patchResourceSet(second, new Map([['Api', new Map([['a/w', api('a', 'w')]])]]), objects);
     expect([...added.Api.keys()]).toEqual(['a/w', 'a/x', 'a/y']);
-    expect(added.ApiGroup.size).toBe(0);
-    const renamed = buildResourceSet(new Map([['Api', [api('a', 'z'), api('a', 'w'), api('a', 'x')]]]), added, new Set());
-    expect([...renamed.Api.keys()]).toEqual(['a/w', 'a/x', 'a/z']);
+    caches.set('Api', [api('a', 'w'), edited]);
+    const deleted = patchResourceSet(added, new Map([['Api', new Map([['a/y', undefined]])]]), objects);
+    expect([...deleted.Api.keys()]).toEqual(['a/w', 'a/x']);
+    expect(rebuilt).toEqual(['Api', 'Api']);
+    expect(Object.isFrozen(deleted)).toBe(true);
   });
 });

@@ -97,30 +97,40 @@ export function normalise(descriptor: ResourceDescriptor, raw: unknown): KubeObj
   return deepFreeze(object);
 }
 
-/**
- * Builds the complete set; keys are sorted so the set does not depend on event order. `previous`
- * saves the work where it can: a kind listed in `unchanged` keeps its map, and a kind whose keys
- * are those of its previous map keeps that order without sorting again.
- */
-export function buildResourceSet(objects: ReadonlyMap<Kind, readonly KubeObject[]>, previous?: ResourceSet, unchanged: ReadonlySet<Kind> = new Set()): ResourceSet {
+/** Builds the complete set; keys are sorted so the set does not depend on event order. */
+export function buildResourceSet(objects: ReadonlyMap<Kind, readonly KubeObject[]>): ResourceSet {
   const set = {} as Record<Kind, ReadonlyMap<string, KubeObject>>;
-  for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) {
-    const before = previous?.[kind];
-    set[kind] = before !== undefined && unchanged.has(kind) ? before : kindMap(objects.get(kind) ?? [], before);
-  }
+  for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) set[kind] = sortedMap(objects.get(kind) ?? []);
   return Object.freeze(set);
 }
 
-function kindMap(objects: readonly KubeObject[], before: ReadonlyMap<string, KubeObject> | undefined): ReadonlyMap<string, KubeObject> {
-  const byKey = new Map(objects.map((object) => [objectKey(object.metadata.namespace, object.metadata.name), object] as const));
-  if (before !== undefined && before.size === byKey.size) {
-    const ordered = new Map<string, KubeObject>();
-    for (const key of before.keys()) {
-      const object = byKey.get(key);
-      if (object === undefined) break;
-      ordered.set(key, object);
+function sortedMap(objects: readonly KubeObject[]): ReadonlyMap<string, KubeObject> {
+  const entries = objects.map((object) => [objectKey(object.metadata.namespace, object.metadata.name), object] as const);
+  return new Map(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Changes of one kind since the previous set, by key: the object, or undefined once deleted. */
+export type KindChanges = ReadonlyMap<string, KubeObject | undefined>;
+
+/**
+ * The next set from the previous one and what changed, equal to buildResourceSet over the caches
+ * but in proportion to the change: an unchanged kind keeps its map, updates of existing objects
+ * keep the map's order, and only a kind with additions or deletions is rebuilt (`objects`) and
+ * sorted again.
+ */
+export function patchResourceSet(previous: ResourceSet, changes: ReadonlyMap<Kind, KindChanges>, objects: (kind: Kind) => readonly KubeObject[]): ResourceSet {
+  const set = { ...previous } as Record<Kind, ReadonlyMap<string, KubeObject>>;
+  for (const [kind, changed] of changes) {
+    if (changed.size === 0) continue;
+    const before = previous[kind];
+    const updatesOnly = [...changed].every(([key, object]) => object !== undefined && before.has(key));
+    if (!updatesOnly) {
+      set[kind] = sortedMap(objects(kind));
+      continue;
     }
-    if (ordered.size === byKey.size) return ordered;
+    const next = new Map(before);
+    for (const [key, object] of changed) if (object !== undefined) next.set(key, object);
+    set[kind] = next;
   }
-  return new Map([...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.freeze(set);
 }

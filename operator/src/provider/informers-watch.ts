@@ -7,7 +7,7 @@
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import type { Kind, KubeObject } from './resourceset';
+import { objectKey, type Kind, type KubeObject } from './resourceset';
 import { backoffDelay, type BackoffPolicy } from './informers-backoff';
 import { describeError } from './informers-errors';
 import { listFunction, type Selectors } from './informers-list';
@@ -57,7 +57,8 @@ export class SupervisedInformer {
   private stopped = false;
   private failures = 0;
   private errors = 0;
-  private changes = 0;
+  /** Changes since the last takeChanges(). */
+  private changes = new Map<string, KubeObject | undefined>();
   private retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SupervisedInformerOptions) {
@@ -74,13 +75,14 @@ export class SupervisedInformer {
       return result;
     };
     this.informer = new ListWatch(collectionPath(descriptor, namespace), new NormalisingWatch(options.kubeConfig, descriptor, remember), listed, false, options.selectors.labelSelector, options.selectors.fieldSelector);
-    const changed = (): void => {
-      this.changes += 1;
+    const changed = (raw: KubernetesObject, deleted: boolean): void => {
+      const object = this.normalisedOf(raw);
+      if (object !== undefined) this.changes.set(objectKey(object.metadata.namespace, object.metadata.name), deleted ? undefined : object);
       if (!this.stopped) options.onChange();
     };
-    this.informer.on('add', changed);
-    this.informer.on('update', changed);
-    this.informer.on('delete', changed);
+    this.informer.on('add', (raw) => { changed(raw, false); });
+    this.informer.on('update', (raw) => { changed(raw, false); });
+    this.informer.on('delete', (raw) => { changed(raw, true); });
     this.informer.on('error', (err: unknown) => { this.failed(err); });
     this.informer.on('connect', () => { this.log.debug('watch connecting'); });
   }
@@ -97,24 +99,30 @@ export class SupervisedInformer {
     return this.synced;
   }
 
-  /** Counts the cache's changes: equal revisions, equal contents. */
-  get revision(): number {
-    return this.changes;
+  /** What changed in the cache since the last call, by key: the object, or undefined once deleted. */
+  takeChanges(): ReadonlyMap<string, KubeObject | undefined> {
+    const changes = this.changes;
+    this.changes = new Map();
+    return changes;
   }
 
   /** The cached objects, normalised (apiVersion/kind set, frozen). */
   objects(): KubeObject[] {
     const out: KubeObject[] = [];
     for (const raw of this.informer.list()) {
-      let object = this.normalised.get(raw);
-      if (object === undefined) {
-        object = normalise(this.options.descriptor, raw);
-        if (object === undefined) continue;
-        this.normalised.set(raw, object);
-      }
-      out.push(object);
+      const object = this.normalisedOf(raw);
+      if (object !== undefined) out.push(object);
     }
     return out;
+  }
+
+  private normalisedOf(raw: object): KubeObject | undefined {
+    let object = this.normalised.get(raw);
+    if (object === undefined) {
+      object = normalise(this.options.descriptor, raw);
+      if (object !== undefined) this.normalised.set(raw, object);
+    }
+    return object;
   }
 
   async stop(): Promise<void> {

@@ -17,7 +17,7 @@ import type { Logger } from '../log';
 import type { Kind, KubeObject, Provider, ResourceSet } from './resourceset';
 import { backoffPolicy, type BackoffOptions } from './informers-backoff';
 import type { Selectors } from './informers-list';
-import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet } from './informers-set';
+import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet, patchResourceSet } from './informers-set';
 import { SupervisedInformer } from './informers-watch';
 
 export { DEFAULT_SECRET_FIELD_SELECTOR, IGNORED_SECRET_TYPES } from './informers-set';
@@ -64,7 +64,6 @@ class Informers implements InformersProvider {
   private waiter: Waiter | undefined;
   private timer: NodeJS.Timeout | undefined;
   private last: ResourceSet | undefined;
-  private revisions: readonly number[] = [];
   private synced = false;
   private stopped = false;
 
@@ -136,21 +135,29 @@ class Informers implements InformersProvider {
     }, this.debounceMs);
   }
 
-  private emit(): void {
-    // Kinds none of whose informers changed since the last set keep their maps.
-    const revisions = this.informers.map((informer) => informer.revision);
-    const unchanged = new Set<Kind>(this.informers.map((informer) => informer.kind));
-    this.informers.forEach((informer, i) => { if (this.revisions[i] !== revisions[i]) unchanged.delete(informer.kind); });
-    const byKind = new Map<Kind, KubeObject[]>();
+  private fullSet(): ResourceSet {
+    for (const informer of this.informers) informer.takeChanges();
+    return buildResourceSet(new Map(DESCRIPTORS.map((d) => [d.kind, this.objectsOf(d.kind)])));
+  }
+
+  private changes(): Map<Kind, Map<string, KubeObject | undefined>> {
+    const byKind = new Map<Kind, Map<string, KubeObject | undefined>>();
     for (const informer of this.informers) {
-      const kind = informer.kind;
-      if (unchanged.has(kind)) continue;
-      const objects = informer.objects();
-      const existing = byKind.get(kind);
-      byKind.set(kind, existing === undefined ? objects : existing.concat(objects));
+      const changes = informer.takeChanges();
+      if (changes.size === 0) continue;
+      const kind = byKind.get(informer.kind) ?? new Map<string, KubeObject | undefined>();
+      for (const [key, object] of changes) kind.set(key, object);
+      byKind.set(informer.kind, kind);
     }
-    const set = buildResourceSet(byKind, this.last, unchanged);
-    this.revisions = revisions;
+    return byKind;
+  }
+
+  private objectsOf(kind: Kind): KubeObject[] {
+    return this.informers.filter((informer) => informer.kind === kind).flatMap((informer) => informer.objects());
+  }
+
+  private emit(): void {
+    const set = this.last === undefined ? this.fullSet() : patchResourceSet(this.last, this.changes(), (kind) => this.objectsOf(kind));
     this.last = set;
     try {
       this.onChange?.(set);
