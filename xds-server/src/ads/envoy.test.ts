@@ -107,6 +107,8 @@ describe.each([['GRPC', 'sotw'], ['DELTA_GRPC', 'delta']] as const)('ADS with En
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
       }
     })();
+    // The switch happens under traffic: only once requests are flowing to the old cluster.
+    await waitFor(() => (statuses.get('200 backend-a') ?? 0) > 0, { what: 'traffic to reach backend-a' });
     const next = set(world([{ prefix: '/', cluster: 'b' }], ['b']));
     await log.waitForSynced(nodeId, next.version, ALL, mark);
     await log.waitForSnapshotAcked(nodeId, next.version, [CDS, EDS, RDS], mark);
