@@ -77,11 +77,12 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   // controller see every set, the pipeline only sets that differ for translation.
   const view = new TranslationView();
   await provider.start((set) => {
-    writer.observe(set);
-    credentials.observe(set);
+    // Serving first: the writer's and the credentials controller's bookkeeping can wait a pass.
     const changed = view.next(set);
     if (changed === undefined) log.debug('no change for translation; pass skipped');
     else runtime.pipeline.update(changed);
+    writer.observe(set);
+    credentials.observe(set);
   });
   elector.start();
   health?.setReady(true);

@@ -67,4 +67,16 @@ describe('TranslationView', () => {
     expect([...(swapped?.Api.keys() ?? [])]).toEqual(['n/a', 'n/c']);
     expect(view.next(setOf([api('a'), secret('s', { k: 'YQ==' })]))?.Api.size).toBe(1);
   });
+
+  it('takes a kind whose map is the same object as in the last set as unchanged, without comparing its objects', () => {
+    const view = new TranslationView();
+    const first = setOf([api('a'), secret('s', { k: 'YQ==' })]);
+    const firstView = view.next(first);
+    const second = { ...setOf([secret('s', { k: 'Yg==' }, '2')]), Api: first.Api };
+    const secondView = view.next(second);
+    expect(secondView?.Api).toBe(firstView?.Api);
+    expect(secondView?.Secret.get('n/s')?.data).toEqual({ k: 'Yg==' });
+    expect(view.next({ ...second })).toBeUndefined();
+  });
 });
+

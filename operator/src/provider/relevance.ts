@@ -54,10 +54,14 @@ export function sameForTranslation(kind: Kind, before: KubeObject, after: KubeOb
  */
 export class TranslationView {
   #current: ResourceSet | undefined;
+  /** The last set given: a kind whose map is still the same object did not change. */
+  #input: ResourceSet | undefined;
 
   /** The view of `set`, or undefined when it is the same world as the last view for translation. */
   next(set: ResourceSet): ResourceSet | undefined {
     const previous = this.#current;
+    const input = this.#input;
+    this.#input = set;
     if (previous === undefined) {
       this.#current = set;
       return set;
@@ -67,6 +71,10 @@ export class TranslationView {
     for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) {
       const before = previous[kind];
       const after = set[kind];
+      if (after === input?.[kind]) {
+        view[kind] = before;
+        continue;
+      }
       const merged = new Map<string, KubeObject>();
       let kindChanged = before.size !== after.size;
       for (const [key, object] of after) {
