@@ -77,12 +77,16 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   // controller see every set, the pipeline only sets that differ for translation.
   const view = new TranslationView();
   await provider.start((set) => {
-    // Serving first: the writer's and the credentials controller's bookkeeping can wait a pass.
+    // Serving first: the writer's and the credentials controller's bookkeeping runs in a later
+    // task, after a push has reached the socket, and before the statuses derived from this pass
+    // (immediates run in the order they were queued).
+    setImmediate(() => {
+      writer.observe(set);
+      credentials.observe(set);
+    });
     const changed = view.next(set);
     if (changed === undefined) log.debug('no change for translation; pass skipped');
     else runtime.pipeline.update(changed);
-    writer.observe(set);
-    credentials.observe(set);
   });
   elector.start();
   health?.setReady(true);
