@@ -1,4 +1,4 @@
-import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet, collectionPath, normalise, patchResourceSet, type ResourceDescriptor } from './informers-set';
+import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, LAST_APPLIED, buildResourceSet, collectionPath, normalise, patchResourceSet, type ResourceDescriptor } from './informers-set';
 import type { Kind, KubeObject } from './resourceset';
 
 const descriptor = (kind: Kind): ResourceDescriptor => {
@@ -56,6 +56,12 @@ describe('normalise', () => {
   it("drops kubectl's last-applied annotation and keeps the others", () => {
     const raw = { metadata: { name: 'a', namespace: 'n', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': '{"big":true}', note: 'x' } }, spec: {} };
     expect(normalise(descriptor('Api'), raw)?.metadata.annotations).toEqual({ note: 'x' });
+  });
+
+  it('drops those fields only where Kubernetes puts them: a Secret key or a spec field of the same name stays', () => {
+    const secret = normalise(descriptor('Secret'), { metadata: { name: 's', managedFields: [] }, data: { managedFields: 'eA==', [LAST_APPLIED]: 'eQ==', status: 'eg==' } });
+    expect(secret?.data).toEqual({ managedFields: 'eA==', [LAST_APPLIED]: 'eQ==', status: 'eg==' });
+    expect(secret?.metadata).toEqual({ name: 's' });
   });
 
   it('ignores objects without a name', () => {
