@@ -3,7 +3,7 @@
 import type { ClusterIR, ServiceClusterIR } from '../ir';
 import { buildCluster } from './clusters';
 import { buildLoadAssignment } from './endpoints';
-import type { JsonObject } from './json';
+import { forKeeping, type JsonObject } from './json';
 
 const clusters = new WeakMap<ClusterIR, JsonObject>();
 const assignments = new WeakMap<ServiceClusterIR, JsonObject>();
@@ -11,7 +11,7 @@ const assignments = new WeakMap<ServiceClusterIR, JsonObject>();
 function memoised<K extends object>(memo: WeakMap<K, JsonObject>, key: K, build: (key: K) => JsonObject): JsonObject {
   const hit = memo.get(key);
   if (hit !== undefined) return hit;
-  const built = build(key);
+  const built = forKeeping(build(key));
   memo.set(key, built);
   return built;
 }

@@ -11,6 +11,7 @@
 import type { ApiGroupIR, ClusterIR } from '../ir';
 import { buildGroupResources, type GroupInputs, type GroupResources } from './route-config';
 import type { Side } from './routes';
+import { forKeeping } from './json';
 import { hostHeader } from './upstream-host';
 
 interface Entry {
@@ -56,7 +57,8 @@ export function groupResources(group: ApiGroupIR, inputs: GroupInputs): GroupRes
   let sides = memo.get(group);
   const entry = sides?.get(inputs.side);
   if (entry !== undefined && valid(entry, inputs)) return entry.resources;
-  const resources = buildGroupResources(group, inputs);
+  const built = buildGroupResources(group, inputs);
+  const resources: GroupResources = { routeConfigs: built.routeConfigs.map(forKeeping), scopes: built.scopes.map(forKeeping) };
   if (sides === undefined) {
     sides = new Map();
     memo.set(group, sides);

@@ -22,6 +22,17 @@ export function duration(ms: number): string {
 /** The ADS config source every xDS reference uses. */
 export const ADS: JsonObject = { ads: {}, resource_api_version: 'V3' };
 
+/**
+ * A copy of `value` for keeping. V8 gives objects built by an object literal that starts with a
+ * spread (`{ ...a, b }`) a hidden class of their own once the building code is optimised. That
+ * is harmless for garbage, but the memos keep every route of every group for the operator's
+ * lifetime: at 10,000 Apis those classes were ~9 MiB of its heap. The JSON parser builds objects
+ * whose classes are shared. Costs ~1 µs per route, once per group build.
+ */
+export function forKeeping<T extends JsonValue>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
 /** Compares strings by code unit, independent of locale (deterministic output). */
 export function byString(a: string, b: string): number {
   if (a === b) return 0;
