@@ -6,10 +6,12 @@
 import { authzFleet, translateAuthz, type AuthzIR, type NodeAckState, type SnapshotCache } from '@turnpike/xds-server';
 import type { Logger } from '../log';
 import type { ConditionValue, DesiredStatus } from '../translate';
-import { carriedBy, type Carried } from './programmed';
+import { carries, type Carried } from './programmed';
 
 /** Kinds whose data plane is authz. */
 export const AUTHZ_KINDS: ReadonlySet<string> = new Set(['App', 'SignatureKey']);
+
+const SERVED: ConditionValue = Object.freeze({ status: 'True', reason: 'Programmed', message: 'Every authz instance serves this object.' });
 
 type PlaneState = { readonly kind: 'Programmed' } | { readonly kind: 'Pending' | 'Rejected'; readonly message: string };
 
@@ -18,6 +20,8 @@ export class AuthzPlane {
   #served: { version: string; carried: Carried } | undefined;
   #lastGood: Carried = new Map();
   #state: PlaneState = { kind: 'Pending', message: 'No authz configuration served yet.' };
+  /** The condition of objects not served yet, for the current state (one object, not one per object). */
+  #waiting: { readonly state: PlaneState; readonly value: ConditionValue } | undefined;
 
   constructor(
     private readonly cache: SnapshotCache,
@@ -38,8 +42,7 @@ export class AuthzPlane {
       return;
     }
     if (result.status === 'updated') this.log.info('serving authz snapshot', { version: result.snapshot.version, fleet: this.fleet });
-    const carried = new Map([...carriedBy(statuses)].filter(([key]) => AUTHZ_KINDS.has(key.slice(0, key.indexOf('/')))));
-    this.#served = { version: result.snapshot.version, carried };
+    this.#served = { version: result.snapshot.version, carried: statuses };
   }
 
   /** What Programmed of this plane's objects depends on, compared by identity between ADS events. */
@@ -75,9 +78,9 @@ export class AuthzPlane {
 
   /** Programmed for an App or SignatureKey that the authz snapshot carries. */
   programmed(key: string, status: DesiredStatus): ConditionValue {
-    if (this.#state.kind === 'Programmed' || this.#lastGood.get(key) === status.generation) {
-      return { status: 'True', reason: 'Programmed', message: 'Every authz instance serves this object.' };
-    }
-    return { status: this.#state.kind === 'Rejected' ? 'False' : 'Unknown', reason: this.#state.kind, message: this.#state.message };
+    if (this.#state.kind === 'Programmed' || carries(this.#lastGood, key, status.generation)) return SERVED;
+    const state = this.#state;
+    if (this.#waiting?.state !== state) this.#waiting = { state, value: { status: state.kind === 'Rejected' ? 'False' : 'Unknown', reason: state.kind, message: state.message } };
+    return this.#waiting.value;
   }
 }

@@ -13,7 +13,7 @@ import { Translator, type ConditionValue, type DesiredStatus, type Translation, 
 import { ObjectStatuses } from './statuses';
 import { AUTHZ_KINDS, AuthzPlane } from './authz-plane';
 import { RATE_LIMIT_KINDS, RateLimitPlane } from './ratelimit-plane';
-import { carriedBy, fleetState, programmedCondition, type Carried, type FleetState } from './programmed';
+import { fleetState, programmedCondition, type Carried, type FleetState } from './programmed';
 
 export type { ObjectStatus } from './statuses';
 import type { ObjectStatus } from './statuses';
@@ -88,7 +88,7 @@ export class Pipeline {
         this.#state = { kind: 'Rejected', message: `The control plane refused the configuration: ${problems}` };
       } else {
         if (result.status === 'updated') log.info('serving snapshot', { version: result.snapshot.version, fleet: gateway.fleet });
-        this.#served = { version: result.snapshot.version, carried: carriedBy(translation.statuses) };
+        this.#served = { version: result.snapshot.version, carried: translation.statuses };
       }
     } catch (err) {
       if (!(err instanceof TranslateError)) throw err;

@@ -40,8 +40,17 @@ describe('programmedCondition', () => {
 
   it('keeps True for a generation the last good snapshot carried while a newer one is rejected', () => {
     const rejected = { kind: 'Rejected', message: 'no' } as const;
-    expect(programmedCondition('k', base, rejected, new Map([['k', 3]])).status).toBe('True');
-    expect(programmedCondition('k', base, rejected, new Map([['k', 2]]))).toEqual({ status: 'False', reason: 'Rejected', message: 'no' });
+    expect(programmedCondition('k', base, rejected, new Map([['k', base]])).status).toBe('True');
+    expect(programmedCondition('k', base, rejected, new Map([['k', { ...base, generation: 2 }]]))).toEqual({ status: 'False', reason: 'Rejected', message: 'no' });
+    // Carried means carried in the IR: an older snapshot that refused the object does not count.
+    expect(programmedCondition('k', base, rejected, new Map([['k', { ...base, inIR: false }]])).status).toBe('False');
+  });
+
+  it('hands out one condition object per value, so re-deriving allocates nothing per object', () => {
+    const pending = { kind: 'Pending', message: 'waiting' } as const;
+    const other = { ...base, source: { ...base.source, name: 'b' } };
+    expect(programmedCondition('k', base, pending, new Map())).toBe(programmedCondition('j', other, pending, new Map()));
+    expect(programmedCondition('k', base, { kind: 'Programmed' }, new Map())).toBe(programmedCondition('j', other, { kind: 'Programmed' }, new Map()));
   });
 
   it('says NotAccepted when the object is invalid, and Pending for kinds not enforced yet', () => {

@@ -44,11 +44,31 @@ export function fleetState(snapshot: Snapshot, nodes: readonly NodeAckState[]): 
   return waiting ? { kind: 'Pending', message: `Waiting for ${connected.length} Envoy(s) to acknowledge the configuration.` } : { kind: 'Programmed' };
 }
 
-/** `sourceKey` → generation of every object carried by a snapshot. */
-export type Carried = ReadonlyMap<string, number>;
+/**
+ * What a snapshot carries: the desired statuses it was translated from (`inIR` objects, at their
+ * generation). The translation's own map, kept as it is: nothing is copied per snapshot.
+ */
+export type Carried = ReadonlyMap<string, DesiredStatus>;
 
-export function carriedBy(statuses: ReadonlyMap<string, DesiredStatus>): Carried {
-  return new Map([...statuses].filter(([, s]) => s.inIR).map(([key, s]) => [key, s.generation]));
+export function carries(carried: Carried, key: string, generation: number): boolean {
+  const status = carried.get(key);
+  return status !== undefined && status.inIR && status.generation === generation;
+}
+
+// Shared values: re-deriving 10,000 statuses on an ADS event allocates no condition, and an
+// unchanged condition is the same object (ObjectStatuses compares by identity first).
+const PROGRAMMED: ConditionValue = Object.freeze({ status: 'True', reason: 'Programmed', message: 'The Envoy fleet serves this object.' });
+const NOT_ACCEPTED: ConditionValue = Object.freeze({ status: 'False', reason: 'NotAccepted', message: 'Not part of the configuration: see the Accepted and ResolvedRefs conditions.' });
+const waiting = new WeakMap<FleetState, ConditionValue>();
+
+/** The condition of an object the fleet does not serve yet: one object per fleet state. */
+function waitingFor(state: Exclude<FleetState, { kind: 'Programmed' }>): ConditionValue {
+  let value = waiting.get(state);
+  if (value === undefined) {
+    value = state.kind === 'Rejected' ? { status: 'False', reason: 'Rejected', message: state.message } : { status: 'Unknown', reason: 'Pending', message: state.message };
+    waiting.set(state, value);
+  }
+  return value;
 }
 
 /**
@@ -56,15 +76,10 @@ export function carriedBy(statuses: ReadonlyMap<string, DesiredStatus>): Carried
  * (the current snapshot once ACKed, or the last ACKed one while a newer is pending or rejected).
  */
 export function programmedCondition(key: string, status: DesiredStatus, state: FleetState, lastGood: Carried): ConditionValue {
-  if (!status.inIR && (status.accepted.status === 'False' || status.resolvedRefs.status === 'False')) {
-    return { status: 'False', reason: 'NotAccepted', message: 'Not part of the configuration: see the Accepted and ResolvedRefs conditions.' };
-  }
+  if (!status.inIR && (status.accepted.status === 'False' || status.resolvedRefs.status === 'False')) return NOT_ACCEPTED;
   if (!status.inIR) {
     return { status: 'Unknown', reason: 'Pending', message: status.notEnforced ?? `${status.source.kind} is accepted; the data plane does not enforce this kind yet.` };
   }
-  if (state.kind === 'Programmed' || lastGood.get(key) === status.generation) {
-    return { status: 'True', reason: 'Programmed', message: 'The Envoy fleet serves this object.' };
-  }
-  if (state.kind === 'Rejected') return { status: 'False', reason: 'Rejected', message: state.message };
-  return { status: 'Unknown', reason: 'Pending', message: state.message };
+  if (state.kind === 'Programmed' || carries(lastGood, key, status.generation)) return PROGRAMMED;
+  return waitingFor(state);
 }

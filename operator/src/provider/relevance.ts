@@ -47,6 +47,24 @@ export function sameForTranslation(kind: Kind, before: KubeObject, after: KubeOb
   return coreFingerprint(kind, before) === coreFingerprint(kind, after);
 }
 
+function everySame(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>): boolean {
+  for (const [key, object] of after) {
+    const old = before.get(key);
+    if (old === undefined || !sameForTranslation(kind, old, object)) return false;
+  }
+  return true;
+}
+
+/** `after`, with the objects that did not change for translation as they were in `before`. */
+function merged(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>): ReadonlyMap<string, KubeObject> {
+  const out = new Map<string, KubeObject>();
+  for (const [key, object] of after) {
+    const old = before.get(key);
+    out.set(key, old !== undefined && sameForTranslation(kind, old, object) ? old : object);
+  }
+  return out;
+}
+
 /**
  * Follows the informers' sets and hands out the one translation should see: objects that did
  * not change for translation keep the identity they had in the previous view (so memos keyed by
@@ -75,16 +93,10 @@ export class TranslationView {
         view[kind] = before;
         continue;
       }
-      const merged = new Map<string, KubeObject>();
-      let kindChanged = before.size !== after.size;
-      for (const [key, object] of after) {
-        const old = before.get(key);
-        const keep = old !== undefined && sameForTranslation(kind, old, object);
-        merged.set(key, keep ? old : object);
-        if (!keep) kindChanged = true;
-      }
-      // An unchanged kind keeps its map too: consumers may compare maps by identity.
-      view[kind] = kindChanged ? merged : before;
+      // An unchanged kind keeps its map too: consumers may compare maps by identity. Most changes
+      // are status writes (ours), so look before building a new map.
+      const kindChanged = before.size !== after.size || !everySame(kind, before, after);
+      view[kind] = kindChanged ? merged(kind, before, after) : before;
       changed ||= kindChanged;
     }
     if (!changed) return undefined;
