@@ -13,6 +13,7 @@ import { informersProvider } from './provider/informers';
 import { TranslationView } from './provider/relevance';
 import { startRuntime, untilSignalled } from './runtime';
 import { StatusWriter, type StatusUpdate } from './status';
+import { applyHeapPolicy } from './heap';
 
 function kubeConfigOf(mode: OperatorConfig): KubeConfig {
   const kc = new KubeConfig();
@@ -55,6 +56,7 @@ export function statusUpdates(statuses: ReadonlyMap<string, ObjectStatus>): Stat
 }
 
 export async function runOperator(argv: readonly string[]): Promise<void> {
+  applyHeapPolicy();
   const config = loadConfig('operator', argv, process.env);
   if (config.mode.kind !== 'operator') throw new Error('unreachable: operator config expected');
   const mode = config.mode;

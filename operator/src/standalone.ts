@@ -12,6 +12,7 @@ import { filesProvider } from './provider/files';
 import { startRuntime, untilSignalled } from './runtime';
 import { startLocalAuthz } from './standalone-authz';
 import { startLocalRateLimit } from './standalone-ratelimit';
+import { applyHeapPolicy } from './heap';
 
 export interface StandaloneGateway {
   readonly xdsPort: number;
@@ -86,6 +87,7 @@ function banner(config: Config, gateway: StandaloneGateway): string {
 
 /** `turnpike standalone -f DIR [flags]`: runs until SIGINT/SIGTERM or until Envoy dies. */
 export async function runStandalone(argv: readonly string[]): Promise<void> {
+  applyHeapPolicy();
   const config = loadConfig('standalone', argv, process.env);
   if (config.mode.kind !== 'standalone') throw new Error('unreachable: standalone config expected');
   const log = createLogger({ level: config.logLevel });
