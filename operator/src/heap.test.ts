@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { HEAP_GROWING_PERCENT, heapFlags } from './heap';
 
 describe('heap policy', () => {
-  it('sets a 20 % growing factor unless the command line chose one', () => {
+  it('sets a 10 % growing factor unless the command line chose one', () => {
     expect(heapFlags([])).toEqual([`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
     expect(heapFlags(['--max-old-space-size=512'])).toHaveLength(1);
     expect(heapFlags(['--heap-growing-percent=50'])).toEqual([]);
