@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { TURNPIKE_KINDS, type TurnpikeKind } from '../provider/resourceset';
 import { schemaIssue, type SchemaIssue } from './issues';
 import { listTypeErrors, unknownFields } from './listtype';
+import { shareUnchanged } from './share';
 
 export type SpecCheck = { readonly ok: true; readonly spec: unknown } | { readonly ok: false; readonly errors: readonly string[] };
 export type SpecValidators = ReadonlyMap<TurnpikeKind, (spec: unknown) => SpecCheck>;
@@ -136,7 +137,7 @@ export function compileSchemas(crds: readonly CrdDocument[]): SchemaValidators {
       const valid = compiled(copy);
       const issues = valid ? [] : (compiled.errors ?? []).map((error) => schemaIssue(error, copy));
       const lists = listTypeErrors(schema, copy, 'spec').map((message) => ({ message, blocking: false }));
-      return { spec: copy, issues: dedupe([...issues, ...lists]) };
+      return { spec: shareUnchanged(spec, copy), issues: dedupe([...issues, ...lists]) };
     });
   }
   return validators;
