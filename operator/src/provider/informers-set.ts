@@ -48,13 +48,10 @@ export const IGNORED_SECRET_TYPES = [
 
 export const DEFAULT_SECRET_FIELD_SELECTOR = IGNORED_SECRET_TYPES.map((type) => `type!=${type}`).join(',');
 
-// Children first: freezing changes an object's hidden class, and a parent frozen before its
-// children would then need a hidden class of its own per object (V8 cannot update the field
-// types a frozen class records in place).
 const deepFreeze = <T>(value: T): T => {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const field of Object.values(value)) deepFreeze(field);
     Object.freeze(value);
+    for (const field of Object.values(value)) deepFreeze(field);
   }
   return value;
 };
