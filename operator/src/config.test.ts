@@ -30,6 +30,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig('operator', ['--ratelimit-address', 'nohost'], {})).toThrow(new ConfigError('--ratelimit-address: nohost is not host:port'));
   });
 
+  it('reads the default limit per Api: calls per second, or per the unit named', () => {
+    expect(loadConfig('operator', [], {}).gateway.defaultApiLimit).toBeUndefined();
+    expect(loadConfig('operator', ['--default-api-limit', '200'], {}).gateway.defaultApiLimit).toEqual({ limit: 200, unit: 'SECOND' });
+    expect(loadConfig('operator', [], { TURNPIKE_DEFAULT_API_LIMIT: '6000/Minute' }).gateway.defaultApiLimit).toEqual({ limit: 6000, unit: 'MINUTE' });
+    expect(loadConfig('operator', [], { TURNPIKE_DEFAULT_API_LIMIT: '' }).gateway.defaultApiLimit).toBeUndefined();
+    for (const bad of ['0', '-5', '1.5', '10/week', '2147483648', 'many']) {
+      expect(() => loadConfig('operator', [`--default-api-limit=${bad}`], {})).toThrow(
+        new ConfigError(`--default-api-limit: ${bad} is not N or N/second|minute|hour|day with N from 1 to 2147483647`),
+      );
+    }
+  });
+
   it('reads the pod identity for leader election in operator mode', () => {
     const config = loadConfig('operator', [], { POD_NAME: 'tp-0', POD_NAMESPACE: 'gw' });
     expect(config.mode).toMatchObject({ kind: 'operator', identity: 'tp-0', leaseNamespace: 'gw', leaseName: 'turnpike-operator' });

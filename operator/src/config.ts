@@ -4,6 +4,7 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import type { DefaultApiLimitIR, RateLimitUnit } from '@turnpike/xds-server';
 
 export interface GatewayConfig {
   /** Default subdomains are <group>.<namespace>.<baseDomain>. */
@@ -20,6 +21,8 @@ export interface GatewayConfig {
   readonly listenAddress: string;
   /** envoyproxy/ratelimit's gRPC address (`--ratelimit-address`); absent: nothing is rate limited. */
   readonly rateLimit?: { readonly host: string; readonly port: number };
+  /** The default limit on every Api (`--default-api-limit`, Huawei `ratelimit_api_limits`); absent: none. */
+  readonly defaultApiLimit?: DefaultApiLimitIR;
   /**
    * Where Envoy reaches the authz service (`--authz-address`; standalone mode runs it in-process
    * and sets this itself). Absent: APP Apis answer 401 and nothing is signed (fail closed).
@@ -79,6 +82,7 @@ const OPTIONS = {
   'ratelimit-address': { type: 'string' },
   'authz-address': { type: 'string' },
   'no-ratelimit': { type: 'boolean' },
+  'default-api-limit': { type: 'string' },
   'demo-backends': { type: 'string' },
   'state-dir': { type: 'string' },
   kubeconfig: { type: 'string' },
@@ -112,6 +116,20 @@ function hostPort(name: string, value: string | undefined): { host: string; port
   return { host: match[1], port: port(name, match[2], 0) };
 }
 
+const UNITS: Readonly<Record<string, RateLimitUnit>> = { second: 'SECOND', minute: 'MINUTE', hour: 'HOUR', day: 'DAY' };
+
+/** `N` (calls per second) or `N/second|minute|hour|day`; empty or absent: no default limit. */
+function defaultApiLimit(value: string | undefined): Pick<GatewayConfig, 'defaultApiLimit'> {
+  if (value === undefined || value === '') return {};
+  const match = /^([0-9]+)(?:\/([a-z]+))?$/i.exec(value.trim());
+  const limit = Number(match?.[1]);
+  const unit = UNITS[(match?.[2] ?? 'second').toLowerCase()];
+  if (unit === undefined || !Number.isSafeInteger(limit) || limit < 1 || limit > 2_147_483_647) {
+    throw new ConfigError(`--default-api-limit: ${value} is not N or N/second|minute|hour|day with N from 1 to 2147483647`);
+  }
+  return { defaultApiLimit: { limit, unit } };
+}
+
 function logLevel(value: string | undefined): Config['logLevel'] {
   const level = value ?? 'info';
   if (level === 'debug' || level === 'info' || level === 'warn' || level === 'error') return level;
@@ -135,6 +153,7 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
     trustedProxyHops: count('trusted-proxy-hops', pick('trusted-proxy-hops', 'TURNPIKE_TRUSTED_PROXY_HOPS')),
     listenAddress: pick('listen-address', 'TURNPIKE_LISTEN_ADDRESS') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
     ...withRateLimit(hostPort('ratelimit-address', pick('ratelimit-address', 'TURNPIKE_RATELIMIT_ADDRESS'))),
+    ...defaultApiLimit(pick('default-api-limit', 'TURNPIKE_DEFAULT_API_LIMIT')),
     ...withAuthz(hostPort('authz-address', pick('authz-address', 'TURNPIKE_AUTHZ_ADDRESS'))),
   };
   const xds: XdsConfig = {

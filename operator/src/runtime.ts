@@ -27,6 +27,9 @@ export async function startRuntime(config: Config, log: Logger): Promise<Control
   const ads = new AdsServer({ cache, fleetOf, logger: log.child({ component: 'ads' }) });
   const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
   const fleet = config.gateway.fleet;
+  if (config.gateway.defaultApiLimit !== undefined && config.gateway.rateLimit === undefined) {
+    log.warn('--default-api-limit is not enforced: no rate-limit service is configured (--ratelimit-address)');
+  }
   // Programmed is re-derived once per burst of ADS events (sent, an ACK per type, synced) and
   // after a push, in a later task: the push reaches the socket before statuses are computed.
   let pending: NodeJS.Immediate | undefined;

@@ -57,6 +57,7 @@ describe('helm chart', () => {
       [{ 'image.digest': 'latest' }, /image\/digest/],
       [{ 'gateway.baseDomain': 'Not A Domain' }, /gateway\/baseDomain/],
       [{ 'envoy.xdsApiType': 'REST' }, /envoy\/xdsApiType/],
+      [{ 'gateway.defaultApiLimit': '200/week' }, /gateway\/defaultApiLimit/],
     ];
     for (const [set, message] of bad) {
       const result = await helm(['template', 'gw', chartDir, ...Object.entries(set).flatMap(([k, v]) => ['--set-json', `${k}=${JSON.stringify(v)}`])]);

@@ -67,6 +67,11 @@ describe.each([
     expect(operator.livenessProbe?.httpGet?.path).toBe('/healthz');
   });
 
+  it('passes the default limit per Api to the operator only when one is set', () => {
+    const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
+    expect(flagValue(operator.args ?? [], '--default-api-limit')).toBe(fullname === 'edge' ? '6000/minute' : undefined);
+  });
+
   it('mounts no ServiceAccount token in data-plane pods; only the operator has an identity', () => {
     for (const workload of deployments(objects)) {
       const pod = podSpec(workload);

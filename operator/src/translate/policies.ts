@@ -92,5 +92,10 @@ export function settlePolicies(world: PolicyWorld, groups: readonly GroupPolicie
 /** The gateway's rate limiting, when a rate-limit service is configured. */
 export function rateLimitOf(apps: readonly KubeObject[], config: GatewayConfig, validate: ValidateFn): RateLimitIR | undefined {
   if (config.rateLimit === undefined) return undefined;
-  return { service: config.rateLimit, subdomainDailyLimit: SUBDOMAIN_DAILY_LIMIT, appQuotas: appQuotas(apps, validate) };
+  return {
+    service: config.rateLimit,
+    subdomainDailyLimit: SUBDOMAIN_DAILY_LIMIT,
+    appQuotas: appQuotas(apps, validate),
+    ...(config.defaultApiLimit === undefined ? {} : { defaultApiLimit: config.defaultApiLimit }),
+  };
 }

@@ -95,11 +95,23 @@ export interface RateLimitServiceIR {
   readonly port: number;
 }
 
+/**
+ * The gateway's default limit on every Api (Huawei's `ratelimit_api_limits`, debug header
+ * X-Apig-RateLimit-api-allenv): calls per window to one Api, all environments together, on top of
+ * any ThrottlePolicy.
+ */
+export interface DefaultApiLimitIR {
+  readonly limit: number;
+  readonly unit: RateLimitUnit;
+}
+
 /** Gateway-wide rate limiting; absent from GatewayIR: nothing is rate limited. */
 export interface RateLimitIR {
   readonly service: RateLimitServiceIR;
   /** Calls per day through each group's default subdomain (Huawei: 1,000, not configurable). */
   readonly subdomainDailyLimit: number;
+  /** Absent: no default limit (the operator's default; see DefaultApiLimitIR). */
+  readonly defaultApiLimit?: DefaultApiLimitIR;
   readonly appQuotas: readonly AppQuotaIR[];
 }
 

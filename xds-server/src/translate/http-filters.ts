@@ -32,7 +32,7 @@ export function httpFilters(ir?: GatewayIR): JsonObject[] {
     // 6. global rate limits (ratelimit.ts): envoyproxy/ratelimit over gRPC, counters shared by
     //    every Envoy; after ext_authz so per-App limits and quotas know the App. Only with a
     //    rate-limit service.
-    ...(ir?.rateLimit === undefined ? [] : rateLimitFilters()),
+    ...(ir?.rateLimit === undefined ? [] : rateLimitFilters(ir.rateLimit.defaultApiLimit !== undefined)),
     // 6b. Mock answers of mock Apis with policies (mock-reply.ts): after every policy. Always
     //    present; routes turn it on.
     mockFilter(),

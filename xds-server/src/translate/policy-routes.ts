@@ -1,17 +1,17 @@
 // Puts a route's policies on its Envoy route: RBAC rules and rate-limit descriptors in
 // typed_per_filter_config (rbac.ts, ratelimit.ts), next to whatever else the route carries.
 //
-// A throttled route also gets a copy in front of it that matches only `X-Apig-Mode: debug`
-// (reference §11): there each limit is asked for in its own call, so the x-ratelimit-* headers
-// of each call describe exactly one limit and the Lua filter can publish them as
-// X-Apig-RateLimit-api|app|ip. Normal calls keep one call for all limits. Both copies send the
+// A limited route (a ThrottlePolicy, or the gateway's default limit per Api) also gets a copy in
+// front of it that matches only `X-Apig-Mode: debug` (reference §11): there each limit is asked
+// for in its own call, so the x-ratelimit-* headers of each call describe exactly one limit and
+// the Lua filter can publish them as X-Apig-RateLimit-api|app|ip|api-allenv. Normal calls keep one call for all limits. Both copies send the
 // same descriptors, so they share every counter.
 import type { ApiGroupIR, GatewayIR, RouteIR, SourceRef } from '../ir';
 import { byString, type JsonObject, type JsonValue } from './json';
 import { HYGIENE_FILTER } from './lua';
 import { mockThroughFilters } from './mock-reply';
 import { appAclPerRoute, ipAclPerRoute } from './rbac';
-import { quotaDescriptor, RateLimitFilter, rateLimitPerRoute, subdomainDescriptor, throttleDescriptors } from './ratelimit';
+import { defaultApiDescriptor, quotaDescriptor, RateLimitFilter, rateLimitPerRoute, subdomainDescriptor, throttleDescriptors, type Dimension } from './ratelimit';
 
 /** What the route configuration knows beyond the route. */
 export interface PolicyContext {
@@ -19,6 +19,8 @@ export interface PolicyContext {
   readonly rateLimit: boolean;
   /** Some App has a quota. */
   readonly quotas: boolean;
+  /** The gateway has a default limit per Api. */
+  readonly defaultApiLimit: boolean;
   readonly group: SourceRef;
   /** The group's default subdomain, when enabled: its calls count against the daily cap. */
   readonly subdomain?: string;
@@ -28,10 +30,15 @@ export interface PolicyContext {
 export interface RateLimitFlags {
   readonly rateLimit: boolean;
   readonly quotas: boolean;
+  readonly defaultApiLimit: boolean;
 }
 
 export function rateLimitFlags(ir: GatewayIR): RateLimitFlags {
-  return { rateLimit: ir.rateLimit !== undefined, quotas: (ir.rateLimit?.appQuotas.length ?? 0) > 0 };
+  return {
+    rateLimit: ir.rateLimit !== undefined,
+    quotas: (ir.rateLimit?.appQuotas.length ?? 0) > 0,
+    defaultApiLimit: ir.rateLimit?.defaultApiLimit !== undefined,
+  };
 }
 
 /** The policy context of a group's routes. */
@@ -39,6 +46,7 @@ export function policyContext(flags: RateLimitFlags, group: ApiGroupIR): PolicyC
   return {
     rateLimit: flags.rateLimit,
     quotas: flags.quotas,
+    defaultApiLimit: flags.defaultApiLimit,
     group: group.source,
     ...(group.subdomain === undefined ? {} : { subdomain: group.subdomain }),
   };
@@ -63,12 +71,25 @@ function aclConfigs(route: RouteIR): Record<string, JsonObject> {
   return { ...(ipAcl === undefined ? {} : ipAclPerRoute(ipAcl)), ...(appAcl === undefined ? {} : appAclPerRoute(appAcl)) };
 }
 
+/** The limits a route counts against, one descriptor each: its ThrottlePolicy's and the gateway's default. */
+function routeLimits(route: RouteIR, context: PolicyContext): Map<Dimension, JsonObject> {
+  const throttle = route.policies?.throttle;
+  const limits = throttle === undefined ? new Map<Dimension, JsonObject>() : throttleDescriptors(throttle, route.environment);
+  if (context.defaultApiLimit) limits.set('api-allenv', defaultApiDescriptor(route.source));
+  return limits;
+}
+
+/** A FailClosed ThrottlePolicy's call fails closed, the default limit with it (one call per request). */
+function failsClosed(route: RouteIR): boolean {
+  return route.policies?.throttle?.failClosed ?? false;
+}
+
 function rateLimitConfigs(route: RouteIR, context: PolicyContext): Record<string, JsonObject> {
   if (!context.rateLimit) return {};
   const out: Record<string, JsonObject> = {};
   if (context.subdomain !== undefined) out[RateLimitFilter.subdomain] = rateLimitPerRoute([subdomainDescriptor(context.group, context.subdomain)]);
-  const throttle = route.policies?.throttle;
-  if (throttle !== undefined) out[RateLimitFilter.throttle(throttle.failClosed)] = rateLimitPerRoute([...throttleDescriptors(throttle, route.environment).values()]);
+  const limits = routeLimits(route, context);
+  if (limits.size > 0) out[RateLimitFilter.throttle(failsClosed(route))] = rateLimitPerRoute([...limits.values()]);
   if (context.quotas && route.auth.type === 'APP') out[RateLimitFilter.quota] = rateLimitPerRoute([quotaDescriptor()]);
   return out;
 }
@@ -80,13 +101,14 @@ function withConfigs(built: JsonObject, configs: Readonly<Record<string, JsonObj
   return { ...built, typed_per_filter_config: merged };
 }
 
-/** The X-Apig-Mode: debug copy of a throttled route: one call per limit, each with its headers. */
-function debugCopy(built: JsonObject, route: RouteIR): JsonObject | undefined {
-  const throttle = route.policies?.throttle;
+/** The X-Apig-Mode: debug copy of a limited route: one call per limit, each with its headers. */
+function debugCopy(built: JsonObject, route: RouteIR, context: PolicyContext): JsonObject | undefined {
+  const limits = routeLimits(route, context);
   const configs = built.typed_per_filter_config;
-  if (throttle === undefined || !isObject(configs) || !isObject(built.match)) return undefined;
-  const main = RateLimitFilter.throttle(throttle.failClosed);
-  const perDimension = [...throttleDescriptors(throttle, route.environment)].map(([d, descriptor]): [string, JsonValue] => [RateLimitFilter.debug(d, throttle.failClosed), rateLimitPerRoute([descriptor])]);
+  if (limits.size === 0 || !isObject(configs) || !isObject(built.match)) return undefined;
+  const failClosed = failsClosed(route);
+  const main = RateLimitFilter.throttle(failClosed);
+  const perDimension = [...limits].map(([d, descriptor]): [string, JsonValue] => [RateLimitFilter.debug(d, failClosed), rateLimitPerRoute([descriptor])]);
   const kept = Object.entries(configs).filter(([name]) => name !== main);
   const name = typeof built.name === 'string' ? built.name : '';
   const headers = Array.isArray(built.match.headers) ? (built.match.headers as readonly JsonValue[]) : [];
@@ -105,6 +127,6 @@ export function withPolicies(built: JsonObject, route: RouteIR, context: PolicyC
   const configs = { ...aclConfigs(route), ...rateLimitConfigs(route, context) };
   const answered = Object.keys(configs).length === 0 ? built : mockThroughFilters(built, route);
   const normal = withConfigs(answered, configs);
-  const debug = context.rateLimit ? debugCopy(normal, route) : undefined;
+  const debug = context.rateLimit ? debugCopy(normal, route, context) : undefined;
   return debug === undefined ? [normal] : [debug, normal];
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultRegistry } from '../proto';
 import { buildRateLimitConfig, RATELIMIT_CONFIG_TYPE, translateRateLimitConfig } from './ratelimit-config';
-import { throttleDescriptors } from './ratelimit';
+import { defaultApiDescriptor, throttleDescriptors } from './ratelimit';
 import { GOLDEN_DIR, goldenText } from './testing/golden';
 import { POLICY_CASES } from './testing/policy-cases';
 import type { JsonObject } from './json';
@@ -31,6 +31,20 @@ describe('RateLimitConfig', () => {
     expectRateLimitGolden('policies-ratelimit', config!);
     const registry = defaultRegistry();
     expect(registry.decode(registry.encode(RATELIMIT_CONFIG_TYPE, config!))).toEqual(config);
+  });
+
+  it('counts every Api in all its environments against the default limit, when one is set', () => {
+    const withDefault = POLICY_CASES['policies-default-limit'];
+    if (withDefault === undefined) throw new Error('missing case');
+    const config = buildRateLimitConfig(withDefault);
+    expectRateLimitGolden('policies-default-limit', config!);
+    const registry = defaultRegistry();
+    expect(registry.decode(registry.encode(RATELIMIT_CONFIG_TYPE, config!))).toEqual(config);
+    // RELEASE and DEV of one Api send the same descriptor: one counter for the Api.
+    const open = withDefault.groups.flatMap((g) => g.routes).filter((r) => r.source.name === 'open');
+    expect(new Set(open.map((r) => JSON.stringify(defaultApiDescriptor(r.source)))).size).toBe(1);
+    expect(defaultApiDescriptor(open[0]!.source)).toEqual({ actions: [{ generic_key: { descriptor_key: 'api_allenv', descriptor_value: 'shop/open' } }] });
+    expect(config?.descriptors).toContainEqual({ key: 'api_allenv', rate_limit: { unit: 'SECOND', requests_per_unit: 200, name: 'api-allenv' } });
   });
 
   it('is absent without a rate-limit service, and one resource with one', () => {

@@ -10,6 +10,7 @@
 //   header_match=subdomain
 //     group (any value)                          the default subdomain's daily cap
 //   quota=<app id>                               that App's quota
+//   api_allenv (any value: <ns>/<api>)           the gateway's default limit per Api
 //
 // A key without a value counts each value separately, so "any value" is one counter per Api, per
 // client address, per App or per group. Windows are fixed calendar windows of one unit (UTC).
@@ -62,7 +63,9 @@ export function buildRateLimitConfig(ir: GatewayIR): JsonObject | undefined {
   const quotas = [...rateLimit.appQuotas]
     .map((quota) => ({ key: DescriptorKey.quota, value: appId(quota.source), rate_limit: limit(quota.unit, quota.limit, 'quota') }))
     .sort((a, b) => byString(a.value, b.value));
-  return { name: RATELIMIT_CONFIG_NAME, domain: RATELIMIT_DOMAIN, descriptors: [...throttles(ir).map(throttleTree), subdomain, ...quotas] };
+  const fallback = rateLimit.defaultApiLimit;
+  const defaults = fallback === undefined ? [] : [{ key: DescriptorKey.apiAllEnv, rate_limit: limit(fallback.unit, fallback.limit, 'api-allenv') }];
+  return { name: RATELIMIT_CONFIG_NAME, domain: RATELIMIT_DOMAIN, descriptors: [...throttles(ir).map(throttleTree), subdomain, ...quotas, ...defaults] };
 }
 
 /**

@@ -5,8 +5,10 @@
 // One filter instance per purpose, all present whenever a rate-limit service is configured (so a
 // policy change touches only routes, never the listener, and no connection is drained):
 //   subdomain            the default subdomain's daily cap            429, fails open
-//   throttle             ThrottlePolicies with failureMode FailOpen   429, fails open
+//   throttle             ThrottlePolicies with failureMode FailOpen,  429, fails open
+//                        and the gateway's default limit per Api
 //   throttle.failclosed  ThrottlePolicies with failureMode FailClosed 429, fails closed (500)
+//                        (with the default limit, so a call stays one call)
 //   debug.<dim>[.failclosed]  the same limits one dimension per call, with x-ratelimit-* headers
 //                        (only on the X-Apig-Mode: debug copy of a route; policy-routes.ts)
 //   quota                App quotas                                    405, fails open
@@ -27,9 +29,12 @@ export const RATELIMIT_DOMAIN = 'turnpike';
  */
 export const RATELIMIT_TIMEOUT_MS = 500;
 
-/** The limits a ThrottlePolicy can set; also the names in X-Apig-RateLimit-<name> (reference §11). */
-export type Dimension = 'api' | 'app' | 'ip';
-export const DIMENSIONS: readonly Dimension[] = ['api', 'app', 'ip'];
+/**
+ * The limits on a route: a ThrottlePolicy's (api, app, ip) and the gateway's default per Api
+ * (api-allenv). Also the names in X-Apig-RateLimit-<name> (reference §11).
+ */
+export type Dimension = 'api' | 'app' | 'ip' | 'api-allenv';
+export const DIMENSIONS: readonly Dimension[] = ['api', 'app', 'ip', 'api-allenv'];
 
 /** Descriptor entry keys (RateLimitConfig descriptor keys). */
 export const DescriptorKey = {
@@ -47,6 +52,8 @@ export const DescriptorKey = {
   group: 'group',
   /** App quota: the authenticated App. */
   quota: 'quota',
+  /** The gateway's default limit: `<namespace>/<name>` of the Api, whatever the environment. */
+  apiAllEnv: 'api_allenv',
 } as const;
 
 export const SUBDOMAIN_MATCH_VALUE = 'subdomain';
@@ -84,13 +91,17 @@ function filter(name: string, options: FilterOptions): JsonObject {
   };
 }
 
-/** The rate-limit HTTP filters, in chain order (position 6 of http-filters.ts). */
-export function rateLimitFilters(): JsonObject[] {
+/**
+ * The rate-limit HTTP filters, in chain order (position 6 of http-filters.ts). The default limit's
+ * debug filters only when it is set (operator configuration: a change restarts the operator).
+ */
+export function rateLimitFilters(defaultApiLimit: boolean): JsonObject[] {
   const modes = [false, true];
+  const dimensions = defaultApiLimit ? DIMENSIONS : DIMENSIONS.filter((d) => d !== 'api-allenv');
   return [
     filter(RateLimitFilter.subdomain, { failClosed: false }),
     ...modes.map((failClosed) => filter(RateLimitFilter.throttle(failClosed), { failClosed })),
-    ...modes.flatMap((failClosed) => DIMENSIONS.map((d) => filter(RateLimitFilter.debug(d, failClosed), { failClosed, headers: true }))),
+    ...modes.flatMap((failClosed) => dimensions.map((d) => filter(RateLimitFilter.debug(d, failClosed), { failClosed, headers: true }))),
     // After throttling: a call a ThrottlePolicy rejects does not use up the App's quota.
     filter(RateLimitFilter.quota, { failClosed: false, overLimit: 'MethodNotAllowed' }),
   ];
@@ -128,6 +139,11 @@ export function throttleDescriptors(throttle: ThrottleIR, environment: string): 
   if (countsApps(throttle)) out.set('app', { actions: [...base, { request_headers: { header_name: APP_ID_HEADER, descriptor_key: DescriptorKey.app } }] });
   if (throttle.ip !== undefined) out.set('ip', { actions: [...base, { remote_address: {} }] });
   return out;
+}
+
+/** Counts the Api's calls in every environment against the gateway's default limit. */
+export function defaultApiDescriptor(api: SourceRef): JsonObject {
+  return { actions: [generic(DescriptorKey.apiAllEnv, policyKey(api))] };
 }
 
 /** Regex for a Host header naming `hostname`, with or without a port, any case. */

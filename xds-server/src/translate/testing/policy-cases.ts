@@ -53,6 +53,20 @@ export const POLICY_CASES: Readonly<Record<string, GatewayIR>> = {
     clusters: [users],
   }),
 
+  /**
+   * The gateway's default limit per Api: every route counts against it, in the same call as its
+   * ThrottlePolicy's limits (failing closed with a FailClosed policy), with a debug copy each.
+   */
+  'policies-default-limit': gateway({
+    rateLimit: { ...rateLimit, appQuotas: [], defaultApiLimit: { limit: 200, unit: 'SECOND' } },
+    groups: [group('shop', [
+      route('list-users', { path: '/users', backend: forward(users.name, '/users'), policies: { throttle: shared } }),
+      route('open', { path: '/open', backend: mock(200, 'open') }),
+      route('open', { path: '/open', environment: 'DEV', backend: mock(200, 'open') }),
+    ], { domains: [domain('api.shop.example.com')] })],
+    clusters: [users],
+  }),
+
   /** Without a rate-limit service: no rate-limit filters or cluster, throttles ignored; ACLs still enforced. */
   'policies-acl-only': gateway({
     trustedProxyHops: 2,
