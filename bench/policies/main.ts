@@ -14,6 +14,8 @@
  *
  * --rate paces the clients to that many requests per second in total, to compare CPU per request
  * of two configurations at the same load; without it they go as fast as the answers come.
+ * --default-api-limit N[/unit] runs the gateway with that default limit per Api (set it out of
+ * reach): every Api, `plain` included, then asks the rate-limit service on every call.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -125,27 +127,37 @@ interface Options {
   readonly rounds: number;
   readonly connections: number;
   readonly rate?: number;
+  /** The gateway's --default-api-limit, if any. */
+  readonly defaultApiLimit?: string;
   readonly variants: readonly Variant[];
 }
 
 function options(): Options {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, apis: { type: 'string' }, rate: { type: 'string' } } });
+  const flags = { seconds: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, apis: { type: 'string' }, rate: { type: 'string' }, 'default-api-limit': { type: 'string' } } as const;
+  const { values } = parseArgs({ options: flags });
+  const defaultApiLimit = values['default-api-limit'];
   const wanted = values.apis?.split(',') ?? VARIANTS.filter((v) => v.byDefault).map((v) => v.name);
   return {
     seconds: Number(values.seconds ?? '10'), rounds: Number(values.rounds ?? '3'), connections: Number(values.connections ?? '16'),
     ...(values.rate === undefined ? {} : { rate: Number(values.rate) }),
+    ...(defaultApiLimit === undefined ? {} : { defaultApiLimit }),
     variants: VARIANTS.filter((v) => v.name === 'plain' || wanted.includes(v.name)),
   };
 }
 
 interface Measured { readonly result: LoadResult; readonly cpu: Cpu }
 
-/** Waits until every Api is served and every throttle enforced (the debug copy of a throttled route reports the api limit). */
-async function ready(port: number, variants: readonly Variant[]): Promise<void> {
+/**
+ * Waits until every Api is served and every limit enforced (the debug copy of a limited route
+ * reports its limits).
+ */
+async function ready(port: number, o: Options): Promise<void> {
   await waitFor(async () => (await call({ port, host: HOST, path: '/plain' })).status === 200, { what: 'plain served', timeoutMs: 60_000 });
-  for (const v of variants.filter((x) => x.throttle.length > 0)) {
-    await waitFor(async () => (await call({ port, host: HOST, path: `/${v.name}`, headers: { 'X-Apig-Mode': 'debug' } })).headers['x-apig-ratelimit-api'] !== undefined,
-      { what: `${v.name} throttled`, timeoutMs: 60_000 });
+  const limited = o.variants.filter((x) => x.throttle.length > 0 || o.defaultApiLimit !== undefined);
+  for (const v of limited) {
+    const header = v.throttle.length > 0 ? 'x-apig-ratelimit-api' : 'x-apig-ratelimit-api-allenv';
+    await waitFor(async () => (await call({ port, host: HOST, path: `/${v.name}`, headers: { 'X-Apig-Mode': 'debug' } })).headers[header] !== undefined,
+      { what: `${v.name} limited`, timeoutMs: 60_000 });
   }
 }
 
@@ -175,6 +187,7 @@ function report(o: Options, measured: ReadonlyMap<string, Measured>, loadBefore:
     `Through Envoy, ${o.connections} keep-alive connections${o.rate === undefined ? '' : ` paced at ${o.rate} req/s`}, ${o.rounds} alternating rounds of ${o.seconds} s per Api: \`node bench/dist/policies/main.js ${process.argv.slice(2).join(' ')}\``,
     `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}; load average ${load1(loadBefore)} before the run, ${load1(os.loadavg())} after (the bench's own threads count in it);`,
     'load generator, backend, Envoy, ratelimit and Redis all share these CPUs.',
+    ...(o.defaultApiLimit === undefined ? [] : [`Gateway default limit per Api: ${o.defaultApiLimit} (every Api, plain included, is counted on every call).`]),
     '',
     '| Api | requests | req/s | vs plain | p50 ms | p99 ms | non-2xx | errors |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -198,9 +211,10 @@ async function main(): Promise<void> {
   fs.mkdirSync(path.join(dir, 'manifests'));
   fs.writeFileSync(path.join(dir, 'manifests', 'bench.yaml'), manifests(backend.port, o.variants));
   progress(`standalone gateway in ${dir}`);
-  const gateway = await startStandalone({ manifests: path.join(dir, 'manifests'), dir });
+  const extraArgs = o.defaultApiLimit === undefined ? [] : ['--default-api-limit', o.defaultApiLimit];
+  const gateway = await startStandalone({ manifests: path.join(dir, 'manifests'), dir, extraArgs });
   try {
-    await ready(gateway.httpPort, o.variants);
+    await ready(gateway.httpPort, o);
     const gatewayPids = children(gateway.proc.pid);
     const pids = { envoy: gatewayPids.get('envoy'), ratelimit: gatewayPids.get('ratelimit'), redis: gatewayPids.get('redis-server'), backend: backend.child.pid, controlPlane: gateway.proc.pid };
     process.stdout.write(report(o, await rounds(o, gateway.httpPort, pids), loadBefore));
