@@ -4,8 +4,8 @@
 // A limited route (a ThrottlePolicy, or the gateway's default limit per Api) also gets a copy in
 // front of it that matches only `X-Apig-Mode: debug` (reference §11): there each limit is asked
 // for in its own call, so the x-ratelimit-* headers of each call describe exactly one limit and
-// the Lua filter can publish them as X-Apig-RateLimit-api|app|ip|api-allenv. Normal calls keep one call for all limits. Both copies send the
-// same descriptors, so they share every counter.
+// the Lua filter can publish them as X-Apig-RateLimit-api|app|ip|api-allenv. Normal calls keep
+// one call for all limits. Both copies send the same descriptors, so they share every counter.
 import type { ApiGroupIR, GatewayIR, RouteIR, SourceRef } from '../ir';
 import { byString, type JsonObject, type JsonValue } from './json';
 import { HYGIENE_FILTER } from './lua';
