@@ -1,17 +1,19 @@
 // Puts a route's policies on its Envoy route: RBAC rules and rate-limit descriptors in
 // typed_per_filter_config (rbac.ts, ratelimit.ts), next to whatever else the route carries.
 //
-// A limited route (a ThrottlePolicy, or the gateway's default limit per Api) also gets a copy in
-// front of it that matches only `X-Apig-Mode: debug` (reference §11): there each limit is asked
-// for in its own call, so the x-ratelimit-* headers of each call describe exactly one limit and
-// the Lua filter can publish them as X-Apig-RateLimit-api|app|ip|api-allenv. Normal calls keep
-// one call for all limits. Both copies send the same descriptors, so they share every counter.
+// A limited route (a ThrottlePolicy, or the gateway's default limit per Api) names its limits
+// twice: for the normal filter, all in one call, and for one debug filter per limit, each in a
+// call of its own that only `X-Apig-Mode: debug` calls make (reference §11; ratelimit.ts inMode),
+// so the x-ratelimit-* headers of each describe exactly one limit and the Lua filter can publish
+// them as X-Apig-RateLimit-api|app|ip|api-allenv. Both count against the same counters.
 import type { ApiGroupIR, GatewayIR, RouteIR, SourceRef } from '../ir';
 import { byString, type JsonObject, type JsonValue } from './json';
 import { HYGIENE_FILTER } from './lua';
 import { mockThroughFilters } from './mock-reply';
 import { appAclPerRoute, ipAclPerRoute } from './rbac';
-import { defaultApiDescriptor, quotaDescriptor, RateLimitFilter, rateLimitPerRoute, subdomainDescriptor, throttleDescriptors, type Dimension } from './ratelimit';
+import {
+  defaultApiDescriptor, inMode, quotaDescriptor, RateLimitFilter, rateLimitPerRoute, subdomainDescriptor, throttleDescriptors, type Dimension,
+} from './ratelimit';
 
 /** What the route configuration knows beyond the route. */
 export interface PolicyContext {
@@ -52,8 +54,6 @@ export function policyContext(flags: RateLimitFlags, group: ApiGroupIR): PolicyC
   };
 }
 
-export const DEBUG_HEADER = 'x-apig-mode';
-
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -89,7 +89,11 @@ function rateLimitConfigs(route: RouteIR, context: PolicyContext): Record<string
   const out: Record<string, JsonObject> = {};
   if (context.subdomain !== undefined) out[RateLimitFilter.subdomain] = rateLimitPerRoute([subdomainDescriptor(context.group, context.subdomain)]);
   const limits = routeLimits(route, context);
-  if (limits.size > 0) out[RateLimitFilter.throttle(failsClosed(route))] = rateLimitPerRoute([...limits.values()]);
+  if (limits.size > 0) {
+    const failClosed = failsClosed(route);
+    out[RateLimitFilter.throttle(failClosed)] = rateLimitPerRoute([...limits.values()].map((descriptor) => inMode(descriptor, false)));
+    for (const [dimension, descriptor] of limits) out[RateLimitFilter.debug(dimension, failClosed)] = rateLimitPerRoute([inMode(descriptor, true)]);
+  }
   if (context.quotas && route.auth.type === 'APP') out[RateLimitFilter.quota] = rateLimitPerRoute([quotaDescriptor()]);
   return out;
 }
@@ -101,32 +105,10 @@ function withConfigs(built: JsonObject, configs: Readonly<Record<string, JsonObj
   return { ...built, typed_per_filter_config: merged };
 }
 
-/** The X-Apig-Mode: debug copy of a limited route: one call per limit, each with its headers. */
-function debugCopy(built: JsonObject, route: RouteIR, context: PolicyContext): JsonObject | undefined {
-  const limits = routeLimits(route, context);
-  const configs = built.typed_per_filter_config;
-  if (limits.size === 0 || !isObject(configs) || !isObject(built.match)) return undefined;
-  const failClosed = failsClosed(route);
-  const main = RateLimitFilter.throttle(failClosed);
-  const perDimension = [...limits].map(([d, descriptor]): [string, JsonValue] => [RateLimitFilter.debug(d, failClosed), rateLimitPerRoute([descriptor])]);
-  const kept = Object.entries(configs).filter(([name]) => name !== main);
-  const name = typeof built.name === 'string' ? built.name : '';
-  const headers = Array.isArray(built.match.headers) ? (built.match.headers as readonly JsonValue[]) : [];
-  const debug = { name: DEBUG_HEADER, string_match: { exact: 'debug', ignore_case: true } };
-  return {
-    ...built,
-    name: `${name}/debug`,
-    match: { ...built.match, headers: [...headers, debug] },
-    typed_per_filter_config: Object.fromEntries([...kept, ...perDimension].sort(([a], [b]) => byString(a, b))),
-  };
-}
-
-/** The Envoy route(s) for one built route: its debug copy first, when it has one. */
-export function withPolicies(built: JsonObject, route: RouteIR, context: PolicyContext): JsonObject[] {
-  if (answersError(built)) return [built];
+/** The Envoy route for one built route, with its policies. */
+export function withPolicies(built: JsonObject, route: RouteIR, context: PolicyContext): JsonObject {
+  if (answersError(built)) return built;
   const configs = { ...aclConfigs(route), ...rateLimitConfigs(route, context) };
   const answered = Object.keys(configs).length === 0 ? built : mockThroughFilters(built, route);
-  const normal = withConfigs(answered, configs);
-  const debug = context.rateLimit ? debugCopy(normal, route, context) : undefined;
-  return debug === undefined ? [normal] : [debug, normal];
+  return withConfigs(answered, configs);
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultRegistry } from '../proto';
 import { buildRateLimitConfig, RATELIMIT_CONFIG_TYPE, translateRateLimitConfig } from './ratelimit-config';
-import { defaultApiDescriptor, throttleDescriptors } from './ratelimit';
+import { defaultApiDescriptor, inMode, throttleDescriptors } from './ratelimit';
 import { GOLDEN_DIR, goldenText } from './testing/golden';
 import { POLICY_CASES } from './testing/policy-cases';
 import type { JsonObject } from './json';
@@ -44,7 +44,19 @@ describe('RateLimitConfig', () => {
     const open = withDefault.groups.flatMap((g) => g.routes).filter((r) => r.source.name === 'open');
     expect(new Set(open.map((r) => JSON.stringify(defaultApiDescriptor(r.source)))).size).toBe(1);
     expect(defaultApiDescriptor(open[0]!.source)).toEqual({ actions: [{ generic_key: { descriptor_key: 'api_allenv', descriptor_value: 'shop/open' } }] });
-    expect(config?.descriptors).toContainEqual({ key: 'api_allenv', rate_limit: { unit: 'SECOND', requests_per_unit: 200, name: 'api-allenv' } });
+    const mode = (config?.descriptors as { value?: string; descriptors?: unknown[] }[]).find((d) => d.value === 'limits');
+    expect(mode?.descriptors).toContainEqual({ key: 'api_allenv', rate_limit: { unit: 'SECOND', requests_per_unit: 200, name: 'api-allenv' } });
+  });
+
+  it('gives a normal call and a debug call of a limit the same counter, each only on its side of X-Apig-Mode', () => {
+    const api = throttleDescriptors(ir.groups[0]!.routes[0]!.policies!.throttle!, 'RELEASE').get('api')!;
+    const [normal, debug] = [inMode(api, false), inMode(api, true)];
+    const entry = (d: JsonObject): unknown => (d.actions as JsonObject[])[0]?.header_value_match;
+    const isDebug = { name: 'x-apig-mode', string_match: { exact: 'debug', ignore_case: true } };
+    expect(entry(debug)).toEqual({ descriptor_value: 'limits', headers: [isDebug] });
+    expect(entry(normal)).toEqual({ descriptor_value: 'limits', headers: [{ ...isDebug, invert_match: true, treat_missing_header_as_empty: true }] });
+    expect((normal.actions as JsonObject[]).slice(1)).toEqual(api.actions);
+    expect((debug.actions as JsonObject[]).slice(1)).toEqual(api.actions);
   });
 
   it('is absent without a rate-limit service, and one resource with one', () => {

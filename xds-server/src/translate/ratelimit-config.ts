@@ -1,23 +1,24 @@
 // IR → the ratelimit.config.ratelimit.v3.RateLimitConfig envoyproxy/ratelimit loads over ADS (its
-// own fleet, rateLimitFleet()). One resource, domain RATELIMIT_DOMAIN, holding three trees that
+// own fleet, rateLimitFleet()). One resource, domain RATELIMIT_DOMAIN, holding the trees that
 // mirror the descriptors ratelimit.ts puts on routes:
 //
-//   throttle=<ns>/<policy>                       (one per ThrottlePolicy in use)
-//     scope (any value: <env>/<api> or <env>/*)  api limit
-//       remote_address (any value)               ip limit
-//       app=<special app id>                     that App's limit
-//       app (any value)                          app limit
+//   header_match=limits                            (every limit of a route; ratelimit.ts inMode)
+//     throttle=<ns>/<policy>                       (one per ThrottlePolicy in use)
+//       scope (any value: <env>/<api> or <env>/*)  api limit
+//         remote_address (any value)               ip limit
+//         app=<special app id>                     that App's limit
+//         app (any value)                          app limit
+//     api_allenv (any value: <ns>/<api>)           the gateway's default limit per Api
 //   header_match=subdomain
-//     group (any value)                          the default subdomain's daily cap
-//   quota=<app id>                               that App's quota
-//   api_allenv (any value: <ns>/<api>)           the gateway's default limit per Api
+//     group (any value)                            the default subdomain's daily cap
+//   quota=<app id>                                 that App's quota
 //
 // A key without a value counts each value separately, so "any value" is one counter per Api, per
 // client address, per App or per group. Windows are fixed calendar windows of one unit (UTC).
 import type { GatewayIR, RateLimitUnit, RouteIR, ThrottleIR } from '../ir';
 import { appId } from '../ir';
 import { byString, type JsonObject } from './json';
-import { countsApps, DescriptorKey, policyKey, RATELIMIT_DOMAIN, SUBDOMAIN_MATCH_VALUE, type Dimension } from './ratelimit';
+import { countsApps, DescriptorKey, LIMITS_MATCH_VALUE, policyKey, RATELIMIT_DOMAIN, SUBDOMAIN_MATCH_VALUE, type Dimension } from './ratelimit';
 
 export const RATELIMIT_CONFIG_TYPE = 'type.googleapis.com/ratelimit.config.ratelimit.v3.RateLimitConfig';
 /** The one RateLimitConfig resource's name. */
@@ -56,7 +57,7 @@ export function buildRateLimitConfig(ir: GatewayIR): JsonObject | undefined {
   const rateLimit = ir.rateLimit;
   if (rateLimit === undefined) return undefined;
   const subdomain = {
-    key: DescriptorKey.subdomainMatch,
+    key: DescriptorKey.headerMatch,
     value: SUBDOMAIN_MATCH_VALUE,
     descriptors: [{ key: DescriptorKey.group, rate_limit: limit('DAY', rateLimit.subdomainDailyLimit, 'subdomain') }],
   };
@@ -65,7 +66,9 @@ export function buildRateLimitConfig(ir: GatewayIR): JsonObject | undefined {
     .sort((a, b) => byString(a.value, b.value));
   const fallback = rateLimit.defaultApiLimit;
   const defaults = fallback === undefined ? [] : [{ key: DescriptorKey.apiAllEnv, rate_limit: limit(fallback.unit, fallback.limit, 'api-allenv') }];
-  return { name: RATELIMIT_CONFIG_NAME, domain: RATELIMIT_DOMAIN, descriptors: [...throttles(ir).map(throttleTree), subdomain, ...quotas, ...defaults] };
+  const limits = [...throttles(ir).map(throttleTree), ...defaults];
+  const modes = limits.length === 0 ? [] : [{ key: DescriptorKey.headerMatch, value: LIMITS_MATCH_VALUE, descriptors: limits }];
+  return { name: RATELIMIT_CONFIG_NAME, domain: RATELIMIT_DOMAIN, descriptors: [...modes, subdomain, ...quotas] };
 }
 
 /**

@@ -10,12 +10,12 @@
 //   throttle.failclosed  ThrottlePolicies with failureMode FailClosed 429, fails closed (500)
 //                        (with the default limit, so a call stays one call)
 //   debug.<dim>[.failclosed]  the same limits one dimension per call, with x-ratelimit-* headers
-//                        (only on the X-Apig-Mode: debug copy of a route; policy-routes.ts)
+//                        (only for X-Apig-Mode: debug calls; see inMode)
 //   quota                App quotas                                    405, fails open
 // Each route names the descriptors it sends in typed_per_filter_config (RateLimitPerRoute); a
 // filter without per-route configuration sends nothing and costs nothing.
 import { APP_ID_HEADER, type RateLimitServiceIR, type SourceRef, type ThrottleIR } from '../ir';
-import { duration, typed, type JsonObject } from './json';
+import { duration, typed, type JsonObject, type JsonValue } from './json';
 import { grpcServiceCluster } from './grpc-cluster';
 
 /** The CDS cluster Envoy reaches envoyproxy/ratelimit through. */
@@ -46,8 +46,11 @@ export const DescriptorKey = {
   ip: 'remote_address',
   /** The authenticated App (x-turnpike-app-id). */
   app: 'app',
-  /** `header_match` = `subdomain` when the Host is a group's default subdomain. */
-  subdomainMatch: 'header_match',
+  /**
+   * What Envoy's header_value_match action appends (its key is fixed in RateLimitPerRoute):
+   * `subdomain` when the Host is a group's default subdomain, `limits` first in every limit (inMode).
+   */
+  headerMatch: 'header_match',
   /** `<namespace>/<name>` of the ApiGroup. */
   group: 'group',
   /** App quota: the authenticated App. */
@@ -57,6 +60,11 @@ export const DescriptorKey = {
 } as const;
 
 export const SUBDOMAIN_MATCH_VALUE = 'subdomain';
+
+/** Huawei's debug mode header (reference §11): `X-Apig-Mode: debug`. */
+export const DEBUG_HEADER = 'x-apig-mode';
+/** The value of the header_match entry every limit's descriptor starts with (see inMode). */
+export const LIMITS_MATCH_VALUE = 'limits';
 
 export const RateLimitFilter = {
   subdomain: 'turnpike.ratelimit.subdomain',
@@ -144,6 +152,24 @@ export function throttleDescriptors(throttle: ThrottleIR, environment: string): 
 /** Counts the Api's calls in every environment against the gateway's default limit. */
 export function defaultApiDescriptor(api: SourceRef): JsonObject {
   return { actions: [generic(DescriptorKey.apiAllEnv, policyKey(api))] };
+}
+
+/**
+ * A limit's descriptor for the normal filter (`debug` false) or its debug filter (true). Both start
+ * with the same entry `header_match=limits`, so they count against the same counter, but each filter
+ * produces it only on its side of `X-Apig-Mode: debug` (Envoy drops a descriptor whose action
+ * appends nothing): a normal call asks for every limit in one call, a debug call asks for each
+ * limit in a call of its own, whose x-ratelimit-* headers then describe exactly that limit.
+ * The normal side inverts the header match: this message's `expect_match` is a plain bool, so
+ * Envoy cannot tell false from unset and takes both as true.
+ */
+export function inMode(descriptor: JsonObject, debug: boolean): JsonObject {
+  const actions = Array.isArray(descriptor.actions) ? (descriptor.actions as readonly JsonValue[]) : [];
+  const isDebug = { name: DEBUG_HEADER, string_match: { exact: 'debug', ignore_case: true } };
+  // Without the header the match must fail too, so that inverted it succeeds.
+  const header = debug ? isDebug : { ...isDebug, invert_match: true, treat_missing_header_as_empty: true };
+  const mode = { header_value_match: { descriptor_value: LIMITS_MATCH_VALUE, headers: [header] } };
+  return { actions: [mode, ...actions] };
 }
 
 /** Regex for a Host header naming `hostname`, with or without a port, any case. */

@@ -74,7 +74,7 @@ function virtualHosts(group: ApiGroupIR, inputs: GroupInputs): JsonObject[] {
   if (domains.length > 0) {
     const policy = policyContext(inputs.rateLimit, group);
     const context = { side, clusters: inputs.clusters, authz: inputs.authz, group: group.source };
-    const routes = [...group.routes].sort(compareRoutes).flatMap((route) => withPolicies(buildRoute(route, context), route, policy));
+    const routes = [...group.routes].sort(compareRoutes).map((route) => withPolicies(buildRoute(route, context), route, policy));
     hosts.push({ name: groupName(group), domains, routes, metadata: sourceMetadata(group.source) });
   }
   const redirect = side === 'http' ? redirectHost(group, inputs.publicPort) : undefined;
