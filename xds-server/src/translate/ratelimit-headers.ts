@@ -1,6 +1,6 @@
-// X-Apig-RateLimit-api|app|ip in debug mode (reference §7, §11): `remain:9,limit:10,time:1 minute`.
-// On the X-Apig-Mode: debug copy of a throttled route each limit is asked for in its own call
-// (policy-routes.ts), and each call's filter adds its own x-ratelimit-* (draft 03) values:
+// X-Apig-RateLimit-api|app|ip|api-allenv in debug mode (reference §7, §11): `remain:9,limit:10,time:1 minute`.
+// On an X-Apig-Mode: debug call each limit of the route is asked for in its own call
+// (ratelimit.ts inMode), and each call's filter adds its own x-ratelimit-* (draft 03) values:
 //   x-ratelimit-limit: 10, 10;w=60;name="api"     x-ratelimit-remaining: 9
 // The hygiene filter's response handler (lua.ts) runs this Lua: one X-Apig-RateLimit-<name> per
 // value, then the x-ratelimit-* headers go (in debug mode a backend's own are dropped with them).

@@ -1,4 +1,4 @@
-// Golden cases for throttling and access control (rate-limit filters, RBAC, debug copies).
+// Golden cases for throttling and access control (rate-limit filters, RBAC, debug-mode descriptors).
 import type { GatewayIR, IpAclIR, ThrottleIR } from '../../ir';
 import { domain, forward, gateway, group, mock, route, serviceCluster, source } from './builder';
 
@@ -55,7 +55,7 @@ export const POLICY_CASES: Readonly<Record<string, GatewayIR>> = {
 
   /**
    * The gateway's default limit per Api: every route counts against it, in the same call as its
-   * ThrottlePolicy's limits (failing closed with a FailClosed policy), with a debug copy each.
+   * ThrottlePolicy's limits (failing closed with a FailClosed policy), each also asked alone in debug mode.
    */
   'policies-default-limit': gateway({
     rateLimit: { ...rateLimit, appQuotas: [], defaultApiLimit: { limit: 200, unit: 'SECOND' } },
