@@ -13,7 +13,8 @@
 //                        (only for X-Apig-Mode: debug calls; see inMode)
 //   quota                App quotas                                    405, fails open
 // Each route names the descriptors it sends in typed_per_filter_config (RateLimitPerRoute); a
-// filter without per-route configuration sends nothing and costs nothing.
+// filter without per-route configuration sends nothing and costs nothing, and a debug filter on a
+// call without X-Apig-Mode: debug costs one header match.
 import { APP_ID_HEADER, type RateLimitServiceIR, type SourceRef, type ThrottleIR } from '../ir';
 import { duration, typed, type JsonObject, type JsonValue } from './json';
 import { grpcServiceCluster } from './grpc-cluster';
