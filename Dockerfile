@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The Turnpike control-plane image. One Node.js program; the first argument picks the component:
-#   operator (default) | authz | standalone | demo-backend
+#   operator (default) | standalone | demo-backend
 # Build with `make images` (IMAGE=…, CONTAINER_ENGINE=docker|podman). No native modules, so
 # `docker buildx build --platform linux/amd64,linux/arm64 .` works as well.
 # There is no container engine on the development machines: e2e/specs/helm/image.spec.ts checks
@@ -16,7 +16,6 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 COPY xds-server/package.json xds-server/
 COPY operator/package.json operator/
-COPY authz/package.json authz/
 COPY sdk/js/package.json sdk/js/
 COPY e2e/package.json e2e/
 RUN npm ci --no-audit --no-fund --ignore-scripts
@@ -24,11 +23,10 @@ COPY tsconfig.base.json tsconfig.json ./
 COPY crds crds
 COPY xds-server xds-server
 COPY sdk/js sdk/js
-COPY authz authz
 COPY operator operator
-# Builds operator and what it references (xds-server, authz, sdk/js); tests and maps are dropped.
+# Builds operator and what it references (xds-server, sdk/js); tests and maps are dropped.
 RUN npx tsc -b operator \
- && find xds-server/dist operator/dist authz/dist sdk/js/dist \
+ && find xds-server/dist operator/dist sdk/js/dist \
       \( -name '*.test.*' -o -name '*.map' -o -name '*.d.ts' -o -name testing \) -prune -exec rm -rf {} +
 
 # 2. Production dependencies only (workspace packages become links to /app/<package>).
@@ -37,7 +35,6 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 COPY xds-server/package.json xds-server/
 COPY operator/package.json operator/
-COPY authz/package.json authz/
 COPY sdk/js/package.json sdk/js/
 COPY e2e/package.json e2e/
 # Type declarations, source maps and docs are dead weight at run time (a third of the size).
@@ -59,8 +56,6 @@ COPY --from=build /src/xds-server/protos xds-server/protos
 COPY --from=build /src/xds-server/dist xds-server/dist
 COPY --from=build /src/sdk/js/package.json sdk/js/
 COPY --from=build /src/sdk/js/dist sdk/js/dist
-COPY --from=build /src/authz/package.json authz/
-COPY --from=build /src/authz/dist authz/dist
 COPY --from=build /src/operator/package.json operator/
 COPY --from=build /src/operator/dist operator/dist
 USER 65532:65532

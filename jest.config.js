@@ -1,7 +1,7 @@
 // Two projects: unit (fast, beside the code) and e2e (real components, started by e2e/src/harness).
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] };
 const moduleNameMapper = {
-  '^@turnpike/(xds-server|operator|authz|e2e)$': '<rootDir>/$1/src/index.ts',
+  '^@turnpike/(xds-server|operator|e2e)$': '<rootDir>/$1/src/index.ts',
   '^@turnpike/sdk$': '<rootDir>/sdk/js/src/index.ts',
 };
 module.exports = {
@@ -14,7 +14,7 @@ module.exports = {
     {
       displayName: 'unit',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/{xds-server,operator,authz,sdk/js}/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/{xds-server,operator,sdk/js}/src/**/*.test.ts'],
       transform,
       moduleNameMapper,
     },

@@ -1,13 +1,13 @@
 /**
- * bench/authz: what app authentication costs. First authz alone (signature checks per second on
- * one core, checks.ts), then through Envoy: one standalone gateway (real Envoy, authz in-process
- * as standalone runs it), one backend, three Apis on it: `none` (auth NONE), `hop` (auth NONE with a
- * BASIC SignatureKey: every request makes the ext_authz round trip but authz only base64-encodes
- * a header, so it prices the hop itself) and `app` (auth APP: every request SDK-HMAC-SHA256-signed
- * and verified by authz). Rounds
- * alternate so drift in the machine's load hits both alike. The load generator is the repository's
- * closed-loop Node client (bench/policies/load.ts): keep-alive connections, next request when the
- * last answered. Prints Markdown tables on stdout; progress on stderr.
+ * bench/authz: what app authentication costs now that it runs inside Envoy (the turnpike.authn
+ * Wasm filter). One standalone gateway (real Envoy), one backend, three Apis on it: `none` (auth
+ * NONE: the filter is off on its route), `basic` (auth NONE with a BASIC SignatureKey: the filter
+ * runs and only sets a header, so it prices the filter's plumbing) and `app` (auth APP: every
+ * request SDK-HMAC-SHA256-signed and verified by the filter). Two phases, each in alternating rounds
+ * so drift in the machine's load hits every Api alike: saturated (closed loop, as fast as the host
+ * allows: throughput and CPU per request) and paced at half of `none`'s saturated rate (p99 added
+ * at a load the gateway carries). The load generator is the repository's Node client
+ * (bench/policies/load.ts). Prints Markdown tables on stdout; progress on stderr.
  *
  *   make bench-authz
  *   node bench/dist/authz/main.js --seconds 10 --rounds 3 --connections 16
@@ -21,7 +21,6 @@ import { call, startStandalone, waitFor } from '@turnpike/e2e';
 import { startEchoServer } from '@turnpike/operator';
 import { cpuMs } from '../controlplane/procfs';
 import { load, merge, quantile, type LoadResult } from '../policies/load';
-import { measureChecks } from './checks';
 
 const HOST = 'bench.example.com';
 const APP = { key: 'bench-app-key-0001', secret: 'bench-app-secret-0001' };
@@ -37,7 +36,7 @@ spec: {groupRef: {name: bench}, method: GET, path: /${name}, auth: {type: ${auth
 kind: ApiGroup
 metadata: {name: bench, namespace: bench}
 spec: {domains: [{hostname: ${HOST}}], defaultSubdomain: {enabled: false}}
-${api('none', 'NONE')}${api('hop', 'NONE', ', signatureKeyRef: {name: basic}')}${api('app', 'APP')}---
+${api('none', 'NONE')}${api('basic', 'NONE', ', signatureKeyRef: {name: basic}')}${api('app', 'APP')}---
 apiVersion: v1
 kind: Secret
 metadata: {name: basic-signing, namespace: bench}
@@ -68,7 +67,7 @@ function signedGet(pathname: string): Record<string, string> {
 }
 
 /** CPU time per request of each process, µs: where a request's work is done. */
-interface CpuShare { envoy: number; authz: number; client: number }
+interface CpuShare { envoy: number; client: number }
 
 /** The Envoy that `turnpike standalone` started (its child process). */
 function envoyPid(parent: number): number {
@@ -96,64 +95,68 @@ function row(name: string, r: LoadResult, cpu: CpuShare, base?: LoadResult): str
   const added = base === undefined ? '' : ` (+${(quantile(r.latencies, 0.99) - quantile(base.latencies, 0.99)).toFixed(2)})`;
   const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
   const us = (ms: number): string => ((ms * 1000) / r.requests).toFixed(0);
-  return `| ${name} | ${r.requests.toLocaleString('en-US')} | ${rps.toFixed(0)} | ${ratio} | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)}${added} | ${us(cpu.envoy)} | ${us(cpu.authz)} | ${us(cpu.client)} | ${non2xx} | ${r.errors} |`;
+  return `| ${name} | ${r.requests.toLocaleString('en-US')} | ${rps.toFixed(0)} | ${ratio} | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)}${added} | ${us(cpu.envoy)} | ${us(cpu.client)} | ${non2xx} | ${r.errors} |`;
 }
 
-function checksTable(seconds: number): string {
-  const rates = measureChecks(seconds);
+interface Options { readonly seconds: number; readonly rounds: number; readonly connections: number }
+
+const NAMES = ['none', 'basic', 'app'] as const;
+type Name = (typeof NAMES)[number];
+const LABELS: Readonly<Record<Name, string>> = {
+  none: 'none (auth NONE, filter off)',
+  basic: 'basic (NONE + BASIC signing: the filter\'s plumbing)',
+  app: 'app (auth APP, signed, verified in Envoy)',
+};
+
+/** Alternating rounds over the three Apis; `rate` paces the clients (requests per second in total). */
+async function phase(options: Options, port: number, envoy: number, rate?: number): Promise<{ results: Record<Name, LoadResult>; cpu: Record<Name, CpuShare> }> {
+  const headers: Record<Name, Record<string, string>> = { none: {}, basic: {}, app: signedGet('/app') };
+  const results: Record<Name, LoadResult[]> = { none: [], basic: [], app: [] };
+  const cpu: Record<Name, CpuShare> = { none: { envoy: 0, client: 0 }, basic: { envoy: 0, client: 0 }, app: { envoy: 0, client: 0 } };
+  for (let round = 1; round <= options.rounds; round += 1) {
+    for (const name of NAMES) {
+      progress(`round ${round}/${options.rounds}: ${name}, ${options.connections} connections, ${options.seconds} s${rate === undefined ? '' : `, paced at ${rate.toFixed(0)} req/s`}`);
+      const before = { envoy: cpuMs(envoy), client: clientCpuMs() };
+      const paced = rate === undefined ? {} : { rate };
+      results[name].push(await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: options.seconds, headers: headers[name], ...paced }));
+      cpu[name].envoy += cpuMs(envoy) - before.envoy;
+      cpu[name].client += clientCpuMs() - before.client;
+    }
+  }
+  return { results: { none: merge(results.none), basic: merge(results.basic), app: merge(results.app) }, cpu };
+}
+
+function table(title: string, run: Awaited<ReturnType<typeof phase>>): string {
   return [
-    `authz alone, one core (${os.cpus()[0]?.model.trim() ?? 'CPU'}), ${seconds} s per row, 1,000 Apps configured`,
+    title,
     '',
-    '| work per request | checks/s | µs/check |',
-    '|---|---:|---:|',
-    ...rates.map((r) => `| ${r.name} | ${r.perSecond.toFixed(0)} | ${(1e6 / r.perSecond).toFixed(1)} |`),
+    '| Api | requests | req/s | vs NONE | p50 ms | p99 ms (added) | Envoy CPU µs/req | client+backend CPU µs/req | non-2xx | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    row(LABELS.none, run.results.none, run.cpu.none),
+    row(LABELS.basic, run.results.basic, run.cpu.basic, run.results.none),
+    row(LABELS.app, run.results.app, run.cpu.app, run.results.none),
     '',
   ].join('\n');
 }
 
-interface Options { readonly seconds: number; readonly rounds: number; readonly connections: number; readonly checkSeconds: number }
-
-async function throughput(options: Options, port: number, pids: { authz: number; envoy: number }): Promise<string> {
-  const names = ['none', 'hop', 'app'] as const;
-  const headers = { none: {}, hop: {}, app: signedGet('/app') };
-  const results: Record<(typeof names)[number], LoadResult[]> = { none: [], hop: [], app: [] };
-  const cpu: Record<(typeof names)[number], CpuShare> = { none: { envoy: 0, authz: 0, client: 0 }, hop: { envoy: 0, authz: 0, client: 0 }, app: { envoy: 0, authz: 0, client: 0 } };
-  for (const name of names) await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: 2, headers: headers[name] });
-  for (let round = 1; round <= options.rounds; round += 1) {
-    for (const name of names) {
-      progress(`round ${round}/${options.rounds}: ${name}, ${options.connections} connections, ${options.seconds} s`);
-      const before = { envoy: cpuMs(pids.envoy), authz: cpuMs(pids.authz), client: clientCpuMs() };
-      results[name].push(await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: options.seconds, headers: headers[name] }));
-      cpu[name].envoy += cpuMs(pids.envoy) - before.envoy;
-      cpu[name].authz += cpuMs(pids.authz) - before.authz;
-      cpu[name].client += clientCpuMs() - before.client;
-    }
-  }
-  const none = merge(results.none);
+async function throughput(options: Options, port: number, envoy: number): Promise<string> {
+  for (const name of NAMES) await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: 2, headers: name === 'app' ? signedGet('/app') : {} });
   const cpus = os.cpus();
+  const host = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}`;
+  const saturated = await phase(options, port, envoy);
+  const half = (saturated.results.none.requests / saturated.results.none.seconds) / 2;
+  const paced = await phase(options, port, envoy, half);
   return [
-    `Through Envoy, ${options.connections} keep-alive connections, ${options.rounds} alternating rounds of ${options.seconds} s per Api`,
-    `(${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; load generator, Envoy, authz and backend share the host)`,
-    '',
-    '| Api | requests | req/s | vs NONE | p50 ms | p99 ms (added) | Envoy CPU µs/req | authz CPU µs/req | client+backend CPU µs/req | non-2xx | errors |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    row('none (auth NONE)', none, cpu.none),
-    row('hop (NONE + BASIC signing: the ext_authz round trip alone)', merge(results.hop), cpu.hop, none),
-    row('app (auth APP, signed, verified by authz)', merge(results.app), cpu.app, none),
-    '',
-    'CPU per request from /proc (10 ms ticks): Envoy; the standalone process, where authz runs (its control plane is idle meanwhile); this process (load generator and backend).',
+    table(`Saturated: ${options.connections} keep-alive connections, ${options.rounds} alternating rounds of ${options.seconds} s per Api (${host}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; load generator, Envoy and backend share the host)`, saturated),
+    table(`Paced at half of none's saturated rate (${half.toFixed(0)} req/s per Api), same rounds`, paced),
+    'CPU per request from /proc (10 ms ticks): Envoy; this process (load generator and backend).',
     '',
   ].join('\n');
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, 'check-seconds': { type: 'string' } } });
-  const options: Options = {
-    seconds: Number(values.seconds ?? '10'), rounds: Number(values.rounds ?? '3'), connections: Number(values.connections ?? '16'),
-    checkSeconds: Number(values['check-seconds'] ?? '3'),
-  };
-  progress('signature checks on one core');
-  process.stdout.write(`${checksTable(options.checkSeconds)}\n`);
+  const { values } = parseArgs({ options: { seconds: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' } } });
+  const options: Options = { seconds: Number(values.seconds ?? '10'), rounds: Number(values.rounds ?? '3'), connections: Number(values.connections ?? '16') };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-bench-authz-'));
   const backend = await startEchoServer({ name: 'bench' });
   fs.mkdirSync(path.join(dir, 'manifests'));
@@ -162,10 +165,11 @@ async function main(): Promise<void> {
   const gateway = await startStandalone({ manifests: path.join(dir, 'manifests'), dir, extraArgs: ['--no-ratelimit'] });
   try {
     const port = gateway.httpPort;
-    await waitFor(async () => (await call({ port, host: HOST, path: '/none' })).status === 200, { what: 'none served', timeoutMs: 60_000 });
-    await waitFor(async () => (await call({ port, host: HOST, path: '/app', headers: signedGet('/app') })).status === 200, { what: 'app served and authz ready', timeoutMs: 60_000 });
-    await waitFor(async () => (await call({ port, host: HOST, path: '/hop' })).status === 200, { what: 'hop served', timeoutMs: 60_000 });
-    process.stdout.write(await throughput(options, port, { authz: gateway.proc.pid, envoy: envoyPid(gateway.proc.pid) }));
+    for (const name of NAMES) {
+      const headers = name === 'app' ? signedGet('/app') : {};
+      await waitFor(async () => (await call({ port, host: HOST, path: `/${name}`, headers })).status === 200, { what: `${name} served`, timeoutMs: 60_000 });
+    }
+    process.stdout.write(await throughput(options, port, envoyPid(gateway.proc.pid)));
   } finally {
     await gateway.stop();
     await backend.close();

@@ -4,7 +4,6 @@
  *   turnpike standalone -f DIR    the whole gateway from YAML files (quick start)
  *   turnpike operator             the control plane against a Kubernetes API server
  *   turnpike demo-backend         the echo backend the examples call
- *   turnpike authz                the ext_authz service (cluster mode; standalone runs it in-process)
  *   turnpike call URL             a request signed with an App's AppKey/AppSecret, curl-like
  */
 import { ConfigError } from './config';
@@ -15,7 +14,6 @@ const commands: Readonly<Record<string, { readonly summary: string; readonly loa
   standalone: { summary: 'serve the manifests in -f DIR with Envoy, no cluster needed', load: async () => (await import('./standalone')).runStandalone },
   operator: { summary: 'run the control plane against Kubernetes (flags: see docs/operating.md)', load: async () => (await import('./operator')).runOperator },
   'demo-backend': { summary: 'an HTTP echo backend (--port, default 18080)', load: async () => (await import('./demo/command')).runDemoBackend },
-  authz: { summary: 'the ext_authz service (app authentication, backend signing) for cluster mode', load: async () => (await import('./authz-command')).runAuthz },
   call: { summary: 'send a request signed with an AppKey/AppSecret (curl-like; --help)', load: async () => (await import('./call/command')).runCall },
 };
 

@@ -1,9 +1,12 @@
-import { ConfigError, loadConfig } from './config';
+import { CLUSTER_AUTHN_MODULE, ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
   it('defaults standalone mode to loopback and the documented ports', () => {
-    const config = loadConfig('standalone', ['-f', 'examples'], {});
-    expect(config.gateway).toEqual({ baseDomain: 'apigw.localhost', fleet: 'turnpike', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 8443, trustedProxyHops: 0, listenAddress: '127.0.0.1' });
+    const config = loadConfig('standalone', ['-f', 'examples'], { TURNPIKE_CACHE: '/cache' });
+    expect(config.gateway).toEqual({
+      baseDomain: 'apigw.localhost', fleet: 'turnpike', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 8443, trustedProxyHops: 0, listenAddress: '127.0.0.1',
+      authnModule: '/cache/bin/turnpike-authn.wasm',
+    });
     expect(config.xds).toEqual({ host: '127.0.0.1', port: 18000 });
     expect(config.mode).toEqual({ kind: 'standalone', dir: 'examples', envoy: true, demoBackendPorts: [], stateDir: '.turnpike/standalone', rateLimit: true });
   });
@@ -45,5 +48,10 @@ describe('loadConfig', () => {
   it('reads the pod identity for leader election in operator mode', () => {
     const config = loadConfig('operator', [], { POD_NAME: 'tp-0', POD_NAMESPACE: 'gw' });
     expect(config.mode).toMatchObject({ kind: 'operator', identity: 'tp-0', leaseNamespace: 'gw', leaseName: 'turnpike-operator' });
+  });
+  it('points Envoy at the authn module: the chart\'s volume in a cluster, the component cache standalone, or --authn-module', () => {
+    expect(loadConfig('operator', [], {}).gateway.authnModule).toBe(CLUSTER_AUTHN_MODULE);
+    expect(loadConfig('operator', ['--authn-module', '/opt/authn.wasm'], {}).gateway.authnModule).toBe('/opt/authn.wasm');
+    expect(loadConfig('standalone', ['-f', '.'], { TURNPIKE_AUTHN_MODULE: '/env/authn.wasm' }).gateway.authnModule).toBe('/env/authn.wasm');
   });
 });

@@ -3,6 +3,7 @@
  * and injected everywhere else. Nothing below main.ts reads process.env or argv.
  */
 import os from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DefaultApiLimitIR, RateLimitUnit } from '@turnpike/xds-server';
 
@@ -24,10 +25,10 @@ export interface GatewayConfig {
   /** The default limit on every Api (`--default-api-limit`, Huawei `ratelimit_api_limits`); absent: none. */
   readonly defaultApiLimit?: DefaultApiLimitIR;
   /**
-   * Where Envoy reaches the authz service (`--authz-address`; standalone mode runs it in-process
-   * and sets this itself). Absent: APP Apis answer 401 and nothing is signed (fail closed).
+   * The authn filter's Wasm module as Envoy finds it (`--authn-module`): app authentication and
+   * backend signing run inside Envoy. Absent: APP Apis answer 401 and nothing is signed (fail closed).
    */
-  readonly authz?: { readonly host: string; readonly port: number };
+  readonly authnModule?: string;
 }
 
 export interface XdsConfig {
@@ -80,7 +81,7 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'no-envoy': { type: 'boolean' },
   'ratelimit-address': { type: 'string' },
-  'authz-address': { type: 'string' },
+  'authn-module': { type: 'string' },
   'no-ratelimit': { type: 'boolean' },
   'default-api-limit': { type: 'string' },
   'demo-backends': { type: 'string' },
@@ -154,7 +155,7 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
     listenAddress: pick('listen-address', 'TURNPIKE_LISTEN_ADDRESS') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
     ...withRateLimit(hostPort('ratelimit-address', pick('ratelimit-address', 'TURNPIKE_RATELIMIT_ADDRESS'))),
     ...defaultApiLimit(pick('default-api-limit', 'TURNPIKE_DEFAULT_API_LIMIT')),
-    ...withAuthz(hostPort('authz-address', pick('authz-address', 'TURNPIKE_AUTHZ_ADDRESS'))),
+    authnModule: pick('authn-module', 'TURNPIKE_AUTHN_MODULE') ?? defaultAuthnModule(mode, env),
   };
   const xds: XdsConfig = {
     host: pick('xds-host', 'TURNPIKE_XDS_HOST') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
@@ -168,9 +169,17 @@ function withRateLimit(address: { host: string; port: number } | undefined): Pic
   return address === undefined ? {} : { rateLimit: address };
 }
 
-function withAuthz(address: { host: string; port: number } | undefined): Pick<GatewayConfig, 'authz'> {
-  return address === undefined ? {} : { authz: address };
+/**
+ * Standalone Envoy loads the module `make setup` built into the component cache; a cluster's Envoy
+ * pods find it where the chart mounts it (charts/turnpike/templates/envoy.yaml).
+ */
+function defaultAuthnModule(mode: 'standalone' | 'operator', env: NodeJS.ProcessEnv): string {
+  if (mode === 'operator') return CLUSTER_AUTHN_MODULE;
+  return path.join(env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike'), 'bin', 'turnpike-authn.wasm');
 }
+
+/** Where the chart's Envoy pods hold the authn module. */
+export const CLUSTER_AUTHN_MODULE = '/etc/turnpike/wasm/turnpike-authn.wasm';
 
 function modeConfig(
   mode: 'standalone' | 'operator',

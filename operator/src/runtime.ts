@@ -1,5 +1,5 @@
 /** The part every mode shares: snapshot cache, ADS server and the pipeline wired to its ACKs. */
-import { AdsServer, authzFleet, rateLimitFleet, SnapshotCache, type NodeInfo } from '@turnpike/xds-server';
+import { AdsServer, rateLimitFleet, SnapshotCache, type NodeInfo } from '@turnpike/xds-server';
 import type { Config } from './config';
 import type { Logger } from './log';
 import { Pipeline } from './pipeline';
@@ -13,7 +13,7 @@ export interface ControlPlaneRuntime {
 }
 
 /**
- * A node's fleet: node.cluster (Envoy, authz), else node.metadata.fleet (envoyproxy/ratelimit,
+ * A node's fleet: node.cluster (Envoy), else node.metadata.fleet (envoyproxy/ratelimit,
  * which cannot set node.cluster: CONFIG_GRPC_XDS_NODE_METADATA=fleet=<fleet>:ratelimit).
  */
 export function fleetOf(node: NodeInfo): string | undefined {
@@ -36,7 +36,6 @@ export async function startRuntime(config: Config, log: Logger): Promise<Control
   const pipeline = new Pipeline({
     gateway: config.gateway, validate: schemaValidate(), cache, log,
     nodes: () => ads.tracker.list(fleet),
-    authzNodes: () => ads.tracker.list(authzFleet(fleet)),
     rateLimitNodes: () => ads.tracker.list(rateLimitFleet(fleet)),
     schedule: (refresh) => {
       pending = setImmediate(() => {

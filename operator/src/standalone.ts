@@ -2,15 +2,17 @@
  * Standalone mode: the same pipeline as in a cluster, fed from YAML files, with Envoy started
  * here and statuses printed instead of written to an API server.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config, type StandaloneConfig } from './config';
+import { StateDirCredentials } from './credentials/files';
+import { randomCredentials } from './credentials/generate';
 import { startEchoServer, type EchoServer } from './demo/echo';
 import { findEnvoy, launchEnvoy, type RunningEnvoy } from './envoy/launch';
 import { createLogger, type Logger } from './log';
 import type { Pipeline, ObjectStatus } from './pipeline';
 import { filesProvider } from './provider/files';
 import { startRuntime, untilSignalled } from './runtime';
-import { startLocalAuthz } from './standalone-authz';
 import { startLocalRateLimit } from './standalone-ratelimit';
 import { applyHeapPolicy } from './heap';
 
@@ -41,19 +43,29 @@ function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus
   };
 }
 
+/** Without the authn module (not built yet) APP Apis answer 401 rather than go unauthenticated. */
+function withAuthnModule(config: Config, log: Logger): Config {
+  const module = config.gateway.authnModule;
+  if (module === undefined || fs.existsSync(module)) return config;
+  log.warn('the authn module is not installed: APP Apis answer 401 and backend requests are not signed (run `make setup`)', { module });
+  const gateway: Config['gateway'] = { ...config.gateway };
+  delete (gateway as { authnModule?: string }).authnModule;
+  return { ...config, gateway };
+}
+
 export async function startStandalone(given: Config, mode: StandaloneConfig, log: Logger): Promise<StandaloneGateway> {
-  const local = await startLocalAuthz(given, mode, log);
-  const limits = await startLocalRateLimit(local.config, mode, log);
+  // Generated App and SignatureKey credentials are kept in the state directory across restarts.
+  const credentials = new StateDirCredentials(path.resolve(mode.stateDir, 'credentials'), randomCredentials, log.child({ component: 'credentials' }));
+  const limits = await startLocalRateLimit(withAuthnModule(given, log), mode, log);
   const config = limits.config;
   const runtime = await startRuntime(config, log);
-  local.connect(runtime.xdsPort);
   limits.connect(runtime.xdsPort);
   const { pipeline, xdsPort } = runtime;
   pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
   const backends: EchoServer[] = [];
   for (const port of mode.demoBackendPorts) backends.push(await startEchoServer({ port, name: `demo-${port}` }));
   const provider = filesProvider({ dir: mode.dir, log });
-  await provider.start((set) => { pipeline.update(local.withCredentials(set)); });
+  await provider.start((set) => { pipeline.update(credentials.apply(set)); });
   const envoy = mode.envoy
     ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log)
     : undefined;
@@ -64,7 +76,6 @@ export async function startStandalone(given: Config, mode: StandaloneConfig, log
     stop: async () => {
       await envoy?.stop();
       await provider.stop();
-      await local.stop();
       await limits.stop();
       await runtime.stop();
       await Promise.all(backends.map((b) => b.close()));

@@ -1,9 +1,9 @@
-// The gateway of the authz specs: the routing fixture (cluster, operator, Envoy, echo backends)
-// with `--authz-address`, a `turnpike authz` process, a backend that verifies signatures on its
-// own, and Apps, Apis and SignatureKeys applied as a user would.
+// The gateway of the authentication specs: the routing fixture (cluster, operator, Envoy with the
+// authn filter, echo backends), a backend that verifies signatures on its own, and Apps, Apis and
+// SignatureKeys applied as a user would.
 import path from 'node:path';
 import { sign } from '@turnpike/sdk';
-import { freePort, makeServingCert, startAuthzProcess, type AuthzProcess, type HttpCall } from '../../src';
+import { makeServingCert, type HttpCall } from '../../src';
 import { startGateway, type Gateway } from '../routing/fixture';
 import { startVerifyingBackend, type VerifyingBackend } from './verifier';
 
@@ -29,9 +29,6 @@ export interface AuthzWorld {
   /** A bound domain with a certificate (HTTPS), and the CA that signed it. */
   readonly secureHost: string;
   readonly ca: string;
-  readonly authz: () => AuthzProcess;
-  stopAuthz(): Promise<void>;
-  startAuthz(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -111,9 +108,7 @@ spec: {type: BASIC, secretRef: {name: basic-signing}}
 }
 
 export async function startAuthzWorld(prefix: string): Promise<AuthzWorld> {
-  const authzPort = await freePort();
-  const gw = await startGateway(prefix, { operatorArgs: ['--authz-address', `127.0.0.1:${authzPort}`] });
-  let authz = await startAuthzProcess({ dir: gw.dir, xdsPort: gw.operator.xdsPort, port: authzPort });
+  const gw = await startGateway(prefix);
   const verifier = await startVerifyingBackend();
   verifier.hmac.set(HMAC_KEY.key, HMAC_KEY.secret);
   verifier.basic.set(BASIC_KEY.key, BASIC_KEY.secret);
@@ -121,16 +116,12 @@ export async function startAuthzWorld(prefix: string): Promise<AuthzWorld> {
   const secureHost = `secure.${gw.namespace}.example.test`;
   const cert = makeServingCert(path.join(gw.dir, 'tls'), [secureHost]);
   await gw.apply(manifests({ gw, verifier, secureHost, cert }));
-  // Every route served (a 404 is Envoy without the route yet), and authz holding the Apps.
+  // Every route served (a 404 is Envoy without the route yet), and the filter holding the Apps.
   for (const p of ['/echo', '/no-code', '/open', '/signed', '/basic', '/orders/1']) await gw.until({ host, path: p }, (r) => r.status !== 404, 30_000);
   await gw.until(signed({ host, path: '/echo' }), (r) => r.status === 200, 30_000);
   return {
     gw, verifier, host, secureHost, ca: cert.ca,
-    authz: () => authz,
-    stopAuthz: () => authz.stop(),
-    startAuthz: async () => { authz = await startAuthzProcess({ dir: gw.dir, xdsPort: gw.operator.xdsPort, port: authzPort, name: 'authz-restarted' }); },
     stop: async () => {
-      await authz.stop();
       await verifier.close();
       await gw.stop();
     },

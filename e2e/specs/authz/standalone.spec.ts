@@ -1,11 +1,12 @@
-// Standalone mode's app authentication: authz in-process, the quick start's APP Api called with the
-// demo App through `turnpike call`, and credentials generated into the state directory that
-// survive a restart.
+// Standalone mode's app authentication: the quick start's APP Api called with the demo App through
+// `turnpike call`, credentials generated into the state directory that survive a restart, and a
+// gateway whose authn module cannot load refusing APP calls (fail closed).
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sign } from '@turnpike/sdk';
+import { startEchoServer, type EchoServer } from '@turnpike/operator';
 import { call, freePort, json, repoRoot, startStandalone, turnpikeCli, waitFor, type HttpReply, type TurnpikeProcess } from '../../src';
 
 interface Echo { path: string; headers: Record<string, string | undefined> }
@@ -18,7 +19,7 @@ function turnpikeCall(args: readonly string[]): Promise<{ code: number; stdout: 
   });
 }
 
-describe('standalone mode: authz in-process', () => {
+describe('standalone mode: app authentication in Envoy', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-authz-standalone-'));
   const manifests = path.join(dir, 'examples');
   const host = 'demo.default.apigw.localhost';
@@ -77,5 +78,60 @@ describe('standalone mode: authz in-process', () => {
       return reply.status === 200 ? reply : undefined;
     }, { what: 'the same credentials after a restart', timeoutMs: 30_000 });
     expect(json<Echo>(after).headers['x-turnpike-app-id']).toBe('default/generated');
+  });
+});
+
+describe('standalone mode: an authn module Envoy cannot load', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-authn-broken-'));
+  const manifests = path.join(dir, 'manifests');
+  const host = 'shop.default.apigw.localhost';
+  let gateway: TurnpikeProcess;
+  let backend: EchoServer;
+
+  beforeAll(async () => {
+    backend = await startEchoServer({ name: 'broken-backend' });
+    fs.mkdirSync(manifests);
+    fs.writeFileSync(path.join(manifests, 'shop.yaml'), `apiVersion: turnpike.dev/v1alpha1
+kind: ApiGroup
+metadata: {name: shop}
+spec: {}
+---
+apiVersion: turnpike.dev/v1alpha1
+kind: Api
+metadata: {name: app}
+spec: {groupRef: {name: shop}, method: GET, path: /app, auth: {type: APP}, backend: {url: {scheme: HTTP, host: "127.0.0.1:${backend.port}", path: /}}}
+---
+apiVersion: turnpike.dev/v1alpha1
+kind: Api
+metadata: {name: open}
+spec: {groupRef: {name: shop}, method: GET, path: /open, backend: {url: {scheme: HTTP, host: "127.0.0.1:${backend.port}", path: /}}}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: client-credentials}
+stringData: {appKey: broken-test-key-0001, appSecret: broken-test-secret-0001}
+---
+apiVersion: turnpike.dev/v1alpha1
+kind: App
+metadata: {name: client}
+spec: {credentialsSecretRef: {name: client-credentials}, grants: [{kind: Api, name: app}]}
+`);
+    const garbage = path.join(dir, 'not-a-module.wasm');
+    fs.writeFileSync(garbage, 'this is not WebAssembly');
+    gateway = await startStandalone({ manifests, dir, extraArgs: ['--no-ratelimit', '--authn-module', garbage] });
+  }, 120_000);
+  afterAll(async () => {
+    await gateway.stop();
+    await backend.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers signed and unsigned APP calls 500 APIG.0601 and keeps serving NONE Apis', async () => {
+    await waitFor(async () => ((await call({ port: gateway.httpPort, host, path: '/open' })).status === 200 ? true : undefined), { what: '/open served', timeoutMs: 30_000 });
+    const headers = sign({ method: 'GET', url: `http://${host}/app`, headers: {} }, { key: 'broken-test-key-0001', secret: 'broken-test-secret-0001' });
+    for (const reply of [await call({ port: gateway.httpPort, host, path: '/app', headers }), await call({ port: gateway.httpPort, host, path: '/app' })]) {
+      expect([reply.status, json<{ error_code: string }>(reply).error_code]).toEqual([500, 'APIG.0601']);
+    }
+    expect(backend.received.map((r) => r.path)).toEqual(['/']);
   });
 });

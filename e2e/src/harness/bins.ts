@@ -13,3 +13,10 @@ export function binary(name: Component): string {
   if (!fs.existsSync(file)) throw new Error(`${name} is not installed (no ${file}): run \`make setup\``);
   return file;
 }
+
+/** The authn filter's Wasm module that `make setup` builds (dataplane/authn-filter). */
+export function authnModule(): string {
+  const file = path.join(cacheDir, 'bin', 'turnpike-authn.wasm');
+  if (!fs.existsSync(file)) throw new Error(`the authn module is not built (no ${file}): run \`make setup\``);
+  return file;
+}

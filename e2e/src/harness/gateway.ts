@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { envoyBootstrap } from '@turnpike/xds-server';
+import { authnModule } from './bins';
 import { repoRoot } from './cluster';
 import { startEnvoy, type Envoy } from './envoy';
 import { freePort, isListening } from './ports';
@@ -51,7 +52,7 @@ export async function startOperator(options: OperatorOptions): Promise<TurnpikeP
     'operator', '--kubeconfig', options.kubeconfigPath, '--xds-host', '127.0.0.1', '--xds-port', String(ports.xds),
     '--http-port', String(ports.http), '--https-port', String(ports.https), '--https-public-port', String(ports.https),
     '--listen-address', '127.0.0.1', '--fleet', options.fleet ?? 'turnpike', '--lease-namespace', options.leaseNamespace ?? 'default',
-    '--identity', options.name ?? 'operator', ...(options.extraArgs ?? []),
+    '--identity', options.name ?? 'operator', '--authn-module', authnModule(), ...(options.extraArgs ?? []),
   ];
   return startCli(options.name ?? 'operator', args, options.dir, ports);
 }

@@ -9,4 +9,3 @@ export * from './procs';
 export * from './ratelimit';
 export * from './wait';
 export * from './gateway';
-export * from './authz';

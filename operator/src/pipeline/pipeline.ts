@@ -11,7 +11,6 @@ import type { Logger } from '../log';
 import type { ResourceSet } from '../provider/resourceset';
 import { Translator, type ConditionValue, type DesiredStatus, type Translation, type ValidateFn } from '../translate';
 import { ObjectStatuses } from './statuses';
-import { AUTHZ_KINDS, AuthzPlane } from './authz-plane';
 import { RATE_LIMIT_KINDS, RateLimitPlane } from './ratelimit-plane';
 import { fleetState, programmedCondition, type Carried, type FleetState } from './programmed';
 
@@ -26,8 +25,6 @@ export interface PipelineOptions {
   readonly cache: SnapshotCache;
   /** The latest ACK/NACK state of the fleet's nodes (AdsServer.tracker). */
   readonly nodes: () => readonly NodeAckState[];
-  /** The latest ACK/NACK state of the authz fleet's instances (Apps' and SignatureKeys' Programmed). */
-  readonly authzNodes?: () => readonly NodeAckState[];
   /** The latest ACK/NACK state of the rate-limit fleet's instances (ThrottlePolicies' Programmed). */
   readonly rateLimitNodes?: () => readonly NodeAckState[];
   readonly log: Logger;
@@ -43,7 +40,6 @@ export class Pipeline {
   #desired: ReadonlyMap<string, DesiredStatus> = new Map();
   readonly #translator: Translator;
   #translation: Translation | undefined;
-  #authzIR: unknown;
   readonly #statuses = new ObjectStatuses();
   /** What the last statuses were derived from: nothing changed while it is the same. */
   #stamp: readonly unknown[] = [];
@@ -52,11 +48,9 @@ export class Pipeline {
   #lastGood: Carried = new Map();
   #state: FleetState = { kind: 'Pending', message: 'No configuration served yet.' };
   readonly #listeners = new Set<StatusListener>();
-  readonly #authz: AuthzPlane;
   readonly #rateLimit: RateLimitPlane;
 
   constructor(private readonly options: PipelineOptions) {
-    this.#authz = new AuthzPlane(options.cache, options.gateway.fleet, options.authzNodes ?? (() => []), options.log);
     this.#rateLimit = new RateLimitPlane(options.cache, options.gateway.fleet, options.rateLimitNodes ?? (() => []), options.log);
     this.#translator = new Translator(options.gateway, options.validate);
   }
@@ -76,8 +70,6 @@ export class Pipeline {
     if (translation === this.#translation) return;
     this.#translation = translation;
     this.#desired = translation.statuses;
-    if (translation.ir.authz !== this.#authzIR) this.#authz.update(translation.ir.authz, translation.statuses);
-    this.#authzIR = translation.ir.authz;
     // Limits reach the rate-limit service before Envoy sends descriptors that need them.
     this.#rateLimit.update(translation.ir);
     try {
@@ -115,14 +107,13 @@ export class Pipeline {
 
   /** Re-derives Programmed from the latest ADS state (call on every ADS event). */
   refresh(): void {
-    this.#authz.refresh();
     this.#rateLimit.refresh();
     const snapshot = this.options.cache.get(this.options.gateway.fleet);
     if (snapshot !== undefined && this.#served?.version === snapshot.version) {
       this.#state = fleetState(snapshot, this.options.nodes());
       if (this.#state.kind === 'Programmed') this.#lastGood = this.#served.carried;
     }
-    const stamp = [this.#desired, this.#state.kind, 'message' in this.#state ? this.#state.message : '', this.#lastGood, ...this.#authz.stamp(), ...this.#rateLimit.stamp()];
+    const stamp = [this.#desired, this.#state.kind, 'message' in this.#state ? this.#state.message : '', this.#lastGood, ...this.#rateLimit.stamp()];
     if (stamp.length === this.#stamp.length && stamp.every((part, i) => part === this.#stamp[i])) return;
     this.#stamp = stamp;
     const statuses = this.statuses();
@@ -135,8 +126,6 @@ export class Pipeline {
   }
 
   statuses(): ReadonlyMap<string, ObjectStatus> {
-    return this.#statuses.derive(this.#desired, (key, desired) => (AUTHZ_KINDS.has(desired.source.kind) && desired.inIR
-      ? this.#authz.programmed(key, desired)
-      : this.#programmed(key, desired)));
+    return this.#statuses.derive(this.#desired, (key, desired) => this.#programmed(key, desired));
   }
 }

@@ -41,8 +41,8 @@ function forward(spec: ApiBackend, cluster: ClusterIR, path: string, env: string
     timeoutMs: spec.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retries: spec.retries ?? DEFAULT_RETRIES,
     ...(cluster.kind === 'Url' ? { hostRewrite: cluster.port === (cluster.scheme === 'https' ? 443 : 80) ? cluster.host : `${cluster.host}:${cluster.port}` } : {}),
-    // Existence is checked by api.ts; authz signs with the key's values (SignatureKey status says
-    // whether they are usable; requests get 500 APIG.0705 while they are not).
+    // Existence is checked by api.ts; the authn filter signs with the key's values (SignatureKey
+    // status says whether they are usable; requests get 500 APIG.0705 while they are not).
     ...(spec.signatureKeyRef === undefined ? {} : { signatureKey: { kind: 'SignatureKey', namespace: group.source.namespace, name: spec.signatureKeyRef.name } }),
   };
   return { ok: true, backend, cluster };

@@ -70,14 +70,14 @@ export interface AuthzStep {
   readonly statuses: StatusEntries;
 }
 
-/** Apps and SignatureKeys: what authz needs (AppKeys conflict across Apps, so all Apps are one step). */
+/** Apps and SignatureKeys: what the authn filter needs (AppKeys conflict across Apps, so all Apps are one step). */
 export function authzStep(apps: readonly AppInput[], keys: readonly SignatureKeyInput[], config: GatewayConfig, set: ResourceSet): AuthzStep {
   const book = new StatusBook();
   open(book, 'App', apps);
   open(book, 'SignatureKey', keys);
   const appIRs = translateApps(apps, set, book);
   const signatureKeys = translateSignatureKeys(keys, set, book);
-  return { authz: { ...(config.authz === undefined ? {} : { service: config.authz }), apps: appIRs, signatureKeys }, statuses: book.entries() };
+  return { authz: { ...(config.authnModule === undefined ? {} : { module: { path: config.authnModule } }), apps: appIRs, signatureKeys }, statuses: book.entries() };
 }
 
 export interface PolicyStep {

@@ -21,8 +21,8 @@ export interface TypeTarget {
 
 /** Push order of the known types; unknown types follow, by name. */
 export const TYPE_ORDER: readonly string[] = [
-  TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.secret, TYPE_URLS.listener, TYPE_URLS.routeConfiguration,
-  TYPE_URLS.scopedRouteConfiguration,
+  TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.secret, TYPE_URLS.extensionConfig, TYPE_URLS.listener,
+  TYPE_URLS.routeConfiguration, TYPE_URLS.scopedRouteConfiguration,
 ];
 
 /**

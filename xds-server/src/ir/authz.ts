@@ -1,16 +1,16 @@
 /**
- * What the authz service needs (reference §1–3, §9): App credentials and grants, signature keys,
- * and where Envoy reaches the service. Served to authz over ADS as turnpike.authz.v1 resources
- * (never to Envoy); secret values are SecretValues so they cannot reach a log or a golden.
+ * What app authentication and backend signing need (reference §1–3, §9): App credentials and
+ * grants, signature keys, and the authn filter's Wasm module. Served to Envoy over ECDS as the
+ * turnpike.authn filter's configuration (xds-server/src/translate/authn.ts); secret values are
+ * SecretValues so they cannot reach a log or a golden.
  */
 import type { SecretValue } from './secret';
 import type { SourceRef } from './source';
 
-/** Where Envoy's ext_authz filter reaches the authz gRPC service. */
-export interface AuthzServiceIR {
-  /** DNS name or IP address (loopback in standalone mode, a Service name in a cluster). */
-  readonly host: string;
-  readonly port: number;
+/** The authn filter's Proxy-Wasm module (built from dataplane/authn-filter). */
+export interface AuthnModuleIR {
+  /** Its path on the Envoy's file system (the component cache in standalone mode, a volume in a cluster). */
+  readonly path: string;
 }
 
 /** An App's authorisation: one Api, or every Api of an ApiGroup, in some environments. */
@@ -43,13 +43,8 @@ export interface SignatureKeyIR {
 }
 
 export interface AuthzIR {
-  /** Absent: no authz service is reachable, so APP Apis answer 401 (fail closed). */
-  readonly service?: AuthzServiceIR;
+  /** Absent: the gateway has no authn module, so APP Apis answer 401 (fail closed). */
+  readonly module?: AuthnModuleIR;
   readonly apps: readonly AppIR[];
   readonly signatureKeys: readonly SignatureKeyIR[];
-}
-
-/** The authz fleet of an Envoy fleet: authz instances set node.cluster to this. */
-export function authzFleet(fleet: string): string {
-  return `${fleet}:authz`;
 }

@@ -35,6 +35,6 @@ export interface GatewayIR {
   readonly clusters: readonly ClusterIR[];
   /** Throttling, App quotas and the subdomain cap (envoyproxy/ratelimit); absent: no rate limits. */
   readonly rateLimit?: RateLimitIR;
-  /** App authentication and backend signing (ext_authz); absent: APP Apis answer 401. */
+  /** App authentication and backend signing (the authn filter); absent: APP Apis answer 401. */
   readonly authz?: AuthzIR;
 }

@@ -11,14 +11,14 @@ import type { SourceRef } from './source';
 export type RateLimitUnit = 'SECOND' | 'MINUTE' | 'HOUR' | 'DAY';
 
 /**
- * The value authz puts in `x-turnpike-app-id` for an authenticated App, and so the value rate-limit
+ * The value the authn filter puts in `x-turnpike-app-id` for an authenticated App, and so the value rate-limit
  * descriptors and App ACLs match on: `<namespace>/<name>` of the App.
  */
 export function appId(app: Pick<SourceRef, 'namespace' | 'name'>): string {
   return `${app.namespace}/${app.name}`;
 }
 
-/** The request header carrying the authenticated App's id (set only by authz; see appId). */
+/** The request header carrying the authenticated App's id (set only by the authn filter; see appId). */
 export const APP_ID_HEADER = 'x-turnpike-app-id';
 
 /** A per-App threshold replacing `ThrottleIR.app` (Huawei "excluded apps"). */

@@ -39,7 +39,7 @@ export interface ForwardBackendIR {
   readonly timeoutMs: number;
   /** -1..10 (Huawei `retry_count`): -1 retries idempotent methods once, 0 never. */
   readonly retries: number;
-  /** Backend requests are signed with this SignatureKey (by authz, through ext_authz). */
+  /** Backend requests are signed with this SignatureKey (by the authn filter, in Envoy). */
   readonly signatureKey?: SourceRef;
 }
 

@@ -38,6 +38,9 @@ export const PROTO_FILES: readonly string[] = [
   'envoy/extensions/filters/http/grpc_web/v3/grpc_web.proto',
   'envoy/extensions/filters/http/buffer/v3/buffer.proto',
   'envoy/extensions/filters/http/router/v3/router.proto',
+  // The authn filter (a Proxy-Wasm module) and its ECDS resource; the Wasm protos are vendored.
+  'envoy/config/core/v3/extension.proto',
+  'envoy/extensions/filters/http/wasm/v3/wasm.proto',
   // Access logs, upstream protocol options, request ids, early header mutation, load balancing,
   // aggregate clusters.
   'envoy/extensions/access_loggers/file/v3/file.proto',
@@ -57,6 +60,4 @@ export const PROTO_FILES: readonly string[] = [
   'envoy/config/bootstrap/v3/bootstrap.proto',
   // Vendored in xds-server/protos.
   'ratelimit/config/ratelimit/v3/rls_conf.proto',
-  // Turnpike's own: the authz configuration served over ADS (apps, grants, signature keys).
-  'turnpike/authz/v1/authz.proto',
 ];

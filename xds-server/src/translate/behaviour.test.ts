@@ -109,7 +109,7 @@ describe('errors in Huawei format (§12)', () => {
     expect(JSON.parse(reply.body)).toMatchObject({ error_code: 'APIG.0201', error_msg: 'Request headers too large.' });
   });
 
-  it('400 APIG.0607 on the wrong protocol, 401 APIG.0303 for APP Apis until ext_authz', async () => {
+  it('400 APIG.0607 on the wrong protocol, 401 APIG.0303 for APP Apis without the authn filter', async () => {
     expectHuaweiError(await get('/pay', { method: 'POST' }), 400, 'APIG.0607', 'The following protocol is supported: HTTPS');
     expectHuaweiError(await get('/signed'), 401, 'APIG.0303', 'Incorrect app authentication information: app authentication is not available on this gateway');
   });

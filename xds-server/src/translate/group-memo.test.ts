@@ -36,8 +36,8 @@ describe('per-group memo', () => {
 
   it('rebuilds when what routes read outside the group changes', () => {
     const first = translateIR(world);
-    const authz = translateIR({ ...world, authz: { service: { host: 'authz', port: 9001 }, apps: [], signatureKeys: [] } });
-    expect(rebuilt(routes(first), routes(authz)).sort()).toEqual([...routes(first).keys()]);
+    const authn = translateIR({ ...world, authz: { module: { path: '/authn.wasm' }, apps: [], signatureKeys: [] } });
+    expect(rebuilt(routes(first), routes(authn)).sort()).toEqual([...routes(first).keys()]);
     const port = translateIR({ ...world, https: { address: '0.0.0.0', port: 8443, publicPort: 8443 } });
     expect(rebuilt(routes(first), routes(port))).toContain('http/shop/blog');
     expect(JSON.stringify(routes(port).get('http/shop/blog'))).toContain('"port_redirect":8443');

@@ -5,7 +5,7 @@
 //
 // Correct without identity too: a group rebuilt by the operator as a new object is a cache miss
 // (just slower). Everything else the group's resources read is compared on each call:
-//   - the side, whether ext_authz runs, the rate-limit flags, the HTTPS public port (redirects);
+//   - the side, whether the authn filter runs, the rate-limit flags, the HTTPS public port (redirects);
 //   - each cluster its routes forward to: the same ClusterIR object, or one a route would
 //     translate identically (existence, kind, and for URL clusters the Host header).
 import type { ApiGroupIR, ClusterIR } from '../ir';
@@ -44,7 +44,7 @@ function usedClusters(group: ApiGroupIR, clusters: ReadonlyMap<string, ClusterIR
 
 function valid(entry: Entry, inputs: GroupInputs): boolean {
   const before = entry.inputs;
-  if (before.authz !== inputs.authz || before.publicPort !== inputs.publicPort) return false;
+  if (before.authn !== inputs.authn || before.publicPort !== inputs.publicPort) return false;
   if (before.rateLimit.rateLimit !== inputs.rateLimit.rateLimit || before.rateLimit.quotas !== inputs.rateLimit.quotas) return false;
   return entry.used.every(([name, cluster]) => {
     const now = inputs.clusters.get(name);

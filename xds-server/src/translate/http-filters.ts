@@ -1,6 +1,6 @@
 // The HTTP filter chain. Order is fixed; each position says why it is where it is.
 import type { GatewayIR } from '../ir';
-import { extAuthzFilter } from './ext-authz';
+import { authnFilter } from './authn';
 import { HYGIENE_FILTER, HYGIENE_LUA } from './lua';
 import { mockFilter } from './mock-reply';
 import { appAclFilter, ipAclFilter } from './rbac';
@@ -9,7 +9,7 @@ import { typed, type JsonObject } from './json';
 
 export function httpFilters(ir?: GatewayIR): JsonObject[] {
   return [
-    // 1. Header hygiene: first, so no later filter, authz or backend ever trusts a caller-supplied
+    // 1. Header hygiene: first, so no later filter or backend ever trusts a caller-supplied
     //    x-turnpike-* header, and every later log line sees the final X-Request-Id.
     {
       name: HYGIENE_FILTER,
@@ -19,18 +19,18 @@ export function httpFilters(ir?: GatewayIR): JsonObject[] {
     //    No-op until a route carries a CorsPolicy (CORS plugin); the Huawei `cors` flag itself is
     //    response headers on the route (cors.ts).
     { name: 'envoy.filters.http.cors', typed_config: typed('envoy.extensions.filters.http.cors.v3.Cors') },
-    // 3. IP ACL (RBAC, rbac.ts): cheapest denial, before any call out to authz. Always present;
+    // 3. IP ACL (RBAC, rbac.ts): cheapest denial, before any signature is checked. Always present;
     //    routes carry their rules.
     ipAclFilter(),
-    // 4. ext_authz (ext-authz.ts): signature, AppCode, grants, backend signing; after the IP ACL
-    //    so denied IPs cost nothing, before rate limits so per-app limits know the app. Only with
-    //    an authz service; each route turns it off when it needs nothing from authz.
-    ...(ir?.authz?.service === undefined ? [] : [extAuthzFilter()]),
-    // 4b. App ACL (RBAC, rbac.ts): on the App authz authenticated, so right after it.
+    // 4. authn (authn.ts, a Wasm module): signature, AppCode, grants, backend signing; after the
+    //    IP ACL so denied IPs cost nothing, before rate limits so per-app limits know the app.
+    //    Only with an authn module; each route turns it off when it needs nothing from it.
+    ...(ir?.authz?.module === undefined ? [] : [authnFilter()]),
+    // 4b. App ACL (RBAC, rbac.ts): on the App authn authenticated, so right after it.
     appAclFilter(),
     // 5. local rate limit — later: per-Envoy token buckets, before the global limit's network call.
     // 6. global rate limits (ratelimit.ts): envoyproxy/ratelimit over gRPC, counters shared by
-    //    every Envoy; after ext_authz so per-App limits and quotas know the App. Only with a
+    //    every Envoy; after authn so per-App limits and quotas know the App. Only with a
     //    rate-limit service.
     ...(ir?.rateLimit === undefined ? [] : rateLimitFilters(ir.rateLimit.defaultApiLimit !== undefined)),
     // 6b. Mock answers of mock Apis with policies (mock-reply.ts): after every policy. Always

@@ -1,7 +1,7 @@
 // IR → Envoy v3 resources, grouped by xDS type URL. Pure: no I/O, clock or randomness.
 import type { GatewayIR } from '../ir';
 import { clusterOf, loadAssignmentOf } from './cluster-memo';
-import { authzCluster } from './ext-authz';
+import { authnExtensionConfig, redactAuthnConfig } from './authn';
 import { checkGateway, indexClusters } from './invariants';
 import { byString, stringField, type JsonObject } from './json';
 import { buildHttpListener, buildHttpsListener, servedCertificates } from './listeners';
@@ -13,11 +13,10 @@ import { rateLimitFlags } from './policy-routes';
 import type { GroupInputs } from './route-config';
 import type { Side } from './routes';
 import { buildSecrets } from './secrets';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from './type-urls';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, EXTENSION_CONFIG_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from './type-urls';
 
-export { AUTHZ_APP_TYPE, AUTHZ_SIGNATURE_KEY_TYPE, AUTHZ_TYPES, dumpAuthzResources, translateAuthz, type AuthzResources } from './authz-config';
 export { TranslateError, type TranslateErrorCode } from './errors';
-export { AUTHZ_CLUSTER, AuthzContext, EXT_AUTHZ_FILTER, MAX_SIGNED_BODY_BYTES } from './ext-authz';
+export { AUTHN_FILTER, AuthnFacts, MAX_SIGNED_BODY_BYTES } from './authn';
 export { METADATA_NAMESPACE } from './metadata';
 export { pathRouting } from './path-match';
 export { RATELIMIT_CLUSTER, RATELIMIT_DOMAIN } from './ratelimit';
@@ -51,7 +50,7 @@ interface RouteResources {
 /** Every group's RouteConfiguration and scopes on the listener sides that exist (memoised per group). */
 function routeResources(ir: GatewayIR, sides: readonly Side[], clusters: GroupInputs['clusters']): RouteResources {
   const out: RouteResources = { routeConfigs: [], scopes: [] };
-  const shared = { authz: ir.authz?.service !== undefined, rateLimit: rateLimitFlags(ir), publicPort: ir.https?.publicPort ?? 443, clusters };
+  const shared = { authn: ir.authz?.module !== undefined, rateLimit: rateLimitFlags(ir), publicPort: ir.https?.publicPort ?? 443, clusters };
   for (const side of sides) {
     const inputs: GroupInputs = { ...shared, side };
     for (const group of ir.groups) {
@@ -79,9 +78,10 @@ export function translateIR(ir: GatewayIR): EnvoyResources {
     [LISTENER_TYPE]: byName(listeners),
     [ROUTE_TYPE]: byName(routes.routeConfigs),
     [SCOPED_ROUTE_TYPE]: byName(routes.scopes),
-    [CLUSTER_TYPE]: byName([...ir.clusters.map(clusterOf), ...(ir.authz?.service === undefined ? [] : [authzCluster(ir.authz.service, ir.source)]), ...rateLimit, ...mocks]),
+    [CLUSTER_TYPE]: byName([...ir.clusters.map(clusterOf), ...rateLimit, ...mocks]),
     [ENDPOINT_TYPE]: byName(services.map(loadAssignmentOf), 'cluster_name'),
     [SECRET_TYPE]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
+    [EXTENSION_CONFIG_TYPE]: byName(ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]),
   };
   return new Map(RESOURCE_TYPES.map((type) => [type, byType[type]]));
 }
@@ -89,6 +89,9 @@ export function translateIR(ir: GatewayIR): EnvoyResources {
 /** A JSON-ready dump (type URL → name → resource) with secrets redacted: for goldens, logs, debug endpoints. */
 export function dumpResources(resources: EnvoyResources): JsonObject {
   return Object.fromEntries(
-    RESOURCE_TYPES.map((type) => [type, Object.fromEntries([...resourcesByType(resources, type)].map(([name, r]) => [name, redactResource(r)]))]),
+    RESOURCE_TYPES.map((type) => {
+      const redact = type === EXTENSION_CONFIG_TYPE ? redactAuthnConfig : redactResource;
+      return [type, Object.fromEntries([...resourcesByType(resources, type)].map(([name, r]) => [name, redact(r)]))];
+    }),
   );
 }

@@ -3,7 +3,6 @@
 // via HCM local_reply_config. Mappers apply only to local replies (never to backend responses)
 // and the first match wins, so specific causes (response flags) come before status fallbacks.
 import type { JsonObject } from './json';
-import { AUTHZ_ERROR_STATUS } from './ext-authz';
 import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER } from './lua';
 import { mockReplyMapper } from './mock-reply';
 import { aclReplyMappers, rateLimitReplyMappers } from './policy-replies';
@@ -26,7 +25,7 @@ export const INTERNAL_ERROR: GatewayError = { status: 500, code: 'APIG.0601', me
 export const protocolNotSupported = (allowed: 'HTTP' | 'HTTPS'): GatewayError => ({
   status: 400, code: 'APIG.0607', message: `The following protocol is supported: ${allowed}`,
 });
-/** APP Apis on a gateway without an authz service: fail closed rather than serve them unauthenticated. */
+/** APP Apis on a gateway without the authn module: fail closed rather than serve them unauthenticated. */
 export const APP_AUTH_UNAVAILABLE: GatewayError = {
   status: 401, code: 'APIG.0303', message: 'Incorrect app authentication information: app authentication is not available on this gateway',
 };
@@ -48,24 +47,21 @@ const status = (op: 'EQ' | 'GE', code: number): JsonObject => ({
   status_code_filter: { comparison: { op, value: { default_value: code, runtime_key: `turnpike.local_reply.status_${op.toLowerCase()}_${code}` } } },
 });
 
-/** The hygiene filter marked this request as a local reply of `kind` (see lua.ts). */
-const replyIs = (kind: 'mock' | 'error'): JsonObject => ({
+/**
+ * The request is marked as a local reply of `kind`: by the hygiene filter from route metadata
+ * (`mock`, `error`; lua.ts), or by the authn filter before it refuses a call (`authn`).
+ */
+const replyIs = (kind: 'mock' | 'error' | 'authn'): JsonObject => ({
   header_filter: { header: { name: REPLY_HEADER, string_match: { exact: kind } } },
 });
 
 export function localReplyConfig(): JsonObject {
   const header = (name: string): string => `%REQ(${name.toUpperCase()})%`;
-  const authzFailed: JsonObject = { response_flag_filter: { flags: ['UAEX'] } };
   return {
     mappers: [
-      // ext_authz could not reach authz (status_on_error, see ext-authz.ts): fail closed with 500.
-      {
-        filter: { and_filter: { filters: [authzFailed, status('EQ', AUTHZ_ERROR_STATUS)] } },
-        status_code: INTERNAL_ERROR.status,
-        body_format_override: body(INTERNAL_ERROR.code, INTERNAL_ERROR.message),
-      },
-      // authz's own denials already carry Huawei's body (401 APIG.0303, 403 APIG.0304, 500 APIG.0705).
-      { filter: authzFailed },
+      // The authn filter's refusals already carry Huawei's body (401 APIG.0303, 403 APIG.0304,
+      // 413 APIG.0201, 500 APIG.0601 and APIG.0705; authn.ts).
+      { filter: replyIs('authn') },
       // Rate limits (policy-replies.ts): also on mock Apis, so before their mappers.
       ...rateLimitReplyMappers(),
       // Mock responses are local replies (direct responses, or the mock filter's for mocks with

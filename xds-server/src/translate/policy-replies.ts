@@ -7,8 +7,8 @@
 //   after every cause with a flag, before the status fallbacks
 //     403 after authentication (App ACL, RBAC)       403 APIG.0304
 //     403 before it (IP ACL, RBAC)                   403 APIG.0402
-// A 403 that reaches the last two is RBAC's: ext_authz's carry UAEX (matched earlier), mocks are
-// matched earlier, and nothing else in the chain answers 403.
+// A 403 that reaches the last two is RBAC's: authn's replies carry its mark and mocks' theirs (both
+// matched earlier), and nothing else in the chain answers 403.
 import { APP_ID_HEADER } from '../ir';
 import type { JsonObject } from './json';
 import type { GatewayError } from './local-reply';

@@ -58,7 +58,7 @@ function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A route answering a gateway error (wrong protocol, no authz) refuses the call anyway. */
+/** A route answering a gateway error (wrong protocol, no authn module) refuses the call anyway. */
 function answersError(built: JsonObject): boolean {
   const metadata = built.metadata;
   if (!isObject(metadata) || !isObject(metadata.filter_metadata)) return false;

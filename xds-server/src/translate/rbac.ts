@@ -1,13 +1,13 @@
 // Access control (reference §8) with Envoy's RBAC filter, twice:
-//   turnpike.acl.ip   before authentication: AclPolicy type IP on the client address. Denied
-//                     callers never reach authz (403 APIG.0402).
-//   turnpike.acl.app  after authentication: AclPolicy type APP on the App authz authenticated
-//                     (x-turnpike-app-id, which only authz sets; hygiene strips callers' copies;
+//   turnpike.acl.ip   before authentication: AclPolicy type IP on the client address. For denied
+//                     callers no signature is ever checked (403 APIG.0402).
+//   turnpike.acl.app  after authentication: AclPolicy type APP on the App authn authenticated
+//                     (x-turnpike-app-id, which only authn sets; hygiene strips callers' copies;
 //                     403 APIG.0304).
 // Both filters are always in the chain with no rules of their own (a no-op); each route an
 // AclPolicy covers carries its rules in typed_per_filter_config, so policy changes are route
 // updates and never drain a listener. RBAC records its verdict only after its 403 is formatted, so
-// policy-replies.ts tells the two denials apart by the App id header (present only after authz),
+// policy-replies.ts tells the two denials apart by the App id header (present only after authn),
 // and mocks that an ACL covers answer through mock-reply.ts, whose replies are marked as theirs.
 //
 // The client address is `remote_ip`: the connection's peer, or with GatewayIR.trustedProxyHops > 0
@@ -29,7 +29,7 @@ export function ipAclFilter(): JsonObject {
   return rbacFilter(IP_ACL_FILTER, 'acl_ip_');
 }
 
-/** Right after ext_authz (position 4b of http-filters.ts). */
+/** Right after authn (position 4b of http-filters.ts). */
 export function appAclFilter(): JsonObject {
   return rbacFilter(APP_ACL_FILTER, 'acl_app_');
 }

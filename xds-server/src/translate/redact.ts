@@ -2,8 +2,11 @@
 import { REDACTED } from '../ir';
 import type { JsonObject, JsonValue } from './json';
 
-/** DataSource fields that hold secrets (tls_certificate.private_key, later passwords and keys). */
-const SECRET_FIELDS = new Set(['private_key', 'password', 'secret', 'generic_secret']);
+/**
+ * Fields that hold secrets: DataSources (tls_certificate.private_key, passwords, keys) and the
+ * authn filter's credentials (authn.ts).
+ */
+const SECRET_FIELDS = new Set(['private_key', 'password', 'secret', 'generic_secret', 'app_secret', 'app_codes']);
 
 function redactValue(value: JsonValue, secret: boolean): JsonValue {
   if (value === null || typeof value !== 'object') return secret ? REDACTED : value;

@@ -21,8 +21,8 @@ const TIMING_HEADERS: readonly JsonObject[] = [
 /** Everything a group's resources on one side are built from besides the group (group-memo.ts compares it). */
 export interface GroupInputs {
   readonly side: Side;
-  /** The HCM runs ext_authz. */
-  readonly authz: boolean;
+  /** The HCM runs the authn filter. */
+  readonly authn: boolean;
   readonly rateLimit: RateLimitFlags;
   /** HTTPS public port (HTTP→HTTPS redirects). */
   readonly publicPort: number;
@@ -73,7 +73,7 @@ function virtualHosts(group: ApiGroupIR, inputs: GroupInputs): JsonObject[] {
   const hosts: JsonObject[] = [];
   if (domains.length > 0) {
     const policy = policyContext(inputs.rateLimit, group);
-    const context = { side, clusters: inputs.clusters, authz: inputs.authz, group: group.source };
+    const context = { side, clusters: inputs.clusters, authn: inputs.authn, group: group.source };
     const routes = [...group.routes].sort(compareRoutes).map((route) => withPolicies(buildRoute(route, context), route, policy));
     hosts.push({ name: groupName(group), domains, routes, metadata: sourceMetadata(group.source) });
   }

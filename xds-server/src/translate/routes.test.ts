@@ -42,7 +42,7 @@ describe('buildRoute', () => {
     expect(buildRoute(http, context('https'))).toMatchObject({ direct_response: { status: 400 } });
   });
 
-  it('fails closed on APP auth without an authz service', () => {
+  it('fails closed on APP auth without the authn filter', () => {
     const app = route('signed', { path: '/s', auth: { type: 'APP', appCode: true }, backend: forward(users.name, '/s') });
     expect(buildRoute(app, context('https'))).toMatchObject({
       direct_response: { status: 401 },

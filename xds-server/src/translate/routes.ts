@@ -2,7 +2,7 @@
 import { type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR, type SourceRef } from '../ir';
 import { corsHeaders } from './cors';
 import { TranslateError } from './errors';
-import { extAuthzPerRoute } from './ext-authz';
+import { authnRoute } from './authn';
 import type { JsonObject } from './json';
 import { APP_AUTH_UNAVAILABLE, protocolNotSupported, type GatewayError } from './local-reply';
 import { HYGIENE_FILTER, replyMetadata } from './lua';
@@ -18,9 +18,9 @@ export type Side = 'http' | 'https';
 export interface RouteContext {
   readonly side: Side;
   readonly clusters: ReadonlyMap<string, ClusterIR>;
-  /** The HCM runs ext_authz (an authz service is configured); default false. */
-  readonly authz?: boolean;
-  /** The ApiGroup of the virtual host (authz context); default: the Api's namespace and no name. */
+  /** The HCM runs the authn filter (an authn module is configured); default false. */
+  readonly authn?: boolean;
+  /** The ApiGroup of the virtual host (authn facts); default: the Api's namespace and no name. */
   readonly group?: SourceRef;
 }
 
@@ -41,8 +41,8 @@ function errorFor(route: RouteIR, context: RouteContext): GatewayError | undefin
   const { side } = context;
   if (side === 'http' && route.protocol === 'HTTPS') return protocolNotSupported('HTTPS');
   if (side === 'https' && route.protocol === 'HTTP') return protocolNotSupported('HTTP');
-  // Without an authz service nothing can verify signatures: APP Apis fail closed.
-  if (route.auth.type === 'APP' && context.authz !== true) return APP_AUTH_UNAVAILABLE;
+  // Without the authn filter nothing can verify signatures: APP Apis fail closed.
+  if (route.auth.type === 'APP' && context.authn !== true) return APP_AUTH_UNAVAILABLE;
   return undefined;
 }
 
@@ -51,12 +51,15 @@ function upstreamHost(backend: ForwardBackendIR, cluster: ClusterIR): string | u
   return backend.hostRewrite ?? (cluster.kind === 'Url' ? hostHeader(cluster) : undefined);
 }
 
-/** Route.typed_per_filter_config for ext_authz, or nothing when the HCM has no ext_authz. */
-function authzConfig(route: RouteIR, context: RouteContext, backend?: { rewrite: JsonObject; host?: string }, answersLocally = false): JsonObject {
-  if (context.authz !== true) return {};
+/** The route's side of the authn filter (off, or its facts as route metadata); nothing without the filter. */
+function authnConfig(route: RouteIR, context: RouteContext, backend?: { rewrite: JsonObject; host?: string }, answersLocally = false): ReturnType<typeof authnRoute> {
+  if (context.authn !== true) return {};
   const group = context.group ?? { kind: 'ApiGroup', namespace: route.source.namespace, name: '' };
-  const facts = { tls: context.side === 'https', group, answersLocally, ...(backend === undefined ? {} : { backend }) };
-  return { typed_per_filter_config: extAuthzPerRoute(route, facts) };
+  return authnRoute(route, { tls: context.side === 'https', group, answersLocally, ...(backend === undefined ? {} : { backend }) });
+}
+
+function perFilter(authn: ReturnType<typeof authnRoute>): JsonObject {
+  return authn.perFilter === undefined ? {} : { typed_per_filter_config: authn.perFilter };
 }
 
 function routeFacts(route: RouteIR): JsonObject {
@@ -98,12 +101,13 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
   const error = errorFor(route, context);
   const backend = route.backend;
   if (error !== undefined) {
+    const authn = authnConfig(route, context, undefined, true);
     return {
       ...head,
       match: { ...pathRouting(route.path, route.match).match, headers: headerMatchers(route) },
       direct_response: { status: error.status },
-      ...authzConfig(route, context, undefined, true),
-      metadata: sourceMetadata(route.source, routeFacts(route), { [HYGIENE_FILTER]: replyMetadata({ kind: 'error', code: error.code, message: error.message }) }),
+      ...perFilter(authn),
+      metadata: sourceMetadata(route.source, routeFacts(route), { [HYGIENE_FILTER]: replyMetadata({ kind: 'error', code: error.code, message: error.message }), ...authn.metadata }),
     };
   }
   const routing = pathRouting(route.path, route.match, backend.kind === 'Forward' ? backend.path : undefined);
@@ -112,12 +116,13 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
   const cluster = backend.kind === 'Forward' ? context.clusters.get(backend.cluster) : undefined;
   const host = backend.kind === 'Forward' && cluster !== undefined ? upstreamHost(backend, cluster) : undefined;
   const upstream = backend.kind === 'Forward' ? { rewrite: routing.rewrite, ...(host === undefined ? {} : { host }) } : undefined;
+  const authn = authnConfig(route, context, upstream);
   return {
     ...head,
     match: { ...routing.match, headers: headerMatchers(route) },
     ...action,
     ...(headers.length === 0 ? {} : { response_headers_to_add: headers }),
-    ...authzConfig(route, context, upstream),
-    metadata: sourceMetadata(route.source, routeFacts(route), backend.kind === 'Mock' ? { [HYGIENE_FILTER]: replyMetadata({ kind: 'mock' }) } : {}),
+    ...perFilter(authn),
+    metadata: sourceMetadata(route.source, routeFacts(route), { ...(backend.kind === 'Mock' ? { [HYGIENE_FILTER]: replyMetadata({ kind: 'mock' }) } : {}), ...authn.metadata }),
   };
 }

@@ -3,7 +3,7 @@
 import type { GatewayIR } from '../../ir';
 import { domain, forward, gateway, group, mock, route, serviceCluster, tls, urlCluster } from './builder';
 import { POLICY_CASES } from './policy-cases';
-import { AUTHZ_CASES } from './authz-cases';
+import { AUTHN_CASES } from './authn-cases';
 
 const users = serviceCluster('users', 80, [
   { address: '10.0.0.12', port: 8080 },
@@ -136,7 +136,7 @@ export const CASES: Readonly<Record<string, GatewayIR>> = {
     clusters: [users],
   }),
 
-  /** Without an authz service, APP Apis answer 401 APIG.0303 (fail closed); see authz-cases.ts. */
+  /** Without the authn module, APP Apis answer 401 APIG.0303 (fail closed); see authn-cases.ts. */
   'app-auth': gateway({
     groups: [group('shop', [
       route('signed', { path: '/orders', auth: { type: 'APP', appCode: false }, backend: forward(users.name, '/orders') }),
@@ -146,5 +146,5 @@ export const CASES: Readonly<Record<string, GatewayIR>> = {
   }),
 
   ...POLICY_CASES,
-  ...AUTHZ_CASES,
+  ...AUTHN_CASES,
 };

@@ -1,24 +1,34 @@
 // The authoritative check: real Envoy (`--mode validate`) must accept what the translator emits.
 // ADS resources become one static bootstrap: scopes listed in their HCM (scoped_routes'
 // scoped_route_configurations_list) with their RDS route configurations inlined,
-// EDS assignments as load_assignment of STATIC clusters, SDS secrets as static secrets. Several
+// EDS assignments as load_assignment of STATIC clusters, SDS secrets as static secrets, ECDS filter
+// configurations inline (the authn filter loading the module `make setup` built). Several
 // translations share one bootstrap (one Envoy start) with names prefixed `<case>:`.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, LISTENER_TYPE, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, resourcesByType, type EnvoyResources } from '..';
+import { CLUSTER_TYPE, ENDPOINT_TYPE, EXTENSION_CONFIG_TYPE, LISTENER_TYPE, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, resourcesByType, type EnvoyResources } from '..';
 import { stringField, type JsonObject, type JsonValue } from '../json';
 
 const run = promisify(execFile);
 
-/** `make setup` installs Envoy here (TURNPIKE_CACHE overrides, as in the e2e harness). */
-export function envoyBinary(): string {
+/** A component `make setup` installs (TURNPIKE_CACHE overrides the cache, as in the e2e harness). */
+function installed(name: string): string {
   const cache = process.env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike');
-  const file = path.join(cache, 'bin', 'envoy');
-  if (!fs.existsSync(file)) throw new Error(`envoy is not installed (no ${file}): run \`make setup\``);
+  const file = path.join(cache, 'bin', name);
+  if (!fs.existsSync(file)) throw new Error(`${name} is not installed (no ${file}): run \`make setup\``);
   return file;
+}
+
+export function envoyBinary(): string {
+  return installed('envoy');
+}
+
+/** The authn filter's Wasm module (dataplane/authn-filter). */
+export function authnModule(): string {
+  return installed('turnpike-authn.wasm');
 }
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
@@ -54,6 +64,12 @@ function staticScopes(resources: EnvoyResources, prefix: string): JsonObject[] {
   });
 }
 
+function inlineExtension(resources: EnvoyResources, name: string): JsonValue {
+  const extension = resourcesByType(resources, EXTENSION_CONFIG_TYPE).get(name);
+  if (extension === undefined) throw new Error(`filter ${name} has no ECDS resource`);
+  return rewrite(extension['typed_config'] ?? null, (o) => (isObject(o.local) && typeof o.local.filename === 'string' ? { local: { filename: authnModule() } } : o));
+}
+
 function staticListener(listener: JsonObject, resources: EnvoyResources, prefix: string, port: number): JsonObject {
   const scopes = staticScopes(resources, prefix);
   const rewritten = rewrite(listener, (object) => {
@@ -62,6 +78,8 @@ function staticListener(listener: JsonObject, resources: EnvoyResources, prefix:
     }
     // SDS by name from static secrets: drop the ADS source.
     if (typeof object.name === 'string' && isObject(object.sds_config)) return { name: prefix + object.name };
+    // ECDS by name: the filter's configuration inline, loading the built module.
+    if (typeof object.name === 'string' && isObject(object.config_discovery)) return { name: object.name, typed_config: inlineExtension(resources, object.name) };
     return object;
   }) as JsonObject;
   return { ...rewritten, name: prefix + stringField(listener, 'name'), address: { socket_address: { address: '127.0.0.1', port_value: port } } };

@@ -1,5 +1,5 @@
-// Golden cases of app authentication and backend signing (ext_authz): which routes call authz,
-// what they tell it, and the cluster that reaches it.
+// Golden cases of app authentication and backend signing (the authn filter): which routes run it,
+// the facts they give it, and its configuration over ECDS (secrets redacted).
 import { SecretValue, type GatewayIR } from '../../ir';
 import { domain, forward, gateway, group, mock, route, serviceCluster, source, tls, urlCluster } from './builder';
 
@@ -7,9 +7,12 @@ const users = serviceCluster('users', 80, [{ address: '10.0.0.11', port: 8080 }]
 const partner = urlCluster('shop', 'https', 'partner.example.com', 8443);
 const signing = source('SignatureKey', 'partner-signing');
 
-export const AUTHZ_CASES: Readonly<Record<string, GatewayIR>> = {
-  /** APP routes call authz with their facts; NONE routes and gateway errors do not. */
-  'ext-authz': gateway({
+/** Where the goldens say the module is; the Envoy validation harness (envoy.ts) loads the built one. */
+export const AUTHN_MODULE_PATH = '/etc/turnpike/wasm/turnpike-authn.wasm';
+
+export const AUTHN_CASES: Readonly<Record<string, GatewayIR>> = {
+  /** APP routes run the filter with their facts; NONE routes and gateway errors do not. */
+  authn: gateway({
     https: { address: '0.0.0.0', port: 8443, publicPort: 443 },
     groups: [group('shop', [
       route('signed', { path: '/orders', method: 'POST', auth: { type: 'APP', appCode: false }, backend: forward(users.name, '/orders') }),
@@ -22,10 +25,9 @@ export const AUTHZ_CASES: Readonly<Record<string, GatewayIR>> = {
     ], { domains: [domain('api.example.test', { tls: tls('api-cert') })] })],
     clusters: [users, partner],
     authz: {
-      service: { host: '127.0.0.1', port: 9191 },
-      // Not in Envoy's resources: served to authz only (authz-config.ts).
-      apps: [{ source: source('App', 'client'), appKey: 'client-key-0001', appSecret: new SecretValue('never printed'), appCodes: [], grants: [] }],
-      signatureKeys: [],
+      module: { path: AUTHN_MODULE_PATH },
+      apps: [{ source: source('App', 'client'), appKey: 'client-key-0001', appSecret: new SecretValue('never printed'), appCodes: [new SecretValue('nor this code')], grants: [{ kind: 'ApiGroup', target: source('ApiGroup', 'shop'), environments: ['RELEASE'] }] }],
+      signatureKeys: [{ source: signing, type: 'HMAC', key: 'partner-key', secret: new SecretValue('nor this secret') }],
     },
   }),
 };

@@ -1,0 +1,174 @@
+// App authentication and backend signing inside Envoy: the turnpike.authn HTTP filter, a
+// Proxy-Wasm module built from dataplane/authn-filter (its contract: dataplane/README.md).
+//
+//   - The filter's configuration (Apps, grants, AppCodes, signature keys) is one ECDS resource,
+//     so an App change or an AppSecret reset reaches every Envoy without touching a listener.
+//   - What applies to a route (its Api, group, environment, APP or NONE, AppCode, listener side,
+//     SignatureKey, backend Host and path rewrite) is route metadata under the filter's name.
+//   - Routes that need neither authentication nor signing disable the filter.
+//   - Fail closed: a module that cannot load or crashes answers 500 APIG.0601 (local-reply.ts);
+//     the filter's own refusals carry Huawei's body and pass the local-reply mappers untouched.
+import { type AppIR, type AuthnModuleIR, type AuthzIR, type GrantIR, type RouteIR, type SignatureKeyIR, type SourceRef } from '../ir';
+import { byString, stringField, typed, type JsonObject } from './json';
+import { redactResource } from './redact';
+
+/** The HTTP filter's name, which is also its ECDS resource name and its route metadata namespace. */
+export const AUTHN_FILTER = 'turnpike.authn';
+const WASM_FILTER_TYPE = 'envoy.extensions.filters.http.wasm.v3.Wasm';
+/** Huawei's limit on a signed request's body (reference §1.1); bigger bodies get 413 APIG.0201. */
+export const MAX_SIGNED_BODY_BYTES = 12 * 1024 * 1024;
+
+/** Keys of the route facts (route metadata under AUTHN_FILTER, string values): the filter's input. */
+export const AuthnFacts = {
+  /** `<namespace>/<name>` of the Api. */
+  api: 'api',
+  /** `<namespace>/<name>` of the Api's ApiGroup. */
+  group: 'group',
+  environment: 'environment',
+  /** `APP` (authenticate) or `NONE` (sign only). */
+  auth: 'auth',
+  /** `true` when X-Apig-AppCode is accepted (HTTPS only). */
+  appCode: 'app_code',
+  /** `true` on the HTTPS listener: whether the caller's connection is TLS. */
+  tls: 'tls',
+  /** `<namespace>/<name>` of the SignatureKey the backend request is signed with. */
+  signatureKey: 'signature_key',
+  /** The Host the backend receives when the route rewrites it (URL backends). */
+  backendHost: 'backend_host',
+  /** The backend path when the route replaces the whole path (a literal Exact path). */
+  backendPath: 'backend_path',
+  /** RE2 pattern and substitution of the route's regex_rewrite (the filter applies the same rewrite). */
+  backendPathRegex: 'backend_path_regex',
+  backendPathSubstitution: 'backend_path_substitution',
+} as const;
+
+/** The HCM's filter entry (position 4 of http-filters.ts): its configuration comes over ECDS. */
+export function authnFilter(): JsonObject {
+  return {
+    name: AUTHN_FILTER,
+    config_discovery: {
+      config_source: { ads: {}, resource_api_version: 'V3' },
+      type_urls: [`type.googleapis.com/${WASM_FILTER_TYPE}`],
+    },
+  };
+}
+
+const nameOf = (source: SourceRef): string => `${source.namespace}/${source.name}`;
+
+function grant(g: GrantIR): JsonObject {
+  return { kind: g.kind === 'Api' ? 'API' : 'API_GROUP', target: nameOf(g.target), environments: [...g.environments].sort(byString) };
+}
+
+function app(a: AppIR): JsonObject {
+  const grants = a.grants.map(grant).sort((x, y) => byString(JSON.stringify(x), JSON.stringify(y)));
+  return { id: nameOf(a.source), app_key: a.appKey, app_secret: a.appSecret.reveal(), app_codes: a.appCodes.map((code) => code.reveal()), grants };
+}
+
+function signatureKey(k: SignatureKeyIR): JsonObject {
+  return { name: nameOf(k.source), type: k.type, key: k.key, secret: k.secret.reveal() };
+}
+
+const byId = (field: string) => (a: JsonObject, b: JsonObject): number => byString(stringField(a, field), stringField(b, field));
+
+/** The filter's configuration (dataplane/README.md): what the plugin's on_configure parses. */
+function pluginConfiguration(authz: AuthzIR): JsonObject {
+  return {
+    max_body_bytes: MAX_SIGNED_BODY_BYTES,
+    apps: authz.apps.map(app).sort(byId('id')),
+    signature_keys: authz.signatureKeys.map(signatureKey).sort(byId('name')),
+  };
+}
+
+/**
+ * The ECDS resource (envoy.config.core.v3.TypedExtensionConfig) of the filter. FAIL_CLOSED: a VM
+ * that crashes refuses every call of the routes that use it until Envoy recreates it; a
+ * configuration the plugin refuses is NACKed and the previous one stays.
+ */
+export function authnExtensionConfig(authz: AuthzIR, module: AuthnModuleIR): JsonObject {
+  return {
+    name: AUTHN_FILTER,
+    typed_config: typed(WASM_FILTER_TYPE, {
+      config: {
+        name: AUTHN_FILTER,
+        root_id: AUTHN_FILTER,
+        vm_config: { vm_id: AUTHN_FILTER, runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: module.path } } },
+        configuration: typed('google.protobuf.StringValue', { value: JSON.stringify(pluginConfiguration(authz)) }),
+        failure_policy: 'FAIL_CLOSED',
+        // The signature covers the body: the filter pauses the headers until it has all of it.
+        allow_on_headers_stop_iteration: true,
+      },
+    }),
+  };
+}
+
+/** The extension config with every secret of the plugin configuration replaced by `[redacted]`. */
+export function redactAuthnConfig(resource: JsonObject): JsonObject {
+  const wasm = resource['typed_config'] as JsonObject;
+  const config = wasm['config'] as JsonObject;
+  const configuration = config['configuration'] as JsonObject;
+  const plugin = redactResource(JSON.parse(stringField(configuration, 'value')) as JsonObject);
+  return { ...resource, typed_config: { ...wasm, config: { ...config, configuration: { ...configuration, value: JSON.stringify(plugin) } } } };
+}
+
+/** Whether a route needs the filter: APP authentication, or a backend request to sign. */
+export function needsAuthn(route: RouteIR): boolean {
+  return route.auth.type === 'APP' || (route.backend.kind === 'Forward' && route.backend.signatureKey !== undefined);
+}
+
+/** What a forwarding route does to the request, as far as backend signing needs to know. */
+export interface BackendRequest {
+  /** RouteAction rewrite fields (prefix_rewrite or regex_rewrite). */
+  readonly rewrite: JsonObject;
+  /** host_rewrite_literal, when the route sets one. */
+  readonly host?: string;
+}
+
+/** What routes.ts knows about a route beyond its IR. */
+export interface AuthnRouteFacts {
+  /** The route configuration serves the HTTPS listener. */
+  readonly tls: boolean;
+  /** The ApiGroup whose virtual host holds the route. */
+  readonly group: SourceRef;
+  /** The forward action's effect on the request; undefined for direct responses. */
+  readonly backend?: BackendRequest;
+  /** The route answers with a gateway error (wrong protocol): nothing to authenticate. */
+  readonly answersLocally?: boolean;
+}
+
+function backendPathFacts(rewrite: JsonObject): Record<string, string> {
+  const prefix = rewrite['prefix_rewrite'];
+  if (typeof prefix === 'string') return { [AuthnFacts.backendPath]: prefix };
+  const regex = rewrite['regex_rewrite'] as { pattern?: { regex?: unknown }; substitution?: unknown } | undefined;
+  if (regex === undefined || typeof regex.pattern?.regex !== 'string' || typeof regex.substitution !== 'string') return {};
+  return { [AuthnFacts.backendPathRegex]: regex.pattern.regex, [AuthnFacts.backendPathSubstitution]: regex.substitution };
+}
+
+function routeFacts(route: RouteIR, facts: AuthnRouteFacts): Record<string, string> {
+  const out: Record<string, string> = {
+    [AuthnFacts.api]: nameOf(route.source),
+    [AuthnFacts.group]: nameOf(facts.group),
+    [AuthnFacts.environment]: route.environment,
+    [AuthnFacts.auth]: route.auth.type,
+    [AuthnFacts.tls]: String(facts.tls),
+  };
+  if (route.auth.type === 'APP') out[AuthnFacts.appCode] = String(route.auth.appCode);
+  const key = route.backend.kind === 'Forward' ? route.backend.signatureKey : undefined;
+  const backend = facts.backend;
+  if (key !== undefined && backend !== undefined) {
+    out[AuthnFacts.signatureKey] = nameOf(key);
+    if (backend.host !== undefined) out[AuthnFacts.backendHost] = backend.host;
+    Object.assign(out, backendPathFacts(backend.rewrite));
+  }
+  return out;
+}
+
+const DISABLED: JsonObject = { [AUTHN_FILTER]: typed('envoy.config.route.v3.FilterConfig', { disabled: true }) };
+
+/**
+ * A route's side of the filter: off (typed_per_filter_config) for routes that need nothing from it
+ * and for routes that answer with a gateway error, else the facts it decides on (route metadata).
+ */
+export function authnRoute(route: RouteIR, facts: AuthnRouteFacts): { readonly perFilter?: JsonObject; readonly metadata?: JsonObject } {
+  if (facts.answersLocally === true || !needsAuthn(route)) return { perFilter: DISABLED };
+  return { metadata: { [AUTHN_FILTER]: routeFacts(route, facts) } };
+}
