@@ -3,6 +3,7 @@
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import type { ICredential } from '@huaweicloud/huaweicloud-sdk-core/auth/ICredential';
 import type { IHttpRequest } from '@huaweicloud/huaweicloud-sdk-core/http/IHttpRequest';
+import { sdkDate, sha256Hex, signature, stringToSign } from '@turnpike/sdk';
 import { json, type HttpReply } from '../../src';
 import { CLIENT, OTHER, signed, startAuthzWorld, type AuthzWorld, type SignedCall } from './fixture';
 import { sampleCanonicalRequest, sampleSignature } from './verifier';
@@ -56,6 +57,27 @@ describe('app authentication (SDK-HMAC-SHA256, AppCode, grants)', () => {
     const post = huaweiSign({ method: 'POST', endpoint: `http://${host}/echo/huawei`, headers: { 'Content-Type': 'application/json' }, data }, CLIENT);
     const postReply = await world.gw.request({ host, path: '/echo/huawei', method: 'POST', headers: post, body: JSON.stringify(data) });
     expect(postReply.status).toBe(200);
+  });
+
+  it('passes the quirks of Huawei\'s signers: the npm SDK encodes an encoded path again, the Java SDK keeps repeated query values in URL order', async () => {
+    // huaweicloud-sdk-core signs the path as the caller wrote it, percent-encoding its `%` again.
+    const encoded = huaweiSign({ method: 'GET', endpoint: `http://${host}/echo/a%20b`, queryParams: {}, headers: {} }, CLIENT);
+    const encodedReply = await world.gw.request({ host, path: '/echo/a%20b', headers: encoded });
+    expect([encodedReply.status, json<Echo>(encodedReply).path]).toEqual([200, '/echo/a%20b']);
+    // Huawei's Java SDK: `tag=b&tag=a` signed in that order, not sorted.
+    const date = sdkDate(new Date());
+    const canonical = ['GET', '/echo/java/', 'tag=b&tag=a', `host:${host}\nx-sdk-date:${date}\n`, 'host;x-sdk-date', sha256Hex('')].join('\n');
+    const authorization = `SDK-HMAC-SHA256 Access=${CLIENT.key}, SignedHeaders=host;x-sdk-date, Signature=${signature(CLIENT.secret, stringToSign(date, canonical))}`;
+    const java = await world.gw.request({ host, path: '/echo/java?tag=b&tag=a', headers: { 'X-Sdk-Date': date, Authorization: authorization } });
+    expect(java.status).toBe(200);
+  });
+
+  it('hands the backend no credential of the caller: no AppCode, no Authorization', async () => {
+    const request = signed({ host, path: '/echo/credentials' });
+    const signedEcho = json<Echo>(await world.gw.request(request));
+    expect([signedEcho.headers.authorization, signedEcho.headers['x-sdk-date']]).toEqual([undefined, request.headers?.['X-Sdk-Date']]);
+    const coded = json<Echo>(await world.gw.request({ host: world.secureHost, path: '/echo/credentials', headers: { 'X-Apig-AppCode': CLIENT.code }, tls: { ca: world.ca } }));
+    expect([coded.headers['x-apig-appcode'], coded.headers['x-turnpike-app-id']]).toEqual([undefined, `${world.gw.namespace}/client`]);
   });
 
   it('refuses each tampering with 401 APIG.0303 and the gateway\'s canonical request', async () => {
@@ -124,7 +146,10 @@ describe('app authentication (SDK-HMAC-SHA256, AppCode, grants)', () => {
     expect([claimed.headers['x-turnpike-app-id'], claimed.headers['x-turnpike-app-name']]).toEqual([`${world.gw.namespace}/client`, 'client']);
   });
 
-  it('refuses a signed body over 12 MB with 413 APIG.0201', async () => {
+  it('hashes signed bodies up to 12 MB and refuses a larger one with 413 APIG.0201', async () => {
+    const big = 'y'.repeat(5 * 1024 * 1024);
+    const passed = await send({ method: 'POST', path: '/echo/big', body: big });
+    expect([passed.status, json<Echo>(passed).body.length]).toEqual([200, big.length]);
     const reply = await send({ method: 'POST', path: '/echo/big', body: 'x'.repeat(12 * 1024 * 1024 + 1), unsignedPayload: true });
     expect(error(reply)).toBe('413 APIG.0201 Request entity too large.');
   });

@@ -22,7 +22,8 @@ describe('the authn filter per route', () => {
       route: { cluster: users.name },
       metadata: { filter_metadata: { [AUTHN_FILTER]: { api: 'shop/signed', group: 'shop/shop', auth: 'APP', app_code: 'true', tls: 'false', environment: 'RELEASE' } } },
     });
-    expect(built).not.toHaveProperty('typed_per_filter_config');
+    // Bodies are buffered up to the signed-body limit, which the listener's own limit is below.
+    expect(built).toMatchObject({ typed_per_filter_config: { 'envoy.filters.http.buffer': { buffer: { max_request_bytes: 12 * 1024 * 1024 } } } });
     expect(buildRoute(app, { ...context, authn: false })).toMatchObject({ direct_response: { status: 401 } });
   });
 

@@ -42,15 +42,25 @@ export const AuthnFacts = {
   backendPathSubstitution: 'backend_path_substitution',
 } as const;
 
-/** The HCM's filter entry (position 4 of http-filters.ts): its configuration comes over ECDS. */
-export function authnFilter(): JsonObject {
-  return {
-    name: AUTHN_FILTER,
-    config_discovery: {
-      config_source: { ads: {}, resource_api_version: 'V3' },
-      type_urls: [`type.googleapis.com/${WASM_FILTER_TYPE}`],
+const BUFFER_FILTER = 'envoy.filters.http.buffer';
+
+/**
+ * The HCM's filter entries (position 4 of http-filters.ts). A Wasm filter cannot raise a stream's
+ * buffer limit above the listener's (1 MiB), so Envoy's buffer filter, off unless a route turns it
+ * on, raises it to the signed-body limit on the routes the filter serves and answers a larger
+ * body with 413 (APIG.0201, local-reply.ts). The filter's own configuration comes over ECDS.
+ */
+export function authnFilters(): JsonObject[] {
+  return [
+    { name: BUFFER_FILTER, typed_config: typed('envoy.extensions.filters.http.buffer.v3.Buffer', { max_request_bytes: MAX_SIGNED_BODY_BYTES }), disabled: true },
+    {
+      name: AUTHN_FILTER,
+      config_discovery: {
+        config_source: { ads: {}, resource_api_version: 'V3' },
+        type_urls: [`type.googleapis.com/${WASM_FILTER_TYPE}`],
+      },
     },
-  };
+  ];
 }
 
 const nameOf = (source: SourceRef): string => `${source.namespace}/${source.name}`;
@@ -163,12 +173,16 @@ function routeFacts(route: RouteIR, facts: AuthnRouteFacts): Record<string, stri
 }
 
 const DISABLED: JsonObject = { [AUTHN_FILTER]: typed('envoy.config.route.v3.FilterConfig', { disabled: true }) };
+const BUFFERED: JsonObject = {
+  [BUFFER_FILTER]: typed('envoy.extensions.filters.http.buffer.v3.BufferPerRoute', { buffer: { max_request_bytes: MAX_SIGNED_BODY_BYTES } }),
+};
 
 /**
- * A route's side of the filter: off (typed_per_filter_config) for routes that need nothing from it
- * and for routes that answer with a gateway error, else the facts it decides on (route metadata).
+ * A route's side of the filter (typed_per_filter_config, route metadata): off for routes that need
+ * nothing from it and for routes that answer with a gateway error; else bodies buffered up to the
+ * signed-body limit and the facts it decides on.
  */
-export function authnRoute(route: RouteIR, facts: AuthnRouteFacts): { readonly perFilter?: JsonObject; readonly metadata?: JsonObject } {
+export function authnRoute(route: RouteIR, facts: AuthnRouteFacts): { readonly perFilter: JsonObject; readonly metadata?: JsonObject } {
   if (facts.answersLocally === true || !needsAuthn(route)) return { perFilter: DISABLED };
-  return { metadata: { [AUTHN_FILTER]: routeFacts(route, facts) } };
+  return { perFilter: BUFFERED, metadata: { [AUTHN_FILTER]: routeFacts(route, facts) } };
 }

@@ -1,6 +1,6 @@
 // The HTTP filter chain. Order is fixed; each position says why it is where it is.
 import type { GatewayIR } from '../ir';
-import { authnFilter } from './authn';
+import { authnFilters } from './authn';
 import { HYGIENE_FILTER, HYGIENE_LUA } from './lua';
 import { mockFilter } from './mock-reply';
 import { appAclFilter, ipAclFilter } from './rbac';
@@ -22,10 +22,11 @@ export function httpFilters(ir?: GatewayIR): JsonObject[] {
     // 3. IP ACL (RBAC, rbac.ts): cheapest denial, before any signature is checked. Always present;
     //    routes carry their rules.
     ipAclFilter(),
-    // 4. authn (authn.ts, a Wasm module): signature, AppCode, grants, backend signing; after the
-    //    IP ACL so denied IPs cost nothing, before rate limits so per-app limits know the app.
-    //    Only with an authn module; each route turns it off when it needs nothing from it.
-    ...(ir?.authz?.module === undefined ? [] : [authnFilter()]),
+    // 4. authn (authn.ts, a Wasm module, behind the buffer filter that lets it see whole bodies):
+    //    signature, AppCode, grants, backend signing; after the IP ACL so denied IPs cost nothing,
+    //    before rate limits so per-app limits know the app. Only with an authn module; each route
+    //    turns it off when it needs nothing from it.
+    ...(ir?.authz?.module === undefined ? [] : authnFilters()),
     // 4b. App ACL (RBAC, rbac.ts): on the App authn authenticated, so right after it.
     appAclFilter(),
     // 5. local rate limit — later: per-Envoy token buckets, before the global limit's network call.

@@ -52,13 +52,13 @@ function upstreamHost(backend: ForwardBackendIR, cluster: ClusterIR): string | u
 }
 
 /** The route's side of the authn filter (off, or its facts as route metadata); nothing without the filter. */
-function authnConfig(route: RouteIR, context: RouteContext, backend?: { rewrite: JsonObject; host?: string }, answersLocally = false): ReturnType<typeof authnRoute> {
+function authnConfig(route: RouteIR, context: RouteContext, backend?: { rewrite: JsonObject; host?: string }, answersLocally = false): Partial<ReturnType<typeof authnRoute>> {
   if (context.authn !== true) return {};
   const group = context.group ?? { kind: 'ApiGroup', namespace: route.source.namespace, name: '' };
   return authnRoute(route, { tls: context.side === 'https', group, answersLocally, ...(backend === undefined ? {} : { backend }) });
 }
 
-function perFilter(authn: ReturnType<typeof authnRoute>): JsonObject {
+function perFilter(authn: Partial<ReturnType<typeof authnRoute>>): JsonObject {
   return authn.perFilter === undefined ? {} : { typed_per_filter_config: authn.perFilter };
 }
 
