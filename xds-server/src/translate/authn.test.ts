@@ -30,7 +30,7 @@ describe('the authn filter per route', () => {
   it('turns the filter off on NONE routes and on gateway errors: a wrong protocol is answered without a check', () => {
     const https = route('pay', { path: '/pay', protocol: 'HTTPS', auth: { type: 'APP', appCode: false }, backend: forward(users.name, '/') });
     expect(buildRoute(https, context)).toMatchObject({ direct_response: { status: 400 }, typed_per_filter_config: { [AUTHN_FILTER]: { disabled: true } } });
-    expect(authnRoute(https, { tls: true, group: context.group, answersLocally: true }).perFilter?.[AUTHN_FILTER]).toMatchObject({ disabled: true });
+    expect(authnRoute(https, { tls: true, group: context.group, answersLocally: true }).perFilter[AUTHN_FILTER]).toMatchObject({ disabled: true });
     expect(buildRoute(route('n', { path: '/n', backend: forward(users.name, '/') }), context)).toMatchObject({ typed_per_filter_config: { [AUTHN_FILTER]: { disabled: true } } });
   });
 
