@@ -76,6 +76,16 @@ describe('routing (Huawei §5, §6)', () => {
     expect((await get('/files/')).status).toBe(404);
   });
 
+  it('never lets an encoded slash, a backslash or a dot segment walk out of an Api\'s backend path', async () => {
+    for (const walk of ['/users/%2E%2E%2F%2E%2E%2Fsecure', '/users/..%2F..%2Fsecure', '/users/..%5C..%5Csecure', '/users/..\\..\\secure', '/files/a%2F..%2F..%2F..%2Fsecure']) {
+      const reply = await get(walk);
+      if (reply.status === 200) expect(upstreamUrl(reply)).not.toMatch(/\.\.|%2F|%5C|\\|^\/secure/i);
+      else expectHuaweiError(reply, 404, 'APIG.0101', 'The API does not exist or has not been published in the environment.');
+    }
+    // An encoded slash is a slash, as Huawei's signers read it: /files/a%2Fb is /files/a/b.
+    expect(upstreamUrl(await get('/files/a%2Fb'))).toBe('/bucket/a/b');
+  });
+
   it('selects the environment with X-Stage; absent means RELEASE', async () => {
     expect(upstreamUrl(await get('/users/7', { headers: { 'x-stage': 'RELEASE' } }))).toBe('/api/users/7');
     expect(upstreamUrl(await get('/users/7', { headers: { 'x-stage': 'DEV' } }))).toBe('/dev/users/7');

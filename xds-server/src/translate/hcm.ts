@@ -35,10 +35,12 @@ export function httpConnectionManager(ir: GatewayIR, side: Side): JsonObject {
           use_request_id_for_trace_sampling: false,
         }),
       },
-      // Route on the canonical path: no `..` tricks past a Prefix match, no `//` segments.
+      // Route on the canonical path: no `..` tricks past a Prefix match, no `//` segments, and an
+      // encoded slash or backslash (%2F, %5C) is one, so `..%2F` cannot climb out of a parameter
+      // into another backend path. Huawei's signers read `%2F` as a separator too.
       normalize_path: true,
       merge_slashes: true,
-      path_with_escaped_slashes_action: 'KEEP_UNCHANGED',
+      path_with_escaped_slashes_action: 'UNESCAPE_AND_FORWARD',
       // No strip_any_host_port: it rewrites the Host header, which callers sign. The scope key and
       // the route configurations ignore the port instead (scopes.ts, route-config.ts).
       // HTTP/1 responses spell headers as Huawei's do (X-Request-Id, X-Apig-Latency).
