@@ -38,7 +38,11 @@ describe('parseBackendPath', () => {
     if (parsed.ok) expect(formatBackendPath(parsed.value)).toBe('/v2/{id}/x{name}');
   });
 
-  it.each(['v2', '/a/{p+}', '/a/{', '/a/}b'])('rejects %s', (text) => {
+  it('reads {name+} as a reference to the parameter, like {name} (docs/reference/api.md)', () => {
+    expect(parseBackendPath('/a/{p+}')).toEqual({ ok: true, value: [{ kind: 'Literal', value: '/a/' }, { kind: 'Param', name: 'p' }] });
+  });
+
+  it.each(['v2', '/a/{', '/a/}b', '/a/{p++}'])('rejects %s', (text) => {
     expect(parseBackendPath(text).ok).toBe(false);
   });
 });

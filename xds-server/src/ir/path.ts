@@ -21,8 +21,8 @@ export interface PathTemplate {
 }
 
 /**
- * A backend path after `#var#` substitution: literal text and `{name}` references to frontend
- * path parameters, concatenated. `/v2/{id}/x` is `[Literal '/v2/', Param id, Literal '/x']`.
+ * A backend path after `#var#` substitution: literal text and `{name}` (or `{name+}`) references
+ * to frontend path parameters, concatenated. `/v2/{id}/x` is `[Literal '/v2/', Param id, Literal '/x']`.
  */
 export type BackendPathPart =
   | { readonly kind: 'Literal'; readonly value: string }
@@ -77,8 +77,9 @@ export function parseBackendPath(text: string): Parsed<BackendPath> {
       parts.push({ kind: 'Literal', value: piece });
       continue;
     }
+    // `{name+}` names the parameter as `{name}` does: its whole value, every segment a greedy one matched.
     const param = PARAM.exec(piece);
-    if (param === null || param[2] === '+') return { ok: false, reason: `'${piece}' is not a {param} reference` };
+    if (param === null) return { ok: false, reason: `'${piece}' is not a {param} reference` };
     parts.push({ kind: 'Param', name: param[1] ?? '' });
   }
   return { ok: true, value: parts };

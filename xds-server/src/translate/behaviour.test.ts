@@ -24,6 +24,7 @@ function worldFor(port: number): ReturnType<typeof gateway> {
       route('user', { path: '/users/{id}', backend: forward(svc.name, '/api/users/{id}') }),
       route('user', { path: '/users/{id}', environment: 'DEV', backend: forward(be.name, '/dev/users/{id}') }),
       route('files', { path: '/files/{p+}', backend: forward(be.name, '/bucket/{p}') }),
+      route('more', { path: '/more/{rest+}', backend: forward(be.name, '/bucket/{rest+}/meta') }),
       route('pay', { path: '/pay', method: 'POST', protocol: 'HTTPS', backend: forward(be.name, '/pay') }),
       route('plain', { path: '/plain', protocol: 'HTTP', backend: forward(svc.name, '/plain') }),
       route('signed', { path: '/signed', auth: { type: 'APP', appCode: false }, backend: forward(be.name, '/signed') }),
@@ -65,6 +66,10 @@ describe('routing (Huawei §5, §6)', () => {
     expect(upstreamUrl(await get('/test/AA'))).toBe('/b');
     expect(upstreamUrl(await get('/test/AACC'))).toBe('/test2/AACC');
     expect(upstreamUrl(await get('/test/x/y?q=1'))).toBe('/test2/x/y?q=1');
+  });
+
+  it('a {name+} reference in a backend path carries every segment the parameter matched', async () => {
+    expect(upstreamUrl(await get('/more/a/b/c?x=1'))).toBe('/bucket/a/b/c/meta?x=1');
   });
 
   it('exact matching and path parameters', async () => {
