@@ -33,7 +33,7 @@ function worldFor(port: number): ReturnType<typeof gateway> {
       route('preflight', { path: '/', match: 'Prefix', method: 'OPTIONS', cors: true, backend: mock(204, '') }),
       route('slow', { path: '/slow', backend: forward(be.name, '/slow', { timeoutMs: 300 }) }),
       route('dead', { path: '/dead', backend: forward(dead.name, '/') }),
-    ], { domains: [domain('secure.example.test', { tls: tls('secure-cert'), httpsRedirect: true })] })],
+    ], { domains: [domain('secure.example.test', { tls: tls('secure-cert'), httpsRedirect: true }), domain('plain.example.test')] })],
     clusters: [be, dead, svc],
   });
 }
@@ -201,6 +201,15 @@ async function h2(listener: 'http' | 'https', host: string, path: string, scheme
 
 describe('scoped routing: the host and the listener pick the group', () => {
   const NOT_FOUND = ['APIG.0101', 'The API does not exist or has not been published in the environment.'] as const;
+
+  it('serves a Host over TLS only when its domain has a certificate, whatever SNI opened the connection', async () => {
+    expect((await h2('http', 'plain.example.test', '/users/1', 'http')).status).toBe(200);
+    expect((await h2('https', SECURE, '/users/1', 'https')).status).toBe(200);
+    for (const host of ['plain.example.test', HOST]) {
+      const reply = await h2('https', host, '/users/1', 'https');
+      expect([reply.status, (JSON.parse(reply.body) as { error_code: string }).error_code]).toEqual([404, NOT_FOUND[0]]);
+    }
+  });
 
   it('an unknown host gets 404 APIG.0101 on both listeners', async () => {
     expectHuaweiError(await get('/users/1', { host: 'nobody.example.test' }), 404, ...NOT_FOUND);

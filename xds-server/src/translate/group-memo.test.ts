@@ -5,7 +5,7 @@ import type { GatewayIR } from '../ir';
 import { domain, forward, gateway, group, mock, route, tls, urlCluster } from './testing/builder';
 
 const shopBackend = urlCluster('shop', 'http', 'shop.internal', 8080);
-const shop = group('shop', [route('items', { path: '/items', backend: forward(shopBackend.name, '/items') })]);
+const shop = group('shop', [route('items', { path: '/items', backend: forward(shopBackend.name, '/items') })], { domains: [domain('shop.example.test', { tls: tls('shop-cert') })] });
 const blog = group('blog', [route('posts', { path: '/posts', backend: mock(200, 'posts') })], { domains: [domain('blog.example.test', { tls: tls('blog-cert'), httpsRedirect: true })] });
 const world: GatewayIR = gateway({ https: { address: '0.0.0.0', port: 8443, publicPort: 443 }, groups: [shop, blog], clusters: [shopBackend] });
 

@@ -61,15 +61,20 @@ function redirectHost(group: ApiGroupIR, publicPort: number): JsonObject | undef
   };
 }
 
-/** The group's hosts, sorted: its subdomain and every bound domain. */
-export function groupHostnames(group: ApiGroupIR): string[] {
+/**
+ * The group's hosts a side serves, sorted. HTTP: the subdomain and every bound domain (those that
+ * redirect answer with a 301). HTTPS: only bound domains with a certificate, so a Host configured
+ * for plain HTTP is never served over a TLS connection opened with another domain's SNI.
+ */
+export function groupHostnames(group: ApiGroupIR, side: Side): string[] {
+  if (side === 'https') return group.domains.filter((d) => d.tls !== undefined).map((d) => d.hostname).sort(byString);
   return [...(group.subdomain === undefined ? [] : [group.subdomain]), ...group.domains.map((d) => d.hostname)].sort(byString);
 }
 
 function virtualHosts(group: ApiGroupIR, inputs: GroupInputs): JsonObject[] {
   const { side } = inputs;
-  const bound = group.domains.filter((d) => side === 'https' || !d.httpsRedirect).map((d) => d.hostname);
-  const domains = [...(group.subdomain === undefined ? [] : [group.subdomain]), ...bound].sort(byString);
+  const redirected = new Set(group.domains.filter((d) => side === 'http' && d.httpsRedirect).map((d) => d.hostname));
+  const domains = groupHostnames(group, side).filter((host) => !redirected.has(host));
   const hosts: JsonObject[] = [];
   if (domains.length > 0) {
     const policy = policyContext(inputs.rateLimit, group);
@@ -84,7 +89,7 @@ function virtualHosts(group: ApiGroupIR, inputs: GroupInputs): JsonObject[] {
 
 /** One group's RouteConfiguration on one side and the scopes of its hosts pointing at it. */
 export function buildGroupResources(group: ApiGroupIR, inputs: GroupInputs): GroupResources {
-  const hostnames = groupHostnames(group);
+  const hostnames = groupHostnames(group, inputs.side);
   if (hostnames.length === 0) return { routeConfigs: [], scopes: [] };
   const name = routeConfigName(inputs.side, group);
   const routeConfig: JsonObject = {
