@@ -68,7 +68,8 @@ mod tests {
             })
         );
         // No space after the commas, several before Access=, surrounding whitespace.
-        let compact = parse(" SDK-HMAC-SHA256 \t Access=k,SignedHeaders=Host;;X-Sdk-Date,Signature=0f ").unwrap_or_else(|| panic!("parses"));
+        let compact =
+            parse(" SDK-HMAC-SHA256 \t Access=k,SignedHeaders=Host;;X-Sdk-Date,Signature=0f ").unwrap_or_else(|| panic!("parses"));
         assert_eq!(compact.signed_headers, ["host", "", "x-sdk-date"]);
         assert_eq!(compact.signature, "0f");
     }

@@ -138,7 +138,14 @@ impl CanonicalRequest {
     }
 
     fn parts(&self) -> [&str; 6] {
-        [&self.method, &self.uri, &self.query, &self.headers, &self.signed_headers, &self.payload_hash]
+        [
+            &self.method,
+            &self.uri,
+            &self.query,
+            &self.headers,
+            &self.signed_headers,
+            &self.payload_hash,
+        ]
     }
 
     /// The canonical request as text (parts joined with `\n`).

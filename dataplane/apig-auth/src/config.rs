@@ -25,7 +25,12 @@ pub struct App {
 
 impl App {
     pub fn new(id: &str, app_key: &str, app_secret: &str, grants: Vec<Grant>) -> Self {
-        Self { id: id.to_owned(), app_key: app_key.to_owned(), mac: keyed(app_secret.as_bytes()), grants }
+        Self {
+            id: id.to_owned(),
+            app_key: app_key.to_owned(),
+            mac: keyed(app_secret.as_bytes()),
+            grants,
+        }
     }
 
     /// The App's name (the part of `id` after the first `/`).
@@ -120,6 +125,23 @@ struct RawSignatureKey {
     secret: String,
 }
 
+/// serde reads a struct from an array too (`[]` would be an empty configuration): refuse that.
+fn require_objects(root: &serde_json::Value) -> Result<(), ConfigError> {
+    let object = |value: &serde_json::Value, what: &str| match value {
+        serde_json::Value::Object(_) => Ok(()),
+        _ => Err(ConfigError(format!("invalid configuration: {what} is not an object"))),
+    };
+    object(root, "the configuration")?;
+    let items = |key: &str| root.get(key).and_then(serde_json::Value::as_array).into_iter().flatten();
+    for app in items("apps") {
+        object(app, "an app")?;
+        for grant in app.get("grants").and_then(serde_json::Value::as_array).into_iter().flatten() {
+            object(grant, "a grant")?;
+        }
+    }
+    items("signature_keys").try_for_each(|key| object(key, "a signature key"))
+}
+
 fn code_digest(code: &str) -> [u8; 32] {
     Sha256::digest(code.as_bytes()).into()
 }
@@ -130,15 +152,24 @@ fn grant(raw: RawGrant, app: &str) -> Result<Grant, ConfigError> {
         "API_GROUP" => GrantKind::ApiGroup,
         _ => return Err(ConfigError(format!("App {app}: grant kind is not API or API_GROUP"))),
     };
-    Ok(Grant { kind, target: raw.target, environments: raw.environments.into_iter().collect::<HashSet<_>>() })
+    Ok(Grant {
+        kind,
+        target: raw.target,
+        environments: raw.environments.into_iter().collect::<HashSet<_>>(),
+    })
 }
 
 fn signature_key(raw: RawSignatureKey) -> Result<(String, SignatureKey), ConfigError> {
     let key = match raw.kind.as_str() {
-        "HMAC" => SignatureKey::Hmac { mac: keyed(raw.secret.as_bytes()), key: raw.key },
+        "HMAC" => SignatureKey::Hmac {
+            mac: keyed(raw.secret.as_bytes()),
+            key: raw.key,
+        },
         "BASIC" => {
             let token = crate::backend::base64(format!("{}:{}", raw.key, raw.secret).as_bytes());
-            SignatureKey::Basic { authorization: format!("Basic {token}") }
+            SignatureKey::Basic {
+                authorization: format!("Basic {token}"),
+            }
         }
         _ => return Err(ConfigError(format!("SignatureKey {}: type is not HMAC or BASIC", raw.name))),
     };
@@ -149,10 +180,19 @@ impl Config {
     /// Parses the JSON configuration; any error refuses it whole (the filter keeps the last good
     /// one). Error texts name the place, never a value.
     pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
-        let raw: RawConfig = serde_json::from_slice(json).map_err(|e| {
-            // serde_json's message may quote a value (a secret of the wrong type): keep only where.
-            ConfigError(format!("invalid configuration JSON ({:?} error at line {} column {})", e.classify(), e.line(), e.column()))
-        })?;
+        // serde_json's messages may quote a value (a secret of the wrong type): keep only where.
+        let where_ = |e: serde_json::Error| {
+            ConfigError(format!(
+                "invalid configuration JSON ({:?} error at line {} column {})",
+                e.classify(),
+                e.line(),
+                e.column()
+            ))
+        };
+        let value: serde_json::Value = serde_json::from_slice(json).map_err(where_)?;
+        require_objects(&value)?;
+        let raw: RawConfig =
+            serde_json::from_value(value).map_err(|e| ConfigError(format!("invalid configuration ({:?} error)", e.classify())))?;
         let mut apps = Vec::with_capacity(raw.apps.len());
         let mut codes = Vec::new();
         for app in raw.apps {
@@ -169,7 +209,12 @@ impl Config {
 
     /// `code_digests[i]` are the SHA-256 digests of `apps[i]`'s AppCodes. A later SignatureKey of
     /// the same name replaces an earlier one (as model.ts's Map did).
-    pub fn new(apps: Vec<App>, code_digests: Vec<Vec<[u8; 32]>>, signature_keys: Vec<(String, SignatureKey)>, max_body_bytes: usize) -> Self {
+    pub fn new(
+        apps: Vec<App>,
+        code_digests: Vec<Vec<[u8; 32]>>,
+        signature_keys: Vec<(String, SignatureKey)>,
+        max_body_bytes: usize,
+    ) -> Self {
         let mut order: Vec<usize> = (0..apps.len()).collect();
         order.sort_by(|&a, &b| apps[a].id.cmp(&apps[b].id));
         let mut by_key = HashMap::with_capacity(apps.len());
@@ -180,7 +225,13 @@ impl Config {
                 by_code.entry(*digest).or_insert(i);
             }
         }
-        Self { max_body_bytes, apps, by_key, by_code, signature_keys: signature_keys.into_iter().collect() }
+        Self {
+            max_body_bytes,
+            apps,
+            by_key,
+            by_code,
+            signature_keys: signature_keys.into_iter().collect(),
+        }
     }
 
     pub fn app_by_key(&self, app_key: &str) -> Option<&App> {

@@ -8,7 +8,10 @@ use std::borrow::Cow;
 pub enum PathRewrite {
     None,
     Replace(String),
-    Regex { pattern: Regex, substitution: String },
+    Regex {
+        pattern: Regex,
+        substitution: String,
+    },
     /// The route's pattern does not compile: the Node service failed the request (500 APIG.0601).
     Invalid,
 }
@@ -31,7 +34,10 @@ pub fn path_rewrite(replacement: Option<&str>, regex: Option<&str>, substitution
     }
     match (regex, substitution) {
         (Some(regex), Some(substitution)) => match Regex::new(regex) {
-            Ok(pattern) => PathRewrite::Regex { pattern, substitution: substitution.to_owned() },
+            Ok(pattern) => PathRewrite::Regex {
+                pattern,
+                substitution: substitution.to_owned(),
+            },
             Err(_) => PathRewrite::Invalid,
         },
         _ => PathRewrite::None,

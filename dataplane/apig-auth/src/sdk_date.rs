@@ -29,7 +29,9 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 }
 
 fn digits(bytes: &[u8]) -> Option<i64> {
-    bytes.iter().try_fold(0i64, |n, &b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))
+    bytes
+        .iter()
+        .try_fold(0i64, |n, &b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))
 }
 
 /// `Date.UTC(y, mo - 1, d, h, mi, s)` of a `YYYYMMDDTHHMMSSZ` value, or None when malformed.
@@ -79,7 +81,16 @@ mod tests {
 
     #[test]
     fn rejects_other_shapes() {
-        for bad in ["2019-11-15T03:36:55Z", "20191115T033655", "20191115t033655Z", "2019111aT033655Z", "", "20191115T033655Z ", "+0191115T033655Z", "２０19115T033655Z"] {
+        for bad in [
+            "2019-11-15T03:36:55Z",
+            "20191115T033655",
+            "20191115t033655Z",
+            "2019111aT033655Z",
+            "",
+            "20191115T033655Z ",
+            "+0191115T033655Z",
+            "２０19115T033655Z",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
     }
@@ -91,7 +102,7 @@ mod tests {
         assert_eq!(parse("20190300T000000Z"), parse("20190228T000000Z"));
         assert_eq!(parse("20190000T000000Z"), parse("20181130T000000Z"));
         assert_eq!(parse("20191115T995999Z"), Some(1_574_136_039_000)); // Date.UTC(2019, 10, 15, 99, 59, 99)
-        // Years 0–99 are 1900–1999 for Date.UTC.
+                                                                        // Years 0–99 are 1900–1999 for Date.UTC.
         assert_eq!(parse("00190101T000000Z"), parse("19190101T000000Z"));
     }
 }
