@@ -9,14 +9,10 @@ pub const APP_CODE_HEADER: &str = "x-apig-appcode";
 
 pub fn verify_app_code<'c>(code: &str, enabled: bool, tls: bool, config: &'c Config) -> Result<&'c App, Denial> {
     if !enabled {
-        return Err(app_auth_failure(
-            "app code authentication is not enabled for this API, sign the request",
-        ));
+        return Err(app_auth_failure("app code authentication is not enabled for this API, sign the request"));
     }
     if !tls {
         return Err(app_auth_failure("app code authentication is only supported over HTTPS"));
     }
-    config
-        .app_by_code(js_trim(code))
-        .ok_or_else(|| app_auth_failure("app code not found"))
+    config.app_by_code(js_trim(code)).ok_or_else(|| app_auth_failure("app code not found"))
 }

@@ -33,6 +33,15 @@ fn optional_space(text: &str) -> &str {
     }
 }
 
+/// `toLowerCase()`: Unicode rules, with the common all-ASCII case done cheaply.
+fn lower_case(text: &str) -> String {
+    if text.is_ascii() {
+        text.to_ascii_lowercase()
+    } else {
+        text.to_lowercase()
+    }
+}
+
 pub fn parse(value: &str) -> Option<ParsedAuthorization> {
     let rest = js_trim(value).strip_prefix(ALGORITHM)?;
     let after_space = rest.trim_start_matches(is_js_space);
@@ -48,7 +57,7 @@ pub fn parse(value: &str) -> Option<ParsedAuthorization> {
     }
     Some(ParsedAuthorization {
         app_key: app_key.to_owned(),
-        signed_headers: signed.to_lowercase().split(';').map(str::to_owned).collect(),
+        signed_headers: lower_case(signed).split(';').map(str::to_owned).collect(),
         signature: signature.to_ascii_lowercase(),
     })
 }

@@ -30,10 +30,9 @@ const SIGNED_HEADERS: [&str; 2] = ["host", "x-sdk-date"];
 
 pub fn sign_backend_request(key: &SignatureKey, request: &BackendRequest<'_>, now_ms: i64) -> BackendHeaders {
     match key {
-        SignatureKey::Basic { authorization } => BackendHeaders {
-            set: vec![("authorization", authorization.clone())],
-            remove_content_sha256: false,
-        },
+        SignatureKey::Basic { authorization } => {
+            BackendHeaders { set: vec![("authorization", authorization.clone())], remove_content_sha256: false }
+        }
         SignatureKey::Hmac { key, mac } => {
             let date = sdk_date::format(now_ms);
             let header = |name: &str| match name {
@@ -45,14 +44,8 @@ pub fn sign_backend_request(key: &SignatureKey, request: &BackendRequest<'_>, no
             let canonical = CanonicalRequest::build(request.method, request.path, request.query, header, &SIGNED_HEADERS, &payload)
                 .unwrap_or_else(|missing| unreachable!("backend signed header {missing} has a value"));
             let signature = signature_hex(mac, &date, &canonical);
-            let authorization = format!(
-                "{ALGORITHM} Access={key}, SignedHeaders={}, Signature={signature}",
-                SIGNED_HEADERS.join(";")
-            );
-            BackendHeaders {
-                set: vec![("x-sdk-date", date), ("authorization", authorization)],
-                remove_content_sha256: true,
-            }
+            let authorization = format!("{ALGORITHM} Access={key}, SignedHeaders={}, Signature={signature}", SIGNED_HEADERS.join(";"));
+            BackendHeaders { set: vec![("x-sdk-date", date), ("authorization", authorization)], remove_content_sha256: true }
         }
     }
 }
@@ -80,15 +73,9 @@ mod tests {
 
     #[test]
     fn base64_matches_rfc4648() {
-        for (input, expected) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
+        for (input, expected) in
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")]
+        {
             assert_eq!(base64(input.as_bytes()), expected);
         }
         assert_eq!(base64("gateway:p4ssw0rd!".as_bytes()), "Z2F0ZXdheTpwNHNzdzByZCE=");

@@ -128,7 +128,8 @@ impl CanonicalRequest {
             headers.push('\n');
         }
         Ok(Self {
-            method: method.to_uppercase(),
+            // `toUpperCase()`: Unicode rules, but methods are ASCII tokens in practice.
+            method: if method.is_ascii() { method.to_ascii_uppercase() } else { method.to_uppercase() },
             uri: canonical_uri(path, UriEncoding::Standard),
             query: canonical_query(query, ValueOrder::Sorted),
             headers,
@@ -138,14 +139,7 @@ impl CanonicalRequest {
     }
 
     fn parts(&self) -> [&str; 6] {
-        [
-            &self.method,
-            &self.uri,
-            &self.query,
-            &self.headers,
-            &self.signed_headers,
-            &self.payload_hash,
-        ]
+        [&self.method, &self.uri, &self.query, &self.headers, &self.signed_headers, &self.payload_hash]
     }
 
     /// The canonical request as text (parts joined with `\n`).

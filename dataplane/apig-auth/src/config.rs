@@ -25,12 +25,7 @@ pub struct App {
 
 impl App {
     pub fn new(id: &str, app_key: &str, app_secret: &str, grants: Vec<Grant>) -> Self {
-        Self {
-            id: id.to_owned(),
-            app_key: app_key.to_owned(),
-            mac: keyed(app_secret.as_bytes()),
-            grants,
-        }
+        Self { id: id.to_owned(), app_key: app_key.to_owned(), mac: keyed(app_secret.as_bytes()), grants }
     }
 
     /// The App's name (the part of `id` after the first `/`).
@@ -152,24 +147,15 @@ fn grant(raw: RawGrant, app: &str) -> Result<Grant, ConfigError> {
         "API_GROUP" => GrantKind::ApiGroup,
         _ => return Err(ConfigError(format!("App {app}: grant kind is not API or API_GROUP"))),
     };
-    Ok(Grant {
-        kind,
-        target: raw.target,
-        environments: raw.environments.into_iter().collect::<HashSet<_>>(),
-    })
+    Ok(Grant { kind, target: raw.target, environments: raw.environments.into_iter().collect::<HashSet<_>>() })
 }
 
 fn signature_key(raw: RawSignatureKey) -> Result<(String, SignatureKey), ConfigError> {
     let key = match raw.kind.as_str() {
-        "HMAC" => SignatureKey::Hmac {
-            mac: keyed(raw.secret.as_bytes()),
-            key: raw.key,
-        },
+        "HMAC" => SignatureKey::Hmac { mac: keyed(raw.secret.as_bytes()), key: raw.key },
         "BASIC" => {
             let token = crate::backend::base64(format!("{}:{}", raw.key, raw.secret).as_bytes());
-            SignatureKey::Basic {
-                authorization: format!("Basic {token}"),
-            }
+            SignatureKey::Basic { authorization: format!("Basic {token}") }
         }
         _ => return Err(ConfigError(format!("SignatureKey {}: type is not HMAC or BASIC", raw.name))),
     };
@@ -182,12 +168,7 @@ impl Config {
     pub fn from_json(json: &[u8]) -> Result<Self, ConfigError> {
         // serde_json's messages may quote a value (a secret of the wrong type): keep only where.
         let where_ = |e: serde_json::Error| {
-            ConfigError(format!(
-                "invalid configuration JSON ({:?} error at line {} column {})",
-                e.classify(),
-                e.line(),
-                e.column()
-            ))
+            ConfigError(format!("invalid configuration JSON ({:?} error at line {} column {})", e.classify(), e.line(), e.column()))
         };
         let value: serde_json::Value = serde_json::from_slice(json).map_err(where_)?;
         require_objects(&value)?;
@@ -225,13 +206,7 @@ impl Config {
                 by_code.entry(*digest).or_insert(i);
             }
         }
-        Self {
-            max_body_bytes,
-            apps,
-            by_key,
-            by_code,
-            signature_keys: signature_keys.into_iter().collect(),
-        }
+        Self { max_body_bytes, apps, by_key, by_code, signature_keys: signature_keys.into_iter().collect() }
     }
 
     pub fn app_by_key(&self, app_key: &str) -> Option<&App> {

@@ -44,13 +44,7 @@ impl<'a> RequestView<'a> {
                 (Cow::Owned(path.to_owned()), Cow::Owned(query.to_owned()))
             }
         };
-        Self {
-            method,
-            path,
-            query,
-            headers,
-            body,
-        }
+        Self { method, path, query, headers, body }
     }
 
     /// A header by lower-case name; `host` is the Host header, else the request's authority.
@@ -85,9 +79,7 @@ fn authenticate<'c>(request: &RequestView<'_>, route: &RouteFacts, config: &'c C
     }
     let app = verify_signature(request, |key| config.app_by_key(key), now_ms)?;
     // verify_signature found it by this key; looked up again as decide.ts does.
-    config
-        .app_by_key(&app.app_key)
-        .ok_or_else(|| app_auth_failure(format!("app not found, appkey {}", app.app_key)))
+    config.app_by_key(&app.app_key).ok_or_else(|| app_auth_failure(format!("app not found, appkey {}", app.app_key)))
 }
 
 /// Backend signing headers, none when the route names no SignatureKey.
@@ -108,13 +100,7 @@ fn backend_signing(
     };
     // A pattern that does not compile made the Node service throw: Envoy answered 500 APIG.0601.
     let path = rewrite_path(&request.path, &route.rewrite).ok_or(INTERNAL_ERROR)?;
-    let backend = BackendRequest {
-        method: &request.method,
-        host: &host,
-        path: &path,
-        query: &request.query,
-        body: request.body,
-    };
+    let backend = BackendRequest { method: &request.method, host: &host, path: &path, query: &request.query, body: request.body };
     let signed = sign_backend_request(key, &backend, now_ms);
     if signed.remove_content_sha256 && request.headers.contains(CONTENT_SHA256_HEADER) {
         changes.remove.push(CONTENT_SHA256_HEADER);

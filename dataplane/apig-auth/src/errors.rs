@@ -12,39 +12,21 @@ pub struct Denial {
 }
 
 pub fn app_auth_failure(detail: impl AsRef<str>) -> Denial {
-    Denial {
-        status: 401,
-        code: "APIG.0303",
-        message: Cow::Owned(format!("Incorrect app authentication information: {}", detail.as_ref())),
-    }
+    Denial { status: 401, code: "APIG.0303", message: Cow::Owned(format!("Incorrect app authentication information: {}", detail.as_ref())) }
 }
 
-pub const APP_NOT_AUTHORIZED: Denial = Denial {
-    status: 403,
-    code: "APIG.0304",
-    message: Cow::Borrowed("The app is not authorized to access the API."),
-};
+pub const APP_NOT_AUTHORIZED: Denial =
+    Denial { status: 403, code: "APIG.0304", message: Cow::Borrowed("The app is not authorized to access the API.") };
 
 /// The backend request could not be signed (e.g. its SignatureKey is not usable).
-pub const BACKEND_SIGNING_FAILED: Denial = Denial {
-    status: 500,
-    code: "APIG.0705",
-    message: Cow::Borrowed("Backend signature calculation failed."),
-};
+pub const BACKEND_SIGNING_FAILED: Denial =
+    Denial { status: 500, code: "APIG.0705", message: Cow::Borrowed("Backend signature calculation failed.") };
 
 /// What callers got while authz was unreachable or unconfigured (xds-server local-reply.ts).
-pub const INTERNAL_ERROR: Denial = Denial {
-    status: 500,
-    code: "APIG.0601",
-    message: Cow::Borrowed("Internal server error."),
-};
+pub const INTERNAL_ERROR: Denial = Denial { status: 500, code: "APIG.0601", message: Cow::Borrowed("Internal server error.") };
 
 /// A body larger than the signed-body limit (xds-server local-reply.ts ENTITY_TOO_LARGE).
-pub const ENTITY_TOO_LARGE: Denial = Denial {
-    status: 413,
-    code: "APIG.0201",
-    message: Cow::Borrowed("Request entity too large."),
-};
+pub const ENTITY_TOO_LARGE: Denial = Denial { status: 413, code: "APIG.0201", message: Cow::Borrowed("Request entity too large.") };
 
 /// Huawei's error body: `JSON.stringify({ error_code, error_msg, request_id })`.
 pub fn denial_body(denial: &Denial, request_id: &str) -> String {

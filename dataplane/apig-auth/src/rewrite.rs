@@ -34,10 +34,7 @@ pub fn path_rewrite(replacement: Option<&str>, regex: Option<&str>, substitution
     }
     match (regex, substitution) {
         (Some(regex), Some(substitution)) => match Regex::new(regex) {
-            Ok(pattern) => PathRewrite::Regex {
-                pattern,
-                substitution: substitution.to_owned(),
-            },
+            Ok(pattern) => PathRewrite::Regex { pattern, substitution: substitution.to_owned() },
             Err(_) => PathRewrite::Invalid,
         },
         _ => PathRewrite::None,

@@ -29,9 +29,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 }
 
 fn digits(bytes: &[u8]) -> Option<i64> {
-    bytes
-        .iter()
-        .try_fold(0i64, |n, &b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))
+    bytes.iter().try_fold(0i64, |n, &b| b.is_ascii_digit().then(|| n * 10 + i64::from(b - b'0')))
 }
 
 /// `Date.UTC(y, mo - 1, d, h, mi, s)` of a `YYYYMMDDTHHMMSSZ` value, or None when malformed.
@@ -55,12 +53,7 @@ pub fn format(ms: i64) -> String {
     let days = ms.div_euclid(MS_PER_DAY);
     let in_day = ms.rem_euclid(MS_PER_DAY) / 1000;
     let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        in_day / 3600,
-        in_day / 60 % 60,
-        in_day % 60
-    )
+    format!("{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z", in_day / 3600, in_day / 60 % 60, in_day % 60)
 }
 
 #[cfg(test)]

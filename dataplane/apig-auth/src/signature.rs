@@ -36,29 +36,18 @@ pub fn verify_signature<'c>(request: &RequestView<'_>, app_of: impl Fn(&str) -> 
         return Err(app_auth_failure("x-sdk-date must be a signed header"));
     }
     let Some(signed_at) = sdk_date::parse(sdk_date) else {
-        return Err(app_auth_failure(format!(
-            "x-sdk-date {sdk_date} is not in the format YYYYMMDDTHHMMSSZ"
-        )));
+        return Err(app_auth_failure(format!("x-sdk-date {sdk_date} is not in the format YYYYMMDDTHHMMSSZ")));
     };
     if (now_ms - signed_at).abs() > MAX_SKEW_MS {
-        return Err(app_auth_failure(format!(
-            "signature expired, signature time:{sdk_date},server time:{}",
-            sdk_date::format(now_ms)
-        )));
+        return Err(app_auth_failure(format!("signature expired, signature time:{sdk_date},server time:{}", sdk_date::format(now_ms))));
     }
     let Some(app) = app_of(&auth.app_key) else {
         return Err(app_auth_failure(format!("app not found, appkey {}", auth.app_key)));
     };
     let payload = payload_hash(request, &auth.signed_headers);
-    let standard = CanonicalRequest::build(
-        &request.method,
-        &request.path,
-        &request.query,
-        |n| request.header(n),
-        &auth.signed_headers,
-        &payload,
-    )
-    .map_err(|missing| app_auth_failure(format!("signed header {missing} not found")))?;
+    let standard =
+        CanonicalRequest::build(&request.method, &request.path, &request.query, |n| request.header(n), &auth.signed_headers, &payload)
+            .map_err(|missing| app_auth_failure(format!("signed header {missing} not found")))?;
     // A signature that is not 32 bytes of hex can match nothing.
     if let Some(expected) = hex::decode_exact::<32>(&auth.signature) {
         let matches = |canonical: &CanonicalRequest| sign(&app.mac, sdk_date, canonical).verify_slice(&expected).is_ok();
@@ -66,10 +55,7 @@ pub fn verify_signature<'c>(request: &RequestView<'_>, app_of: impl Fn(&str) -> 
             return Ok(app);
         }
     }
-    Err(app_auth_failure(format!(
-        "verify signature fail, canonicalRequest:{}",
-        standard.text().replace('\n', "|")
-    )))
+    Err(app_auth_failure(format!("verify signature fail, canonicalRequest:{}", standard.text().replace('\n', "|"))))
 }
 
 /// The canonical requests other Huawei signers would have built, where they differ.
@@ -79,27 +65,18 @@ fn variants(request: &RequestView<'_>, standard: &CanonicalRequest) -> Vec<Canon
     // Go signers read `+` in a query as a space; the Python/JS ones keep it literal.
     if query.contains('+') {
         let as_space = canonical_query(&query.replace('+', "%20"), ValueOrder::Sorted);
-        out.push(CanonicalRequest {
-            query: as_space,
-            ..standard.clone()
-        });
+        out.push(CanonicalRequest { query: as_space, ..standard.clone() });
     }
     // Huawei's Java SDK keeps a repeated name's values in URL order instead of sorting them.
     let as_sent = canonical_query(query, ValueOrder::AsSent);
     if as_sent != standard.query {
-        out.push(CanonicalRequest {
-            query: as_sent,
-            ..standard.clone()
-        });
+        out.push(CanonicalRequest { query: as_sent, ..standard.clone() });
     }
     // Huawei's npm SDK encodes the already-encoded path again.
     if request.path.contains('%') {
         let twice = canonical_uri(&request.path, UriEncoding::EncodedTwice);
         if twice != standard.uri {
-            out.push(CanonicalRequest {
-                uri: twice,
-                ..standard.clone()
-            });
+            out.push(CanonicalRequest { uri: twice, ..standard.clone() });
         }
     }
     out

@@ -30,18 +30,12 @@ fn refuses_anything_malformed_without_quoting_it() {
     assert!(refused("").starts_with("invalid configuration JSON (Eof error"));
     assert!(refused("{\"apps\": [").starts_with("invalid configuration JSON"));
     assert_eq!(refused("[]"), "invalid configuration: the configuration is not an object");
-    assert_eq!(
-        refused(r#"{"apps": [["a/b", "k", "s"]]}"#),
-        "invalid configuration: an app is not an object"
-    );
+    assert_eq!(refused(r#"{"apps": [["a/b", "k", "s"]]}"#), "invalid configuration: an app is not an object");
     assert_eq!(
         refused(r#"{"apps": [{"id": "a/b", "app_key": "k", "grants": [["API", "x", []]]}]}"#),
         "invalid configuration: a grant is not an object"
     );
-    assert_eq!(
-        refused(r#"{"signature_keys": [[]]}"#),
-        "invalid configuration: a signature key is not an object"
-    );
+    assert_eq!(refused(r#"{"signature_keys": [[]]}"#), "invalid configuration: a signature key is not an object");
     // A secret of the wrong type: the message says where, never what.
     let message = refused(r#"{"apps": [{"id": "a/b", "app_key": "k", "app_secret": 1234567890}]}"#);
     assert!(!message.contains("1234567890"), "{message}");
@@ -53,10 +47,7 @@ fn refuses_anything_malformed_without_quoting_it() {
         refused(r#"{"apps": [{"id": "a/b", "app_key": "k", "grants": [{"kind": "Api"}]}]}"#),
         "App a/b: grant kind is not API or API_GROUP"
     );
-    assert_eq!(
-        refused(r#"{"signature_keys": [{"name": "n", "type": "AES"}]}"#),
-        "SignatureKey n: type is not HMAC or BASIC"
-    );
+    assert_eq!(refused(r#"{"signature_keys": [{"name": "n", "type": "AES"}]}"#), "SignatureKey n: type is not HMAC or BASIC");
     assert!(refused(r#"{"max_body_bytes": -1}"#).starts_with("invalid configuration (Data error"));
     assert!(refused(r#"{"apps": {}}"#).starts_with("invalid configuration (Data error"));
 }
@@ -69,8 +60,5 @@ fn never_prints_a_secret() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let printed = format!("{config:?}");
-    assert_eq!(
-        printed,
-        "Config { max_body_bytes: 12582912, apps: 1, app_codes: 1, signature_keys: 1, secrets: [redacted] }"
-    );
+    assert_eq!(printed, "Config { max_body_bytes: 12582912, apps: 1, app_codes: 1, signature_keys: 1, secrets: [redacted] }");
 }

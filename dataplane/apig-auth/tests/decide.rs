@@ -17,10 +17,7 @@ fn lets_a_signed_granted_request_through_with_the_app_id_and_without_its_authori
     assert_eq!(
         decision,
         Decision::Allow(Changes {
-            set: vec![
-                ("x-turnpike-app-id", "team/client".into()),
-                ("x-turnpike-app-name", "client".into())
-            ],
+            set: vec![("x-turnpike-app-id", "team/client".into()), ("x-turnpike-app-name", "client".into())],
             remove: vec!["authorization"],
         })
     );
@@ -28,9 +25,7 @@ fn lets_a_signed_granted_request_through_with_the_app_id_and_without_its_authori
 
 #[test]
 fn leaves_routes_without_facts_alone() {
-    let unsigned = Request::new("GET", "h", "/x")
-        .header("authorization", "Bearer t")
-        .header("x-apig-appcode", "c");
+    let unsigned = Request::new("GET", "h", "/x").header("authorization", "Bearer t").header("x-apig-appcode", "c");
     assert_eq!(
         decide_at(&unsigned, &RouteFacts::from_pairs(Vec::<(String, String)>::new()), &config(), now()),
         Decision::Allow(Changes::default())
@@ -58,20 +53,8 @@ fn grants_every_api_of_a_granted_group_in_the_granted_environments() {
     assert_eq!(outcome(&decide_at(&signed(), &dev, &config, now())), "allowed");
     assert!(outcome(&decide_at(&signed(), &route(&catalog), &config, now())).starts_with("403 APIG.0304"));
     // An Api grant does not grant the Api's group, and the other way round.
-    assert!(outcome(&decide_at(
-        &signed(),
-        &route(&[("api", "team/catalog"), ("group", "team/x")]),
-        &config,
-        now()
-    ))
-    .starts_with("403"));
-    assert!(outcome(&decide_at(
-        &signed(),
-        &route(&[("api", "team/x"), ("group", "team/orders")]),
-        &config,
-        now()
-    ))
-    .starts_with("403"));
+    assert!(outcome(&decide_at(&signed(), &route(&[("api", "team/catalog"), ("group", "team/x")]), &config, now())).starts_with("403"));
+    assert!(outcome(&decide_at(&signed(), &route(&[("api", "team/x"), ("group", "team/orders")]), &config, now())).starts_with("403"));
 }
 
 #[test]
@@ -92,13 +75,7 @@ fn answers_401_for_an_unknown_app_a_wrong_secret_and_no_signature() {
 
 #[test]
 fn authenticates_any_auth_other_than_none() {
-    assert!(outcome(&decide_at(
-        &Request::new("GET", "h", "/"),
-        &route(&[("auth", "IAM")]),
-        &config(),
-        now()
-    ))
-    .starts_with("401"));
+    assert!(outcome(&decide_at(&Request::new("GET", "h", "/"), &route(&[("auth", "IAM")]), &config(), now())).starts_with("401"));
 }
 
 #[test]
@@ -115,18 +92,12 @@ fn accepts_an_app_code_over_https_only_where_the_api_enables_it_and_strips_it() 
     assert_eq!(
         decision,
         Decision::Allow(Changes {
-            set: vec![
-                ("x-turnpike-app-id", "team/client".into()),
-                ("x-turnpike-app-name", "client".into())
-            ],
+            set: vec![("x-turnpike-app-id", "team/client".into()), ("x-turnpike-app-name", "client".into())],
             remove: vec!["x-apig-appcode"],
         })
     );
     // Whitespace around the code is trimmed.
-    assert_eq!(
-        outcome(&decide_at(&with_code(&format!(" {CODE}\u{a0}")), &route(&[]), &config, now())),
-        "allowed"
-    );
+    assert_eq!(outcome(&decide_at(&with_code(&format!(" {CODE}\u{a0}")), &route(&[]), &config, now())), "allowed");
     assert_eq!(
         outcome(&decide_at(&with_code(CODE), &route(&[("tls", "false")]), &config, now())),
         "401 APIG.0303 Incorrect app authentication information: app code authentication is only supported over HTTPS"
@@ -146,18 +117,12 @@ fn accepts_an_app_code_over_https_only_where_the_api_enables_it_and_strips_it() 
 #[test]
 fn prefers_a_signature_when_both_are_present_and_strips_both() {
     let config = config();
-    let both = Request::new("GET", "api.example.com:8080", "/orders?b=2&a=1")
-        .sign(KEY, SECRET)
-        .header("x-apig-appcode", "B".repeat(64));
+    let both = Request::new("GET", "api.example.com:8080", "/orders?b=2&a=1").sign(KEY, SECRET).header("x-apig-appcode", "B".repeat(64));
     let decision = decide_at(&both, &route(&[("tls", "false")]), &config, now());
-    let Decision::Allow(changes) = decision else {
-        panic!("{decision:?}")
-    };
+    let Decision::Allow(changes) = decision else { panic!("{decision:?}") };
     assert_eq!(changes.remove, ["x-apig-appcode", "authorization"]);
     // A bad signature is not rescued by a good AppCode.
-    let bad = Request::new("GET", "h", "/orders")
-        .header("authorization", "SDK-HMAC-SHA256 junk")
-        .header("x-apig-appcode", CODE);
+    let bad = Request::new("GET", "h", "/orders").header("authorization", "SDK-HMAC-SHA256 junk").header("x-apig-appcode", CODE);
     assert!(outcome(&decide_at(&bad, &route(&[]), &config, now())).contains("authorization header is missing or not"));
 }
 
@@ -180,9 +145,7 @@ fn backend_verifies(method: &str, target: &str, host: &str, set: &[(&'static str
     }
     request.body = body.map(<[u8]>::to_vec);
     let key = App::new("backend/key", "gateway-key-01", "backend-secret-0123456789", Vec::new());
-    verify_signature(&request.view(), |k| (k == key.app_key).then_some(&key), now())
-        .map(|_| ())
-        .map_err(|d| d.message.into_owned())
+    verify_signature(&request.view(), |k| (k == key.app_key).then_some(&key), now()).map(|_| ()).map_err(|d| d.message.into_owned())
 }
 
 #[test]
@@ -193,47 +156,18 @@ fn signs_the_backend_request_with_hmac_as_the_backend_receives_it() {
         .sign(KEY, SECRET)
         .header("x-sdk-content-sha256", "UNSIGNED-PAYLOAD");
     let decision = decide_at(&request, &backend_route(&[]), &config, now());
-    let Decision::Allow(changes) = &decision else {
-        panic!("{decision:?}")
-    };
-    let auth = changes
-        .set
-        .iter()
-        .find(|(n, _)| *n == "authorization")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
-    assert!(
-        auth.starts_with("SDK-HMAC-SHA256 Access=gateway-key-01, SignedHeaders=host;x-sdk-date, Signature="),
-        "{auth}"
-    );
-    assert_eq!(
-        auth.len(),
-        "SDK-HMAC-SHA256 Access=gateway-key-01, SignedHeaders=host;x-sdk-date, Signature=".len() + 64
-    );
+    let Decision::Allow(changes) = &decision else { panic!("{decision:?}") };
+    let auth = changes.set.iter().find(|(n, _)| *n == "authorization").map(|(_, v)| v.clone()).unwrap_or_default();
+    assert!(auth.starts_with("SDK-HMAC-SHA256 Access=gateway-key-01, SignedHeaders=host;x-sdk-date, Signature="), "{auth}");
+    assert_eq!(auth.len(), "SDK-HMAC-SHA256 Access=gateway-key-01, SignedHeaders=host;x-sdk-date, Signature=".len() + 64);
     assert!(changes.set.contains(&("x-sdk-date", DATE.to_owned())));
     assert!(changes.set.contains(&("x-turnpike-app-id", "team/client".to_owned())));
     // The backend's Authorization replaces the caller's: it is set, not removed.
     assert_eq!(changes.remove, ["x-sdk-content-sha256"]);
-    assert_eq!(
-        backend_verifies(
-            "POST",
-            "/api/v2/orders/42?x=1",
-            "orders.internal:8443",
-            &changes.set,
-            Some(br#"{"n":1}"#)
-        ),
-        Ok(())
-    );
+    assert_eq!(backend_verifies("POST", "/api/v2/orders/42?x=1", "orders.internal:8443", &changes.set, Some(br#"{"n":1}"#)), Ok(()));
     // The signature covers the rewritten path, the backend host and the body.
     assert!(backend_verifies("POST", "/orders/42?x=1", "orders.internal:8443", &changes.set, Some(br#"{"n":1}"#)).is_err());
-    assert!(backend_verifies(
-        "POST",
-        "/api/v2/orders/42?x=1",
-        "api.example.com",
-        &changes.set,
-        Some(br#"{"n":1}"#)
-    )
-    .is_err());
+    assert!(backend_verifies("POST", "/api/v2/orders/42?x=1", "api.example.com", &changes.set, Some(br#"{"n":1}"#)).is_err());
     assert!(backend_verifies("POST", "/api/v2/orders/42?x=1", "orders.internal:8443", &changes.set, Some(b"{}")).is_err());
 }
 
@@ -242,59 +176,31 @@ fn signs_with_the_callers_host_and_the_literal_backend_path_when_the_route_says_
     let config = config();
     let facts = route(&[("auth", "NONE"), ("signature_key", "team/backend"), ("backend_path", "/api/orders")]);
     let request = Request::new("GET", "api.example.com:8080", "/orders?b=2");
-    let Decision::Allow(changes) = decide_at(&request, &facts, &config, now()) else {
-        panic!("denied")
-    };
+    let Decision::Allow(changes) = decide_at(&request, &facts, &config, now()) else { panic!("denied") };
     assert_eq!(changes.remove, Vec::<&str>::new());
-    assert_eq!(
-        backend_verifies("GET", "/api/orders?b=2", "api.example.com:8080", &changes.set, None),
-        Ok(())
-    );
+    assert_eq!(backend_verifies("GET", "/api/orders?b=2", "api.example.com:8080", &changes.set, None), Ok(()));
 }
 
 #[test]
 fn signs_none_apis_too_with_basic_and_fails_500_when_the_key_is_not_usable() {
     let config = config();
     let none = [("auth", "NONE"), ("signature_key", "team/basic")];
-    let unsigned = Request::new("GET", "h", "/open")
-        .header("authorization", "Bearer caller")
-        .header("x-apig-appcode", "c");
+    let unsigned = Request::new("GET", "h", "/open").header("authorization", "Bearer caller").header("x-apig-appcode", "c");
     // NONE routes authenticate nobody: the caller's headers are not theirs to strip.
     assert_eq!(
         decide_at(&unsigned, &route(&none), &config, now()),
-        Decision::Allow(Changes {
-            set: vec![("authorization", "Basic Z2F0ZXdheTpwNHNzdzByZCE=".into())],
-            remove: vec![]
-        })
+        Decision::Allow(Changes { set: vec![("authorization", "Basic Z2F0ZXdheTpwNHNzdzByZCE=".into())], remove: vec![] })
     );
     let gone = route(&[("auth", "NONE"), ("signature_key", "team/gone")]);
+    assert_eq!(outcome(&decide_at(&unsigned, &gone, &config, now())), "500 APIG.0705 Backend signature calculation failed.");
+    let no_host = Request { headers: unsigned.headers.iter().filter(|(n, _)| n != ":authority").cloned().collect(), body: None };
     assert_eq!(
-        outcome(&decide_at(&unsigned, &gone, &config, now())),
+        outcome(&decide_at(&no_host, &route(&[("auth", "NONE"), ("signature_key", "team/backend")]), &config, now())),
         "500 APIG.0705 Backend signature calculation failed."
     );
-    let no_host = Request {
-        headers: unsigned.headers.iter().filter(|(n, _)| n != ":authority").cloned().collect(),
-        body: None,
-    };
-    assert_eq!(
-        outcome(&decide_at(
-            &no_host,
-            &route(&[("auth", "NONE"), ("signature_key", "team/backend")]),
-            &config,
-            now()
-        )),
-        "500 APIG.0705 Backend signature calculation failed."
-    );
-    let broken_regex = route(&[
-        ("auth", "NONE"),
-        ("signature_key", "team/backend"),
-        ("backend_path_regex", "(["),
-        ("backend_path_substitution", "/x"),
-    ]);
-    assert_eq!(
-        outcome(&decide_at(&unsigned, &broken_regex, &config, now())),
-        "500 APIG.0601 Internal server error."
-    );
+    let broken_regex =
+        route(&[("auth", "NONE"), ("signature_key", "team/backend"), ("backend_path_regex", "(["), ("backend_path_substitution", "/x")]);
+    assert_eq!(outcome(&decide_at(&unsigned, &broken_regex, &config, now())), "500 APIG.0601 Internal server error.");
 }
 
 #[test]
@@ -308,9 +214,6 @@ fn first_app_in_id_order_wins_a_duplicate_app_key_or_code() {
     assert_eq!(config.app_by_code("C").map(|a| a.id.as_str()), Some("a/first"));
     assert_eq!(config.app_by_code("D").map(|a| a.id.as_str()), Some("b/second"));
     let request = Request::new("GET", "h", "/orders").sign("K", "s1");
-    assert_eq!(
-        set_headers(&decide_at(&request, &route(&[]), &config, now()))[0],
-        ("x-turnpike-app-id", "a/first".to_owned())
-    );
+    assert_eq!(set_headers(&decide_at(&request, &route(&[]), &config, now()))[0], ("x-turnpike-app-id", "a/first".to_owned()));
     assert!(config.signature_key("none").is_none());
 }

@@ -89,31 +89,18 @@ fn mutated(random: &mut Random, valid: &[u8]) -> Vec<u8> {
 
 #[test]
 fn parse_never_panics_and_only_accepts_the_form() {
-    let valid = format!(
-        "SDK-HMAC-SHA256 Access={KEY}, SignedHeaders=host;x-sdk-date, Signature={}",
-        "0a".repeat(32)
-    );
+    let valid = format!("SDK-HMAC-SHA256 Access={KEY}, SignedHeaders=host;x-sdk-date, Signature={}", "0a".repeat(32));
     let mut random = Random(0x5eed_1234_abcd_ef01);
     let mut accepted = 0;
     for i in 0..40_000 {
-        let raw = if i % 2 == 0 {
-            random.bytes(PIECES, 12)
-        } else {
-            mutated(&mut random, valid.as_bytes())
-        };
+        let raw = if i % 2 == 0 { random.bytes(PIECES, 12) } else { mutated(&mut random, valid.as_bytes()) };
         let text = String::from_utf8_lossy(&raw);
         if let Some(parsed) = authorization::parse(&text) {
             accepted += 1;
             assert!(apig_auth::js_text::js_trim(&text).starts_with("SDK-HMAC-SHA256"), "{text:?}");
             assert!(!parsed.app_key.is_empty() && !parsed.signature.is_empty(), "{text:?}");
-            assert!(
-                parsed.signature.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
-                "{text:?}"
-            );
-            assert!(
-                !parsed.app_key.contains(|c: char| c == ',' || apig_auth::js_text::is_js_space(c)),
-                "{text:?}"
-            );
+            assert!(parsed.signature.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()), "{text:?}");
+            assert!(!parsed.app_key.contains(|c: char| c == ',' || apig_auth::js_text::is_js_space(c)), "{text:?}");
         }
     }
     // Some edits keep the header well-formed (a hex digit for a hex digit): those are accepted.
@@ -127,30 +114,13 @@ fn the_decision_never_panics_and_never_allows_garbage() {
     let mut random = Random(0x0dd_ba11_cafe_f00d);
     for i in 0..5_000 {
         let target = [b"/".to_vec(), random.bytes(PIECES, 8)].concat();
-        let valid = format!(
-            "SDK-HMAC-SHA256 Access={KEY}, SignedHeaders=host;x-sdk-date, Signature={}",
-            "0a".repeat(32)
-        );
-        let authorization = if i % 2 == 0 {
-            random.bytes(PIECES, 14)
-        } else {
-            mutated(&mut random, valid.as_bytes())
-        };
+        let valid = format!("SDK-HMAC-SHA256 Access={KEY}, SignedHeaders=host;x-sdk-date, Signature={}", "0a".repeat(32));
+        let authorization = if i % 2 == 0 { random.bytes(PIECES, 14) } else { mutated(&mut random, valid.as_bytes()) };
         let mut request = Request::new("GET", "h", "/")
             .set(":path", &target)
             .header("authorization", authorization)
-            .header(
-                "x-sdk-date",
-                if i % 2 == 0 {
-                    random.bytes(PIECES, 4)
-                } else {
-                    DATE.as_bytes().to_vec()
-                },
-            )
-            .header(
-                std::str::from_utf8(&random.bytes(&[b"a", b"-", b"host", b"x-sdk-date"], 3)).unwrap_or("x"),
-                random.bytes(PIECES, 4),
-            );
+            .header("x-sdk-date", if i % 2 == 0 { random.bytes(PIECES, 4) } else { DATE.as_bytes().to_vec() })
+            .header(std::str::from_utf8(&random.bytes(&[b"a", b"-", b"host", b"x-sdk-date"], 3)).unwrap_or("x"), random.bytes(PIECES, 4));
         if i % 3 == 0 {
             request = request.body(random.bytes(PIECES, 16));
         }
@@ -181,11 +151,7 @@ fn truncations_of_a_valid_request_are_all_refused() {
     let auth = signed.get("authorization").unwrap_or_default();
     for end in 0..auth.len() {
         let cut = signed.clone().set("authorization", &auth.as_bytes()[..end]);
-        assert!(
-            matches!(decide_at(&cut, &route(&[]), &config, now()), Decision::Deny(_)),
-            "{}",
-            &auth[..end]
-        );
+        assert!(matches!(decide_at(&cut, &route(&[]), &config, now()), Decision::Deny(_)), "{}", &auth[..end]);
     }
     assert!(matches!(decide_at(&signed, &route(&[]), &config, now()), Decision::Allow(_)));
 }

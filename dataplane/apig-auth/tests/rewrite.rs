@@ -10,61 +10,21 @@ fn rewritten(path: &str, replacement: Option<&str>, regex: Option<&str>, substit
 fn rewrites_like_the_routes_the_translator_emits() {
     let cases: [(&str, &str, &str, &str, &str); 6] = [
         // frontend (mode) → backend: pattern, substitution, request, expected
-        (
-            "/test/ (Prefix) → /test2/",
-            "^/test/(.*)$",
-            "/test2/\\1",
-            "/test/AA/CC",
-            "/test2/AA/CC",
-        ),
+        ("/test/ (Prefix) → /test2/", "^/test/(.*)$", "/test2/\\1", "/test/AA/CC", "/test2/AA/CC"),
         ("/test/AA (Prefix) → /b", "^/test/AA(/.*)?$", "/b\\1", "/test/AA/CC", "/b/CC"),
         ("/test/AA (Prefix) → /b, exactly", "^/test/AA(/.*)?$", "/b\\1", "/test/AA", "/b"),
-        (
-            "/users/{id} (Exact) → /api/users/{id}",
-            "^/users/([^/]+)$",
-            "/api/users/\\1",
-            "/users/42",
-            "/api/users/42",
-        ),
-        (
-            "/files/{path+} (Exact) → /bucket/{path}",
-            "^/files/([^/].*)$",
-            "/bucket/\\1",
-            "/files/a/b%20c",
-            "/bucket/a/b%20c",
-        ),
-        (
-            "/a\\b/{x} (Exact) → /c\\d/{x}",
-            "^/a\\\\b/([^/]+)$",
-            "/c\\\\d/\\1",
-            "/a\\b/1",
-            "/c\\d/1",
-        ),
+        ("/users/{id} (Exact) → /api/users/{id}", "^/users/([^/]+)$", "/api/users/\\1", "/users/42", "/api/users/42"),
+        ("/files/{path+} (Exact) → /bucket/{path}", "^/files/([^/].*)$", "/bucket/\\1", "/files/a/b%20c", "/bucket/a/b%20c"),
+        ("/a\\b/{x} (Exact) → /c\\d/{x}", "^/a\\\\b/([^/]+)$", "/c\\\\d/\\1", "/a\\b/1", "/c\\d/1"),
     ];
     for (what, regex, substitution, request, expected) in cases {
-        assert_eq!(
-            rewritten(request, None, Some(regex), Some(substitution)).as_deref(),
-            Some(expected),
-            "{what}"
-        );
+        assert_eq!(rewritten(request, None, Some(regex), Some(substitution)).as_deref(), Some(expected), "{what}");
     }
     // Literal Exact paths become prefix_rewrite of the whole path: backend_path.
-    assert_eq!(
-        rewritten("/v1.0/price$(eur)", Some("/price"), None, None).as_deref(),
-        Some("/price")
-    );
-    assert_eq!(
-        rewritten("/orders", Some("/api/orders"), None, None).as_deref(),
-        Some("/api/orders")
-    );
-    assert_eq!(
-        rewritten("/v1.0/x", None, Some("^/v1\\.0/([^/]+)$"), Some("/\\1")).as_deref(),
-        Some("/x")
-    );
-    assert_eq!(
-        rewritten("/v1x0/x", None, Some("^/v1\\.0/([^/]+)$"), Some("/\\1")).as_deref(),
-        Some("/v1x0/x")
-    );
+    assert_eq!(rewritten("/v1.0/price$(eur)", Some("/price"), None, None).as_deref(), Some("/price"));
+    assert_eq!(rewritten("/orders", Some("/api/orders"), None, None).as_deref(), Some("/api/orders"));
+    assert_eq!(rewritten("/v1.0/x", None, Some("^/v1\\.0/([^/]+)$"), Some("/\\1")).as_deref(), Some("/x"));
+    assert_eq!(rewritten("/v1x0/x", None, Some("^/v1\\.0/([^/]+)$"), Some("/\\1")).as_deref(), Some("/v1x0/x"));
 }
 
 #[test]
@@ -86,10 +46,7 @@ fn expands_substitutions_like_re2() {
     );
     // Only the first match is replaced; the rest of the path stays.
     assert_eq!(rewritten("/a/a/a", None, Some("a"), Some("b")).as_deref(), Some("/b/a/a"));
-    assert_eq!(
-        rewritten("/中/x", None, Some("^/([^/]+)/x$"), Some("/\\1/y")).as_deref(),
-        Some("/中/y")
-    );
+    assert_eq!(rewritten("/中/x", None, Some("^/([^/]+)/x$"), Some("/\\1/y")).as_deref(), Some("/中/y"));
 }
 
 #[test]

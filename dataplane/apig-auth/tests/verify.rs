@@ -19,11 +19,7 @@ fn verify_at(request: &Request, now_ms: i64) -> String {
         Ok(found) => format!("ok {}", found.app_key),
         Err(denial) => {
             assert_eq!((denial.status, denial.code), (401, "APIG.0303"));
-            denial
-                .message
-                .strip_prefix(PREFIX)
-                .unwrap_or_else(|| panic!("{}", denial.message))
-                .to_owned()
+            denial.message.strip_prefix(PREFIX).unwrap_or_else(|| panic!("{}", denial.message)).to_owned()
         }
     }
 }
@@ -44,10 +40,7 @@ fn post() -> Request {
 
 #[test]
 fn accepts_what_the_signer_produced() {
-    assert_eq!(
-        verify(&Request::new("GET", "api.example.com", "/app1?b=2&a=1&a=0&c=").sign(KEY, SECRET)),
-        OK
-    );
+    assert_eq!(verify(&Request::new("GET", "api.example.com", "/app1?b=2&a=1&a=0&c=").sign(KEY, SECRET)), OK);
     assert_eq!(verify(&post()), OK);
     assert_eq!(verify(&Request::new("GET", "h", "/").sign(KEY, SECRET)), OK);
     assert_eq!(verify(&Request::new("GET", "h", "").sign(KEY, SECRET)), OK);
@@ -71,30 +64,16 @@ fn rejects_every_tampered_piece_echoing_the_canonical_request() {
         ("x-custom", signed.clone().set("x-custom", "w")),
         ("x-custom repeated", signed.clone().header("x-custom", "w")),
         ("body", signed.clone().body("other")),
-        (
-            "body removed",
-            Request {
-                body: None,
-                ..signed.clone()
-            },
-        ),
+        ("body removed", Request { body: None, ..signed.clone() }),
         ("date", signed.clone().set("x-sdk-date", "20230527T015432Z")),
         (
             "signature",
             signed.clone().set(
                 "authorization",
-                signed
-                    .get("authorization")
-                    .unwrap_or_default()
-                    .replace(&signed.signature(), &flip(&signed.signature())),
+                signed.get("authorization").unwrap_or_default().replace(&signed.signature(), &flip(&signed.signature())),
             ),
         ),
-        (
-            "signature length",
-            signed
-                .clone()
-                .set("authorization", format!("{}0", signed.get("authorization").unwrap_or_default())),
-        ),
+        ("signature length", signed.clone().set("authorization", format!("{}0", signed.get("authorization").unwrap_or_default()))),
         ("secret", post_signed_with(KEY, "wrong-secret-000")),
     ];
     for (what, request) in tampered {
@@ -129,10 +108,7 @@ fn post_signed_with(key: &str, secret: &str) -> Request {
 #[test]
 fn accepts_a_signature_in_upper_case_hex() {
     let signed = post();
-    let upper = signed
-        .get("authorization")
-        .unwrap_or_default()
-        .replace(&signed.signature(), &signed.signature().to_uppercase());
+    let upper = signed.get("authorization").unwrap_or_default().replace(&signed.signature(), &signed.signature().to_uppercase());
     assert_eq!(verify(&signed.set("authorization", upper)), OK);
 }
 
@@ -167,15 +143,9 @@ fn reads_plus_literally_first_then_as_a_space() {
 fn signed_as(target: &str, uri: Option<&str>, query: Option<&str>) -> Request {
     let request = Request::new("GET", "h", target).header("x-sdk-date", DATE);
     let view = request.view();
-    let mut canonical = CanonicalRequest::build(
-        &view.method,
-        &view.path,
-        &view.query,
-        |n| view.header(n),
-        &["host", "x-sdk-date"],
-        EMPTY_BODY_SHA256,
-    )
-    .unwrap_or_else(|m| panic!("{m}"));
+    let mut canonical =
+        CanonicalRequest::build(&view.method, &view.path, &view.query, |n| view.header(n), &["host", "x-sdk-date"], EMPTY_BODY_SHA256)
+            .unwrap_or_else(|m| panic!("{m}"));
     if let Some(uri) = uri {
         canonical.uri = uri.to_owned();
     }
@@ -184,10 +154,7 @@ fn signed_as(target: &str, uri: Option<&str>, query: Option<&str>) -> Request {
     }
     let signature = signature_hex(&keyed(SECRET.as_bytes()), DATE, &canonical);
     drop(view);
-    request.header(
-        "authorization",
-        format!("{ALGORITHM} Access={KEY}, SignedHeaders=host;x-sdk-date, Signature={signature}"),
-    )
+    request.header("authorization", format!("{ALGORITHM} Access={KEY}, SignedHeaders=host;x-sdk-date, Signature={signature}"))
 }
 
 #[test]
@@ -212,41 +179,24 @@ fn accepts_the_npm_sdks_path_encoded_twice() {
 #[test]
 fn names_what_is_missing() {
     let request = Request::new("GET", "h", "/").header("x-custom", "v").sign(KEY, SECRET);
-    let unknown = verify_signature(&request.view(), |_| None::<&App>, now())
-        .err()
-        .map(|d| d.message.into_owned());
+    let unknown = verify_signature(&request.view(), |_| None::<&App>, now()).err().map(|d| d.message.into_owned());
     assert_eq!(
         unknown.as_deref(),
         Some("Incorrect app authentication information: app not found, appkey 071fe245-9cf6-4d75-822d-c29945a1e06a")
     );
     assert_eq!(verify(&request.clone().without("x-custom")), "signed header x-custom not found");
     assert_eq!(verify(&request.clone().without("x-sdk-date")), "x-sdk-date header is missing");
-    assert_eq!(
-        verify(&request.clone().without("authorization")),
-        "authorization header is missing or not SDK-HMAC-SHA256"
-    );
-    assert_eq!(
-        verify(&request.clone().set("authorization", "Basic abc")),
-        "authorization header is missing or not SDK-HMAC-SHA256"
-    );
+    assert_eq!(verify(&request.clone().without("authorization")), "authorization header is missing or not SDK-HMAC-SHA256");
+    assert_eq!(verify(&request.clone().set("authorization", "Basic abc")), "authorization header is missing or not SDK-HMAC-SHA256");
     assert_eq!(
         verify(&request.clone().set("x-sdk-date", "2023-05-27T01:54:31Z")),
         "x-sdk-date 2023-05-27T01:54:31Z is not in the format YYYYMMDDTHHMMSSZ"
     );
-    assert_eq!(
-        verify(&request.clone().set("x-sdk-date", "")),
-        "x-sdk-date  is not in the format YYYYMMDDTHHMMSSZ"
-    );
+    assert_eq!(verify(&request.clone().set("x-sdk-date", "")), "x-sdk-date  is not in the format YYYYMMDDTHHMMSSZ");
     let unsigned_date = request.get("authorization").unwrap_or_default().replace(";x-sdk-date", "");
-    assert_eq!(
-        verify(&request.clone().set("authorization", unsigned_date)),
-        "x-sdk-date must be a signed header"
-    );
+    assert_eq!(verify(&request.clone().set("authorization", unsigned_date)), "x-sdk-date must be a signed header");
     // The first missing header in sorted order is named; an empty name is a header too.
-    let extra = request
-        .get("authorization")
-        .unwrap_or_default()
-        .replace("SignedHeaders=", "SignedHeaders=zz;aa;;");
+    let extra = request.get("authorization").unwrap_or_default().replace("SignedHeaders=", "SignedHeaders=zz;aa;;");
     assert_eq!(verify(&request.clone().set("authorization", extra)), "signed header  not found");
 }
 
@@ -259,10 +209,7 @@ fn reads_host_from_the_authority_unless_a_host_header_is_present() {
 
 #[test]
 fn trims_signed_header_values_and_joins_repeated_ones() {
-    let request = Request::new("GET", "h", "/")
-        .header("x-a", "1")
-        .header("x-a", "2")
-        .sign(KEY, SECRET);
+    let request = Request::new("GET", "h", "/").header("x-a", "1").header("x-a", "2").sign(KEY, SECRET);
     assert_eq!(verify(&request), OK);
     let message = verify(&request.clone().set("x-sdk-date", "20230527T015430Z"));
     assert!(message.contains("|x-a:1,2|"), "{message}");
@@ -274,18 +221,9 @@ fn trims_signed_header_values_and_joins_repeated_ones() {
 #[test]
 fn reports_non_ascii_and_invalid_utf8_readably() {
     let request = Request::new("GET", "h", "/").sign(KEY, SECRET);
-    let auth = request
-        .get("authorization")
-        .unwrap_or_default()
-        .replace("SignedHeaders=", "SignedHeaders=x-\u{e9};");
-    assert_eq!(
-        verify(&request.clone().set("authorization", auth)),
-        "signed header x-\u{e9} not found"
-    );
-    let binary = Request::new("GET", "h", "/")
-        .header("x-bin", "v")
-        .sign(KEY, SECRET)
-        .set("x-bin", b"v\xff");
+    let auth = request.get("authorization").unwrap_or_default().replace("SignedHeaders=", "SignedHeaders=x-\u{e9};");
+    assert_eq!(verify(&request.clone().set("authorization", auth)), "signed header x-\u{e9} not found");
+    let binary = Request::new("GET", "h", "/").header("x-bin", "v").sign(KEY, SECRET).set("x-bin", b"v\xff");
     assert!(verify(&binary).contains("|x-bin:v\u{fffd}|"));
 }
 
@@ -298,9 +236,6 @@ fn unsigned_payload_only_when_that_header_is_signed() {
     assert_eq!(verify(&signed.clone().header("x-sdk-content-sha256", "UNSIGNED-PAYLOAD")), OK);
     assert!(verify(&signed.clone().header("x-sdk-content-sha256", "UNSIGNED-PAYLOAD").body("two")).starts_with("verify signature fail"));
     // A signed X-Sdk-Content-Sha256 with another value: the body is hashed.
-    let declared = Request::new("PUT", "h", "/u")
-        .header("x-sdk-content-sha256", EMPTY_BODY_SHA256)
-        .body("")
-        .sign(KEY, SECRET);
+    let declared = Request::new("PUT", "h", "/u").header("x-sdk-content-sha256", EMPTY_BODY_SHA256).body("").sign(KEY, SECRET);
     assert_eq!(verify(&declared), OK);
 }

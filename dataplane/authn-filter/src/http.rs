@@ -34,11 +34,7 @@ pub struct AuthnHttp {
 
 impl AuthnHttp {
     pub fn new(config: Option<Rc<Config>>, routes: Rc<RefCell<RouteCache>>) -> Self {
-        Self {
-            config,
-            routes,
-            pending: None,
-        }
+        Self { config, routes, pending: None }
     }
 
     fn route(&self) -> Option<Rc<RouteEntry>> {
@@ -64,11 +60,7 @@ impl AuthnHttp {
         let request_id = Self::request_id(headers, || self.get_http_request_header_bytes("x-request-id"));
         self.set_http_request_header(REPLY_HEADER, Some(REPLY_MARKER));
         let body = denial_body(denial, &request_id);
-        self.send_http_response(
-            u32::from(denial.status),
-            vec![("content-type", "application/json")],
-            Some(body.as_bytes()),
-        );
+        self.send_http_response(u32::from(denial.status), vec![("content-type", "application/json")], Some(body.as_bytes()));
         Action::Pause
     }
 
@@ -122,12 +114,7 @@ impl HttpContext for AuthnHttp {
             return self.decide_and_apply(&config, &route, &headers, None);
         }
         // The signature covers the body: wait for all of it (allow_on_headers_stop_iteration).
-        self.pending = Some(Pending {
-            config,
-            route,
-            headers,
-            buffered: 0,
-        });
+        self.pending = Some(Pending { config, route, headers, buffered: 0 });
         Action::Pause
     }
 

@@ -64,22 +64,13 @@ mod tests {
     }
 
     fn text(value: &str) -> Value {
-        Value {
-            kind: Some(Kind::StringValue(value.to_owned())),
-        }
+        Value { kind: Some(Kind::StringValue(value.to_owned())) }
     }
 
     #[test]
     fn reads_string_facts() {
-        let bytes = encoded(&[
-            ("auth", text("APP")),
-            ("api", text("ns/a")),
-            ("tls", text("true")),
-            ("backend_path", text("/b")),
-        ]);
-        let RouteEntry::Facts(facts) = route_entry(&bytes) else {
-            panic!("facts expected")
-        };
+        let bytes = encoded(&[("auth", text("APP")), ("api", text("ns/a")), ("tls", text("true")), ("backend_path", text("/b"))]);
+        let RouteEntry::Facts(facts) = route_entry(&bytes) else { panic!("facts expected") };
         assert_eq!(facts.auth.as_deref(), Some("APP"));
         assert_eq!(facts.api.as_deref(), Some("ns/a"));
         assert!(facts.tls && !facts.app_code);
@@ -90,12 +81,7 @@ mod tests {
         assert!(matches!(route_entry(&[]), RouteEntry::Skip));
         assert!(matches!(route_entry(&encoded(&[("api", text("ns/a"))])), RouteEntry::Skip));
         assert!(matches!(route_entry(&[0xff, 0xff, 0xff]), RouteEntry::Invalid));
-        let number = Value {
-            kind: Some(Kind::NumberValue(1.0)),
-        };
-        assert!(matches!(
-            route_entry(&encoded(&[("auth", text("APP")), ("tls", number)])),
-            RouteEntry::Invalid
-        ));
+        let number = Value { kind: Some(Kind::NumberValue(1.0)) };
+        assert!(matches!(route_entry(&encoded(&[("auth", text("APP")), ("tls", number)])), RouteEntry::Invalid));
     }
 }

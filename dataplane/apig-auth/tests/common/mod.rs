@@ -48,10 +48,7 @@ impl Request {
     }
 
     pub fn get(&self, name: &str) -> Option<String> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| String::from_utf8_lossy(v).into_owned())
     }
 
     /// Replaces every value of `name` (adds it when absent).
@@ -87,12 +84,8 @@ impl Request {
             request = request.set("x-sdk-content-sha256", UNSIGNED_PAYLOAD);
         }
         let date = request.get("x-sdk-date").unwrap_or_default();
-        let mut signed: Vec<String> = request
-            .headers
-            .iter()
-            .map(|(n, _)| n.clone())
-            .filter(|n| !n.starts_with(':') && n != "x-request-id")
-            .collect();
+        let mut signed: Vec<String> =
+            request.headers.iter().map(|(n, _)| n.clone()).filter(|n| !n.starts_with(':') && n != "x-request-id").collect();
         signed.push("host".to_owned());
         signed.sort();
         signed.dedup();
@@ -105,13 +98,7 @@ impl Request {
             .unwrap_or_else(|missing| panic!("test request lacks {missing}"));
         let signature = signature_hex(&keyed(secret.as_bytes()), &date, &canonical);
         drop(view);
-        request.set(
-            "authorization",
-            format!(
-                "{ALGORITHM} Access={key}, SignedHeaders={}, Signature={signature}",
-                signed.join(";")
-            ),
-        )
+        request.set("authorization", format!("{ALGORITHM} Access={key}, SignedHeaders={}, Signature={signature}", signed.join(";")))
     }
 
     pub fn signature(&self) -> String {
@@ -140,14 +127,8 @@ pub fn config() -> Config {
     Config::from_json(CONFIG_JSON.as_bytes()).unwrap_or_else(|e| panic!("test config: {e}"))
 }
 
-pub const ORDERS: [(&str, &str); 6] = [
-    ("api", "team/orders"),
-    ("group", "team/shop"),
-    ("environment", "RELEASE"),
-    ("auth", "APP"),
-    ("app_code", "true"),
-    ("tls", "true"),
-];
+pub const ORDERS: [(&str, &str); 6] =
+    [("api", "team/orders"), ("group", "team/shop"), ("environment", "RELEASE"), ("auth", "APP"), ("app_code", "true"), ("tls", "true")];
 
 /// ORDERS with some facts replaced or added.
 pub fn route(changes: &[(&str, &str)]) -> RouteFacts {
