@@ -1,7 +1,8 @@
 """Cost of the authn filter in the real Envoy (a script, not a test: no timed assertion).
 The same direct_response route three ways: the filter disabled per route (`off`), enabled on a
 route without facts (`skip`), and authenticating a signed call (`app`: GET, and POST with a 1 KB
-body). Envoy runs one worker; wrk drives it over keep-alive connections in alternating rounds.
+body); then a route proxying to an upstream (a second Envoy answering 200), without and with the
+filter. Envoy runs one worker; wrk drives it over keep-alive connections in alternating rounds.
 Prints requests/s, the ratio to `off`, and Envoy's CPU time per request (the steadier figure on
 a shared 2-core machine). Usage: bench.py [--seconds 5] [--rounds 3] [--connections 16]"""
 import argparse
@@ -14,7 +15,7 @@ import sys
 import tempfile
 
 import signer
-from envoy_harness import DISABLED, Envoy, facts
+from envoy_harness import DISABLED, Envoy, PlainEnvoy, facts
 
 KEY, SECRET = "071fe245-9cf6-4d75-822d-c29945a1e06a", "c6e52419-2270-4cb8-8bd4-ae7fdd01dcd5"
 CONFIG = json.dumps({"apps": [{"id": "team/client", "app_key": KEY, "app_secret": SECRET, "app_codes": [],
@@ -24,12 +25,15 @@ CONFIG = json.dumps({"apps": [{"id": "team/client", "app_key": KEY, "app_secret"
 ORDERS = dict(api="team/orders", group="team/shop", environment="RELEASE", auth="APP", app_code="false", tls="false")
 
 
-def routes(_cluster):
+def routes(cluster):
     ok = {"status": 200, "body": {"inline_string": "ok"}}
+    to = {"cluster": cluster}
     return [
         {"match": {"prefix": "/bench/off"}, "direct_response": ok, "metadata": facts(**ORDERS), "typed_per_filter_config": DISABLED},
         {"match": {"prefix": "/bench/skip"}, "direct_response": ok},
         {"match": {"prefix": "/bench/app"}, "direct_response": ok, "metadata": facts(**ORDERS)},
+        {"match": {"prefix": "/proxy/off"}, "route": to, "metadata": facts(**ORDERS), "typed_per_filter_config": DISABLED},
+        {"match": {"prefix": "/proxy/app"}, "route": to, "metadata": facts(**ORDERS)},
     ]
 
 
@@ -61,13 +65,15 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("bench.py needs wrk (apt-get install -y wrk)")
     work = tempfile.mkdtemp(prefix="authn-bench-")
-    envoy = Envoy(CONFIG, routes, concurrency=1)
+    upstream = PlainEnvoy()
+    envoy = Envoy(CONFIG, routes, concurrency=1, backend_port=upstream.port)
     try:
         port = envoy.ports[0]
         host = "api.example.com"
         cases = {}
         for name, method, path, body in [("off", "GET", "/bench/off?b=2&a=1", b""), ("skip", "GET", "/bench/skip?b=2&a=1", b""),
-                                         ("app GET", "GET", "/bench/app?b=2&a=1", b""), ("app POST 1 KB", "POST", "/bench/app/orders", b"x" * 1024)]:
+                                         ("app GET", "GET", "/bench/app?b=2&a=1", b""), ("app POST 1 KB", "POST", "/bench/app/orders", b"x" * 1024),
+                                         ("proxy off", "GET", "/proxy/off?b=2&a=1", b""), ("proxy app GET", "GET", "/proxy/app?b=2&a=1", b"")]:
             headers = signer.sign(method, f"http://{host}{path}", KEY, SECRET, {"Content-Type": "application/json"}, body=body)
             script = os.path.join(work, f"{len(cases)}.lua")
             with open(script, "w") as f:
@@ -88,16 +94,17 @@ def main():
                 r[1] += envoy.cpu_seconds() - cpu
                 r[2] += bad
                 r[3].append(p99)
-        base = results["off"][0]
         print(f"{'route':<16}{'requests':>10}{'req/s':>9}{'vs off':>8}{'Envoy CPU µs/req':>18}{'p99 ms (max)':>14}{'non-2xx':>9}")
         for name, (total, cpu, bad, p99s) in results.items():
+            base = results["proxy off" if name.startswith("proxy") else "off"][0]
             rate = total / (opts.seconds * opts.rounds)
             print(f"{name:<16}{total:>10}{rate:>9.0f}{total / base:>8.1%}{cpu / total * 1e6:>18.1f}{max(p99s):>14.2f}{int(bad):>9}")
-        off_cpu = results["off"][1] / results["off"][0]
-        for name in ("skip", "app GET", "app POST 1 KB"):
-            print(f"added by the filter, {name}: {(results[name][1] / results[name][0] - off_cpu) * 1e6:.1f} µs of Envoy CPU per request")
+        for name, base in (("skip", "off"), ("app GET", "off"), ("app POST 1 KB", "off"), ("proxy app GET", "proxy off")):
+            added = results[name][1] / results[name][0] - results[base][1] / results[base][0]
+            print(f"added by the filter, {name}: {added * 1e6:.1f} µs of Envoy CPU per request")
     finally:
         envoy.close()
+        upstream.close()
         shutil.rmtree(work, ignore_errors=True)
 
 

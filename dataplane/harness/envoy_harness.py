@@ -140,16 +140,18 @@ class EchoBackend:
 
 
 class Envoy:
-    def __init__(self, config_json: str, routes_for, listeners_limits=(None,), concurrency=1, log_level="warning"):
-        """routes_for(backend_cluster_name) -> routes; one listener per entry of listeners_limits."""
+    def __init__(self, config_json: str, routes_for, listeners_limits=(None,), concurrency=1, log_level="warning", backend_port=None):
+        """routes_for(backend_cluster_name) -> routes; one listener per entry of listeners_limits.
+        The `backend` cluster reaches an EchoBackend, or backend_port when given."""
         self.dir = tempfile.mkdtemp(prefix="authn-harness-")
         self.ecds_path = os.path.join(self.dir, "ecds.json")
         self.version = 0
         self.write_config(config_json)
-        self.backend = EchoBackend()
+        self.backend = EchoBackend() if backend_port is None else None
         self.ports = [free_port() for _ in listeners_limits]
         self.admin = free_port()
-        boot = bootstrap(list(zip(self.ports, listeners_limits)), routes_for("backend"), self.backend.port, self.admin, self.ecds_path)
+        upstream = self.backend.port if self.backend else backend_port
+        boot = bootstrap(list(zip(self.ports, listeners_limits)), routes_for("backend"), upstream, self.admin, self.ecds_path)
         path = os.path.join(self.dir, "bootstrap.json")
         with open(path, "w") as f:
             json.dump(boot, f, indent=1)
@@ -212,7 +214,47 @@ class Envoy:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-        self.backend.close()
+        if self.backend:
+            self.backend.close()
         self.log.close()
         if not os.environ.get("KEEP_HARNESS"):
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class PlainEnvoy:
+    """A second Envoy answering every request with 200 `ok` (direct_response): a fast backend whose
+    CPU is not counted with the gateway's."""
+
+    def __init__(self):
+        self.port, admin = free_port(), free_port()
+        self.dir = tempfile.mkdtemp(prefix="authn-upstream-")
+        route = {"match": {"prefix": "/"}, "direct_response": {"status": 200, "body": {"inline_string": "ok"}}}
+        manager = {"name": "envoy.filters.network.http_connection_manager", "typed_config": {
+            "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
+            "stat_prefix": "u", "route_config": {"virtual_hosts": [{"name": "all", "domains": ["*"], "routes": [route]}]},
+            "http_filters": [{"name": "envoy.filters.http.router", "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}]}}
+        boot = {"admin": {"address": {"socket_address": {"address": "127.0.0.1", "port_value": admin}}},
+                "static_resources": {"listeners": [{"name": "u", "address": {"socket_address": {"address": "127.0.0.1", "port_value": self.port}},
+                                                    "filter_chains": [{"filters": [manager]}]}]}}
+        path = os.path.join(self.dir, "upstream.json")
+        with open(path, "w") as f:
+            json.dump(boot, f)
+        self.proc = subprocess.Popen([ENVOY, "-c", path, "--concurrency", "1", "-l", "error", "--base-id", str(admin)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), 0.2):
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("upstream envoy not ready")
+
+    def close(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
