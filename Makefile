@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SETUP := hack/setup
 BIN := $(or $(TURNPIKE_CACHE),$(HOME)/.cache/turnpike)/bin
 
-.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e run cluster-up cluster-down clean bench-controlplane bench-policies bench-authz
+.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e test-dataplane run cluster-up cluster-down clean bench-controlplane bench-policies bench-authz
 .PHONY: images chart-sync chart-lint kind-up kind-down
 
 help: ## List the targets
@@ -17,11 +17,13 @@ setup: deps ## Install and build every component the tests need (cached in ~/.ca
 	@bash $(SETUP)/kube.sh
 	@bash $(SETUP)/ratelimit.sh
 	@bash $(SETUP)/helm.sh
+	@bash $(SETUP)/authn.sh
 
-setup-standalone: deps ## Install only what standalone mode needs (Envoy, envoyproxy/ratelimit, Redis)
+setup-standalone: deps ## Install only what standalone mode needs (Envoy, envoyproxy/ratelimit, Redis, the authn filter)
 	@bash $(SETUP)/envoy.sh
 	@bash $(SETUP)/redis.sh
 	@bash $(SETUP)/ratelimit.sh
+	@bash $(SETUP)/authn.sh
 
 deps: node_modules/.package-lock.json ## npm dependencies (npm ci when package-lock.json changed)
 node_modules/.package-lock.json: package-lock.json
@@ -42,6 +44,11 @@ test-unit: deps ## Unit and golden tests only
 
 test-e2e: setup ## End-to-end specs against real components only
 	@npx jest --selectProjects e2e
+
+test-dataplane: ## The authn Wasm filter's Rust tests and clippy (native, and the filter for wasm32-wasip1)
+	@cd dataplane && cargo test --locked --workspace
+	@cd dataplane && cargo clippy --locked --workspace --all-targets -- -D warnings
+	@cd dataplane && cargo clippy --locked -p authn-filter --target wasm32-wasip1 -- -D warnings
 
 run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no cluster needed)
 	@node operator/dist/cli.js standalone -f examples --demo-backends 18080,18081
