@@ -36,7 +36,8 @@ build: deps ## Compile every workspace (tsc -b)
 lint: deps ## Type-check and lint
 	@npm run --silent lint
 
-test: setup ## The full suite CI runs: lint, unit, golden and end-to-end tests
+test: setup ## The full suite CI runs: the filter's Rust tests, then lint, unit, golden and end-to-end tests
+	@$(MAKE) --no-print-directory test-dataplane
 	@npm test
 
 test-unit: deps ## Unit and golden tests only
