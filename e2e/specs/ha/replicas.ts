@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { envoyBootstrap } from '@turnpike/xds-server';
 import { call } from '../../src/http';
-import { freePort, startEnvoy, startProcess, tail, turnpikeCli, waitFor, type Envoy, type Proc } from '../../src';
+import { authnModule, freePort, startEnvoy, startProcess, tail, turnpikeCli, waitFor, type Envoy, type Proc } from '../../src';
 
 export interface Replica {
   readonly identity: string;
@@ -38,6 +38,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       turnpikeCli, 'operator', '--kubeconfig', options.kubeconfig, '--xds-host', '127.0.0.1', '--xds-port', String(xdsPort),
       '--health-port', String(healthPort), '--listen-address', '127.0.0.1', '--http-port', String(options.httpPort),
       '--https-port', String(options.httpsPort), '--lease-namespace', options.leaseNamespace, '--identity', options.identity,
+      '--authn-module', authnModule(),
     ],
   });
   await waitFor(async () => {
