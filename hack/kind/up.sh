@@ -38,7 +38,8 @@ else
 fi
 
 step "helm upgrade --install turnpike (namespace $namespace)"
-# The image ID as a pod annotation: a rebuilt image (same tag) rolls the pods that run it.
+# The image ID as a pod annotation: a rebuilt image (same tag) rolls the pods that run it (the
+# operator, and Envoy, whose init container copies the authn module from it).
 image_id=$("$engine" image inspect --format '{{.Id}}' "$image")
 # Helm installs crds/ only on first install; applying them first keeps them current on re-runs.
 kubectl --context "$context" apply --server-side -f charts/turnpike/crds/
@@ -46,7 +47,6 @@ kubectl --context "$context" apply --server-side -f charts/turnpike/crds/
   --namespace "$namespace" --create-namespace -f hack/kind/values.yaml \
   --set image.repository="${image%:*}" --set image.tag="${image##*:}" \
   --set-string "controlPlane.podAnnotations.turnpike\.dev/image-id=$image_id" \
-  --set-string "authz.podAnnotations.turnpike\.dev/image-id=$image_id" \
   --set-string "envoy.podAnnotations.turnpike\.dev/image-id=$image_id"
 kubectl --context "$context" -n "$namespace" rollout status --timeout=300s \
   deployment/turnpike-operator deployment/turnpike-envoy
