@@ -1,13 +1,18 @@
 # syntax=docker/dockerfile:1
 # The Turnpike control-plane image. One Node.js program; the first argument picks the component:
 #   operator (default) | standalone | demo-backend
-# Build with `make images` (IMAGE=…, CONTAINER_ENGINE=docker|podman). No native modules, so
-# `docker buildx build --platform linux/amd64,linux/arm64 .` works as well.
+# It also carries the authn filter, Envoy's Wasm module (/app/dataplane/turnpike-authn.wasm): the
+# chart's Envoy pods copy it out with an init container (charts/turnpike/templates/envoy.yaml).
+# Build with `make images` (IMAGE=…, CONTAINER_ENGINE=docker|podman). No native modules and a
+# platform-independent Wasm module, so `docker buildx build --platform linux/amd64,linux/arm64 .`
+# works as well.
 # There is no container engine on the development machines: e2e/specs/helm/image.spec.ts checks
 # this file's structure, replays the runtime stage's COPY lines into a directory and runs the
 # result, so what the image contains is enough to start.
 
 ARG NODE_VERSION=22
+# RUST_TOOLCHAIN of versions.env (and dataplane/rust-toolchain.toml); the specs check they agree.
+ARG RUST_VERSION=1.95.0
 
 # 1. Compile the TypeScript (dev dependencies needed).
 FROM node:${NODE_VERSION}-bookworm-slim AS build
@@ -41,7 +46,19 @@ COPY e2e/package.json e2e/
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts \
  && find node_modules \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.map' -o -name '*.md' \) -type f -delete
 
-# 3. Runtime: distroless Node.js (no shell, no package manager), non-root (uid 65532).
+# 3. The authn filter (dataplane/), as `make setup` builds it (hack/setup/authn.sh): the pinned
+#    toolchain, Cargo.lock as is, wasm32-wasip1. Wasm is the same on every platform, so this stage
+#    runs once, on the build machine's platform. rust-toolchain.toml is left out: the image's
+#    toolchain is already the pinned one, and the file would make rustup add clippy and rustfmt.
+FROM --platform=$BUILDPLATFORM rust:${RUST_VERSION}-slim-bookworm AS wasm
+WORKDIR /src/dataplane
+RUN rustup target add wasm32-wasip1
+COPY dataplane/Cargo.toml dataplane/Cargo.lock ./
+COPY dataplane/apig-auth apig-auth
+COPY dataplane/authn-filter authn-filter
+RUN cargo build --locked --release --target wasm32-wasip1 -p authn-filter
+
+# 4. Runtime: distroless Node.js (no shell, no package manager), non-root (uid 65532).
 #    crds/ is read at start-up (schema validation), xds-server/protos holds the proto descriptor.
 FROM gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot
 WORKDIR /app
@@ -58,6 +75,7 @@ COPY --from=build /src/sdk/js/package.json sdk/js/
 COPY --from=build /src/sdk/js/dist sdk/js/dist
 COPY --from=build /src/operator/package.json operator/
 COPY --from=build /src/operator/dist operator/dist
+COPY --from=wasm /src/dataplane/target/wasm32-wasip1/release/authn_filter.wasm dataplane/turnpike-authn.wasm
 USER 65532:65532
 # xDS, probes (--health-port in the chart).
 EXPOSE 18000 8081

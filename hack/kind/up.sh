@@ -38,7 +38,8 @@ else
 fi
 
 step "helm upgrade --install turnpike (namespace $namespace)"
-# The image ID as a pod annotation: a rebuilt image (same tag) rolls the pods that run it.
+# The image ID as a pod annotation: a rebuilt image (same tag) rolls the pods that run it (the
+# operator, and Envoy, whose init container copies the authn module from it).
 image_id=$("$engine" image inspect --format '{{.Id}}' "$image")
 # Helm installs crds/ only on first install; applying them first keeps them current on re-runs.
 kubectl --context "$context" apply --server-side -f charts/turnpike/crds/
@@ -46,7 +47,6 @@ kubectl --context "$context" apply --server-side -f charts/turnpike/crds/
   --namespace "$namespace" --create-namespace -f hack/kind/values.yaml \
   --set image.repository="${image%:*}" --set image.tag="${image##*:}" \
   --set-string "controlPlane.podAnnotations.turnpike\.dev/image-id=$image_id" \
-  --set-string "authz.podAnnotations.turnpike\.dev/image-id=$image_id" \
   --set-string "envoy.podAnnotations.turnpike\.dev/image-id=$image_id"
 kubectl --context "$context" -n "$namespace" rollout status --timeout=300s \
   deployment/turnpike-operator deployment/turnpike-envoy
@@ -54,7 +54,7 @@ kubectl --context "$context" -n "$namespace" rollout status --timeout=300s \
 step "examples/ in namespace default"
 kubectl --context "$context" apply -n default -f examples/
 kubectl --context "$context" wait -n default --for=condition=Accepted --timeout=120s \
-  apis.turnpike.dev/hello apis.turnpike.dev/get-user
+  apis.turnpike.dev/hello apis.turnpike.dev/get-user apis.turnpike.dev/create-order
 
 step "calling them through Envoy (NodePort 30080 → 127.0.0.1:8080)"
 call() {
@@ -65,6 +65,18 @@ call() {
 call http://demo.default.apigw.localhost:8080/hello
 call http://demo.default.apigw.localhost:8080/users/42
 call -H 'X-Stage: DEV' http://demo.default.apigw.localhost:8080/users/42
+
+step "the APP Api refuses an unsigned call (the authn filter loaded in Envoy)"
+# 401 comes from the filter; 500 would mean Envoy could not load the module the init container copied.
+code=
+for _ in $(seq 30); do
+  code=$(curl --silent --output /dev/null --write-out '%{http_code}' -X POST -d '{}' \
+    http://demo.default.apigw.localhost:8080/orders || true)
+  [ "$code" = 401 ] && break
+  sleep 2
+done
+[ "$code" = 401 ] || { echo "kind-up: POST /orders answered $code, not the authn filter's 401" >&2; exit 1; }
+echo "POST /orders without a signature: $code"
 
 cat <<DONE
 

@@ -43,7 +43,7 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s-operator" (include "turnpike.fullname" .)) .Values.controlPlane.leaseName }}
 {{- end }}
 
-{{/* The xDS server as its clients (Envoy, authz, ratelimit) reach it. */}}
+{{/* The xDS server as its clients (Envoy, ratelimit) reach it. */}}
 {{- define "turnpike.xdsHost" -}}
 {{- default (printf "%s-xds.%s.svc.%s" (include "turnpike.fullname" .) .Release.Namespace .Values.clusterDomain) .Values.controlPlane.xdsService.address }}
 {{- end }}

@@ -58,6 +58,9 @@ describe('helm chart', () => {
       [{ 'gateway.baseDomain': 'Not A Domain' }, /gateway\/baseDomain/],
       [{ 'envoy.xdsApiType': 'REST' }, /envoy\/xdsApiType/],
       [{ 'gateway.defaultApiLimit': '200/week' }, /gateway\/defaultApiLimit/],
+      [{ 'envoy.authnModulePath': 'turnpike-authn.wasm' }, /envoy\/authnModulePath/],
+      [{ 'envoy.authnModulePath': '/etc/envoy/turnpike-authn.wasm' }, /envoy\.authnModulePath: \/etc\/envoy holds Envoy's bootstrap/],
+      [{ authz: { enabled: false } }, /additional properties 'authz'/],
     ];
     for (const [set, message] of bad) {
       const result = await helm(['template', 'gw', chartDir, ...Object.entries(set).flatMap(([k, v]) => ['--set-json', `${k}=${JSON.stringify(v)}`])]);
@@ -81,6 +84,7 @@ describe('helm chart', () => {
     const noEnvoy = await notes({ 'envoy.enabled': false });
     expect(noEnvoy).toContain('connect your own Envoys with node.cluster "turnpike"');
     expect(noEnvoy).toContain('gw-turnpike-xds.edge.svc.cluster.local:18000');
+    expect(noEnvoy).toContain('authn filter\'s Wasm module\n(in the control-plane image at /app/dataplane/turnpike-authn.wasm) at /etc/turnpike/wasm/turnpike-authn.wasm.');
     expect(noEnvoy).not.toContain('curl');
   });
 });

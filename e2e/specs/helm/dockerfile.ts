@@ -13,6 +13,8 @@ export interface Instruction {
 export interface Stage {
   readonly base: string;
   readonly name: string | undefined;
+  /** FROM's --platform, when given. */
+  readonly platform: string | undefined;
   readonly instructions: readonly Instruction[];
 }
 
@@ -26,13 +28,13 @@ export interface Dockerfile {
 export function parseDockerfile(text: string): Dockerfile {
   const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
   const args = new Map<string, string>();
-  const stages: { base: string; name: string | undefined; instructions: Instruction[] }[] = [];
+  const stages: { base: string; name: string | undefined; platform: string | undefined; instructions: Instruction[] }[] = [];
   for (const line of lines) {
     const [op = '', ...rest] = line.split(/\s+/);
     const instruction = { op: op.toUpperCase(), args: rest.join(' ') };
     if (instruction.op === 'FROM') {
-      const from = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(instruction.args);
-      stages.push({ base: from?.[1] ?? '', name: from?.[2], instructions: [] });
+      const from = /^(?:--platform=(\S+)\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(instruction.args);
+      stages.push({ base: from?.[2] ?? '', name: from?.[3], platform: from?.[1], instructions: [] });
     } else if (stages.length === 0 && instruction.op === 'ARG') {
       const [name = '', value = ''] = instruction.args.split('=');
       args.set(name, value);
@@ -83,4 +85,29 @@ export function dockerIgnore(file: string): (relative: string) => boolean {
     for (const rule of rules) if (prefixes.some((p) => rule.re.test(p))) ignored = rule.exclude;
     return ignored;
   };
+}
+
+/** The stage named `name`. */
+export function stage(df: Dockerfile, name: string): Stage {
+  const found = df.stages.find((s) => s.name === name);
+  if (found === undefined) throw new Error(`the Dockerfile has no stage ${name}`);
+  return found;
+}
+
+/** The stage's WORKDIR (the last one), or `/`. */
+export function workdir(s: Stage): string {
+  return s.instructions.filter((i) => i.op === 'WORKDIR').map((i) => i.args).pop() ?? '/';
+}
+
+/** Absolute path in the image of what the runtime stage copies from stage `from` (its one COPY). */
+export function imagePathFrom(df: Dockerfile, from: string): string {
+  const runtime = df.stages[df.stages.length - 1];
+  const found = runtime === undefined ? [] : copies(runtime).filter((c) => c.from === from);
+  const [copy] = found;
+  const [source] = copy?.sources ?? [];
+  if (runtime === undefined || copy === undefined || source === undefined || found.length !== 1 || copy.sources.length !== 1) {
+    throw new Error(`the runtime stage has no single COPY --from=${from} of one source`);
+  }
+  const destination = copy.destination.endsWith('/') ? path.posix.join(copy.destination, path.posix.basename(source)) : copy.destination;
+  return path.posix.resolve(workdir(runtime), destination);
 }

@@ -1,22 +1,34 @@
 // The control-plane image, without a container engine: the Dockerfile's structure, the build
 // context .dockerignore lets through, and the runtime stage replayed into a directory — its COPY
-// lines, production dependencies only (from package-lock.json) — then run: the operator from that
-// directory syncs with a real API server and reconciles, the demo backend answers.
+// lines, production dependencies only (from package-lock.json), the authn filter's Wasm module as
+// `make setup` built it — then run: the operator from that directory syncs with a real API server
+// and reconciles, the demo backend answers.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import {
-  freePort, isListening, kubectl, kubectlOk, repoRoot, startProcess, startTestCluster, waitFor, type Proc, type TestCluster,
+  authnModule, freePort, isListening, kubectl, kubectlOk, repoRoot, startProcess, startTestCluster, waitFor, type Proc, type TestCluster,
 } from '../../src';
 import { chartDir } from '../../src/harness/chart';
-import { copies, dockerIgnore, parseDockerfile, type Dockerfile, type Stage } from './dockerfile';
+import { copies, dockerIgnore, imagePathFrom, parseDockerfile, stage, workdir, type Dockerfile, type Stage } from './dockerfile';
 
 jest.setTimeout(120_000);
 
 const dockerfile = parseDockerfile(fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8'));
 const runtime = dockerfile.stages[dockerfile.stages.length - 1]!;
-const op = (stage: Stage, name: string): string[] => stage.instructions.filter((i) => i.op === name).map((i) => i.args);
+const op = (s: Stage, name: string): string[] => s.instructions.filter((i) => i.op === name).map((i) => i.args);
+const versions = Object.fromEntries(fs.readFileSync(path.join(repoRoot, 'versions.env'), 'utf8').split('\n')
+  .filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=') as [string, string]));
+
+/** Where cargo writes the authn filter in the wasm stage: the package's name as a cdylib file name. */
+const WASM_OUTPUT = 'target/wasm32-wasip1/release/authn_filter.wasm';
+/**
+ * The dataplane/ sources come with the dataplane branch; until it is merged here, the checks that
+ * read them (they exist, the workspace's members are copied) have nothing to read.
+ * TODO(chart): drop this once dataplane/ is on the branch.
+ */
+const dataplaneHere = fs.existsSync(path.join(repoRoot, 'dataplane', 'Cargo.toml'));
 
 interface LockEntry { readonly dev?: boolean; readonly link?: boolean; readonly resolved?: string }
 
@@ -47,6 +59,13 @@ function replayRuntime(df: Dockerfile, app: string): void {
       productionModules(path.join(app, copy.destination), app);
       continue;
     }
+    if (copy.from === 'wasm') {
+      // What the wasm stage builds is what hack/setup/authn.sh builds: take the cached module.
+      expect(copy.sources).toEqual([path.posix.join(workdir(stage(df, 'wasm')), WASM_OUTPUT)]);
+      fs.mkdirSync(path.dirname(path.join(app, copy.destination)), { recursive: true });
+      fs.copyFileSync(authnModule(), path.join(app, copy.destination));
+      continue;
+    }
     for (const source of copy.sources) {
       const from = path.join(repoRoot, path.posix.relative('/src', source));
       const into = copy.destination.endsWith('/') || copy.destination === '.' || copy.destination === './';
@@ -58,7 +77,7 @@ function replayRuntime(df: Dockerfile, app: string): void {
 
 describe('control-plane image', () => {
   it('is multi-stage: compiled on Node, run on distroless Node as a non-root user, the CLI as entrypoint', () => {
-    expect(dockerfile.stages.map((s) => s.name)).toEqual(['build', 'deps', undefined]);
+    expect(dockerfile.stages.map((s) => s.name)).toEqual(['build', 'deps', 'wasm', undefined]);
     expect(Number(dockerfile.args.get('NODE_VERSION'))).toBeGreaterThanOrEqual(22);
     expect(runtime.base).toBe('gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot');
     expect(op(runtime, 'WORKDIR')).toEqual(['/app']);
@@ -67,10 +86,40 @@ describe('control-plane image', () => {
     expect(JSON.parse(op(runtime, 'CMD')[0]!)).toEqual(['operator']);
     expect(dockerfile.stages.flatMap((s) => s.instructions).some((i) => i.op === 'ADD')).toBe(false);
     // Every COPY in the runtime stage takes from a named build stage, never from the context.
-    expect(copies(runtime).every((c) => c.from === 'build' || c.from === 'deps')).toBe(true);
+    expect(copies(runtime).every((c) => c.from === 'build' || c.from === 'deps' || c.from === 'wasm')).toBe(true);
     // The ports it exposes are the chart's defaults for xDS and probes.
     const values = parse(fs.readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')) as { controlPlane: { xdsPort: number; healthPort: number } };
     expect(op(runtime, 'EXPOSE')).toEqual([`${values.controlPlane.xdsPort} ${values.controlPlane.healthPort}`]);
+  });
+
+  it('builds the authn filter as make setup does: the pinned toolchain, --locked, wasm32-wasip1, from dataplane/', () => {
+    const wasm = stage(dockerfile, 'wasm');
+    expect(wasm.base).toBe('rust:${RUST_VERSION}-slim-bookworm');
+    expect(dockerfile.args.get('RUST_VERSION')).toBe(versions.RUST_TOOLCHAIN);
+    // Built once on the build machine's platform: the module is the same for every image platform.
+    expect(wasm.platform).toBe('$BUILDPLATFORM');
+    const runs = op(wasm, 'RUN').map((r) => r.split(/\s+/));
+    expect(runs).toContainEqual(['rustup', 'target', 'add', 'wasm32-wasip1']);
+    const build = runs.find((words) => words[0] === 'cargo' && words[1] === 'build');
+    expect(build).toEqual(expect.arrayContaining(['--locked', '--release', '--target', 'wasm32-wasip1']));
+    expect(build?.[build.indexOf('--target') + 1]).toBe('wasm32-wasip1');
+    // The workspace from the context, nothing else: manifests, lockfile and its crates.
+    const workspace = path.posix.relative('/src', workdir(wasm));
+    expect(workspace).toBe('dataplane');
+    const sources = copies(wasm).flatMap((c) => { expect(c.from).toBeUndefined(); return c.sources; });
+    expect(sources.every((s) => s.startsWith('dataplane/'))).toBe(true);
+    expect(sources).toEqual(expect.arrayContaining(['dataplane/Cargo.toml', 'dataplane/Cargo.lock']));
+    if (dataplaneHere) {
+      const manifest = fs.readFileSync(path.join(repoRoot, 'dataplane', 'Cargo.toml'), 'utf8');
+      const members = /members\s*=\s*\[([^\]]*)\]/.exec(manifest)?.[1]?.match(/"[^"]+"/g)?.map((m) => `dataplane/${m.slice(1, -1)}`) ?? [];
+      expect(members.length).toBeGreaterThan(0);
+      expect(sources).toEqual(expect.arrayContaining(members));
+    }
+    // The runtime stage takes the module cargo wrote, under the name Envoy's pods copy.
+    expect(copies(runtime).filter((c) => c.from === 'wasm')).toEqual([
+      { from: 'wasm', sources: [path.posix.join(workdir(wasm), WASM_OUTPUT)], destination: 'dataplane/turnpike-authn.wasm' },
+    ]);
+    expect(imagePathFrom(dockerfile, 'wasm')).toBe('/app/dataplane/turnpike-authn.wasm');
   });
 
   it('copies only paths that exist and that .dockerignore lets into the context, which holds no build output', () => {
@@ -78,12 +127,19 @@ describe('control-plane image', () => {
     const fromContext = dockerfile.stages.flatMap((s) => copies(s)).filter((c) => c.from === undefined).flatMap((c) => c.sources);
     expect(fromContext.length).toBeGreaterThan(5);
     for (const source of fromContext) {
-      expect({ source, exists: fs.existsSync(path.join(repoRoot, source)), ignored: ignored(source) }).toEqual({ source, exists: true, ignored: false });
+      const exists = fs.existsSync(path.join(repoRoot, source)) || (!dataplaneHere && source.startsWith('dataplane/'));
+      expect({ source, exists, ignored: ignored(source) }).toEqual({ source, exists: true, ignored: false });
     }
-    for (const needed of ['xds-server/src/index.ts', 'xds-server/protos/descriptor.json', 'operator/src/cli.ts', 'crds/turnpike.dev_apis.yaml', 'sdk/js/package.json', 'e2e/package.json']) {
+    for (const needed of [
+      'xds-server/src/index.ts', 'xds-server/protos/descriptor.json', 'operator/src/cli.ts', 'crds/turnpike.dev_apis.yaml', 'sdk/js/package.json', 'e2e/package.json',
+      'dataplane/Cargo.toml', 'dataplane/Cargo.lock', 'dataplane/authn-filter/src/lib.rs', 'dataplane/apig-auth/src/lib.rs',
+    ]) {
       expect({ needed, ignored: ignored(needed) }).toEqual({ needed, ignored: false });
     }
-    for (const excluded of ['node_modules/yaml/package.json', 'operator/dist/cli.js', 'xds-server/node_modules/x', 'operator/tsconfig.tsbuildinfo', 'xds-server/testdata/golden/a.json', '.git/HEAD', 'e2e/src/index.ts', 'charts/turnpike/Chart.yaml', '.turnpike/kubeconfig']) {
+    for (const excluded of [
+      'node_modules/yaml/package.json', 'operator/dist/cli.js', 'xds-server/node_modules/x', 'operator/tsconfig.tsbuildinfo', 'xds-server/testdata/golden/a.json',
+      '.git/HEAD', 'e2e/src/index.ts', 'charts/turnpike/Chart.yaml', '.turnpike/kubeconfig', `dataplane/${WASM_OUTPUT}`, 'dataplane/target/release/libapig_auth.rlib',
+    ]) {
       expect({ excluded, ignored: ignored(excluded) }).toEqual({ excluded, ignored: true });
     }
   });
@@ -123,6 +179,12 @@ describe('control-plane image', () => {
       expect(fs.existsSync(path.join(app, 'node_modules', 'typescript'))).toBe(false);
       expect(fs.existsSync(path.join(app, 'node_modules', '@kubernetes', 'client-node'))).toBe(true);
       expect(fs.realpathSync(path.join(app, 'node_modules', '@turnpike', 'xds-server'))).toBe(path.join(app, 'xds-server'));
+    });
+
+    it('holds the authn filter\'s Wasm module where the chart\'s Envoy pods copy it from', () => {
+      const module = fs.readFileSync(path.join(app, path.posix.relative('/app', imagePathFrom(dockerfile, 'wasm'))));
+      // \0asm, version 1: a WebAssembly binary module.
+      expect([...module.subarray(0, 8)]).toEqual([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
     });
 
     it('runs `turnpike operator`: informers sync (readyz), xDS listens, examples are reconciled', async () => {

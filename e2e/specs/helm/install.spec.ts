@@ -1,17 +1,20 @@
 // `helm install` into a bare API server (no CRDs yet), then the chart's workloads run as the chart
 // defines them, minus the container runtime: the operator with the chart's arguments, ServiceAccount
-// token and RBAC; Envoy with the chart's bootstrap ConfigMap and arguments. The Api from NOTES.txt
-// and the examples are reconciled and served.
+// token and RBAC; Envoy with the chart's bootstrap ConfigMap and arguments, after its init container
+// copied the authn module into the pod's volume. The Api from NOTES.txt and the examples are
+// reconciled and served, the APP Api by the authn filter.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  binary, call, freePort, isListening, kubectl, kubectlOk, repoRoot, startControlPlane, startProcess, turnpikeCli, waitFor,
+  authnModule, binary, call, freePort, isListening, kubectl, kubectlOk, repoRoot, startControlPlane, startProcess, turnpikeCli, waitFor,
   type ControlPlane, type Proc,
 } from '../../src';
 import { chartDir } from '../../src/harness/chart';
 import { helmOk, parseManifests, valueArgs, type K8sObject } from '../../src/harness/helm';
-import { container, expandArgs, flagValue, portNumber } from './support';
+import { imagePathFrom, parseDockerfile } from './dockerfile';
+import { container, expandArgs, flagValue, initContainer, portNumber } from './support';
 
 jest.setTimeout(180_000);
 
@@ -25,6 +28,12 @@ describe('helm install', () => {
   const procs: Proc[] = [];
   const admin = (args: string[], stdin?: string): Promise<string> => kubectlOk(plane.kubeconfigPath, args, stdin);
   const getJson = async <T>(args: string[]): Promise<T> => JSON.parse(await admin([...args, '-o', 'json'])) as T;
+  /** The Envoy pod's authn-module volume (an emptyDir) on this machine, and where the pod mounts it. */
+  const moduleVolume = (): string => path.join(dir, 'authn-module');
+  const envoyDeployment = (): Promise<K8sObject> => getJson<K8sObject>(['get', 'deployment', '-n', NS, `${RELEASE}-turnpike-envoy`]);
+  const moduleMount = (envoy: K8sObject): string => container(envoy, 'envoy').volumeMounts!.find((m) => m.name === 'authn-module')!.mountPath;
+  /** A path in the Envoy pod, on this machine: under the volume when it is under the mount. */
+  const inPod = (mount: string, file: string): string => (file.startsWith(`${mount}/`) ? path.join(moduleVolume(), file.slice(mount.length + 1)) : file);
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-helm-install-'));
@@ -79,8 +88,14 @@ describe('helm install', () => {
       'contexts: [{name: sa, context: {cluster: c, user: sa}}]', '',
     ].join('\n'), { mode: 0o600 });
     const podName = `${RELEASE}-turnpike-operator-7d9f8-x2x4q`;
-    // Loopback instead of the pod's 0.0.0.0 is the only change to the chart's arguments.
-    const args = [...(operator.args ?? []), '--kubeconfig', kubeconfig, '--xds-host', '127.0.0.1', '--listen-address', '127.0.0.1'];
+    // The only changes to the chart's arguments: loopback instead of the pod's 0.0.0.0, and the
+    // module path in Envoy's pod as this machine's Envoy sees it (its volume is a directory here).
+    const mount = moduleMount(await envoyDeployment());
+    const modulePath = flagValue(operator.args ?? [], '--authn-module')!;
+    expect(modulePath.startsWith(`${mount}/`)).toBe(true);
+    const args = [
+      ...(operator.args ?? []), '--kubeconfig', kubeconfig, '--xds-host', '127.0.0.1', '--listen-address', '127.0.0.1', '--authn-module', inPod(mount, modulePath),
+    ];
     const proc = startProcess({ name: 'operator-chart', command: process.execPath, args: [turnpikeCli, ...args], logDir: dir, env: { POD_NAME: podName, POD_NAMESPACE: NS } });
     procs.push(proc);
 
@@ -105,8 +120,25 @@ describe('helm install', () => {
     expect(fs.readFileSync(proc.logFile, 'utf8')).not.toMatch(/forbidden|"status":403|\b403\b/i);
   });
 
+  it('runs the Envoy pod\'s init container: the authn module from the image into the pod\'s volume', async () => {
+    // What kubelet does: the image's Node runs the command; the emptyDir is a directory here, and
+    // the image holds the module `make setup` built (image.spec.ts replays the Dockerfile so).
+    const deployment = await envoyDeployment();
+    const copy = initContainer(deployment, 'authn-module');
+    const mount = moduleMount(deployment);
+    const inImage = imagePathFrom(parseDockerfile(fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8')), 'wasm');
+    fs.mkdirSync(moduleVolume(), { recursive: true });
+    const [node, ...script] = copy.command ?? [];
+    expect(node).toBe('/nodejs/bin/node');
+    const args = (copy.args ?? []).map((a) => (a === inImage ? authnModule() : inPod(mount, a)));
+    expect(args[0]).toBe(authnModule());
+    execFileSync(process.execPath, [...script, ...args], { stdio: 'pipe' });
+    expect(fs.readdirSync(moduleVolume())).toEqual([path.basename(args[1]!)]);
+    expect(fs.readFileSync(args[1]!).equals(fs.readFileSync(authnModule()))).toBe(true);
+  });
+
   it('runs Envoy with the chart\'s bootstrap and arguments: it connects to the xDS Service\'s port and serves the NOTES Api', async () => {
-    const deployment = await getJson<K8sObject>(['get', 'deployment', '-n', NS, `${RELEASE}-turnpike-envoy`]);
+    const deployment = await envoyDeployment();
     const envoy = container(deployment, 'envoy');
     const configMap = await getJson<{ data: Record<string, string> }>(['get', 'configmap', '-n', NS, `${RELEASE}-turnpike-envoy`]);
     const mount = envoy.volumeMounts!.find((m) => m.name === 'bootstrap')!.mountPath;
@@ -132,5 +164,15 @@ describe('helm install', () => {
     expect(info.node).toMatchObject({ id: podName, cluster: 'turnpike' });
     await waitFor(async () => (await kubectl(plane.kubeconfigPath, ['get', 'apis.turnpike.dev', 'hello', '-n', 'default', '-o', 'jsonpath={.status.conditions[?(@.type=="Programmed")].status}'])).stdout === 'True',
       { what: 'the NOTES Api to be Programmed (Envoy ACKed it)' });
+  });
+
+  it('authenticates the examples\' APP Api in Envoy with the module from the pod\'s volume', async () => {
+    // The filter loaded and configured answers an unsigned call 401 APIG.0303; a module Envoy could
+    // not load would answer 500 APIG.0601.
+    const reply = await waitFor(async () => {
+      const r = await call({ port: ports.http, host: 'demo.team-a.apigw.localhost', path: '/orders', method: 'POST', body: '{}' });
+      return r.status === 404 ? undefined : r;
+    }, { what: 'POST /orders (an APP Api) through Envoy' });
+    expect([reply.status, (JSON.parse(reply.body) as { error_code?: string }).error_code]).toEqual([401, 'APIG.0303']);
   });
 });

@@ -26,11 +26,19 @@ export interface Container {
   readonly startupProbe?: Probe;
   readonly resources?: { readonly requests?: Record<string, string>; readonly limits?: Record<string, string> };
   readonly securityContext?: Record<string, unknown>;
-  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string }[];
+  readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }[];
+}
+
+export interface Volume {
+  readonly name: string;
+  readonly configMap?: { readonly name: string };
+  readonly emptyDir?: { readonly sizeLimit?: string; readonly medium?: string };
 }
 
 export interface PodSpec {
+  readonly initContainers?: readonly Container[];
   readonly containers: readonly Container[];
+  readonly volumes?: readonly Volume[];
   readonly securityContext?: Record<string, unknown>;
   readonly serviceAccountName?: string;
   readonly automountServiceAccountToken?: boolean;
@@ -48,7 +56,7 @@ export const kindUpValues: ChartValues = {
   files: [kindValues],
   set: {
     'image.repository': 'turnpike/turnpike', 'image.tag': 'dev',
-    'controlPlane.podAnnotations': imageId, 'authz.podAnnotations': imageId, 'envoy.podAnnotations': imageId,
+    'controlPlane.podAnnotations': imageId, 'envoy.podAnnotations': imageId,
   },
 };
 
@@ -61,6 +69,12 @@ export function podSpec(workload: K8sObject): PodSpec {
 export function container(workload: K8sObject, name: string): Container {
   const found = podSpec(workload).containers.find((c) => c.name === name);
   if (found === undefined) throw new Error(`${workload.metadata.name} has no container ${name}`);
+  return found;
+}
+
+export function initContainer(workload: K8sObject, name: string): Container {
+  const found = podSpec(workload).initContainers?.find((c) => c.name === name);
+  if (found === undefined) throw new Error(`${workload.metadata.name} has no init container ${name}`);
   return found;
 }
 

@@ -1,14 +1,17 @@
 // What the chart renders, checked for consistency rather than by snapshot: every pod hardened and
 // sized, every Service and probe pointing at a real port, every xDS client pointed at the xDS
-// Service, Envoy's bootstrap equal to envoyBootstrap(), RBAC equal to operator/rbac.
+// Service, Envoy's bootstrap equal to envoyBootstrap(), the authn module where the operator says
+// Envoy finds it, RBAC equal to operator/rbac.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { loadConfig } from '@turnpike/operator';
 import { envoyBootstrap } from '@turnpike/xds-server';
 import { repoRoot } from '../../src/harness';
 import { findObject, parseManifests, renderChart, type ChartValues, type K8sObject } from '../../src/harness/helm';
+import { imagePathFrom, parseDockerfile } from './dockerfile';
 import {
-  container, customValues, envValue, flagValue, kindUpScript, kindUpValues, minimalValues, podSpec, portNumber, type Container,
+  container, customValues, envValue, flagValue, initContainer, kindUpScript, kindUpValues, minimalValues, podSpec, portNumber, type Container,
 } from './support';
 
 interface Rule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
@@ -43,7 +46,7 @@ describe.each([
     for (const workload of deployments(objects)) {
       const pod = podSpec(workload);
       expect({ name: workload.metadata.name, pod: pod.securityContext }).toMatchObject({ pod: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } } });
-      for (const c of pod.containers) {
+      for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
         const where = `${workload.metadata.name}/${c.name}`;
         expect({ where, sc: c.securityContext }).toEqual({ where, sc: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } } });
         expect({ where, requests: Object.keys(c.resources?.requests ?? {}).sort(), limit: c.resources?.limits?.memory !== undefined })
@@ -105,11 +108,11 @@ describe.each([
       (peer.podSelector.matchExpressions ?? []).every((e) => e.operator === 'In' && e.values.includes(labels[e.key] ?? '')));
     for (const workload of deployments(objects)) {
       const component = labelsOf(workload)['app.kubernetes.io/component'] ?? '';
-      expect({ component, admitted: admitted(labelsOf(workload)) }).toEqual({ component, admitted: ['envoy', 'authz', 'ratelimit'].includes(component) });
+      expect({ component, admitted: admitted(labelsOf(workload)) }).toEqual({ component, admitted: ['envoy', 'ratelimit'].includes(component) });
     }
   });
 
-  it('points Envoy, authz and ratelimit at the xDS Service, which serves the operator\'s --xds-port', () => {
+  it('points Envoy and ratelimit at the xDS Service, which serves the operator\'s --xds-port', () => {
     const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
     const xdsPort = Number(flagValue(operator.args ?? [], '--xds-port'));
     const svc = findObject(objects, 'Service', '-xds');
@@ -122,8 +125,38 @@ describe.each([
     const socket = xds.load_assignment.endpoints[0]!.lb_endpoints[0]!.endpoint.address.socket_address;
     expect(`${socket.address}:${socket.port_value}`).toBe(address);
     expect(envValue(container(findObject(objects, 'Deployment', '-ratelimit'), 'ratelimit'), 'CONFIG_GRPC_XDS_SERVER_URL')).toBe(address);
-    const authz = deployments(objects).find((d) => d.metadata.name.endsWith('-authz'));
-    if (authz !== undefined) expect(envValue(container(authz, 'authz'), 'TURNPIKE_XDS_SERVER')).toBe(address);
+  });
+
+  it('gives Envoy the authn module at the path the operator names, copied from where the image holds it', () => {
+    const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
+    // The path as the operator itself reads its arguments (the last --authn-module wins).
+    const module = loadConfig('operator', (operator.args ?? []).slice(1), {}).gateway.authnModule ?? '';
+    expect(module).toBe(values.files?.includes(customValues) === true ? '/var/run/turnpike/authn/filter.wasm' : '/etc/turnpike/wasm/turnpike-authn.wasm');
+    const deployment = findObject(objects, 'Deployment', '-envoy');
+    const pod = podSpec(deployment);
+    const copy = initContainer(deployment, 'authn-module');
+    // The control-plane image's Node copies the file the Dockerfile's wasm stage puts in the image.
+    const dockerfile = parseDockerfile(fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8'));
+    const entrypoint = JSON.parse(dockerfile.stages[dockerfile.stages.length - 1]!.instructions.find((i) => i.op === 'ENTRYPOINT')!.args) as string[];
+    expect(copy.image).toBe(operator.image);
+    expect(copy.command).toEqual([entrypoint[0], '-e', "require('fs').copyFileSync(process.argv[1], process.argv[2])"]);
+    expect(copy.args).toEqual([imagePathFrom(dockerfile, 'wasm'), module]);
+    // One emptyDir, written by the copy, read-only in Envoy, mounted at the module's directory.
+    const dir = path.posix.dirname(module);
+    const volume = pod.volumes?.find((v) => v.name === 'authn-module');
+    expect(volume?.emptyDir).toBeDefined();
+    expect(copy.volumeMounts).toEqual([{ name: 'authn-module', mountPath: dir }]);
+    expect(container(deployment, 'envoy').volumeMounts).toContainEqual({ name: 'authn-module', mountPath: dir, readOnly: true });
+    // Nothing else in the pod sees the module's directory.
+    for (const c of pod.containers.filter((x) => x.name !== 'envoy')) expect({ c: c.name, mounts: c.volumeMounts ?? [] }).toEqual({ c: c.name, mounts: [] });
+  });
+
+  it('keeps Envoy\'s admin interface, whose config_dump shows App secrets, on loopback and out of every port list', () => {
+    const admin = (bootstrapOf(objects).admin as { address: { socket_address: { address: string; port_value: number } } }).address.socket_address;
+    expect(admin.address).toBe('127.0.0.1');
+    // Services target declared ports only (checked above): the admin port is not one.
+    const envoy = findObject(objects, 'Deployment', '-envoy');
+    expect(podSpec(envoy).containers.flatMap((c) => c.ports ?? []).map((p) => p.containerPort)).not.toContain(admin.port_value);
   });
 
   it('renders Envoy\'s bootstrap as envoyBootstrap() with the same options, the pod name as node id', () => {
