@@ -60,7 +60,7 @@ bench-controlplane: setup build ## Control-plane benchmark: translation, RSS, ap
 bench-policies: setup-standalone build ## Cost of a ThrottlePolicy + AclPolicy: throughput and p99 through Envoy vs the same Api without (ARGS=--seconds 10)
 	@node bench/dist/policies/main.js $(ARGS)
 
-bench-authz: setup-standalone build ## Cost of app authentication: signature checks/s per core in authz, and throughput and p99 through Envoy of an APP Api vs NONE (ARGS=--seconds 10)
+bench-authz: setup-standalone build ## Cost of app authentication in Envoy: throughput, CPU and p99 of an APP Api vs NONE, saturated and paced (ARGS=--seconds 10)
 	@node bench/dist/authz/main.js $(ARGS)
 
 cluster-up: setup build ## Start a local kube-apiserver + etcd; kubeconfig in .turnpike/kubeconfig

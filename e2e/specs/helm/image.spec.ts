@@ -23,12 +23,6 @@ const versions = Object.fromEntries(fs.readFileSync(path.join(repoRoot, 'version
 
 /** Where cargo writes the authn filter in the wasm stage: the package's name as a cdylib file name. */
 const WASM_OUTPUT = 'target/wasm32-wasip1/release/authn_filter.wasm';
-/**
- * The dataplane/ sources come with the dataplane branch; until it is merged here, the checks that
- * read them (they exist, the workspace's members are copied) have nothing to read.
- * TODO(chart): drop this once dataplane/ is on the branch.
- */
-const dataplaneHere = fs.existsSync(path.join(repoRoot, 'dataplane', 'Cargo.toml'));
 
 interface LockEntry { readonly dev?: boolean; readonly link?: boolean; readonly resolved?: string }
 
@@ -109,12 +103,10 @@ describe('control-plane image', () => {
     const sources = copies(wasm).flatMap((c) => { expect(c.from).toBeUndefined(); return c.sources; });
     expect(sources.every((s) => s.startsWith('dataplane/'))).toBe(true);
     expect(sources).toEqual(expect.arrayContaining(['dataplane/Cargo.toml', 'dataplane/Cargo.lock']));
-    if (dataplaneHere) {
-      const manifest = fs.readFileSync(path.join(repoRoot, 'dataplane', 'Cargo.toml'), 'utf8');
-      const members = /members\s*=\s*\[([^\]]*)\]/.exec(manifest)?.[1]?.match(/"[^"]+"/g)?.map((m) => `dataplane/${m.slice(1, -1)}`) ?? [];
-      expect(members.length).toBeGreaterThan(0);
-      expect(sources).toEqual(expect.arrayContaining(members));
-    }
+    const manifest = fs.readFileSync(path.join(repoRoot, 'dataplane', 'Cargo.toml'), 'utf8');
+    const members = /members\s*=\s*\[([^\]]*)\]/.exec(manifest)?.[1]?.match(/"[^"]+"/g)?.map((m) => `dataplane/${m.slice(1, -1)}`) ?? [];
+    expect(members.length).toBeGreaterThan(0);
+    expect(sources).toEqual(expect.arrayContaining(members));
     // The runtime stage takes the module cargo wrote, under the name Envoy's pods copy.
     expect(copies(runtime).filter((c) => c.from === 'wasm')).toEqual([
       { from: 'wasm', sources: [path.posix.join(workdir(wasm), WASM_OUTPUT)], destination: 'dataplane/turnpike-authn.wasm' },
@@ -127,7 +119,7 @@ describe('control-plane image', () => {
     const fromContext = dockerfile.stages.flatMap((s) => copies(s)).filter((c) => c.from === undefined).flatMap((c) => c.sources);
     expect(fromContext.length).toBeGreaterThan(5);
     for (const source of fromContext) {
-      const exists = fs.existsSync(path.join(repoRoot, source)) || (!dataplaneHere && source.startsWith('dataplane/'));
+      const exists = fs.existsSync(path.join(repoRoot, source));
       expect({ source, exists, ignored: ignored(source) }).toEqual({ source, exists: true, ignored: false });
     }
     for (const needed of [
