@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', 'sdk/go/**', 'sdk/python/**', 'sdk/java/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'dataplane/**', 'sdk/go/**', 'sdk/python/**', 'sdk/java/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
