@@ -54,7 +54,7 @@ describe('the authn configuration (ECDS)', () => {
   const plugin = (r: typeof resource): unknown => JSON.parse((r['typed_config'] as { config: { configuration: { value: string } } }).config.configuration.value);
 
   it('is one resource named after the filter, carrying every App and SignatureKey', () => {
-    expect(resource).toMatchObject({ name: AUTHN_FILTER, typed_config: { config: { vm_config: { code: { local: { filename: '/opt/turnpike-authn.wasm' } } }, failure_policy: 'FAIL_CLOSED' } } });
+    expect(resource).toMatchObject({ name: AUTHN_FILTER, typed_config: { config: { vm_config: { code: { local: { filename: '/opt/turnpike-authn.wasm' } } }, failure_policy: 'FAIL_RELOAD' } } });
     expect(plugin(resource)).toEqual({
       max_body_bytes: 12 * 1024 * 1024,
       apps: [{ id: 'shop/client', app_key: 'client-key', app_secret: 's3cret-value', app_codes: ['c0de-value'], grants: [{ kind: 'API_GROUP', target: 'shop/shop', environments: ['DEV', 'RELEASE'] }] }],

@@ -90,9 +90,10 @@ function pluginConfiguration(authz: AuthzIR): JsonObject {
 }
 
 /**
- * The ECDS resource (envoy.config.core.v3.TypedExtensionConfig) of the filter. FAIL_CLOSED: a VM
- * that crashes refuses every call of the routes that use it until Envoy recreates it; a
- * configuration the plugin refuses is NACKed and the previous one stays.
+ * The ECDS resource (envoy.config.core.v3.TypedExtensionConfig) of the filter. FAIL_RELOAD: a VM
+ * that traps refuses every call of the routes that use it (Envoy's 503, 500 APIG.0601 through
+ * local-reply.ts) until Envoy has reloaded it, about a second later, and never lets one through;
+ * a configuration the plugin refuses is NACKed and the previous one stays.
  */
 export function authnExtensionConfig(authz: AuthzIR, module: AuthnModuleIR): JsonObject {
   return {
@@ -103,7 +104,7 @@ export function authnExtensionConfig(authz: AuthzIR, module: AuthnModuleIR): Jso
         root_id: AUTHN_FILTER,
         vm_config: { vm_id: AUTHN_FILTER, runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: module.path } } },
         configuration: typed('google.protobuf.StringValue', { value: JSON.stringify(pluginConfiguration(authz)) }),
-        failure_policy: 'FAIL_CLOSED',
+        failure_policy: 'FAIL_RELOAD',
         // The signature covers the body: the filter pauses the headers until it has all of it.
         allow_on_headers_stop_iteration: true,
       },

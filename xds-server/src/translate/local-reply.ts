@@ -78,6 +78,9 @@ export function localReplyConfig(): JsonObject {
       ...aclReplyMappers(),
       { filter: status('EQ', 431), status_code: HEADERS_TOO_LARGE.status, body_format_override: body(HEADERS_TOO_LARGE.code, HEADERS_TOO_LARGE.message) },
       { filter: status('EQ', 413), body_format_override: body(ENTITY_TOO_LARGE.code, ENTITY_TOO_LARGE.message) },
+      // A 503 with none of the causes above is the gateway's own failure (the authn filter's VM
+      // trapped: authn.ts), not the backend's: Huawei's 500.
+      { filter: status('EQ', 503), status_code: INTERNAL_ERROR.status, body_format_override: body(INTERNAL_ERROR.code, INTERNAL_ERROR.message) },
       // Anything else Envoy answers on its own keeps its status and gets a Huawei body.
       { filter: status('GE', 500), body_format_override: body(INTERNAL_ERROR.code, INTERNAL_ERROR.message) },
       { filter: status('GE', 400), body_format_override: body(BAD_REQUEST.code, BAD_REQUEST.message) },
