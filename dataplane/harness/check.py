@@ -317,12 +317,28 @@ def wait_until(condition, timeout=15.0) -> bool:
     return False
 
 
+def run_without_configuration():
+    """A first configuration that is refused: Envoy has no filter config and answers 500 itself
+    (response flag NFCF) on every route of the chain, until a good configuration arrives."""
+    envoy = Envoy('{"apps": "not a list"}', routes)
+    try:
+        port = envoy.ports[0]
+        r = send(port, "GET", "/orders", {"Host": "h"})
+        check("no configuration yet: a route with facts → 500 (Envoy's, NFCF), never passed", r.status == 500, r)
+        check("no configuration yet: a route without facts → 500 too", send(port, "GET", "/open", {"Host": "h"}).status == 500)
+        envoy.write_config(config())
+        check("the first good configuration applies", wait_until(lambda: signed(port, "GET", "http://api.example.com/orders").status == 200))
+    finally:
+        envoy.close()
+
+
 def main():
     envoy = Envoy(config(), routes, listeners_limits=(None, 16 * MiB), log_level="info")
     try:
         run(envoy)
     finally:
         envoy.close()
+    run_without_configuration()
     print(f"{results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 
