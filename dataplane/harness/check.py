@@ -12,8 +12,9 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 
-import signer
-from envoy_harness import DISABLED, FILTER, Envoy, facts
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+import signer  # noqa: E402
+from envoy_harness import DISABLED, FILTER, Envoy, facts  # noqa: E402
 
 CLIENT = ("071fe245-9cf6-4d75-822d-c29945a1e06a", "c6e52419-2270-4cb8-8bd4-ae7fdd01dcd5")
 OFFICIAL = ("QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")
@@ -178,7 +179,7 @@ def run(envoy: Envoy):
         check(f"tampered {name} → 401", s == 401 and code == "APIG.0303" and expect in msg, r)
         return msg
     replace = lambda k, v: lambda m, t, h, b: (m, t, {**h, k: v}, b)  # noqa: E731
-    msg = tampered("method", lambda m, t, h, b: ("PUT", t, h, b))
+    tampered("method", lambda m, t, h, b: ("PUT", t, h, b))
     tampered("path", lambda m, t, h, b: (m, t.replace("/orders/x", "/orders/y"), h, b))
     tampered("query value", lambda m, t, h, b: (m, t.replace("a=1", "a=2"), h, b))
     tampered("query name", lambda m, t, h, b: (m, t.replace("a=1", "c=1"), h, b))
