@@ -236,6 +236,17 @@ def run(envoy: Envoy):
     check("UNSIGNED-PAYLOAD (signed) → body not hashed → 200", r.status == 200, r)
     r = signed(big, "PUT", f"{H}/orders", body=b"one", tamper=lambda m, t, h, b: (m, t, {**h, "X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD"}, b"two"))
     check("UNSIGNED-PAYLOAD not signed → body hashed → 401", denial(r)[0] == 401, r)
+    twelve = b"y" * (12 * MiB)
+    r = signed(big, "POST", f"{H}/orders", body=twelve)
+    check("POST exactly 12 MiB (max_body_bytes) → 200", r.status == 200 and r.json().get("body_len") == 12 * MiB, r)
+    # A chunked body arrives in several pieces: buffered to the end, then hashed whole.
+    chunks = [b"a" * 10, b"b" * 70000, b"c" * 5]
+    hs = signer.sign("POST", f"{H}/orders/chunked", CLIENT[0], CLIENT[1], body=b"".join(chunks))
+    head = "".join(f"{k}: {v}\r\n" for k, v in hs.items())
+    wire = f"POST /orders/chunked HTTP/1.1\r\n{head}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode()
+    wire += b"".join(b"%x\r\n" % len(c) + c + b"\r\n" for c in chunks) + b"0\r\n\r\n"
+    out = raw(big, wire)
+    check("chunked POST in three chunks → 200, body forwarded whole", first_line(out) == b"HTTP/1.1 200 OK" and b'"body_len": 70015' in out, out[:300])
     over = b"z" * (12 * MiB + 1)
     r = signed(big, "POST", f"{H}/orders", body=over)
     check("body over max_body_bytes → 413 APIG.0201 from the filter", denial(r) == (413, "APIG.0201", "Request entity too large."), r)
