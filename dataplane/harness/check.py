@@ -8,6 +8,7 @@ import http.client
 import json
 import re
 import socket
+import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -250,6 +251,17 @@ def run(envoy: Envoy):
     over = b"z" * (12 * MiB + 1)
     r = signed(big, "POST", f"{H}/orders", body=over)
     check("body over max_body_bytes → 413 APIG.0201 from the filter", denial(r) == (413, "APIG.0201", "Request entity too large."), r)
+
+    # HTTP/2 (h2c): no Host header, only :authority.
+    body = b'{"h2":true}'
+    hs = signer.sign("POST", f"{H}:8443/orders/h2?x=1", CLIENT[0], CLIENT[1], {"Content-Type": "application/json"}, body=body)
+    cmd = ["curl", "-s", "--http2-prior-knowledge", "-o", "-", "-w", "\n%{http_code} %{http_version}", "--data-binary", body.decode(),
+           "--connect-to", f"api.example.com:8443:127.0.0.1:{small}", "http://api.example.com:8443/orders/h2?x=1"]
+    for k, v in hs.items():
+        if k.lower() != "host":
+            cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout
+    check("HTTP/2 signed POST (host from :authority, port included) → 200", out.endswith("200 2") and "team/client" in out, out[-300:])
 
     # AppCode.
     r = send(small, "GET", "/tls/orders", {"Host": "api.example.com", "X-Apig-AppCode": CODE})
