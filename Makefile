@@ -49,7 +49,7 @@ test-e2e: setup ## End-to-end specs against real components only
 test-dataplane: ## The authn Wasm filter's Rust tests and clippy (native, and the filter for wasm32-wasip1)
 	@cd dataplane && cargo test --locked --workspace
 	@cd dataplane && cargo clippy --locked --workspace --all-targets -- -D warnings
-	@cd dataplane && cargo clippy --locked -p authn-filter --target wasm32-wasip1 -- -D warnings
+	@cd dataplane && cargo clippy --locked -p authn-filter --all-targets --target wasm32-wasip1 -- -D warnings
 
 run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no cluster needed)
 	@node operator/dist/cli.js standalone -f examples --demo-backends 18080,18081

@@ -14,8 +14,9 @@ import subprocess
 import sys
 import tempfile
 
-import signer
-from envoy_harness import DISABLED, Envoy, PlainEnvoy, facts
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+import signer  # noqa: E402
+from envoy_harness import DISABLED, Envoy, PlainEnvoy, facts  # noqa: E402
 
 KEY, SECRET = "071fe245-9cf6-4d75-822d-c29945a1e06a", "c6e52419-2270-4cb8-8bd4-ae7fdd01dcd5"
 CONFIG = json.dumps({"apps": [{"id": "team/client", "app_key": KEY, "app_secret": SECRET, "app_codes": [],

@@ -8,12 +8,14 @@ import http.client
 import json
 import re
 import socket
+import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
 
-import signer
-from envoy_harness import DISABLED, FILTER, Envoy, facts
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+import signer  # noqa: E402
+from envoy_harness import DISABLED, FILTER, Envoy, facts  # noqa: E402
 
 CLIENT = ("071fe245-9cf6-4d75-822d-c29945a1e06a", "c6e52419-2270-4cb8-8bd4-ae7fdd01dcd5")
 OFFICIAL = ("QTWAOYTTINDUT2QVKYUC", "MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc")
@@ -178,7 +180,7 @@ def run(envoy: Envoy):
         check(f"tampered {name} → 401", s == 401 and code == "APIG.0303" and expect in msg, r)
         return msg
     replace = lambda k, v: lambda m, t, h, b: (m, t, {**h, k: v}, b)  # noqa: E731
-    msg = tampered("method", lambda m, t, h, b: ("PUT", t, h, b))
+    tampered("method", lambda m, t, h, b: ("PUT", t, h, b))
     tampered("path", lambda m, t, h, b: (m, t.replace("/orders/x", "/orders/y"), h, b))
     tampered("query value", lambda m, t, h, b: (m, t.replace("a=1", "a=2"), h, b))
     tampered("query name", lambda m, t, h, b: (m, t.replace("a=1", "c=1"), h, b))
@@ -235,9 +237,31 @@ def run(envoy: Envoy):
     check("UNSIGNED-PAYLOAD (signed) → body not hashed → 200", r.status == 200, r)
     r = signed(big, "PUT", f"{H}/orders", body=b"one", tamper=lambda m, t, h, b: (m, t, {**h, "X-Sdk-Content-Sha256": "UNSIGNED-PAYLOAD"}, b"two"))
     check("UNSIGNED-PAYLOAD not signed → body hashed → 401", denial(r)[0] == 401, r)
+    twelve = b"y" * (12 * MiB)
+    r = signed(big, "POST", f"{H}/orders", body=twelve)
+    check("POST exactly 12 MiB (max_body_bytes) → 200", r.status == 200 and r.json().get("body_len") == 12 * MiB, r)
+    # A chunked body arrives in several pieces: buffered to the end, then hashed whole.
+    chunks = [b"a" * 10, b"b" * 70000, b"c" * 5]
+    hs = signer.sign("POST", f"{H}/orders/chunked", CLIENT[0], CLIENT[1], body=b"".join(chunks))
+    head = "".join(f"{k}: {v}\r\n" for k, v in hs.items())
+    wire = f"POST /orders/chunked HTTP/1.1\r\n{head}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n".encode()
+    wire += b"".join(b"%x\r\n" % len(c) + c + b"\r\n" for c in chunks) + b"0\r\n\r\n"
+    out = raw(big, wire)
+    check("chunked POST in three chunks → 200, body forwarded whole", first_line(out) == b"HTTP/1.1 200 OK" and b'"body_len": 70015' in out, out[:300])
     over = b"z" * (12 * MiB + 1)
     r = signed(big, "POST", f"{H}/orders", body=over)
     check("body over max_body_bytes → 413 APIG.0201 from the filter", denial(r) == (413, "APIG.0201", "Request entity too large."), r)
+
+    # HTTP/2 (h2c): no Host header, only :authority.
+    body = b'{"h2":true}'
+    hs = signer.sign("POST", f"{H}:8443/orders/h2?x=1", CLIENT[0], CLIENT[1], {"Content-Type": "application/json"}, body=body)
+    cmd = ["curl", "-s", "--http2-prior-knowledge", "-o", "-", "-w", "\n%{http_code} %{http_version}", "--data-binary", body.decode(),
+           "--connect-to", f"api.example.com:8443:127.0.0.1:{small}", "http://api.example.com:8443/orders/h2?x=1"]
+    for k, v in hs.items():
+        if k.lower() != "host":
+            cmd += ["-H", f"{k}: {v}"]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=30).stdout
+    check("HTTP/2 signed POST (host from :authority, port included) → 200", out.endswith("200 2") and "team/client" in out, out[-300:])
 
     # AppCode.
     r = send(small, "GET", "/tls/orders", {"Host": "api.example.com", "X-Apig-AppCode": CODE})
@@ -317,12 +341,28 @@ def wait_until(condition, timeout=15.0) -> bool:
     return False
 
 
+def run_without_configuration():
+    """A first configuration that is refused: Envoy has no filter config and answers 500 itself
+    (response flag NFCF) on every route of the chain, until a good configuration arrives."""
+    envoy = Envoy('{"apps": "not a list"}', routes)
+    try:
+        port = envoy.ports[0]
+        r = send(port, "GET", "/orders", {"Host": "h"})
+        check("no configuration yet: a route with facts → 500 (Envoy's, NFCF), never passed", r.status == 500, r)
+        check("no configuration yet: a route without facts → 500 too", send(port, "GET", "/open", {"Host": "h"}).status == 500)
+        envoy.write_config(config())
+        check("the first good configuration applies", wait_until(lambda: signed(port, "GET", "http://api.example.com/orders").status == 200))
+    finally:
+        envoy.close()
+
+
 def main():
     envoy = Envoy(config(), routes, listeners_limits=(None, 16 * MiB), log_level="info")
     try:
         run(envoy)
     finally:
         envoy.close()
+    run_without_configuration()
     print(f"{results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 

@@ -114,9 +114,20 @@ class EchoBackend:
             def log_message(self, *args):
                 pass
 
-            def handle_any(self):
+            def read_body(self) -> bytes:
+                if "chunked" in (self.headers.get("transfer-encoding") or "").lower():
+                    body = b""
+                    while size := int(self.rfile.readline().split(b";")[0], 16):
+                        body += self.rfile.read(size)
+                        self.rfile.readline()
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return body
                 length = int(self.headers.get("content-length") or 0)
-                body = self.rfile.read(length) if length else b""
+                return self.rfile.read(length) if length else b""
+
+            def handle_any(self):
+                body = self.read_body()
                 reply = json.dumps({
                     "method": self.command, "path": self.path,
                     "headers": [[k.lower(), v] for k, v in self.headers.items()],

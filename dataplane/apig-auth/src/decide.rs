@@ -6,7 +6,7 @@
 use crate::appcode::{verify_app_code, APP_CODE_HEADER};
 use crate::backend::{sign_backend_request, BackendRequest};
 use crate::config::{App, Config};
-use crate::errors::{app_auth_failure, Denial, APP_NOT_AUTHORIZED, BACKEND_SIGNING_FAILED, INTERNAL_ERROR};
+use crate::errors::{Denial, APP_NOT_AUTHORIZED, BACKEND_SIGNING_FAILED, INTERNAL_ERROR};
 use crate::grants::{is_granted, ApiInEnvironment};
 use crate::headers::Headers;
 use crate::rewrite::rewrite_path;
@@ -77,9 +77,8 @@ fn authenticate<'c>(request: &RequestView<'_>, route: &RouteFacts, config: &'c C
             return verify_app_code(&code, route.app_code, route.tls, config);
         }
     }
-    let app = verify_signature(request, |key| config.app_by_key(key), now_ms)?;
-    // verify_signature found it by this key; looked up again as decide.ts does.
-    config.app_by_key(&app.app_key).ok_or_else(|| app_auth_failure(format!("app not found, appkey {}", app.app_key)))
+    // decide.ts looked the App up again by the verified key; verify_signature returns that App.
+    verify_signature(request, |key| config.app_by_key(key), now_ms)
 }
 
 /// Backend signing headers, none when the route names no SignatureKey.

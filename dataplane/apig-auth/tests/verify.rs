@@ -239,3 +239,15 @@ fn unsigned_payload_only_when_that_header_is_signed() {
     let declared = Request::new("PUT", "h", "/u").header("x-sdk-content-sha256", EMPTY_BODY_SHA256).body("").sign(KEY, SECRET);
     assert_eq!(verify(&declared), OK);
 }
+
+#[test]
+fn rejects_a_signature_presented_under_another_apps_key() {
+    let mine = app();
+    let other = App::new("team/other", "other-key", "other-secret", Vec::new());
+    let lookup = |k: &str| [&mine, &other].into_iter().find(|a| a.app_key == k);
+    let request = post();
+    let swapped = request.clone().set("authorization", request.get("authorization").unwrap_or_default().replace(KEY, "other-key"));
+    let result = verify_signature(&swapped.view(), lookup, now()).map(|a| a.id.clone()).map_err(|d| d.message.into_owned());
+    assert!(result.as_ref().is_err_and(|m| m.contains("verify signature fail")), "{result:?}");
+    assert_eq!(verify_signature(&request.view(), lookup, now()).map(|a| a.id.clone()).ok().as_deref(), Some("team/client"));
+}
