@@ -1,4 +1,4 @@
-//! Simple authentication, as authz/src/verify/appcode.ts: `X-Apig-AppCode: <code>` instead of a
+//! Simple authentication (docs/authentication.md): `X-Apig-AppCode: <code>` instead of a
 //! signature, on Apis that enable it, over HTTPS only.
 
 use crate::config::{App, Config};

@@ -1,5 +1,4 @@
-//! The `Authorization` header of a signed request, parsed exactly like the regular expression of
-//! authz/src/verify/signature.ts:
+//! The `Authorization` header of a signed request, parsed exactly like the regular expression
 //! `^SDK-HMAC-SHA256\s+Access=([^,\s]+),\s?SignedHeaders=([^,\s]+),\s?Signature=([0-9a-fA-F]+)\s*$`
 //! on the trimmed value (JavaScript `\s` and `trim`). Hand-written: no regex engine per request.
 

@@ -1,4 +1,4 @@
-//! Backend signing with a SignatureKey, as authz/src/sign/backend.ts: HMAC signs the request the
+//! Backend signing with a SignatureKey (docs/authentication.md): HMAC signs the request the
 //! backend will receive with SDK-HMAC-SHA256 exactly as Huawei's client SDKs do (signed headers
 //! `host;x-sdk-date`, the body hashed); BASIC sets `Authorization: Basic base64(key:secret)`.
 

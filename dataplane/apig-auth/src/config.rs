@@ -1,5 +1,5 @@
 //! The filter's configuration (the JSON of dataplane/README.md, delivered over ECDS), indexed for
-//! the hot path like authz/src/config/model.ts: Apps by AppKey and by the SHA-256 of each AppCode
+//! the hot path: Apps by AppKey and by the SHA-256 of each AppCode
 //! (so lookup timing says nothing about the codes), first App in `id` order winning a duplicate;
 //! SignatureKeys by name. Secrets are kept only as keyed MACs, digests or ready header values,
 //! and nothing here prints one: [`Config`]'s Debug shows counts.
@@ -189,7 +189,7 @@ impl Config {
     }
 
     /// `code_digests[i]` are the SHA-256 digests of `apps[i]`'s AppCodes. A later SignatureKey of
-    /// the same name replaces an earlier one (as model.ts's Map did).
+    /// the same name replaces an earlier one.
     pub fn new(
         apps: Vec<App>,
         code_digests: Vec<Vec<[u8; 32]>>,

@@ -1,4 +1,4 @@
-//! One decision, pure, as authz/src/check/decide.ts: the request, the route's facts, the
+//! One decision, pure (docs/authentication.md): the request, the route's facts, the
 //! configuration and the clock in; allow with the header changes, or a Huawei denial, out.
 //! New here: on routes that authenticate, the credential that authenticated the caller is not
 //! forwarded (X-Apig-AppCode always; Authorization unless backend signing replaces it).

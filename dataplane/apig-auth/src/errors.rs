@@ -1,5 +1,5 @@
-//! Huawei APIG error codes and messages, identical to authz/src/verify/errors.ts, and the error
-//! body authz/src/service.ts answered with.
+//! Huawei APIG error codes and messages (docs/authentication.md, "What callers see") and Huawei's
+//! error body.
 
 use crate::json;
 use std::borrow::Cow;
@@ -22,7 +22,7 @@ pub const APP_NOT_AUTHORIZED: Denial =
 pub const BACKEND_SIGNING_FAILED: Denial =
     Denial { status: 500, code: "APIG.0705", message: Cow::Borrowed("Backend signature calculation failed.") };
 
-/// What callers got while authz was unreachable or unconfigured (xds-server local-reply.ts).
+/// The gateway's own failure (xds-server/src/translate/local-reply.ts answers the same).
 pub const INTERNAL_ERROR: Denial = Denial { status: 500, code: "APIG.0601", message: Cow::Borrowed("Internal server error.") };
 
 /// A body larger than the signed-body limit (xds-server local-reply.ts ENTITY_TOO_LARGE).

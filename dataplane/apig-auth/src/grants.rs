@@ -1,4 +1,4 @@
-//! Authorisation, as authz/src/verify/grants.ts: an App calls an Api in an environment only when
+//! Authorisation (docs/authentication.md): an App calls an Api in an environment only when
 //! granted that Api, or its whole ApiGroup, in that environment.
 
 use std::collections::HashSet;

@@ -18,7 +18,7 @@ impl<'a> Headers<'a> {
         self.pairs.iter().any(|(n, _)| n == name)
     }
 
-    /// The value of `name` (lower case); repeated headers are joined with `,` as ext_authz did.
+    /// The value of `name` (lower case); repeated headers are joined with `,`.
     pub fn get(&self, name: &str) -> Option<Cow<'a, str>> {
         let mut values = self.pairs.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_slice());
         let first = values.next()?;

@@ -1,6 +1,5 @@
-//! Huawei APIG app authentication and backend signing as pure functions: the behaviour of
-//! Turnpike's Node authz service (authz/src, sdk/js/src/canonical.ts), reproduced for the Envoy
-//! Wasm filter in ../authn-filter. Nothing here talks to Envoy: the request, the route's facts,
+//! Huawei APIG app authentication and backend signing as pure functions, for the Envoy Wasm
+//! filter in ../authn-filter; the canonical form is the signer's (sdk/js/src/canonical.ts). Nothing here talks to Envoy: the request, the route's facts,
 //! the configuration and the clock are inputs, a [`Decision`] is the output.
 //! The behaviour is documented in docs/authentication.md and dataplane/README.md.
 

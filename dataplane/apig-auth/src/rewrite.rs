@@ -1,5 +1,5 @@
 //! The path the backend receives, computed the way Envoy's route rewrites it after this filter has
-//! run, as authz/src/sign/rewrite.ts: a literal replacement (prefix_rewrite of an exact path) or
+//! run (xds-server/src/translate/path-match.ts emits it): a literal replacement (prefix_rewrite of an exact path) or
 //! the route's RE2 regex_rewrite (the translator's patterns mean the same in RE2 and regex-lite).
 
 use regex_lite::{Captures, Regex};

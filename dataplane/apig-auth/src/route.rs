@@ -1,6 +1,6 @@
 //! A route's facts: the values the control plane sets in the route's metadata
-//! (`filter_metadata["turnpike.authn"]`), keyed exactly like the ext_authz context extensions of
-//! xds-server/src/translate/ext-authz.ts (`AuthzContext`). Absent keys mean "not applicable".
+//! (`filter_metadata["turnpike.authn"]`), keyed exactly like `AuthnFacts` of
+//! xds-server/src/translate/authn.ts. Absent keys mean "not applicable".
 
 use crate::rewrite::{path_rewrite, PathRewrite};
 use std::collections::HashMap;

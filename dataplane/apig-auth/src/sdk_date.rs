@@ -1,5 +1,5 @@
 //! X-Sdk-Date (`YYYYMMDDTHHMMSSZ`, UTC) to and from epoch milliseconds, with the arithmetic of
-//! JavaScript's `Date.UTC` that authz/src/verify/signature.ts `parseSdkDate` used: out-of-range
+//! JavaScript's `Date.UTC` (what Turnpike's earlier TypeScript verifier used): out-of-range
 //! fields roll over (month 13 is January of the next year) and years 0–99 mean 1900–1999.
 
 const MS_PER_DAY: i64 = 86_400_000;

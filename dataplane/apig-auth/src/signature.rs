@@ -1,4 +1,4 @@
-//! Verifies an SDK-HMAC-SHA256 request the way authz/src/verify/signature.ts does: the caller's
+//! Verifies an SDK-HMAC-SHA256 request (docs/authentication.md): the caller's
 //! SignedHeaders are followed exactly, X-Sdk-Date must be signed and within 15 minutes, and the
 //! signature is compared in constant time (hmac's `verify_slice`). Messages are identical.
 //!

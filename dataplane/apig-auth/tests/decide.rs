@@ -1,4 +1,4 @@
-//! The whole decision, as authz/src/check/decide.test.ts, plus what is new in the filter: the
+//! The whole decision, as docs/authentication.md describes it, plus what is new in the filter: the
 //! credential that authenticated the caller is not forwarded.
 mod common;
 

@@ -1,4 +1,4 @@
-//! The backend path, as authz/src/sign/rewrite.test.ts: the patterns and substitutions are what
+//! The backend path: the patterns and substitutions are what
 //! xds-server/src/translate/path-match.ts emits for each frontend/backend pair.
 use apig_auth::rewrite::{path_rewrite, rewrite_path, PathRewrite};
 

@@ -1,4 +1,4 @@
-//! Signature verification as authz/src/verify/signature.ts (and its tests): every tamper case,
+//! Signature verification (docs/authentication.md): every tamper case,
 //! the ±15 minute window, `+`, missing pieces, the Java and npm SDK forms, exact messages.
 mod common;
 

@@ -107,7 +107,7 @@ impl Request {
     }
 }
 
-/// The configuration of authz/src/check/decide.test.ts, as the filter's JSON.
+/// A configuration with two Apps and both kinds of SignatureKey, as the filter's JSON.
 pub const CONFIG_JSON: &str = r#"{
   "max_body_bytes": 12582912,
   "apps": [
