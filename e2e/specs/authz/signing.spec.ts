@@ -117,6 +117,11 @@ describe('app authentication (SDK-HMAC-SHA256, AppCode, grants)', () => {
       '401 APIG.0303 Incorrect app authentication information: app not found, appkey unknown-app-1',
     );
     expect(error(await world.gw.request({ host, path: '/echo' }))).toMatch(/^401 APIG\.0303 .*authorization header is missing/);
+    // A signed header name in UTF-8 is named as written (header bytes travel as latin1 strings in Node).
+    const request = signed({ host, path: '/echo' });
+    const authorization = (request.headers?.Authorization ?? '').replace('SignedHeaders=host;x-sdk-date', 'SignedHeaders=host;x-sdk-date;x-ümlaut');
+    const utf8 = await world.gw.request({ ...request, headers: { ...request.headers, Authorization: Buffer.from(authorization, 'utf8').toString('latin1') } });
+    expect(error(utf8)).toBe('401 APIG.0303 Incorrect app authentication information: signed header x-ümlaut not found');
     expect(error(await send({ path: '/echo', headers: { 'X-Stage': 'DEV' } }))).toBe('403 APIG.0304 The app is not authorized to access the API.');
     expect(error(await send({ path: '/echo', app: OTHER }))).toBe('403 APIG.0304 The app is not authorized to access the API.');
     expect((await send({ path: '/open', app: OTHER })).status).toBe(200);
