@@ -52,7 +52,7 @@ export async function startStandalone(given: Config, mode: StandaloneConfig, log
   pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
   const backends: EchoServer[] = [];
   for (const port of mode.demoBackendPorts) backends.push(await startEchoServer({ port, name: `demo-${port}` }));
-  const provider = filesProvider({ dir: mode.dir, log });
+  const provider = filesProvider({ dir: mode.dir, log, exclude: [mode.stateDir] });
   await provider.start((set) => { pipeline.update(local.withCredentials(set)); });
   const envoy = mode.envoy
     ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log)
