@@ -12,13 +12,16 @@ import { filesProvider } from './provider/files';
 import { startRuntime, untilSignalled } from './runtime';
 import { startLocalAuthz } from './standalone-authz';
 import { startLocalRateLimit } from './standalone-ratelimit';
+import { StandaloneProcesses, STOP_GRACE_MS } from './standalone-processes';
 import { applyHeapPolicy } from './heap';
 
 export interface StandaloneGateway {
   readonly xdsPort: number;
   readonly envoy?: RunningEnvoy;
   readonly pipeline: Pipeline;
+  /** Stops everything; SIGKILLs the children still running (e.g. after a bounded stop timed out). */
   stop(): Promise<void>;
+  kill(): void;
 }
 
 function describe(status: ObjectStatus): string {
@@ -41,34 +44,55 @@ function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus
   };
 }
 
+interface Stoppable { stop(): Promise<void> }
+
 export async function startStandalone(given: Config, mode: StandaloneConfig, log: Logger): Promise<StandaloneGateway> {
+  const processes = new StandaloneProcesses(mode.stateDir, log);
+  await processes.claim();
+  // What started, newest first: a failure part-way stops it all (never a half-started process).
+  const started: Stoppable[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const part of started.splice(0)) await part.stop();
+    processes.release();
+  };
+  try {
+    return await startParts(given, mode, log, processes, { started, stopAll });
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function startParts(given: Config, mode: StandaloneConfig, log: Logger, processes: StandaloneProcesses, parts: { started: Stoppable[]; stopAll: () => Promise<void> }): Promise<StandaloneGateway> {
+  const { started, stopAll } = parts;
   const local = await startLocalAuthz(given, mode, log);
-  const limits = await startLocalRateLimit(local.config, mode, log);
+  started.unshift(local);
+  const limits = await startLocalRateLimit(local.config, mode, log, (name, child) => { processes.track(name, child); });
+  started.unshift(limits);
   const config = limits.config;
   const runtime = await startRuntime(config, log);
+  started.unshift(runtime);
   local.connect(runtime.xdsPort);
   limits.connect(runtime.xdsPort);
   const { pipeline, xdsPort } = runtime;
   pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
-  const backends: EchoServer[] = [];
-  for (const port of mode.demoBackendPorts) backends.push(await startEchoServer({ port, name: `demo-${port}` }));
+  for (const port of mode.demoBackendPorts) {
+    const backend: EchoServer = await startEchoServer({ port, name: `demo-${port}` });
+    started.unshift({ stop: () => backend.close() });
+  }
   const provider = filesProvider({ dir: mode.dir, log, exclude: [mode.stateDir] });
+  started.unshift(provider);
   await provider.start((set) => { pipeline.update(local.withCredentials(set)); });
   const envoy = mode.envoy
-    ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log)
+    ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log, (name, child) => { processes.track(name, child); })
     : undefined;
+  if (envoy !== undefined) started.unshift(envoy);
   return {
     xdsPort,
     ...(envoy === undefined ? {} : { envoy }),
     pipeline,
-    stop: async () => {
-      await envoy?.stop();
-      await provider.stop();
-      await local.stop();
-      await limits.stop();
-      await runtime.stop();
-      await Promise.all(backends.map((b) => b.close()));
-    },
+    stop: stopAll,
+    kill: () => { processes.killAll(); },
   };
 }
 
@@ -96,6 +120,15 @@ export async function runStandalone(argv: readonly string[]): Promise<void> {
   const envoyDied = gateway.envoy?.exited.then((code) => new Error(`Envoy exited (code ${String(code)})`));
   const signalled = untilSignalled();
   const outcome = await Promise.race([signalled, ...(envoyDied === undefined ? [] : [envoyDied])]);
-  await gateway.stop();
+  // Bounded: each child gets SIGTERM then SIGKILL (STOP_GRACE_MS); whatever still hangs after
+  // twice that, or a second Ctrl-C, kills every child and ends the process.
+  const stopped = gateway.stop().then(() => 'stopped' as const);
+  const deadline = new Promise<'deadline'>((resolve) => { setTimeout(() => { resolve('deadline'); }, 2 * STOP_GRACE_MS).unref(); });
+  const again = untilSignalled().then(() => 'deadline' as const);
+  if ((await Promise.race([stopped, deadline, again])) === 'deadline') {
+    gateway.kill();
+    log.error('stopping took too long: killed every child process');
+    process.exit(1);
+  }
   if (outcome instanceof Error) throw outcome;
 }
