@@ -8,10 +8,12 @@ import { startEchoServer, type EchoServer } from './demo/echo';
 import { findEnvoy, launchEnvoy, type RunningEnvoy } from './envoy/launch';
 import { createLogger, type Logger } from './log';
 import type { Pipeline, ObjectStatus } from './pipeline';
-import { filesProvider } from './provider/files';
+import { filesProvider, type FilesProvider } from './provider/files';
+import type { ResourceSet } from './provider/resourceset';
 import { startRuntime, untilSignalled } from './runtime';
 import { startLocalAuthz } from './standalone-authz';
 import { startLocalRateLimit } from './standalone-ratelimit';
+import { suggestedCalls } from './standalone-banner';
 import { StandaloneProcesses, STOP_GRACE_MS } from './standalone-processes';
 import { applyHeapPolicy } from './heap';
 
@@ -19,6 +21,9 @@ export interface StandaloneGateway {
   readonly xdsPort: number;
   readonly envoy?: RunningEnvoy;
   readonly pipeline: Pipeline;
+  readonly provider: FilesProvider;
+  /** The last set the files provider delivered. */
+  readonly resources: () => ResourceSet | undefined;
   /** Stops everything; SIGKILLs the children still running (e.g. after a bounded stop timed out). */
   stop(): Promise<void>;
   kill(): void;
@@ -82,7 +87,11 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
   }
   const provider = filesProvider({ dir: mode.dir, log, exclude: [mode.stateDir] });
   started.unshift(provider);
-  await provider.start((set) => { pipeline.update(local.withCredentials(set)); });
+  let resources: ResourceSet | undefined;
+  await provider.start((set) => {
+    resources = set;
+    pipeline.update(local.withCredentials(set));
+  });
   const envoy = mode.envoy
     ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log, (name, child) => { processes.track(name, child); })
     : undefined;
@@ -91,19 +100,22 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
     xdsPort,
     ...(envoy === undefined ? {} : { envoy }),
     pipeline,
+    provider,
+    resources: () => resources,
     stop: stopAll,
     kill: () => { processes.killAll(); },
   };
 }
 
 function banner(config: Config, gateway: StandaloneGateway): string {
-  const subdomains = [...gateway.pipeline.statuses().values()].flatMap((s) => (s.fields.subdomain === undefined ? [] : [s.fields.subdomain]));
   const port = config.gateway.httpPort;
-  const lines = subdomains.map((host) => `  curl http://${host}:${port}/hello`);
+  const resources = gateway.resources();
+  const lines = resources === undefined ? [] : suggestedCalls(gateway.pipeline.statuses(), resources, port);
+  const problems = [...gateway.provider.problems()].map(([file, message]) => `  ${file}: ${message.split('\n')[0] ?? ''}`);
   return [
     `Turnpike standalone is serving on http://127.0.0.1:${port} (xDS on ${config.xds.host}:${gateway.xdsPort}).`,
-    'Try (curl resolves *.localhost to 127.0.0.1):',
-    ...lines,
+    ...(lines.length > 0 ? ['Try (curl resolves *.localhost to 127.0.0.1):', ...lines] : ['No Api can be called without credentials yet: the log shows each object\'s status.']),
+    ...(problems.length > 0 ? ['Not loaded (they do not parse; fix them and they are read again):', ...problems] : []),
     `Envoy admin: ${gateway.envoy?.admin ?? '(Envoy not started: --no-envoy)'}. Stop with Ctrl-C.`,
     '',
   ].join('\n');

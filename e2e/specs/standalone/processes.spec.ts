@@ -41,7 +41,10 @@ describe('standalone processes', () => {
     gateway = await start('first');
     const first = gateway;
     await untilBody(ports.http, '/ping', 'pong', 60_000);
-    expect(log(first)).toContain('manifest file not loaded');
+    const banner = await waitFor(() => log(first).includes('Turnpike standalone is serving') && log(first), { what: 'the banner' });
+    expect(banner).toContain('manifest file not loaded');
+    expect(banner).toMatch(/Not loaded[^\n]*\n {2}\S*broken\.yaml: /);
+    expect(banner).toContain(`curl http://demo.default.apigw.localhost:${ports.http}/ping`);
     fs.writeFileSync(path.join(manifests, 'broken.yaml'), mockApi('broken', 'fixed'));
     await untilBody(ports.http, '/broken', 'fixed');
     // The state directory (inside -f, not hidden) is never read: its JSON files are not manifests.

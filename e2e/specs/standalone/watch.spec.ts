@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startStandalone, type TurnpikeProcess } from '../../src';
+import { startStandalone, waitFor, type TurnpikeProcess } from '../../src';
 import { get, GROUP, mockApi, untilBody, untilGone } from './manifests';
 
 describe('standalone -f . watching its folder', () => {
@@ -36,8 +36,11 @@ describe('standalone -f . watching its folder', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('keeps its state in ./.turnpike/standalone', () => {
+  it('keeps its state in ./.turnpike/standalone and suggests a call it serves', async () => {
     expect(fs.existsSync(file('.turnpike/standalone/envoy-bootstrap.json'))).toBe(true);
+    const banner = await waitFor(() => fs.readFileSync(gateway.proc.logFile, 'utf8').includes('Turnpike standalone is serving') && fs.readFileSync(gateway.proc.logFile, 'utf8'), { what: 'the banner' });
+    expect(banner).toContain(`curl http://demo.default.apigw.localhost:${port}/ping`);
+    expect(banner).not.toContain('/hello');
   });
 
   it('serves an edit within a second (truncate and write)', async () => {
