@@ -24,7 +24,8 @@ const MANIFEST = /\.(ya?ml|json)$/i;
 /** Decides which paths under a manifests directory are never read. */
 export function skipRule(dir: string, exclude: readonly string[] = []): (file: string, isDirectory?: boolean) => boolean {
   const root = path.resolve(dir);
-  const excluded = exclude.map((d) => path.resolve(d)).filter((d) => d !== root);
+  // Only folders inside `dir` (a state directory around it must not hide every manifest).
+  const excluded = exclude.map((d) => path.resolve(d)).filter((d) => d.startsWith(`${root}${path.sep}`));
   return (file, isDirectory) => {
     const full = path.resolve(file);
     if (full === root) return false;
