@@ -7,11 +7,15 @@
  *   out-of-memory kill) names stale children: those still alive (same pid and start time, so a
  *   reused pid is never touched) are stopped, and the log names them; a record whose owner is
  *   still alive means another standalone uses this state directory: refused, naming it;
+ * - Envoy is not started when its HTTP port is taken (Envoy's SO_REUSEPORT would share it with
+ *   whatever listens there, e.g. the Envoy of a standalone with another state directory): the
+ *   start is refused, naming the processes that listen;
  * - stopping is bounded: SIGTERM, then SIGKILL after a grace period; and a Node `exit` hook
  *   SIGKILLs any child still running, whatever the reason this process exits.
  */
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from './log';
 
@@ -164,4 +168,51 @@ export class StandaloneProcesses {
       this.log.warn('could not record the standalone child processes', { file: this.file, err });
     }
   }
+}
+
+/** The processes holding a listening TCP socket on `port` (from /proc/net/tcp{,6} and /proc/<pid>/fd). */
+export function listeners(port: number): string[] {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT, st 0A is LISTEN, the inode is field 10.
+      if (fields[3] === '0A' && parseInt(fields[1]?.split(':')[1] ?? '', 16) === port && fields[9] !== undefined) inodes.add(`socket:[${fields[9]}]`);
+    }
+  }
+  const owners: string[] = [];
+  for (const pid of fs.readdirSync('/proc').filter((entry) => /^[0-9]+$/.test(entry))) {
+    try {
+      if (!fs.readdirSync(`/proc/${pid}/fd`).some((fd) => inodes.has(fs.readlinkSync(`/proc/${pid}/fd/${fd}`)))) continue;
+      owners.push(`${path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '?')} (pid ${pid})`);
+    } catch {
+      // Gone, or not ours to look at.
+    }
+  }
+  return owners;
+}
+
+/** Throws, naming who listens, when `host:port` cannot be bound without SO_REUSEPORT. */
+export async function assertPortFree(host: string, port: number, flag: string): Promise<void> {
+  const server = net.createServer();
+  const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    server.once('error', resolve);
+    server.listen({ host, port, exclusive: true }, () => { resolve(undefined); });
+  });
+  if (error === undefined) {
+    await new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
+    return;
+  }
+  if (error.code !== 'EADDRINUSE') return;
+  const owners = listeners(port);
+  throw new Error(
+    `port ${port} on ${host} is already in use${owners.length > 0 ? ` by ${owners.join(', ')}` : ''}: ` +
+      `another gateway would share it with this one's Envoy; stop it or choose another ${flag}`,
+  );
 }

@@ -14,7 +14,7 @@ import { startRuntime, untilSignalled } from './runtime';
 import { startLocalAuthz } from './standalone-authz';
 import { startLocalRateLimit } from './standalone-ratelimit';
 import { suggestedCalls } from './standalone-banner';
-import { StandaloneProcesses, STOP_GRACE_MS } from './standalone-processes';
+import { assertPortFree, StandaloneProcesses, STOP_GRACE_MS } from './standalone-processes';
 import { applyHeapPolicy } from './heap';
 
 export interface StandaloneGateway {
@@ -92,6 +92,7 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
     resources = set;
     pipeline.update(local.withCredentials(set));
   });
+  if (mode.envoy) await assertPortFree(config.gateway.listenAddress, config.gateway.httpPort, '--http-port');
   const envoy = mode.envoy
     ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log, (name, child) => { processes.track(name, child); })
     : undefined;

@@ -80,6 +80,18 @@ describe('standalone processes', () => {
     expect(envoys()).toHaveLength(1);
   });
 
+  it('refuses to start an Envoy on ports another gateway serves (another state directory), naming it', async () => {
+    const other = startProcess({
+      name: 'other', command: process.execPath, logDir: dir,
+      args: [turnpikeCli, 'standalone', '-f', manifests, '--state-dir', path.join(dir, 'other-state'), '--no-ratelimit', '--xds-port', '0', '--http-port', String(ports.http), '--https-port', String(ports.https)],
+    });
+    expect(await other.exited).toBe('exit code 1');
+    const [envoy] = envoys();
+    expect(fs.readFileSync(other.logFile, 'utf8')).toContain(`port ${ports.http} on 127.0.0.1 is already in use by envoy (pid ${envoy}): another gateway would share it`);
+    expect(envoys()).toHaveLength(1);
+    expect(await untilBody(ports.http, '/ping', 'pong-2')).toBeDefined();
+  });
+
   it('stops within its grace period when a child ignores SIGTERM, leaving no child behind', async () => {
     const running = gateway!;
     const children = recorded();
