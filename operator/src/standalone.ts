@@ -128,10 +128,11 @@ export async function runStandalone(argv: readonly string[]): Promise<void> {
   const config = loadConfig('standalone', argv, process.env);
   if (config.mode.kind !== 'standalone') throw new Error('unreachable: standalone config expected');
   const log = createLogger({ level: config.logLevel });
+  // Listening before the start: Ctrl-C while starting stops what started instead of orphaning it.
+  const signalled = untilSignalled();
   const gateway = await startStandalone(config, config.mode, log);
   process.stdout.write(banner(config, gateway));
   const envoyDied = gateway.envoy?.exited.then((code) => new Error(`Envoy exited (code ${String(code)})`));
-  const signalled = untilSignalled();
   const outcome = await Promise.race([signalled, ...(envoyDied === undefined ? [] : [envoyDied])]);
   // Bounded: each child gets SIGTERM then SIGKILL (STOP_GRACE_MS); whatever still hangs after
   // twice that, or a second Ctrl-C, kills every child and ends the process.

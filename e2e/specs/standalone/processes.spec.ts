@@ -121,4 +121,22 @@ describe('standalone processes', () => {
     for (const port of started) expect(await isListening(port)).toBe(false);
     expect(fs.existsSync(recordFile)).toBe(false);
   });
+  it('stops what it started when SIGTERM arrives while it starts', async () => {
+    const state = path.join(dir, 'interrupted-state');
+    const interrupted = startProcess({
+      name: 'interrupted', command: process.execPath, logDir: dir,
+      args: [turnpikeCli, 'standalone', '-f', manifests, '--state-dir', state, '--xds-port', '0', '--http-port', String(await freePort()), '--https-port', String(await freePort())],
+    });
+    const record = path.join(state, 'processes.json');
+    // Children are running, Envoy is not ready yet: the middle of the start.
+    const children = await waitFor(() => {
+      const text = fs.existsSync(record) ? fs.readFileSync(record, 'utf8') : '';
+      return text.includes('ratelimit') && !fs.existsSync(path.join(state, 'envoy-admin.addr')) && (JSON.parse(text) as { children: Recorded[] }).children;
+    }, { what: 'the start under way', intervalMs: 5 });
+    process.kill(interrupted.pid, 'SIGTERM');
+    await interrupted.exited;
+    expect(children.filter((c) => isAlive(c.pid))).toEqual([]);
+    expect(processes().size).toBeGreaterThan(0);
+    expect([...processes().values()].filter((argv) => argv.some((a) => a.startsWith(state)))).toEqual([]);
+  });
 });
