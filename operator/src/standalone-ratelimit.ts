@@ -15,6 +15,7 @@ import path from 'node:path';
 import { rateLimitFleet } from '@turnpike/xds-server';
 import type { Config, StandaloneConfig } from './config';
 import type { Logger } from './log';
+import { stopChild } from './standalone-processes';
 
 export interface LocalRateLimit {
   /** The configuration with `gateway.rateLimit` pointing at the local ratelimit (when started). */
@@ -47,13 +48,6 @@ function run(command: string, args: readonly string[], env: Readonly<Record<stri
   return child;
 }
 
-async function stopChild(child: ChildProcess | undefined): Promise<void> {
-  if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
-  child.kill('SIGTERM');
-  await exited;
-}
-
 /** The environment of an envoyproxy/ratelimit configured over xDS (reference: test-components §2). */
 function rateLimitEnv(fleet: string, ports: { grpc: number; http: number; debug: number; redis: number }, xds: string): Record<string, string> {
   return {
@@ -72,7 +66,12 @@ function rateLimitEnv(fleet: string, ports: { grpc: number; http: number; debug:
   };
 }
 
-export async function startLocalRateLimit(config: Config, mode: StandaloneConfig, log: Logger): Promise<LocalRateLimit> {
+export async function startLocalRateLimit(
+  config: Config,
+  mode: StandaloneConfig,
+  log: Logger,
+  track: (name: string, child: ChildProcess) => void = () => undefined,
+): Promise<LocalRateLimit> {
   const none: LocalRateLimit = { config, connect: () => undefined, stop: () => Promise.resolve() };
   if (!mode.rateLimit) return none;
   const ratelimit = findBinary('ratelimit', process.env);
@@ -85,6 +84,7 @@ export async function startLocalRateLimit(config: Config, mode: StandaloneConfig
   fs.mkdirSync(stateDir, { recursive: true });
   const ports = { grpc: await freePort(), http: await freePort(), debug: await freePort(), redis: await freePort() };
   const redis = run(redisServer, ['--port', String(ports.redis), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', stateDir], {}, path.join(stateDir, 'redis.log'));
+  track('redis-server', redis);
   let service: ChildProcess | undefined;
   log.info('rate limiting with envoyproxy/ratelimit and Redis', { grpcPort: ports.grpc, redisPort: ports.redis, logs: stateDir });
   return {
@@ -92,6 +92,7 @@ export async function startLocalRateLimit(config: Config, mode: StandaloneConfig
     connect: (xdsPort) => {
       const xdsHost = config.xds.host === '0.0.0.0' || config.xds.host === '::' ? '127.0.0.1' : config.xds.host;
       service = run(ratelimit, [], rateLimitEnv(config.gateway.fleet, ports, `${xdsHost}:${xdsPort}`), path.join(stateDir, 'ratelimit.log'));
+      track('ratelimit', service);
     },
     stop: async () => {
       await stopChild(service);

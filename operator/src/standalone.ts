@@ -11,16 +11,24 @@ import { startEchoServer, type EchoServer } from './demo/echo';
 import { findEnvoy, launchEnvoy, type RunningEnvoy } from './envoy/launch';
 import { createLogger, type Logger } from './log';
 import type { Pipeline, ObjectStatus } from './pipeline';
-import { filesProvider } from './provider/files';
+import { filesProvider, type FilesProvider } from './provider/files';
+import type { ResourceSet } from './provider/resourceset';
 import { startRuntime, untilSignalled } from './runtime';
 import { startLocalRateLimit } from './standalone-ratelimit';
+import { suggestedCalls } from './standalone-banner';
+import { assertPortFree, StandaloneProcesses, STOP_GRACE_MS } from './standalone-processes';
 import { applyHeapPolicy } from './heap';
 
 export interface StandaloneGateway {
   readonly xdsPort: number;
   readonly envoy?: RunningEnvoy;
   readonly pipeline: Pipeline;
+  readonly provider: FilesProvider;
+  /** The last set the files provider delivered. */
+  readonly resources: () => ResourceSet | undefined;
+  /** Stops everything; SIGKILLs the children still running (e.g. after a bounded stop timed out). */
   stop(): Promise<void>;
+  kill(): void;
 }
 
 function describe(status: ObjectStatus): string {
@@ -53,44 +61,73 @@ function withAuthnModule(config: Config, log: Logger): Config {
   return { ...config, gateway };
 }
 
+interface Stoppable { stop(): Promise<void> }
+
 export async function startStandalone(given: Config, mode: StandaloneConfig, log: Logger): Promise<StandaloneGateway> {
+  const processes = new StandaloneProcesses(mode.stateDir, log);
+  await processes.claim();
+  // What started, newest first: a failure part-way stops it all (never a half-started process).
+  const started: Stoppable[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (const part of started.splice(0)) await part.stop();
+    processes.release();
+  };
+  try {
+    return await startParts(given, mode, log, processes, { started, stopAll });
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+async function startParts(given: Config, mode: StandaloneConfig, log: Logger, processes: StandaloneProcesses, parts: { started: Stoppable[]; stopAll: () => Promise<void> }): Promise<StandaloneGateway> {
+  const { started, stopAll } = parts;
   // Generated App and SignatureKey credentials are kept in the state directory across restarts.
   const credentials = new StateDirCredentials(path.resolve(mode.stateDir, 'credentials'), randomCredentials, log.child({ component: 'credentials' }));
-  const limits = await startLocalRateLimit(withAuthnModule(given, log), mode, log);
+  const limits = await startLocalRateLimit(withAuthnModule(given, log), mode, log, (name, child) => { processes.track(name, child); });
+  started.unshift(limits);
   const config = limits.config;
   const runtime = await startRuntime(config, log);
+  started.unshift(runtime);
   limits.connect(runtime.xdsPort);
   const { pipeline, xdsPort } = runtime;
   pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
-  const backends: EchoServer[] = [];
-  for (const port of mode.demoBackendPorts) backends.push(await startEchoServer({ port, name: `demo-${port}` }));
-  const provider = filesProvider({ dir: mode.dir, log });
-  await provider.start((set) => { pipeline.update(credentials.apply(set)); });
+  for (const port of mode.demoBackendPorts) {
+    const backend: EchoServer = await startEchoServer({ port, name: `demo-${port}` });
+    started.unshift({ stop: () => backend.close() });
+  }
+  const provider = filesProvider({ dir: mode.dir, log, exclude: [mode.stateDir] });
+  started.unshift(provider);
+  let resources: ResourceSet | undefined;
+  await provider.start((set) => {
+    resources = set;
+    pipeline.update(credentials.apply(set));
+  });
+  if (mode.envoy) await assertPortFree(config.gateway.listenAddress, config.gateway.httpPort, '--http-port');
   const envoy = mode.envoy
-    ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log)
+    ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log, (name, child) => { processes.track(name, child); })
     : undefined;
+  if (envoy !== undefined) started.unshift(envoy);
   return {
     xdsPort,
     ...(envoy === undefined ? {} : { envoy }),
     pipeline,
-    stop: async () => {
-      await envoy?.stop();
-      await provider.stop();
-      await limits.stop();
-      await runtime.stop();
-      await Promise.all(backends.map((b) => b.close()));
-    },
+    provider,
+    resources: () => resources,
+    stop: stopAll,
+    kill: () => { processes.killAll(); },
   };
 }
 
 function banner(config: Config, gateway: StandaloneGateway): string {
-  const subdomains = [...gateway.pipeline.statuses().values()].flatMap((s) => (s.fields.subdomain === undefined ? [] : [s.fields.subdomain]));
   const port = config.gateway.httpPort;
-  const lines = subdomains.map((host) => `  curl http://${host}:${port}/hello`);
+  const resources = gateway.resources();
+  const lines = resources === undefined ? [] : suggestedCalls(gateway.pipeline.statuses(), resources, port);
+  const problems = [...gateway.provider.problems()].map(([file, message]) => `  ${file}: ${message.split('\n')[0] ?? ''}`);
   return [
     `Turnpike standalone is serving on http://127.0.0.1:${port} (xDS on ${config.xds.host}:${gateway.xdsPort}).`,
-    'Try (curl resolves *.localhost to 127.0.0.1):',
-    ...lines,
+    ...(lines.length > 0 ? ['Try (curl resolves *.localhost to 127.0.0.1):', ...lines] : ['No Api can be called without credentials yet: the log shows each object\'s status.']),
+    ...(problems.length > 0 ? ['Not loaded (they do not parse; fix them and they are read again):', ...problems] : []),
     `Envoy admin: ${gateway.envoy?.admin ?? '(Envoy not started: --no-envoy)'}. Stop with Ctrl-C.`,
     '',
   ].join('\n');
@@ -102,11 +139,21 @@ export async function runStandalone(argv: readonly string[]): Promise<void> {
   const config = loadConfig('standalone', argv, process.env);
   if (config.mode.kind !== 'standalone') throw new Error('unreachable: standalone config expected');
   const log = createLogger({ level: config.logLevel });
+  // Listening before the start: Ctrl-C while starting stops what started instead of orphaning it.
+  const signalled = untilSignalled();
   const gateway = await startStandalone(config, config.mode, log);
   process.stdout.write(banner(config, gateway));
   const envoyDied = gateway.envoy?.exited.then((code) => new Error(`Envoy exited (code ${String(code)})`));
-  const signalled = untilSignalled();
   const outcome = await Promise.race([signalled, ...(envoyDied === undefined ? [] : [envoyDied])]);
-  await gateway.stop();
+  // Bounded: each child gets SIGTERM then SIGKILL (STOP_GRACE_MS); whatever still hangs after
+  // twice that, or a second Ctrl-C, kills every child and ends the process.
+  const stopped = gateway.stop().then(() => 'stopped' as const);
+  const deadline = new Promise<'deadline'>((resolve) => { setTimeout(() => { resolve('deadline'); }, 2 * STOP_GRACE_MS).unref(); });
+  const again = untilSignalled().then(() => 'deadline' as const);
+  if ((await Promise.race([stopped, deadline, again])) === 'deadline') {
+    gateway.kill();
+    log.error('stopping took too long: killed every child process');
+    process.exit(1);
+  }
   if (outcome instanceof Error) throw outcome;
 }

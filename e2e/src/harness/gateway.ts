@@ -36,8 +36,11 @@ async function freePorts(fixed: Partial<Ports> = {}): Promise<Ports> {
   return { xds: fixed.xds ?? (await freePort()), http: fixed.http ?? (await freePort()), https: fixed.https ?? (await freePort()) };
 }
 
-async function startCli(name: string, args: readonly string[], dir: string, ports: Ports): Promise<TurnpikeProcess> {
-  const proc = startProcess({ name, command: process.execPath, args: [turnpikeCli, ...args], logDir: dir, env: { TURNPIKE_LOG_LEVEL: 'debug' } });
+async function startCli(name: string, args: readonly string[], dir: string, ports: Ports, options: { cwd?: string; env?: Readonly<Record<string, string>> } = {}): Promise<TurnpikeProcess> {
+  const proc = startProcess({
+    name, command: process.execPath, args: [turnpikeCli, ...args], logDir: dir, env: { TURNPIKE_LOG_LEVEL: 'debug', ...options.env },
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
   await waitFor(async () => {
     if (!proc.isRunning()) throw new Error(`${name} exited:\n${tail(proc.logFile, 30)}`);
     return isListening(ports.xds);
@@ -67,12 +70,32 @@ export async function startGatewayEnvoy(options: { dir: string; xdsPort: number;
   return startEnvoy({ bootstrap, dir: options.dir, name });
 }
 
+export interface StandaloneOptions {
+  /** The -f argument (relative to cwd when given). */
+  readonly manifests: string;
+  /** Logs (`<name>.log`) and, unless `stateDir` says otherwise, the state directory `<dir>/standalone`. */
+  readonly dir: string;
+  readonly extraArgs?: readonly string[];
+  /** The working directory of the process. */
+  readonly cwd?: string;
+  /** --state-dir; `null`: none passed (the default, `.turnpike/standalone` under cwd). */
+  readonly stateDir?: string | null;
+  /** Fixed ports, e.g. to restart where a previous one was. */
+  readonly ports?: Partial<Ports>;
+  readonly name?: string;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Runs `turnpike standalone -f dir` (which starts its own Envoy). */
-export async function startStandalone(options: { manifests: string; dir: string; extraArgs?: readonly string[] }): Promise<TurnpikeProcess> {
-  const ports = await freePorts();
+export async function startStandalone(options: StandaloneOptions): Promise<TurnpikeProcess> {
+  const ports = await freePorts(options.ports);
+  const stateDir = options.stateDir === undefined ? path.join(options.dir, 'standalone') : options.stateDir;
   const args = [
     'standalone', '-f', options.manifests, '--xds-port', String(ports.xds), '--http-port', String(ports.http),
-    '--https-port', String(ports.https), '--state-dir', path.join(options.dir, 'standalone'), ...(options.extraArgs ?? []),
+    '--https-port', String(ports.https), ...(stateDir === null ? [] : ['--state-dir', stateDir]), ...(options.extraArgs ?? []),
   ];
-  return startCli('standalone', args, options.dir, ports);
+  return startCli(options.name ?? 'standalone', args, options.dir, ports, {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+    ...(options.env === undefined ? {} : { env: options.env }),
+  });
 }

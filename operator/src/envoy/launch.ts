@@ -9,6 +9,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { envoyBootstrap, type BootstrapOptions } from '@turnpike/xds-server';
 import type { Logger } from '../log';
+import { stopChild } from '../standalone-processes';
 
 /** The Envoy binary: $TURNPIKE_ENVOY, then `make setup`'s cache, then PATH. */
 export function findEnvoy(env: NodeJS.ProcessEnv): string {
@@ -39,7 +40,13 @@ async function readAdmin(file: string, child: ChildProcess, deadlineMs: number):
   }
 }
 
-export async function launchEnvoy(binary: string, bootstrap: BootstrapOptions, stateDir: string, log: Logger): Promise<RunningEnvoy> {
+export async function launchEnvoy(
+  binary: string,
+  bootstrap: BootstrapOptions,
+  stateDir: string,
+  log: Logger,
+  track: (name: string, child: ChildProcess) => void = () => undefined,
+): Promise<RunningEnvoy> {
   fs.mkdirSync(stateDir, { recursive: true });
   const configFile = path.join(stateDir, 'envoy-bootstrap.json');
   const adminFile = path.join(stateDir, 'envoy-admin.addr');
@@ -48,19 +55,19 @@ export async function launchEnvoy(binary: string, bootstrap: BootstrapOptions, s
   const child = spawn(binary, ['-c', configFile, '--disable-hot-restart', '--admin-address-path', adminFile, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  track('envoy', child);
   const envoyLog = log.child({ component: 'envoy' });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream }).on('line', (line) => { envoyLog.warn(line); });
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const admin = await readAdmin(adminFile, child, 20_000);
+  const admin = await readAdmin(adminFile, child, 20_000).catch(async (err: unknown) => {
+    await stopChild(child);
+    throw err;
+  });
   return {
     admin,
     exited,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopChild(child),
   };
 }

@@ -1,22 +1,47 @@
 /**
  * Standalone mode's provider: the same objects a cluster would hold, read from YAML/JSON files
- * (Secrets included). Watches the directory and delivers a new set after each change; a file that
- * does not parse is reported and the last good set keeps being served.
+ * (Secrets included). Watches the directory (chokidar: directory events, so a file replaced by a
+ * rename, as `sed -i` and editors' safe writes do, is read again) and delivers a new set after
+ * each change.
+ *
+ * What is read: every `*.yaml`, `*.yml` and `*.json` file under the directory, recursively. What
+ * is never read: hidden files and folders (a name starting with `.`: `.git`, `.turnpike`, editor
+ * swap files such as `.x.yaml.swp`), files of any other extension (`x.yaml~`, vim's `4913`), and
+ * the excluded folders (standalone's state directory when it lies inside the directory).
+ *
+ * A file that does not parse is reported and contributes its last good content (nothing when it
+ * never parsed, e.g. at start); every other file is served as it is.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
 import { parseAllDocuments } from 'yaml';
 import type { Logger } from '../log';
 import { toResourceSet, type KubeObject, type Provider, type ResourceSet } from './resourceset';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
-function listManifests(dir: string): string[] {
+/** Decides which paths under a manifests directory are never read. */
+export function skipRule(dir: string, exclude: readonly string[] = []): (file: string, isDirectory?: boolean) => boolean {
+  const root = path.resolve(dir);
+  // Only folders inside `dir` (a state directory around it must not hide every manifest).
+  const excluded = exclude.map((d) => path.resolve(d)).filter((d) => d.startsWith(`${root}${path.sep}`));
+  return (file, isDirectory) => {
+    const full = path.resolve(file);
+    if (full === root) return false;
+    if (excluded.some((d) => full === d || full.startsWith(`${d}${path.sep}`))) return true;
+    if (path.relative(root, full).split(path.sep).some((part) => part.startsWith('.'))) return true;
+    return isDirectory === false && !MANIFEST.test(full);
+  };
+}
+
+function listManifests(dir: string, skip: (file: string, isDirectory?: boolean) => boolean): string[] {
   const files: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...listManifests(full));
-    else if (MANIFEST.test(entry.name)) files.push(full);
+    if (skip(full, entry.isDirectory())) continue;
+    if (entry.isDirectory()) files.push(...listManifests(full, skip));
+    else files.push(full);
   }
   return files.sort();
 }
@@ -28,62 +53,107 @@ function isKubeObject(value: unknown): value is KubeObject {
   return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof meta?.name === 'string';
 }
 
-/** Parses every manifest in `dir`; throws with file and line on the first malformed document. */
-export function readManifests(dir: string): KubeObject[] {
+/** The objects of one manifest file; throws with the file (and line) of the first malformed document. */
+export function readManifestFile(file: string): KubeObject[] {
   const objects: KubeObject[] = [];
-  for (const file of listManifests(dir)) {
-    const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
-    const list = Array.isArray(docs) ? docs : [docs];
-    for (const doc of list) {
-      const error = doc.errors[0];
-      if (error !== undefined) throw new Error(`${file}: ${error.message}`);
-      const value: unknown = doc.toJS();
-      if (value === null || value === undefined) continue;
-      if (!isKubeObject(value)) throw new Error(`${file}: a document lacks apiVersion, kind or metadata.name`);
-      // Files mode has no generation counter; 1 makes observedGeneration meaningful.
-      objects.push({ ...value, metadata: { generation: 1, ...value.metadata } });
-    }
+  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const doc of list) {
+    const error = doc.errors[0];
+    if (error !== undefined) throw new Error(`${file}: ${error.message}`);
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) continue;
+    if (!isKubeObject(value)) throw new Error(`${file}: a document lacks apiVersion, kind or metadata.name`);
+    // Files mode has no generation counter; 1 makes observedGeneration meaningful.
+    objects.push({ ...value, metadata: { generation: 1, ...value.metadata } });
   }
   return objects;
+}
+
+/** The manifest files under `dir` that the provider reads (see the file comment), sorted. */
+export function manifestFiles(dir: string, exclude: readonly string[] = []): string[] {
+  return listManifests(dir, skipRule(dir, exclude));
+}
+
+/** Parses every manifest in `dir`; throws with file and line on the first malformed document. */
+export function readManifests(dir: string, exclude: readonly string[] = []): KubeObject[] {
+  return manifestFiles(dir, exclude).flatMap(readManifestFile);
 }
 
 export interface FilesProviderOptions {
   readonly dir: string;
   readonly namespace?: string;
   readonly log: Logger;
+  /** Folders never read (standalone's state directory). */
+  readonly exclude?: readonly string[];
   /** Coalesces editor save bursts. */
   readonly debounceMs?: number;
 }
 
-export function filesProvider(options: FilesProviderOptions): Provider {
-  let watcher: fs.FSWatcher | undefined;
+/** The files provider, with the files that did not parse at the last load (file → message). */
+export interface FilesProvider extends Provider {
+  problems(): ReadonlyMap<string, string>;
+}
+
+export function filesProvider(options: FilesProviderOptions): FilesProvider {
+  const exclude = options.exclude ?? [];
+  const skip = skipRule(options.dir, exclude);
+  const lastGood = new Map<string, KubeObject[]>();
+  let problems = new Map<string, string>();
+  let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   const load = (): ResourceSet => {
-    const { set, ignored } = toResourceSet(readManifests(options.dir), options.namespace ?? 'default');
+    const files = listManifests(options.dir, skip);
+    const now = new Map<string, string>();
+    const objects = files.flatMap((file) => {
+      try {
+        const read = readManifestFile(file);
+        lastGood.set(file, read);
+        return read;
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        now.set(file, message);
+        const kept = lastGood.get(file);
+        if (problems.get(file) !== message) {
+          options.log.error(kept === undefined ? 'manifest file not loaded: it does not parse' : 'manifest file not reloaded: it does not parse; still serving its last good content', { file, error: message });
+        }
+        return kept ?? [];
+      }
+    });
+    for (const file of lastGood.keys()) if (!files.includes(file)) lastGood.delete(file);
+    for (const file of problems.keys()) if (!now.has(file) && files.includes(file)) options.log.info('manifest file loaded again', { file });
+    problems = now;
+    const { set, ignored } = toResourceSet(objects, options.namespace ?? 'default');
     for (const object of ignored) {
       options.log.info('ignoring object of a kind Turnpike does not read', { kind: object.kind, name: object.metadata.name });
     }
     return set;
   };
   return {
-    start: (onChange) => {
-      onChange(load());
-      watcher = fs.watch(options.dir, { recursive: true }, () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          try {
-            onChange(load());
-          } catch (err) {
-            options.log.error('manifests not reloaded; still serving the last good set', { err });
-          }
-        }, options.debounceMs ?? 100);
+    start: async (onChange) => {
+      const reload = (): void => {
+        try {
+          onChange(load());
+        } catch (err) {
+          options.log.error('manifests not reloaded; still serving the last good set', { err });
+        }
+      };
+      watcher = watch(options.dir, {
+        ignoreInitial: true,
+        ignored: (file, stats) => skip(file, stats === undefined ? undefined : stats.isDirectory()),
       });
-      return Promise.resolve();
+      watcher.on('all', () => {
+        clearTimeout(timer);
+        timer = setTimeout(reload, options.debounceMs ?? 100);
+      });
+      watcher.on('error', (err) => { options.log.error('watching the manifests failed', { err }); });
+      await new Promise<void>((resolve) => watcher?.once('ready', resolve));
+      onChange(load());
     },
-    stop: () => {
+    problems: () => problems,
+    stop: async () => {
       clearTimeout(timer);
-      watcher?.close();
-      return Promise.resolve();
+      await watcher?.close();
     },
   };
 }

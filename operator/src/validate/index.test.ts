@@ -27,8 +27,16 @@ describe('validateObject', () => {
 
   it('requires spec where the CRD does, and then checks nothing else', () => {
     const missing = ['spec: Required value', 'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation'];
-    expect(validateObject('ApiGroup', group({ name: 'demo.group' }), schemas)).toEqual({ ok: false, errors: missing });
-    expect(validateObject('ApiGroup', group({ name: 'demo' }, null), schemas)).toEqual({ ok: false, errors: missing });
+    const api = (spec?: unknown): unknown => ({ apiVersion: 'turnpike.dev/v1alpha1', kind: 'Api', metadata: { name: 'a' }, spec });
+    expect(validateObject('Api', api(), schemas)).toEqual({ ok: false, errors: missing });
+    expect(validateObject('Api', api(null), schemas)).toEqual({ ok: false, errors: missing });
+  });
+
+  it('accepts an omitted spec where every field is optional (ApiGroup, App), with the defaults', () => {
+    expect(validateObject('ApiGroup', group({ name: 'demo' }), schemas)).toEqual({ ok: true, spec: { defaultSubdomain: { enabled: true } } });
+    expect(validateObject('ApiGroup', group({ name: 'demo' }, null), schemas)).toEqual({ ok: true, spec: { defaultSubdomain: { enabled: true } } });
+    expect(validateObject('ApiGroup', group({ name: 'demo.group' }), schemas)).toEqual({ ok: false, errors: [expect.stringContaining('metadata.name')] });
+    expect(validateObject('App', { metadata: { name: 'a' } }, schemas).ok).toBe(true);
   });
 
   it('skips the rules after a blocking schema error, as the API server skips CEL', () => {

@@ -50,9 +50,9 @@ export const RULES: Readonly<Record<TurnpikeKind, readonly Rule[]>> = {
   SignatureKey: signatureKeyRules,
 };
 
-/** Kinds whose CRD lists spec in the root's `required` (App defaults it to {} instead). */
+/** Kinds whose CRD lists spec in the root's `required` (ApiGroup and App, whose spec fields are all optional, default it to {} instead). */
 export const SPEC_REQUIRED: Readonly<Record<TurnpikeKind, boolean>> = {
-  ApiGroup: true,
+  ApiGroup: false,
   Api: true,
   App: false,
   ThrottlePolicy: true,

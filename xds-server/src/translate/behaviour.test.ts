@@ -1,6 +1,7 @@
 // Behaviour of the translation in a real Envoy: what callers see (Huawei semantics), beyond what
 // `--mode validate` can tell. One Envoy and one echo backend for the whole file.
 import http2 from 'node:http2';
+import net from 'node:net';
 import { translateIR } from '.';
 import { startBackend, type Backend } from './testing/backend';
 import { domain, forward, gateway, group, mock, route, serviceCluster, tls, urlCluster } from './testing/builder';
@@ -118,10 +119,42 @@ describe('errors in Huawei format (§12)', () => {
     expectHuaweiError(await get('/dead'), 502, 'APIG.0201', 'Backend unavailable.');
   });
 
-  it('494 APIG.0201 for oversized request headers (no request id exists yet)', async () => {
+  it('494 APIG.0201 for oversized request headers (no request id exists yet: the reply gets one)', async () => {
     const reply = await get('/users/1', { headers: { 'x-big': 'a'.repeat(70_000) } });
     expect(reply.status).toBe(494);
-    expect(JSON.parse(reply.body)).toMatchObject({ error_code: 'APIG.0201', error_msg: 'Request headers too large.' });
+    expect(JSON.parse(reply.body)).toEqual({ error_code: 'APIG.0201', error_msg: 'Request headers too large.', request_id: reply.headers['x-request-id'] });
+  });
+
+  /** Sends `request` as is on a new connection; resolves with status, headers and body of the reply. */
+  const raw = (request: string): Promise<Reply> =>
+    new Promise((resolve, reject) => {
+      const socket = net.connect(port('http'), '127.0.0.1', () => { socket.write(request); });
+      const chunks: Buffer[] = [];
+      socket.on('error', reject);
+      socket.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        const text = Buffer.concat(chunks).toString('latin1');
+        const [head = '', body] = text.split('\r\n\r\n', 2);
+        const [statusLine = '', ...lines] = head.split('\r\n');
+        const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(':')).toLowerCase(), l.slice(l.indexOf(':') + 1).trim()]));
+        if (body === undefined || Buffer.byteLength(body, 'latin1') < Number(headers['content-length'])) return;
+        socket.destroy();
+        resolve({ status: Number(statusLine.split(' ')[1]), headers, body });
+      });
+    });
+
+  it.each([
+    ['400 for a malformed request', `GET /users/1 HTTP/1.1\r\nHost: ${HOST}\r\nBad Header: x\r\n\r\n`, 400, 'APIG.0201', 'API request error.'],
+    ['426 for HTTP/1.0', `GET /users/1 HTTP/1.0\r\nHost: ${HOST}\r\n\r\n`, 426, 'APIG.0201', 'API request error.'],
+    ['494 for oversized headers', `GET /users/1 HTTP/1.1\r\nHost: ${HOST}\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`, 494, 'APIG.0201', 'Request headers too large.'],
+    ['501 for an unsupported transfer coding', `POST /users/1 HTTP/1.1\r\nHost: ${HOST}\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n`, 501, 'APIG.0201', 'API request error.'],
+  ])('%s: Huawei body with the X-Request-Id of the reply (the codec refuses before a request id exists)', async (_name, request, status, code, message) => {
+    const reply = await raw(request);
+    expect(reply.status).toBe(status);
+    // Envoy's UUID as generated (the hygiene filter that strips dashes never runs for these).
+    const id = reply.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(JSON.parse(reply.body)).toEqual({ error_code: code, error_msg: message, request_id: id });
   });
 
   it('400 APIG.0607 on the wrong protocol, 401 APIG.0303 for APP Apis without the authn filter', async () => {

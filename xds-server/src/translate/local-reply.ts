@@ -20,6 +20,8 @@ export const BACKEND_UNAVAILABLE: GatewayError = { status: 502, code: 'APIG.0201
 export const HEADERS_TOO_LARGE: GatewayError = { status: 494, code: 'APIG.0201', message: 'Request headers too large.' };
 export const ENTITY_TOO_LARGE: GatewayError = { status: 413, code: 'APIG.0201', message: 'Request entity too large.' };
 export const BAD_REQUEST: GatewayError = { status: 400, code: 'APIG.0201', message: 'API request error.' };
+/** A request the HTTP codec cannot handle (e.g. a transfer coding it does not implement): the request is at fault, not the gateway. */
+export const NOT_IMPLEMENTED: GatewayError = { status: 501, code: 'APIG.0201', message: 'API request error.' };
 export const INTERNAL_ERROR: GatewayError = { status: 500, code: 'APIG.0601', message: 'Internal server error.' };
 /** An Api called on a listener its protocol excludes. */
 export const protocolNotSupported = (allowed: 'HTTP' | 'HTTPS'): GatewayError => ({
@@ -33,8 +35,20 @@ export const APP_AUTH_UNAVAILABLE: GatewayError = {
 /** Envoy response flags meaning the backend could not be reached or answered with a reset. */
 const UNAVAILABLE_FLAGS = ['UF', 'UH', 'URX', 'UC', 'UR', 'NC', 'UO'];
 
-const body = (code: string, message: string): JsonObject => ({
-  json_format: { error_code: code, error_msg: message, request_id: '%REQ(X-REQUEST-ID)%' },
+const body = (code: string, message: string, requestId = '%REQ(X-REQUEST-ID)%'): JsonObject => ({
+  json_format: { error_code: code, error_msg: message, request_id: requestId },
+});
+
+/**
+ * Replies to a request without X-Request-Id: the HTTP codec refused it (400, 426, 431, 501)
+ * before Envoy generated an id, so always_set_request_id_in_response has none to set. The reply
+ * gets a fresh one (`%UNIQUE_ID%`, a UUID) as X-Request-Id, and the body the same.
+ */
+const withoutRequestId = (filter: JsonObject, error: GatewayError): JsonObject => ({
+  filter: { and_filter: { filters: [{ header_filter: { header: { name: 'x-request-id', present_match: true, invert_match: true } } }, filter] } },
+  ...(error.status === HEADERS_TOO_LARGE.status ? { status_code: HEADERS_TOO_LARGE.status } : {}),
+  headers_to_add: [{ header: { key: 'x-request-id', value: '%UNIQUE_ID%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }],
+  body_format_override: body(error.code, error.message, '%RESP(X-REQUEST-ID)%'),
 });
 
 const flags = (error: GatewayError, responseFlags: readonly string[]): JsonObject => ({
@@ -76,8 +90,12 @@ export function localReplyConfig(): JsonObject {
       flags(BACKEND_UNAVAILABLE, UNAVAILABLE_FLAGS),
       // ACL denials (policy-replies.ts): RBAC's 403s, once every flagged cause is ruled out.
       ...aclReplyMappers(),
+      // Before any request id exists, only the request can be at fault: whatever the status, APIG.0201.
+      withoutRequestId(status('EQ', 431), HEADERS_TOO_LARGE),
+      withoutRequestId(status('GE', 400), BAD_REQUEST),
       { filter: status('EQ', 431), status_code: HEADERS_TOO_LARGE.status, body_format_override: body(HEADERS_TOO_LARGE.code, HEADERS_TOO_LARGE.message) },
       { filter: status('EQ', 413), body_format_override: body(ENTITY_TOO_LARGE.code, ENTITY_TOO_LARGE.message) },
+      { filter: status('EQ', 501), body_format_override: body(NOT_IMPLEMENTED.code, NOT_IMPLEMENTED.message) },
       // A 503 with none of the causes above is the gateway's own failure (the authn filter's VM
       // trapped: authn.ts), not the backend's: Huawei's 500.
       { filter: status('EQ', 503), status_code: INTERNAL_ERROR.status, body_format_override: body(INTERNAL_ERROR.code, INTERNAL_ERROR.message) },

@@ -1,0 +1,61 @@
+// Small manifests for the standalone specs: one group and mock Apis whose body names them, and
+// probes that wait for what the gateway serves.
+import fs from 'node:fs';
+import { call, waitFor, type HttpReply } from '../../src';
+
+export const HOST = 'demo.default.apigw.localhost';
+
+export const GROUP = 'apiVersion: turnpike.dev/v1alpha1\nkind: ApiGroup\nmetadata: {name: demo}\n';
+
+/** A mock Api at `/<name>` answering `body`. */
+export function mockApi(name: string, body: string): string {
+  return [
+    'apiVersion: turnpike.dev/v1alpha1',
+    'kind: Api',
+    `metadata: {name: ${name}}`,
+    `spec: {groupRef: {name: demo}, method: GET, path: /${name}, backend: {mock: {status: 200, body: "${body}"}}}`,
+    '',
+  ].join('\n');
+}
+
+export const get = (port: number, path: string): Promise<HttpReply> => call({ port, host: HOST, path, timeoutMs: 2_000 });
+
+/** Waits until `/<path>` answers as `check` wants; returns the reply. */
+export function until(port: number, path: string, what: string, check: (r: HttpReply) => boolean, timeoutMs = 15_000): Promise<HttpReply> {
+  return waitFor(async () => {
+    const reply = await get(port, path);
+    return check(reply) ? reply : undefined;
+  }, { what: `${path}: ${what}`, timeoutMs, intervalMs: 25 });
+}
+
+/** Waits until `/<path>` answers `body`. */
+export const untilBody = (port: number, path: string, body: string, timeoutMs?: number): Promise<HttpReply> =>
+  until(port, path, `body ${body}`, (r) => r.status === 200 && r.body === body, timeoutMs);
+
+/** Waits until `/<path>` is not served (404). */
+export const untilGone = (port: number, path: string): Promise<HttpReply> => until(port, path, 'not served (404)', (r) => r.status === 404);
+
+/** The argv of every live process, by pid (from /proc). */
+export function processes(): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (/^\S+ \(.*\) [ZX] /.test(stat)) continue;
+      out.set(Number(entry), fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter((a) => a !== ''));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return out;
+}
+
+/** Whether a process is alive (not a zombie). */
+export function isAlive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

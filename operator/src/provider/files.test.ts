@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../log';
+import { filesProvider, manifestFiles, skipRule } from './files';
+import type { ResourceSet } from './resourceset';
+
+const api = (name: string): string => `apiVersion: turnpike.dev/v1alpha1\nkind: Api\nmetadata: {name: ${name}}\nspec: {}\n`;
+
+describe('the files provider', () => {
+  let dir: string;
+  const write = (name: string, text: string): void => {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  };
+  beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-files-')); });
+  afterEach(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('reads YAML and JSON manifests, never hidden paths, other extensions or the state directory', () => {
+    for (const name of ['a.yaml', 'b.yml', 'c.JSON', 'sub/d.yaml', 'state/keep.yaml']) write(name, api('x'));
+    for (const name of ['.a.yaml.swp', '.#a.yaml', 'a.yaml~', '#a.yaml#', '4913', 'README.md', '.git/e.yaml', '.turnpike/standalone/envoy-bootstrap.json', 'state/sub/f.yaml', 'sub/.hidden/g.yaml']) {
+      write(name, api('x'));
+    }
+    const read = manifestFiles(dir, [path.join(dir, 'state/sub')]).map((f) => path.relative(dir, f));
+    expect(read).toEqual(['a.yaml', 'b.yml', 'c.JSON', 'state/keep.yaml', 'sub/d.yaml']);
+  });
+
+  it('reads everything under a hidden -f folder itself, and ignores a state directory outside it', () => {
+    const hidden = path.join(dir, '.manifests');
+    fs.mkdirSync(hidden);
+    fs.writeFileSync(path.join(hidden, 'a.yaml'), api('a'));
+    expect(manifestFiles(hidden, [dir, '/elsewhere'])).toEqual([path.join(hidden, 'a.yaml')]);
+    const skip = skipRule(hidden);
+    expect([skip(hidden, true), skip(path.join(hidden, 'x.txt'), false), skip(path.join(hidden, 'x.txt')), skip(path.join(hidden, 'x'), true)]).toEqual([false, true, false, false]);
+  });
+
+  it('serves the files that parse; a broken one at start contributes nothing and is reported', async () => {
+    write('a.yaml', api('a'));
+    write('b.yaml', `${api('b')}  : : [`);
+    const lines: string[] = [];
+    const provider = filesProvider({ dir, log: createLogger({ write: (line) => lines.push(line) }), debounceMs: 10_000 });
+    const sets: ResourceSet[] = [];
+    await provider.start((set) => sets.push(set));
+    try {
+      expect([...(sets[0]?.Api.keys() ?? [])]).toEqual(['default/a']);
+      expect([...provider.problems().keys()]).toEqual([path.join(dir, 'b.yaml')]);
+      expect(lines.some((l) => l.includes('manifest file not loaded'))).toBe(true);
+    } finally {
+      await provider.stop();
+    }
+  });
+});
