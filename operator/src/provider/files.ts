@@ -40,11 +40,36 @@ export function readManifests(dir: string): KubeObject[] {
       const value: unknown = doc.toJS();
       if (value === null || value === undefined) continue;
       if (!isKubeObject(value)) throw new Error(`${file}: a document lacks apiVersion, kind or metadata.name`);
-      // Files mode has no generation counter; 1 makes observedGeneration meaningful.
+      // Generation 1 unless the manifest says; filesProvider counts edits from there.
       objects.push({ ...value, metadata: { generation: 1, ...value.metadata } });
     }
   }
   return objects;
+}
+
+/**
+ * Files have no generation counter: this one plays the API server's part. An object keeps its
+ * generation while its content (all but metadata and status) is unchanged and gets the next one
+ * when it changes; an object gone from the files is forgotten (re-added, it starts again from
+ * its manifest's generation, 1 unless given).
+ */
+export class GenerationCounter {
+  #known = new Map<string, { readonly content: string; readonly generation: number }>();
+
+  apply(objects: readonly KubeObject[]): KubeObject[] {
+    const next = new Map<string, { readonly content: string; readonly generation: number }>();
+    const out = objects.map((object) => {
+      const key = `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+      const { metadata } = object;
+      const content = JSON.stringify(Object.entries(object).filter(([field]) => field !== 'metadata' && field !== 'status'));
+      const before = this.#known.get(key);
+      const generation = before === undefined ? metadata.generation ?? 1 : before.content === content ? before.generation : before.generation + 1;
+      next.set(key, { content, generation });
+      return metadata.generation === generation ? object : { ...object, metadata: { ...metadata, generation } };
+    });
+    this.#known = next;
+    return out;
+  }
 }
 
 export interface FilesProviderOptions {
@@ -58,8 +83,9 @@ export interface FilesProviderOptions {
 export function filesProvider(options: FilesProviderOptions): Provider {
   let watcher: fs.FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const generations = new GenerationCounter();
   const load = (): ResourceSet => {
-    const { set, ignored } = toResourceSet(readManifests(options.dir), options.namespace ?? 'default');
+    const { set, ignored } = toResourceSet(generations.apply(readManifests(options.dir)), options.namespace ?? 'default');
     for (const object of ignored) {
       options.log.info('ignoring object of a kind Turnpike does not read', { kind: object.kind, name: object.metadata.name });
     }
