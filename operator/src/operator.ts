@@ -36,6 +36,7 @@ function statusUpdate(status: ObjectStatus): StatusUpdate {
     ref: { kind: source.kind as StatusUpdate['ref']['kind'], namespace: source.namespace, name: source.name, generation },
     status: {
       ...status.fields,
+      ...(status.servedGeneration === undefined ? {} : { servedGeneration: status.servedGeneration }),
       observedGeneration: generation,
       conditions: [condition('Accepted', status.accepted), condition('ResolvedRefs', status.resolvedRefs), condition('Programmed', status.programmed)],
     },

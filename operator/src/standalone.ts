@@ -44,7 +44,7 @@ function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus
       const line = describe(status);
       if (last.get(key) === line) continue;
       last.set(key, line);
-      const fields = { object: key, ...status.fields };
+      const fields = { object: key, ...status.fields, ...(status.servedGeneration === undefined ? {} : { servedGeneration: status.servedGeneration }) };
       if (status.accepted.status === 'False' || status.resolvedRefs.status === 'False' || status.programmed.status === 'False') log.warn(line, fields);
       else log.info(line, fields);
     }

@@ -64,7 +64,7 @@ const condition = {
   reason: ConditionReason.Accepted,
   message: '',
 } as const;
-const common: DeepRequired<CommonStatus> = { observedGeneration: 1, conditions: [condition] };
+const common: DeepRequired<CommonStatus> = { observedGeneration: 2, servedGeneration: 1, conditions: [condition] };
 const targetRefs = [{ group: 'turnpike.dev', kind: 'Api', name: 'a' }] as const;
 
 const apiGroup: DeepRequired<ApiGroupSpec> = {

@@ -49,6 +49,8 @@ export interface Condition {
 /** Status fields every kind has. */
 export interface CommonStatus {
   readonly observedGeneration?: number;
+  /** Set while the current generation is invalid and the last valid one is served instead: that generation. */
+  readonly servedGeneration?: number;
   readonly conditions?: readonly Condition[];
 }
 

@@ -58,4 +58,20 @@ describe('programmedCondition', () => {
     expect(programmedCondition('k', invalid, { kind: 'Programmed' }, new Map()).reason).toBe('NotAccepted');
     expect(programmedCondition('k', { ...base, inIR: false }, { kind: 'Programmed' }, new Map()).reason).toBe('Pending');
   });
+
+  it('never says an invalid generation is programmed: False, naming the generation the fleet serves instead', () => {
+    const stale: DesiredStatus = { ...base, generation: 4, servedGeneration: 3, accepted: { status: 'False', reason: 'Invalid', message: 'x; still serving generation 3' } };
+    const programmed = programmedCondition('k', stale, { kind: 'Programmed' }, new Map());
+    expect(programmed).toEqual({ status: 'False', reason: 'NotAccepted', message: 'Generation 4 is not accepted; the Envoy fleet serves generation 3.' });
+    expect(programmedCondition('k', stale, { kind: 'Programmed' }, new Map())).toBe(programmed);
+    // A newer snapshot is rejected: the last good one carried generation 3 (valid then, or served instead of an invalid one).
+    const rejected = { kind: 'Rejected', message: 'no' } as const;
+    expect(programmedCondition('k', stale, rejected, new Map([['k', base]])).message).toBe('Generation 4 is not accepted; the Envoy fleet serves generation 3.');
+    expect(programmedCondition('k', stale, rejected, new Map([['k', { ...stale, generation: 5 }]])).message).toBe('Generation 4 is not accepted; the Envoy fleet serves generation 3.');
+    expect(programmedCondition('k', stale, rejected, new Map([['k', { ...base, generation: 2 }]]))).toEqual({
+      status: 'False', reason: 'NotAccepted', message: 'Generation 4 is not accepted; generation 3, the last valid, is not programmed yet: no',
+    });
+    // Generation 4 is not carried when the snapshot holds generation 3 in its place.
+    expect(programmedCondition('k', { ...base, generation: 4 }, rejected, new Map([['k', stale]])).status).toBe('False');
+  });
 });

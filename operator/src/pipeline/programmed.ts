@@ -50,9 +50,10 @@ export function fleetState(snapshot: Snapshot, nodes: readonly NodeAckState[]): 
  */
 export type Carried = ReadonlyMap<string, DesiredStatus>;
 
+/** Whether `carried` serves this generation of the object (for an invalid generation: the one served instead). */
 export function carries(carried: Carried, key: string, generation: number): boolean {
   const status = carried.get(key);
-  return status !== undefined && status.inIR && status.generation === generation;
+  return status !== undefined && status.inIR && (status.servedGeneration ?? status.generation) === generation;
 }
 
 // Shared values: re-deriving 10,000 statuses on an ADS event allocates no condition, and an
@@ -71,6 +72,23 @@ function waitingFor(state: Exclude<FleetState, { kind: 'Programmed' }>): Conditi
   return value;
 }
 
+const servingOlder = new WeakMap<DesiredStatus, ConditionValue>();
+
+/**
+ * An invalid generation while the fleet serves the last valid one: False, since this generation is
+ * not programmed; the message says which generation the fleet runs, or what it waits for.
+ */
+function olderServed(status: DesiredStatus, served: number, programmed: boolean, state: FleetState): ConditionValue {
+  const head = `Generation ${status.generation} is not accepted`;
+  if (!programmed) return { status: 'False', reason: 'NotAccepted', message: `${head}; generation ${served}, the last valid, is not programmed yet: ${'message' in state ? state.message : ''}` };
+  let value = servingOlder.get(status);
+  if (value === undefined) {
+    value = { status: 'False', reason: 'NotAccepted', message: `${head}; the Envoy fleet serves generation ${served}.` };
+    servingOlder.set(status, value);
+  }
+  return value;
+}
+
 /**
  * Programmed for one object: True when the config the fleet runs carries this generation of it
  * (the current snapshot once ACKed, or the last ACKed one while a newer is pending or rejected).
@@ -80,6 +98,9 @@ export function programmedCondition(key: string, status: DesiredStatus, state: F
   if (!status.inIR) {
     return { status: 'Unknown', reason: 'Pending', message: status.notEnforced ?? `${status.source.kind} is accepted; the data plane does not enforce this kind yet.` };
   }
-  if (state.kind === 'Programmed' || carries(lastGood, key, status.generation)) return PROGRAMMED;
+  const served = status.servedGeneration ?? status.generation;
+  const programmed = state.kind === 'Programmed' || carries(lastGood, key, served);
+  if (status.servedGeneration !== undefined) return olderServed(status, served, programmed, state);
+  if (programmed) return PROGRAMMED;
   return waitingFor(state);
 }

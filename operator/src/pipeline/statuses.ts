@@ -13,6 +13,8 @@ export interface ObjectStatus {
   readonly resolvedRefs: ConditionValue;
   readonly programmed: ConditionValue;
   readonly fields: Readonly<Record<string, string>>;
+  /** Set when `generation` is invalid and the fleet is given the last valid generation instead. */
+  readonly servedGeneration?: number;
 }
 
 const sameCondition = (a: ConditionValue, b: ConditionValue): boolean => a === b || (a.status === b.status && a.reason === b.reason && a.message === b.message);
@@ -33,7 +35,8 @@ export class ObjectStatuses {
         continue;
       }
       changed = true;
-      out.set(key, { source: status.source, generation: status.generation, accepted: status.accepted, resolvedRefs: status.resolvedRefs, programmed: value, fields: status.fields });
+      out.set(key, { source: status.source, generation: status.generation, accepted: status.accepted, resolvedRefs: status.resolvedRefs, programmed: value, fields: status.fields,
+        ...(status.servedGeneration === undefined ? {} : { servedGeneration: status.servedGeneration }) });
     }
     this.#desired = desired;
     if (changed) this.#out = out;

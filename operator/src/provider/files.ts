@@ -64,7 +64,7 @@ export function readManifestFile(file: string): KubeObject[] {
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
     if (!isKubeObject(value)) throw new Error(`${file}: a document lacks apiVersion, kind or metadata.name`);
-    // Files mode has no generation counter; 1 makes observedGeneration meaningful.
+    // Generation 1 unless the manifest says; filesProvider counts edits from there.
     objects.push({ ...value, metadata: { generation: 1, ...value.metadata } });
   }
   return objects;
@@ -78,6 +78,31 @@ export function manifestFiles(dir: string, exclude: readonly string[] = []): str
 /** Parses every manifest in `dir`; throws with file and line on the first malformed document. */
 export function readManifests(dir: string, exclude: readonly string[] = []): KubeObject[] {
   return manifestFiles(dir, exclude).flatMap(readManifestFile);
+}
+
+/**
+ * Files have no generation counter: this one plays the API server's part. An object keeps its
+ * generation while its content (all but metadata and status) is unchanged and gets the next one
+ * when it changes; an object gone from the files is forgotten (re-added, it starts again from
+ * its manifest's generation, 1 unless given).
+ */
+export class GenerationCounter {
+  #known = new Map<string, { readonly content: string; readonly generation: number }>();
+
+  apply(objects: readonly KubeObject[]): KubeObject[] {
+    const next = new Map<string, { readonly content: string; readonly generation: number }>();
+    const out = objects.map((object) => {
+      const key = `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+      const { metadata } = object;
+      const content = JSON.stringify(Object.entries(object).filter(([field]) => field !== 'metadata' && field !== 'status'));
+      const before = this.#known.get(key);
+      const generation = before === undefined ? metadata.generation ?? 1 : before.content === content ? before.generation : before.generation + 1;
+      next.set(key, { content, generation });
+      return metadata.generation === generation ? object : { ...object, metadata: { ...metadata, generation } };
+    });
+    this.#known = next;
+    return out;
+  }
 }
 
 export interface FilesProviderOptions {
@@ -102,6 +127,7 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
   let problems = new Map<string, string>();
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
+  const generations = new GenerationCounter();
   const load = (): ResourceSet => {
     const files = listManifests(options.dir, skip);
     const now = new Map<string, string>();
@@ -123,7 +149,7 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
     for (const file of lastGood.keys()) if (!files.includes(file)) lastGood.delete(file);
     for (const file of problems.keys()) if (!now.has(file) && files.includes(file)) options.log.info('manifest file loaded again', { file });
     problems = now;
-    const { set, ignored } = toResourceSet(objects, options.namespace ?? 'default');
+    const { set, ignored } = toResourceSet(generations.apply(objects), options.namespace ?? 'default');
     for (const object of ignored) {
       options.log.info('ignoring object of a kind Turnpike does not read', { kind: object.kind, name: object.metadata.name });
     }

@@ -8,26 +8,46 @@
  * Identity contract: a piece whose inputs did not change is the very object of the previous
  * pass: each ApiGroupIR (and its routes), each ClusterIR, ir.rateLimit, ir.authz, each
  * DesiredStatus (equal statuses keep the older object), the statuses map and the whole IR when
- * nothing changed. Results are the same as a full translation's.
+ * nothing changed.
+ *
+ * Last good version: the Translator remembers, per object (name, and uid when the object has
+ * one), the last version whose spec validated. When the current spec is invalid, that version is
+ * translated instead (the very object, so its steps are reused) and the object's status reports
+ * the current generation as Accepted=False (Invalid) with the generation still served. An object
+ * never valid is left out, a deleted or re-created one is forgotten. Results are the same as a
+ * full translation's of the set in which each such object is its last valid version, statuses
+ * aside.
  */
-import type { ApiGroupIR, AuthzIR, ClusterIR, RateLimitIR, SourceRef } from '@turnpike/xds-server';
+import { sourceKey, type ApiGroupIR, type AuthzIR, type ClusterIR, type RateLimitIR, type SourceRef } from '@turnpike/xds-server';
 import type { ApiGroupSpec, ApiSpec, AppSpec, SignatureKeySpec, ThrottlePolicySpec, AclPolicySpec } from '../api';
 import type { GatewayConfig } from '../config';
 import { objectKey, type KubeObject, type ResourceSet, type TurnpikeKind } from '../provider/resourceset';
 import type { ApiInput } from './api';
-import { domainOwners, type GroupInput } from './apigroup';
+import { domainOwners } from './apigroup';
 import { assembleGateway, StatusAssembly } from './assemble';
 import { Memo, memoiseValidate } from './memo';
 import { sourceOf } from './objects';
 import { AgeOrder } from './order';
 import { decorateGroup, hasPolicies, rateLimitOf, settlePolicies, type GroupPolicies } from './policies';
 import { StatusBook } from './status';
-import { authzStep, groupStep, invalidStep, orphanStep, policyStep, stepKey, type GroupStep, type StatusEntries } from './units';
+import { authzStep, groupStep, invalidStep, orphanStep, policyStep, staleStatuses, stepKey, type GroupStep, type Stale, type StatusEntries } from './units';
 import type { Translation, ValidateFn } from '.';
 
 interface Valid<S> {
   readonly object: KubeObject;
   readonly spec: S;
+  /** Set when `object` is the last valid version of an object whose current spec is invalid. */
+  readonly stale?: Stale;
+}
+
+/** The last version of one object whose spec validated. */
+interface LastValid {
+  readonly object: KubeObject;
+  readonly spec: unknown;
+  /** The current, invalid version (the same object while it is unchanged). */
+  stale?: Stale;
+  /** The pass that last saw the object. */
+  seen: number;
 }
 
 const groupLabel = (source: SourceRef): string => `${source.namespace}/${source.name}`;
@@ -49,6 +69,9 @@ export class Translator {
   #lastComputed = 0;
   /** Each valid Api's group key, once per object. */
   readonly #groupKeys = new WeakMap<KubeObject, string>();
+  /** By kind, then `namespace/name`: each object's last valid version. */
+  readonly #lastValid = new Map<TurnpikeKind, Map<string, LastValid>>();
+  #pass = 0;
 
   constructor(private readonly config: GatewayConfig, validate: ValidateFn) {
     this.#validate = memoiseValidate(validate);
@@ -61,12 +84,14 @@ export class Translator {
 
   translate(set: ResourceSet): Translation {
     this.#parts = [];
+    this.#pass += 1;
     const groups = this.#valid<ApiGroupSpec>('ApiGroup', set);
     const owners = domainOwners(groups, this.config.baseDomain);
     const byGroup = this.#apis(set, new Set(owners.keys()));
     const steps = groups.map((group) => this.#group(group, owners, byGroup, set));
-    const authz = this.#authz(set);
-    const rateLimit = this.#rateLimit(set);
+    const apps = this.#valid<AppSpec>('App', set);
+    const authz = this.#authz(set, apps);
+    const rateLimit = this.#rateLimit(set, apps);
     const groupIRs = this.#policies(set, steps);
     const clusters = this.#clusters(steps);
     const ir = assembleGateway(this.config, { groups: groupIRs, clusters, authz, ...(rateLimit === undefined ? {} : { rateLimit }) }, this.#previous?.ir);
@@ -81,24 +106,61 @@ export class Translator {
     this.#parts.push(entries);
   }
 
-  /** Valid objects of `kind`, oldest first; refused ones get their status. */
+  /**
+   * Valid objects of `kind`, oldest first; an invalid one that was valid before is its last valid
+   * version (with `stale`), one never valid is refused and gets its status. Objects gone since the
+   * last pass are forgotten.
+   */
   #valid<S>(kind: TurnpikeKind, set: ResourceSet): Valid<S>[] {
     const valid: Valid<S>[] = [];
+    let last = this.#lastValid.get(kind);
+    if (last === undefined) this.#lastValid.set(kind, (last = new Map<string, LastValid>()));
+    let remembered = 0;
     for (const object of this.#order.of(kind, set)) {
+      const key = objectKey(object.metadata.namespace, object.metadata.name);
       const result = this.#validate(kind, object);
-      if (result.ok) valid.push({ object, spec: result.spec as S });
-      else this.#add(this.#memo.get(stepKey('invalid', kind, sourceOf(kind, object)), [object, result], set, () => invalidStep(kind, object, result.errors)));
+      let kept = last.get(key);
+      if (result.ok) {
+        if (kept?.object === object) kept.seen = this.#pass;
+        else last.set(key, { object, spec: result.spec, seen: this.#pass });
+        remembered += 1;
+        valid.push({ object, spec: result.spec as S });
+        continue;
+      }
+      if (kept !== undefined && kept.object.metadata.uid !== object.metadata.uid) {
+        last.delete(key); // re-created: the namesake's last valid version is not this object's
+        kept = undefined;
+      }
+      if (kept === undefined) {
+        this.#add(this.#memo.get(stepKey('invalid', kind, sourceOf(kind, object)), [object, result], set, () => invalidStep(kind, object, result.errors)));
+        continue;
+      }
+      kept.seen = this.#pass;
+      remembered += 1;
+      if (kept.stale?.object !== object) kept.stale = { object, key: sourceKey(sourceOf(kind, object)), errors: result.errors };
+      valid.push({ object: kept.object, spec: kept.spec as S, stale: kept.stale });
     }
+    if (last.size > remembered) for (const [key, kept] of last) if (kept.seen !== this.#pass) last.delete(key);
     return valid;
   }
 
+  /** A step's statuses, with the current generation's status for each input served at its last valid version. */
+  #reported(key: string, entries: StatusEntries, inputs: readonly (readonly { readonly stale?: Stale }[])[], set: ResourceSet): StatusEntries {
+    let stale: Stale[] | undefined;
+    for (const list of inputs) for (const input of list) if (input.stale !== undefined) (stale ??= []).push(input.stale);
+    if (stale === undefined) return entries;
+    const given = stale;
+    return this.#memo.get(`stale:${key}`, [entries, ...given], set, () => staleStatuses(entries, given));
+  }
+
   /** Valid Apis by group (`namespace/name`), oldest first. */
-  #apis(set: ResourceSet, groups: ReadonlySet<string>): Map<string, ApiInput[]> {
-    const byGroup = new Map<string, ApiInput[]>();
+  #apis(set: ResourceSet, groups: ReadonlySet<string>): Map<string, Valid<ApiSpec>[]> {
+    const byGroup = new Map<string, Valid<ApiSpec>[]>();
     for (const input of this.#valid<ApiSpec>('Api', set)) {
       const group = this.#groupOf(input);
       if (!groups.has(group)) {
-        this.#add(this.#memo.get(stepKey('orphan', 'Api', sourceOf('Api', input.object)), [input.object], set, (rec) => orphanStep(input, rec)));
+        const key = stepKey('orphan', 'Api', sourceOf('Api', input.object));
+        this.#add(this.#reported(key, this.#memo.get(key, [input.object], set, (rec) => orphanStep(input, rec)), [[input]], set));
         continue;
       }
       const list = byGroup.get(group);
@@ -117,29 +179,28 @@ export class Translator {
     return group;
   }
 
-  #group(group: GroupInput, owners: ReadonlyMap<string, readonly (string | undefined)[]>, byGroup: ReadonlyMap<string, readonly ApiInput[]>, set: ResourceSet): GroupStep {
+  #group(group: Valid<ApiGroupSpec>, owners: ReadonlyMap<string, readonly (string | undefined)[]>, byGroup: ReadonlyMap<string, readonly Valid<ApiSpec>[]>, set: ResourceSet): GroupStep {
     const source = sourceOf('ApiGroup', group.object);
     const label = groupLabel(source);
     const held = owners.get(label) ?? [];
     const apis = byGroup.get(label) ?? [];
     const inputs = [group.object, held.map((owner) => owner ?? '').join('\n'), ...apis.map((api) => api.object)];
-    const step = this.#memo.get(stepKey('group', 'ApiGroup', source), inputs, set, (rec) => groupStep(group, held, apis, { set: rec, baseDomain: this.config.baseDomain }));
-    this.#add(step.statuses);
+    const key = stepKey('group', 'ApiGroup', source);
+    const step = this.#memo.get(key, inputs, set, (rec) => groupStep(group, held, apis, { set: rec, baseDomain: this.config.baseDomain }));
+    this.#add(this.#reported(key, step.statuses, [[group], apis], set));
     return step;
   }
 
-  #authz(set: ResourceSet): AuthzIR {
-    const apps = this.#valid<AppSpec>('App', set);
+  #authz(set: ResourceSet, apps: readonly Valid<AppSpec>[]): AuthzIR {
     const keys = this.#valid<SignatureKeySpec>('SignatureKey', set);
     const inputs = [...apps.map((a) => a.object), '|', ...keys.map((k) => k.object)];
     const step = this.#memo.get('authz', inputs, set, (rec) => authzStep(apps, keys, this.config, rec));
-    this.#add(step.statuses);
+    this.#add(this.#reported('authz', step.statuses, [apps, keys], set));
     return step.authz;
   }
 
-  #rateLimit(set: ResourceSet): RateLimitIR | undefined {
-    const apps = this.#order.of('App', set);
-    return this.#memo.get('rateLimit', apps, set, () => rateLimitOf(apps, this.config, this.#validate));
+  #rateLimit(set: ResourceSet, apps: readonly Valid<AppSpec>[]): RateLimitIR | undefined {
+    return this.#memo.get('rateLimit', apps.map((a) => a.object), set, () => rateLimitOf(apps, this.config));
   }
 
   /** The groups' IR with policies attached; the policies' statuses. */
@@ -149,7 +210,7 @@ export class Translator {
     const inputs = [...throttles.map((t) => t.object), '|', ...acls.map((a) => a.object)];
     const policies = this.#memo.get('policies', inputs, set, (rec) => policyStep({ throttles, acls }, rec));
     if (!hasPolicies(policies.world)) {
-      this.#add(policies.statuses);
+      this.#add(this.#reported('policies', policies.statuses, [throttles, acls], set));
       return steps.map((step) => step.ir);
     }
     const attached = new Map<string, GroupPolicies>();
@@ -167,7 +228,7 @@ export class Translator {
     const book = new StatusBook();
     book.restore(policies.statuses);
     settlePolicies(policies.world, inRouteOrder, this.config, book);
-    this.#add(book.entries());
+    this.#add(this.#reported('settled', book.entries(), [throttles, acls], set));
     return groupIRs;
   }
 

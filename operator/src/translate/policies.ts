@@ -3,15 +3,14 @@
  * limiting. Runs after the Apis are translated: it decorates their routes.
  */
 import type { AppAclIR, IpAclIR, RateLimitIR, RouteIR, RoutePoliciesIR, SourceRef, ThrottleIR } from '@turnpike/xds-server';
-import type { AppSpec } from '../api';
 import type { GatewayConfig } from '../config';
-import type { KubeObject, ResourceSet } from '../provider/resourceset';
+import type { ResourceSet } from '../provider/resourceset';
 import { aclAttachables, type AclInput } from './aclpolicy';
+import type { AppInput } from './app';
 import { attach, routeKey, settle, type Attachable, type Attached, type PublishedRoute } from './attach';
 import { sourceOf } from './objects';
 import type { StatusBook } from './status';
 import { throttleAttachable, type ThrottleInput } from './throttlepolicy';
-import type { ValidateFn } from '.';
 
 /** Huawei's cap on calls through a group's default subdomain (reference §4; not configurable). */
 export const SUBDOMAIN_DAILY_LIMIT = 1000;
@@ -24,13 +23,9 @@ export interface PolicyInputs {
   readonly acls: readonly AclInput[];
 }
 
-/** Valid Apps (oldest first) with a quota (validated again here: translation of Apps themselves is app.ts's). */
-function appQuotas(apps: readonly KubeObject[], validate: ValidateFn): RateLimitIR['appQuotas'] {
-  return apps.flatMap((object) => {
-    const result = validate('App', object);
-    const quota = result.ok ? (result.spec as AppSpec).quota : undefined;
-    return quota === undefined ? [] : [{ source: sourceOf('App', object), limit: quota.limit, unit: quota.unit }];
-  });
+/** Valid Apps (oldest first) with a quota. */
+function appQuotas(apps: readonly AppInput[]): RateLimitIR['appQuotas'] {
+  return apps.flatMap(({ object, spec }) => (spec.quota === undefined ? [] : [{ source: sourceOf('App', object), limit: spec.quota.limit, unit: spec.quota.unit }]));
 }
 
 /** The valid policies as attachables (targets and special apps checked): changes only with them. */
@@ -90,12 +85,12 @@ export function settlePolicies(world: PolicyWorld, groups: readonly GroupPolicie
 }
 
 /** The gateway's rate limiting, when a rate-limit service is configured. */
-export function rateLimitOf(apps: readonly KubeObject[], config: GatewayConfig, validate: ValidateFn): RateLimitIR | undefined {
+export function rateLimitOf(apps: readonly AppInput[], config: GatewayConfig): RateLimitIR | undefined {
   if (config.rateLimit === undefined) return undefined;
   return {
     service: config.rateLimit,
     subdomainDailyLimit: SUBDOMAIN_DAILY_LIMIT,
-    appQuotas: appQuotas(apps, validate),
+    appQuotas: appQuotas(apps),
     ...(config.defaultApiLimit === undefined ? {} : { defaultApiLimit: config.defaultApiLimit }),
   };
 }

@@ -23,6 +23,11 @@ export interface DesiredStatus {
   readonly fields: Readonly<Record<string, string>>;
   /** Why an accepted object the IR does not carry is not enforced (Programmed's message). */
   readonly notEnforced?: string;
+  /**
+   * Set when `generation` is invalid and the IR carries the object's last valid generation
+   * instead (`inIR` then describes that one): the generation served.
+   */
+  readonly servedGeneration?: number;
 }
 
 const ACCEPTED: ConditionValue = { status: 'True', reason: 'Accepted', message: 'The spec is valid.' };
@@ -95,7 +100,7 @@ function sameFields(a: Readonly<Record<string, string>>, b: Readonly<Record<stri
 /** Equal statuses (so the older object can be kept, and consumers compare by identity). */
 export function sameDesired(a: DesiredStatus, b: DesiredStatus): boolean {
   return a === b || (
-    sourceKey(a.source) === sourceKey(b.source) && a.generation === b.generation && a.inIR === b.inIR && a.notEnforced === b.notEnforced
+    sourceKey(a.source) === sourceKey(b.source) && a.generation === b.generation && a.inIR === b.inIR && a.notEnforced === b.notEnforced && a.servedGeneration === b.servedGeneration
     && sameCondition(a.accepted, b.accepted) && sameCondition(a.resolvedRefs, b.resolvedRefs) && sameFields(a.fields, b.fields)
   );
 }

@@ -19,6 +19,45 @@ function open(book: StatusBook, kind: TurnpikeKind, objects: readonly { readonly
   for (const { object } of objects) book.open(sourceOf(kind, object), generationOf(object));
 }
 
+/** An object whose current spec is invalid while its last valid version is translated. */
+export interface Stale {
+  /** The current version. */
+  readonly object: KubeObject;
+  /** Its sourceKey. */
+  readonly key: string;
+  readonly errors: readonly string[];
+}
+
+/**
+ * The status of an object's current, invalid generation from that of its last valid version:
+ * Accepted=False (Invalid), and, when that version is in the IR, which generation is served
+ * (the served version's references, fields and `inIR` still hold).
+ */
+export function staleStatus(served: DesiredStatus, stale: Stale): DesiredStatus {
+  const errors = stale.errors.join('; ');
+  const generation = generationOf(stale.object);
+  if (!served.inIR) return invalidStep(served.source.kind as TurnpikeKind, stale.object, stale.errors)[0]?.[1] ?? served;
+  return {
+    source: served.source,
+    generation,
+    accepted: { status: 'False', reason: 'Invalid', message: `${errors}; still serving generation ${served.generation}` },
+    resolvedRefs: served.resolvedRefs,
+    inIR: true,
+    fields: served.fields,
+    servedGeneration: served.generation,
+    ...(served.notEnforced === undefined ? {} : { notEnforced: served.notEnforced }),
+  };
+}
+
+/** A step's statuses with those of `stale` objects for their current generation (the other entries as they are). */
+export function staleStatuses(entries: StatusEntries, stale: readonly Stale[]): StatusEntries {
+  const byKey = new Map(stale.map((s) => [s.key, s]));
+  return entries.map((entry) => {
+    const s = byKey.get(entry[0]);
+    return s === undefined ? entry : [entry[0], staleStatus(entry[1], s)] as const;
+  });
+}
+
 /** An object its validation refused. */
 export function invalidStep(kind: TurnpikeKind, object: KubeObject, errors: readonly string[]): StatusEntries {
   const book = new StatusBook();
