@@ -103,7 +103,13 @@ function groupAlive(pgid: number): boolean {
 
 function readState(): State | undefined {
   if (!fs.existsSync(stateFile)) return undefined;
-  return JSON.parse(fs.readFileSync(stateFile, 'utf8')) as State;
+  const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as Partial<State> & { pids?: number[] };
+  // The earlier cluster-up recorded bare pids of etcd and kube-apiserver only.
+  const legacy = (state.pids ?? []).map((pid): Recorded => {
+    const marker = cmdline(pid).includes('kube-apiserver') ? 'kube-apiserver' : 'etcd';
+    return { name: marker, pid, startTime: startTime(pid) ?? '', marker };
+  });
+  return { server: state.server ?? '', ...(state.url === undefined ? {} : { url: state.url }), procs: [...legacy, ...(state.procs ?? [])] };
 }
 
 const recorded: Recorded[] = [];
@@ -248,6 +254,7 @@ async function up(): Promise<void> {
 async function down(keepLogs = false): Promise<void> {
   const state = readState();
   // Last started first: Envoy, the operator, ..., kube-apiserver, etcd.
+  const stopped: string[] = [];
   for (const p of [...(state?.procs ?? [])].reverse()) {
     if (!ours(p)) continue;
     try {
@@ -255,20 +262,22 @@ async function down(keepLogs = false): Promise<void> {
     } catch {
       continue;
     }
+    stopped.unshift(p.name);
     try {
       await waitFor(() => !groupAlive(p.pid), { what: `${p.name} (pid ${p.pid}) to exit`, timeoutMs: 10_000, intervalMs: 50 });
     } catch {
       try {
         process.kill(-p.pid, 'SIGKILL');
-      } catch {
-        // Gone meanwhile.
+        await waitFor(() => !groupAlive(p.pid), { what: `${p.name} (pid ${p.pid}) to exit after SIGKILL`, timeoutMs: 5_000, intervalMs: 50 });
+      } catch (err) {
+        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
       }
     }
   }
   fs.rmSync(stateFile, { force: true });
   fs.rmSync(kubeconfig, { force: true });
   if (!keepLogs) fs.rmSync(clusterDir, { recursive: true, force: true });
-  if (state !== undefined) process.stdout.write(`stopped ${state.procs.length} processes (${state.procs.map((p) => p.name).join(', ')})\n`);
+  if (state !== undefined) process.stdout.write(stopped.length === 0 ? 'nothing was running\n' : `stopped ${stopped.length} processes (${stopped.join(', ')})\n`);
 }
 
 const command = process.argv[2];
