@@ -63,10 +63,10 @@ bench-policies: setup-standalone build ## Cost of a ThrottlePolicy + AclPolicy: 
 bench-authz: setup-standalone build ## Cost of app authentication in Envoy: throughput, CPU and p99 of an APP Api vs NONE, saturated and paced (ARGS=--seconds 10)
 	@node bench/dist/authz/main.js $(ARGS)
 
-cluster-up: setup build ## Start a local kube-apiserver + etcd; kubeconfig in .turnpike/kubeconfig
+cluster-up: setup build ## A local gateway the kubectl way: kube-apiserver + etcd, the operator, Envoy, ratelimit + Redis, demo backends (docs/getting-started.md §2)
 	@node e2e/dist/src/cli/cluster.js up
 
-cluster-down: ## Stop the local API server started by cluster-up
+cluster-down: ## Stop every process cluster-up started
 	@if [ -f e2e/dist/src/cli/cluster.js ]; then node e2e/dist/src/cli/cluster.js down; fi
 
 IMAGE ?= turnpike/turnpike:dev

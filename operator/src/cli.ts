@@ -5,6 +5,7 @@
  *   turnpike operator             the control plane against a Kubernetes API server
  *   turnpike demo-backend         the echo backend the examples call
  *   turnpike call URL             a request signed with an App's AppKey/AppSecret, curl-like
+ *   turnpike envoy --xds H:P      one Envoy connected to a Turnpike control plane
  */
 import { ConfigError } from './config';
 
@@ -14,6 +15,7 @@ const commands: Readonly<Record<string, { readonly summary: string; readonly loa
   standalone: { summary: 'serve the manifests in -f DIR with Envoy, no cluster needed', load: async () => (await import('./standalone')).runStandalone },
   operator: { summary: 'run the control plane against Kubernetes (flags: see docs/operating.md)', load: async () => (await import('./operator')).runOperator },
   'demo-backend': { summary: 'an HTTP echo backend (--port, default 18080)', load: async () => (await import('./demo/command')).runDemoBackend },
+  envoy: { summary: 'run an Envoy against a control plane: --xds HOST:PORT [--fleet] [--node-id] [--state-dir] [--admin-port]', load: async () => (await import('./envoy/command')).runEnvoy },
   call: { summary: 'send a request signed with an AppKey/AppSecret (curl-like; --help)', load: async () => (await import('./call/command')).runCall },
 };
 
