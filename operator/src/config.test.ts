@@ -49,6 +49,12 @@ describe('loadConfig', () => {
     const config = loadConfig('operator', [], { POD_NAME: 'tp-0', POD_NAMESPACE: 'gw' });
     expect(config.mode).toMatchObject({ kind: 'operator', identity: 'tp-0', leaseNamespace: 'gw', leaseName: 'turnpike-operator' });
   });
+  it('reads the default subdomains\' certificate as NAMESPACE/NAME of a Secret', () => {
+    expect(loadConfig('operator', ['--subdomain-tls-secret', 'turnpike-system/subdomains'], {}).gateway.subdomainTls).toEqual({ namespace: 'turnpike-system', name: 'subdomains' });
+    expect(loadConfig('operator', [], { TURNPIKE_SUBDOMAIN_TLS_SECRET: '' }).gateway.subdomainTls).toBeUndefined();
+    expect(() => loadConfig('operator', ['--subdomain-tls-secret', 'subdomains'], {})).toThrow(new ConfigError('--subdomain-tls-secret: subdomains is not NAMESPACE/NAME of a Secret'));
+  });
+
   it('points Envoy at the authn module: the chart\'s volume in a cluster, the component cache standalone, or --authn-module', () => {
     expect(loadConfig('operator', [], {}).gateway.authnModule).toBe(CLUSTER_AUTHN_MODULE);
     expect(loadConfig('operator', ['--authn-module', '/opt/authn.wasm'], {}).gateway.authnModule).toBe('/opt/authn.wasm');

@@ -29,6 +29,12 @@ export interface GatewayConfig {
    * backend signing run inside Envoy. Absent: APP Apis answer 401 and nothing is signed (fail closed).
    */
   readonly authnModule?: string;
+  /**
+   * The kubernetes.io/tls Secret served for the default subdomains over HTTPS
+   * (`--subdomain-tls-secret NAMESPACE/NAME`); absent: subdomains are HTTP only. Standalone mode
+   * generates one (standalone-tls.ts).
+   */
+  readonly subdomainTls?: { readonly namespace: string; readonly name: string };
 }
 
 export interface XdsConfig {
@@ -82,6 +88,7 @@ const OPTIONS = {
   'no-envoy': { type: 'boolean' },
   'ratelimit-address': { type: 'string' },
   'authn-module': { type: 'string' },
+  'subdomain-tls-secret': { type: 'string' },
   'no-ratelimit': { type: 'boolean' },
   'default-api-limit': { type: 'string' },
   'demo-backends': { type: 'string' },
@@ -156,6 +163,7 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
     ...withRateLimit(hostPort('ratelimit-address', pick('ratelimit-address', 'TURNPIKE_RATELIMIT_ADDRESS'))),
     ...defaultApiLimit(pick('default-api-limit', 'TURNPIKE_DEFAULT_API_LIMIT')),
     authnModule: pick('authn-module', 'TURNPIKE_AUTHN_MODULE') ?? defaultAuthnModule(mode, env),
+    ...subdomainTls(pick('subdomain-tls-secret', 'TURNPIKE_SUBDOMAIN_TLS_SECRET')),
   };
   const xds: XdsConfig = {
     host: pick('xds-host', 'TURNPIKE_XDS_HOST') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
@@ -167,6 +175,14 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
 
 function withRateLimit(address: { host: string; port: number } | undefined): Pick<GatewayConfig, 'rateLimit'> {
   return address === undefined ? {} : { rateLimit: address };
+}
+
+/** `NAMESPACE/NAME` of a Secret; empty or absent: none. */
+function subdomainTls(value: string | undefined): Pick<GatewayConfig, 'subdomainTls'> {
+  if (value === undefined || value === '') return {};
+  const match = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/([a-z0-9]([-.a-z0-9]*[a-z0-9])?)$/.exec(value);
+  if (match?.[1] === undefined || match[3] === undefined) throw new ConfigError(`--subdomain-tls-secret: ${value} is not NAMESPACE/NAME of a Secret`);
+  return { subdomainTls: { namespace: match[1], name: match[3] } };
 }
 
 /**

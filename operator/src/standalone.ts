@@ -16,6 +16,7 @@ import type { ResourceSet } from './provider/resourceset';
 import { startRuntime, untilSignalled } from './runtime';
 import { startLocalRateLimit } from './standalone-ratelimit';
 import { suggestedCalls } from './standalone-banner';
+import { STANDALONE_SUBDOMAIN_TLS, StandaloneSubdomainTls } from './standalone-tls';
 import { assertPortFree, StandaloneProcesses, STOP_GRACE_MS } from './standalone-processes';
 import { applyHeapPolicy } from './heap';
 
@@ -26,6 +27,8 @@ export interface StandaloneGateway {
   readonly provider: FilesProvider;
   /** The last set the files provider delivered. */
   readonly resources: () => ResourceSet | undefined;
+  /** The CA that signs the default subdomains' certificate, when standalone issues it. */
+  readonly subdomainCa?: string;
   /** Stops everything; SIGKILLs the children still running (e.g. after a bounded stop timed out). */
   stop(): Promise<void>;
   kill(): void;
@@ -84,7 +87,10 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
   const { started, stopAll } = parts;
   // Generated App and SignatureKey credentials are kept in the state directory across restarts.
   const credentials = new StateDirCredentials(path.resolve(mode.stateDir, 'credentials'), randomCredentials, log.child({ component: 'credentials' }));
-  const limits = await startLocalRateLimit(withAuthnModule(given, log), mode, log, (name, child) => { processes.track(name, child); });
+  // The default subdomains answer over HTTPS with a certificate of a local CA, unless one is given.
+  const tls = given.gateway.subdomainTls === undefined ? new StandaloneSubdomainTls(path.resolve(mode.stateDir), given.gateway.baseDomain, log.child({ component: 'tls' })) : undefined;
+  const withTls: Config = tls === undefined ? given : { ...given, gateway: { ...given.gateway, subdomainTls: STANDALONE_SUBDOMAIN_TLS } };
+  const limits = await startLocalRateLimit(withAuthnModule(withTls, log), mode, log, (name, child) => { processes.track(name, child); });
   started.unshift(limits);
   const config = limits.config;
   const runtime = await startRuntime(config, log);
@@ -101,7 +107,8 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
   let resources: ResourceSet | undefined;
   await provider.start((set) => {
     resources = set;
-    pipeline.update(credentials.apply(set));
+    const withCredentials = credentials.apply(set);
+    pipeline.update(tls === undefined ? withCredentials : tls.apply(withCredentials));
   });
   if (mode.envoy) await assertPortFree(config.gateway.listenAddress, config.gateway.httpPort, '--http-port');
   const envoy = mode.envoy
@@ -114,6 +121,7 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
     pipeline,
     provider,
     resources: () => resources,
+    ...(tls === undefined ? {} : { subdomainCa: tls.caFile }),
     stop: stopAll,
     kill: () => { processes.killAll(); },
   };
@@ -128,6 +136,7 @@ function banner(config: Config, gateway: StandaloneGateway): string {
     `Turnpike standalone is serving on http://127.0.0.1:${port} (xDS on ${config.xds.host}:${gateway.xdsPort}).`,
     ...(lines.length > 0 ? ['Try (curl resolves *.localhost to 127.0.0.1):', ...lines] : ['No Api can be called without credentials yet: the log shows each object\'s status.']),
     ...(problems.length > 0 ? ['Not loaded (they do not parse; fix them and they are read again):', ...problems] : []),
+    ...(gateway.subdomainCa === undefined ? [] : [`Default subdomains also answer HTTPS on port ${config.gateway.httpsPort}: trust ${gateway.subdomainCa} (curl --cacert).`]),
     `Envoy admin: ${gateway.envoy?.admin ?? '(Envoy not started: --no-envoy)'}. Stop with Ctrl-C.`,
     '',
   ].join('\n');

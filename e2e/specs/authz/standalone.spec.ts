@@ -61,6 +61,20 @@ describe('standalone mode: app authentication in Envoy', () => {
     expect([refused.code, refused.stderr.split('\n')[0]]).toEqual([1, 'HTTP 401 Unauthorized']);
   });
 
+  it('serves the default subdomain over HTTPS with a certificate of the state directory\'s CA: AppCode works there', async () => {
+    const ca = fs.readFileSync(path.join(dir, 'standalone', 'tls', 'ca.crt'), 'utf8');
+    const code = { 'X-Apig-AppCode': 'DemoAppCode0NotForProduction+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'Content-Type': 'application/json' };
+    const reply = await waitFor(async () => {
+      const r = await call({ port: gateway.httpsPort, host, path: '/orders', method: 'POST', headers: code, body: '{}', tls: { ca } }).catch(() => undefined);
+      return r?.status === 200 ? r : undefined;
+    }, { what: 'an AppCode call over HTTPS on the default subdomain', timeoutMs: 30_000 });
+    const echo = json<Echo>(reply);
+    expect([echo.headers['x-turnpike-app-id'], echo.headers['x-apig-appcode']]).toEqual(['default/demo-client', undefined]);
+    // The same AppCode over plain HTTP is refused: HTTPS only.
+    const plain = await call({ port: gateway.httpPort, host, path: '/orders', method: 'POST', headers: code, body: '{}' });
+    expect([plain.status, json<{ error_msg: string }>(plain).error_msg]).toEqual([401, 'Incorrect app authentication information: app code authentication is only supported over HTTPS']);
+  });
+
   it('generates credentials into the state directory (0600) and keeps them across a restart', async () => {
     const file = path.join(dir, 'standalone', 'credentials', 'default', 'generated-credentials.json');
     const credentials = await waitFor(() => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { appKey: string; appSecret: string }) : undefined), { what: file });

@@ -58,6 +58,7 @@ describe('helm chart', () => {
       [{ 'gateway.baseDomain': 'Not A Domain' }, /gateway\/baseDomain/],
       [{ 'envoy.xdsApiType': 'REST' }, /envoy\/xdsApiType/],
       [{ 'gateway.defaultApiLimit': '200/week' }, /gateway\/defaultApiLimit/],
+      [{ 'gateway.subdomainTlsSecret': 'no-namespace' }, /gateway\/subdomainTlsSecret/],
       [{ 'envoy.authnModulePath': 'turnpike-authn.wasm' }, /envoy\/authnModulePath/],
       [{ 'envoy.authnModulePath': '/etc/envoy/turnpike-authn.wasm' }, /envoy\.authnModulePath: \/etc\/envoy holds Envoy's bootstrap/],
       [{ authz: { enabled: false } }, /additional properties 'authz'/],

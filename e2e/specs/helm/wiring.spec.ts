@@ -70,9 +70,10 @@ describe.each([
     expect(operator.livenessProbe?.httpGet?.path).toBe('/healthz');
   });
 
-  it('passes the default limit per Api to the operator only when one is set', () => {
+  it('passes the default limit per Api and the subdomains\' certificate to the operator only when set', () => {
     const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
     expect(flagValue(operator.args ?? [], '--default-api-limit')).toBe(fullname === 'edge' ? '6000/minute' : undefined);
+    expect(flagValue(operator.args ?? [], '--subdomain-tls-secret')).toBe(fullname === 'edge' ? 'edge/subdomains-tls' : undefined);
   });
 
   it('mounts no ServiceAccount token in data-plane pods; only the operator has an identity', () => {

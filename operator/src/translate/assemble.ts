@@ -1,5 +1,5 @@
 /** The cheap, linear half of incremental translation: pieces → GatewayIR, statuses → sorted map. */
-import type { ApiGroupIR, ClusterIR, GatewayIR, RateLimitIR, SourceRef } from '@turnpike/xds-server';
+import type { ApiGroupIR, ClusterIR, DownstreamTlsIR, GatewayIR, RateLimitIR, SourceRef } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
 import { sameDesired, type DesiredStatus } from './status';
 
@@ -8,6 +8,8 @@ export interface GatewayParts {
   readonly clusters: readonly ClusterIR[];
   readonly rateLimit?: RateLimitIR;
   readonly authz: NonNullable<GatewayIR['authz']>;
+  /** The default subdomains' certificate (subdomain-tls.ts). */
+  readonly subdomainTls?: DownstreamTlsIR;
 }
 
 function gatewaySource(config: GatewayConfig): SourceRef {
@@ -18,15 +20,16 @@ const sameList = <T>(a: readonly T[], b: readonly T[]): boolean => a.length === 
 
 /** The gateway's IR; the previous object itself when every piece is the same. */
 export function assembleGateway(config: GatewayConfig, parts: GatewayParts, previous: GatewayIR | undefined): GatewayIR {
-  if (previous !== undefined && previous.authz === parts.authz && previous.rateLimit === parts.rateLimit
+  if (previous !== undefined && previous.authz === parts.authz && previous.rateLimit === parts.rateLimit && previous.https?.defaultTls === parts.subdomainTls
     && sameList(previous.groups, parts.groups) && sameList(previous.clusters, parts.clusters)) return previous;
-  const anyTls = parts.groups.some((g) => g.domains.some((d) => d.tls !== undefined));
+  const anyTls = parts.subdomainTls !== undefined || parts.groups.some((g) => g.domains.some((d) => d.tls !== undefined));
+  const defaultTls = parts.subdomainTls === undefined ? {} : { defaultTls: parts.subdomainTls };
   const listen = { address: config.listenAddress };
   return {
     source: gatewaySource(config),
     http: { ...listen, port: config.httpPort },
     // Without a certificate there is nothing to serve on HTTPS: no listener rather than a broken one.
-    ...(anyTls ? { https: { ...listen, port: config.httpsPort, publicPort: config.httpsPublicPort } } : {}),
+    ...(anyTls ? { https: { ...listen, port: config.httpsPort, publicPort: config.httpsPublicPort, ...defaultTls } } : {}),
     trustedProxyHops: config.trustedProxyHops,
     groups: [...parts.groups],
     clusters: [...parts.clusters],

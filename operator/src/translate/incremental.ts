@@ -30,6 +30,7 @@ import { sourceOf } from './objects';
 import { AgeOrder } from './order';
 import { decorateGroup, hasPolicies, rateLimitOf, settlePolicies, type GroupPolicies } from './policies';
 import { StatusBook } from './status';
+import { subdomainTls } from './subdomain-tls';
 import { authzStep, groupStep, invalidStep, orphanStep, policyStep, staleStatuses, stepKey, type GroupStep, type Stale, type StatusEntries } from './units';
 import type { Translation, ValidateFn } from '.';
 
@@ -94,7 +95,9 @@ export class Translator {
     const rateLimit = this.#rateLimit(set, apps);
     const groupIRs = this.#policies(set, steps);
     const clusters = this.#clusters(steps);
-    const ir = assembleGateway(this.config, { groups: groupIRs, clusters, authz, ...(rateLimit === undefined ? {} : { rateLimit }) }, this.#previous?.ir);
+    const tls = this.#memo.get('subdomainTls', [], set, (rec) => subdomainTls(this.config, rec));
+    const parts = { groups: groupIRs, clusters, authz, ...(rateLimit === undefined ? {} : { rateLimit }), ...(tls === undefined ? {} : { subdomainTls: tls }) };
+    const ir = assembleGateway(this.config, parts, this.#previous?.ir);
     const statuses = this.#assembly.assemble(this.#parts);
     this.#lastComputed = this.#memo.sweep();
     const previous = this.#previous;

@@ -44,7 +44,7 @@ function usedClusters(group: ApiGroupIR, clusters: ReadonlyMap<string, ClusterIR
 
 function valid(entry: Entry, inputs: GroupInputs): boolean {
   const before = entry.inputs;
-  if (before.authn !== inputs.authn || before.publicPort !== inputs.publicPort) return false;
+  if (before.authn !== inputs.authn || before.publicPort !== inputs.publicPort || before.subdomainTls !== inputs.subdomainTls) return false;
   if (before.rateLimit.rateLimit !== inputs.rateLimit.rateLimit || before.rateLimit.quotas !== inputs.rateLimit.quotas) return false;
   return entry.used.every(([name, cluster]) => {
     const now = inputs.clusters.get(name);

@@ -50,7 +50,7 @@ interface RouteResources {
 /** Every group's RouteConfiguration and scopes on the listener sides that exist (memoised per group). */
 function routeResources(ir: GatewayIR, sides: readonly Side[], clusters: GroupInputs['clusters']): RouteResources {
   const out: RouteResources = { routeConfigs: [], scopes: [] };
-  const shared = { authn: ir.authz?.module !== undefined, rateLimit: rateLimitFlags(ir), publicPort: ir.https?.publicPort ?? 443, clusters };
+  const shared = { authn: ir.authz?.module !== undefined, rateLimit: rateLimitFlags(ir), publicPort: ir.https?.publicPort ?? 443, subdomainTls: ir.https?.defaultTls !== undefined, clusters };
   for (const side of sides) {
     const inputs: GroupInputs = { ...shared, side };
     for (const group of ir.groups) {

@@ -26,6 +26,8 @@ export interface GroupInputs {
   readonly rateLimit: RateLimitFlags;
   /** HTTPS public port (HTTP→HTTPS redirects). */
   readonly publicPort: number;
+  /** The HTTPS listener has a certificate for the default subdomains (HttpsListenerIR.defaultTls). */
+  readonly subdomainTls: boolean;
   /** Clusters by name; routes read only the ones they forward to (see clusterFingerprint). */
   readonly clusters: ReadonlyMap<string, ClusterIR>;
 }
@@ -63,18 +65,22 @@ function redirectHost(group: ApiGroupIR, publicPort: number): JsonObject | undef
 
 /**
  * The group's hosts a side serves, sorted. HTTP: the subdomain and every bound domain (those that
- * redirect answer with a 301). HTTPS: only bound domains with a certificate, so a Host configured
- * for plain HTTP is never served over a TLS connection opened with another domain's SNI.
+ * redirect answer with a 301). HTTPS: only bound domains with a certificate, and the subdomain when
+ * the gateway has a certificate for subdomains, so a Host configured for plain HTTP is never served
+ * over a TLS connection opened with another domain's SNI.
  */
-export function groupHostnames(group: ApiGroupIR, side: Side): string[] {
-  if (side === 'https') return group.domains.filter((d) => d.tls !== undefined).map((d) => d.hostname).sort(byString);
+export function groupHostnames(group: ApiGroupIR, side: Side, subdomainTls = false): string[] {
+  if (side === 'https') {
+    const subdomain = subdomainTls && group.subdomain !== undefined ? [group.subdomain] : [];
+    return [...subdomain, ...group.domains.filter((d) => d.tls !== undefined).map((d) => d.hostname)].sort(byString);
+  }
   return [...(group.subdomain === undefined ? [] : [group.subdomain]), ...group.domains.map((d) => d.hostname)].sort(byString);
 }
 
 function virtualHosts(group: ApiGroupIR, inputs: GroupInputs): JsonObject[] {
   const { side } = inputs;
   const redirected = new Set(group.domains.filter((d) => side === 'http' && d.httpsRedirect).map((d) => d.hostname));
-  const domains = groupHostnames(group, side).filter((host) => !redirected.has(host));
+  const domains = groupHostnames(group, side, inputs.subdomainTls).filter((host) => !redirected.has(host));
   const hosts: JsonObject[] = [];
   if (domains.length > 0) {
     const policy = policyContext(inputs.rateLimit, group);
@@ -89,7 +95,7 @@ function virtualHosts(group: ApiGroupIR, inputs: GroupInputs): JsonObject[] {
 
 /** One group's RouteConfiguration on one side and the scopes of its hosts pointing at it. */
 export function buildGroupResources(group: ApiGroupIR, inputs: GroupInputs): GroupResources {
-  const hostnames = groupHostnames(group, inputs.side);
+  const hostnames = groupHostnames(group, inputs.side, inputs.subdomainTls);
   if (hostnames.length === 0) return { routeConfigs: [], scopes: [] };
   const name = routeConfigName(inputs.side, group);
   const routeConfig: JsonObject = {

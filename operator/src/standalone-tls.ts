@@ -1,0 +1,100 @@
+/**
+ * Standalone mode's certificate for the default subdomains, so they answer over HTTPS (AppCode is
+ * HTTPS only), like Huawei's debugging domain. A local CA kept in `<state-dir>/tls` (`ca.crt` to
+ * trust, `ca.key` mode 0600) signs a certificate for `*.<namespace>.<base domain>` of every
+ * namespace that has an ApiGroup; it is issued again, by the same CA, when that set changes. The
+ * pipeline gets it as the kubernetes.io/tls Secret `--subdomain-tls-secret` names.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import forge from 'node-forge';
+import type { Logger } from './log';
+import { objectKey, type KubeObject, type ResourceSet } from './provider/resourceset';
+
+/** The Secret standalone mode serves the subdomains with (config.ts points --subdomain-tls-secret at it). */
+export const STANDALONE_SUBDOMAIN_TLS = { namespace: 'turnpike-system', name: 'turnpike-subdomain-tls' } as const;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+interface Pem { readonly cert: string; readonly key: string }
+
+function keyPair(): { readonly pem: string; readonly forgeKey: forge.pki.rsa.PrivateKey; readonly publicKey: forge.pki.rsa.PublicKey } {
+  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const forgeKey = forge.pki.privateKeyFromPem(pem);
+  return { pem, forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+}
+
+function certificate(subject: string, publicKey: forge.pki.rsa.PublicKey, days: number, extensions: object[]): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = publicKey;
+  cert.serialNumber = `01${crypto.randomBytes(15).toString('hex')}`;
+  cert.validity.notBefore = new Date(Date.now() - DAY_MS);
+  cert.validity.notAfter = new Date(Date.now() + days * DAY_MS);
+  cert.setSubject([{ name: 'commonName', value: subject }]);
+  cert.setExtensions(extensions);
+  return cert;
+}
+
+/** The CA of this state directory: read, or created once. */
+function localCa(dir: string): { readonly cert: forge.pki.Certificate; readonly key: forge.pki.rsa.PrivateKey; readonly file: string } {
+  const certFile = path.join(dir, 'ca.crt');
+  const keyFile = path.join(dir, 'ca.key');
+  if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const pair = keyPair();
+    const cert = certificate('Turnpike standalone local CA', pair.publicKey, 3650, [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    ]);
+    cert.setIssuer(cert.subject.attributes);
+    cert.sign(pair.forgeKey, forge.md.sha256.create());
+    fs.writeFileSync(keyFile, pair.pem, { mode: 0o600 });
+    fs.writeFileSync(certFile, forge.pki.certificateToPem(cert));
+  }
+  return { cert: forge.pki.certificateFromPem(fs.readFileSync(certFile, 'utf8')), key: forge.pki.privateKeyFromPem(fs.readFileSync(keyFile, 'utf8')), file: certFile };
+}
+
+function issue(ca: ReturnType<typeof localCa>, names: readonly string[]): Pem {
+  const pair = keyPair();
+  const cert = certificate(names[0] ?? 'turnpike', pair.publicKey, 397, [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: names.map((value) => ({ type: 2, value })) },
+  ]);
+  cert.setIssuer(ca.cert.subject.attributes);
+  cert.sign(ca.key, forge.md.sha256.create());
+  return { cert: `${forge.pki.certificateToPem(cert)}${forge.pki.certificateToPem(ca.cert)}`, key: pair.pem };
+}
+
+export class StandaloneSubdomainTls {
+  readonly #dir: string;
+  #issued: { readonly names: string; readonly secret: KubeObject } | undefined;
+
+  constructor(stateDir: string, private readonly baseDomain: string, private readonly log: Logger) {
+    this.#dir = path.join(stateDir, 'tls');
+  }
+
+  /** The CA certificate callers trust (`curl --cacert`). */
+  get caFile(): string {
+    return path.join(this.#dir, 'ca.crt');
+  }
+
+  /** `set` with the subdomains' Secret, issued for the namespaces of its ApiGroups. */
+  apply(set: ResourceSet): ResourceSet {
+    const namespaces = [...new Set([...set.ApiGroup.values()].map((g) => g.metadata.namespace ?? 'default'))].sort();
+    const names = namespaces.map((ns) => `*.${ns}.${this.baseDomain}`).join(',');
+    if (names === '') return set;
+    const { namespace, name } = STANDALONE_SUBDOMAIN_TLS;
+    let issued = this.#issued;
+    if (issued?.names !== names) {
+      const pem = issue(localCa(this.#dir), names.split(','));
+      issued = { names, secret: { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { namespace, name }, stringData: { 'tls.crt': pem.cert, 'tls.key': pem.key } } };
+      this.#issued = issued;
+      this.log.info('issued the default subdomains\' certificate', { names, ca: this.caFile });
+    }
+    return { ...set, Secret: new Map([...set.Secret, [objectKey(namespace, name), issued.secret]]) };
+  }
+}
