@@ -1,4 +1,4 @@
-// Backend signing checked by an independent verifier (reference §9), generated credentials, a
+// Backend signing checked by an independent verifier (docs/huawei-compatibility.md §9), generated credentials, a
 // secret reset and App status. Fail closed when the filter cannot load: standalone.spec.ts.
 import { json, kubectl, kubectlOk, waitFor } from '../../src';
 import { BASIC_KEY, CLIENT, HMAC_KEY, signed, startAuthzWorld, type AuthzWorld } from './fixture';

@@ -1,4 +1,4 @@
-// App authentication through Envoy (reference §1–3, §12): requests signed like Huawei's SDKs sign
+// App authentication through Envoy (docs/huawei-compatibility.md §1–3, §12): requests signed like Huawei's SDKs sign
 // them pass, every altered one is refused with Huawei's code and message.
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner';
 import type { ICredential } from '@huaweicloud/huaweicloud-sdk-core/auth/ICredential';
@@ -161,7 +161,7 @@ describe('app authentication (SDK-HMAC-SHA256, AppCode, grants)', () => {
 });
 
 describe('the independent backend verifier', () => {
-  it('reproduces Huawei\'s official vector (reference §1.8) before it is trusted', () => {
+  it('reproduces Huawei\'s official vector (docs/huawei-compatibility.md §1.8) before it is trusted', () => {
     const request = {
       method: 'GET', target: '/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0',
       headers: { 'content-type': 'application/json', host: 'service.region.example.com', 'x-sdk-date': '20191115T033655Z' }, body: Buffer.alloc(0),

@@ -1,6 +1,6 @@
 /**
  * A backend that checks the gateway's signatures on its own, written from Huawei's description
- * of its backend verification sample (reference §9, canonical request §1.2), sharing no code with
+ * of its backend verification sample (docs/huawei-compatibility.md §9, canonical request §1.2), sharing no code with
  * sdk/js or authz: parse Authorization with the sample's regex, look the secret up by Access,
  * require every signed header and x-sdk-date, reject dates more than 15 minutes off, skip body
  * hashing under UNSIGNED-PAYLOAD, recompute and compare. BASIC keys are checked as

@@ -1,6 +1,6 @@
 import { CredentialFormats, generatedCredentialsSecretName, generatedSignatureSecretName } from './secrets';
 
-describe('credential formats (Huawei limits, reference §3 and §9)', () => {
+describe('credential formats (Huawei limits, docs/huawei-compatibility.md §3 and §9)', () => {
   const cases: readonly [keyof typeof CredentialFormats, string, boolean][] = [
     ['appKey', '071fe245-9cf6-4d75-822d-c29945a1e06a', true],
     ['appKey', 'a'.repeat(8), true],

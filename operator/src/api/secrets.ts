@@ -1,6 +1,6 @@
 /**
  * Formats of the values Turnpike keeps in Secrets (never in specs): App credentials and signature
- * keys. Limits follow Huawei APIG (reference §3 and §9) so credentials move between the two.
+ * keys. Limits follow Huawei APIG (docs/huawei-compatibility.md §3 and §9) so credentials move between the two.
  * The operator checks Secrets against these and reports ResolvedRefs=False/InvalidSecret.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Random credentials in Huawei's formats (reference §3, §9; api/secrets.ts CredentialFormats):
+ * Random credentials in Huawei's formats (docs/huawei-compatibility.md §3, §9; api/secrets.ts CredentialFormats):
  * UUID-style AppKey and AppSecret as in every Huawei example, a 64-character base64 AppCode, and
  * signature keys within the hmac/basic limits. From node:crypto's CSPRNG.
  */

@@ -1,5 +1,5 @@
 /**
- * Which credential Secrets the operator must generate (reference §3, §9: omitted AppKey/AppSecret
+ * Which credential Secrets the operator must generate (docs/huawei-compatibility.md §3, §9: omitted AppKey/AppSecret
  * and signature keys are generated): an App without spec.credentialsSecretRef gets
  * `<app>-credentials`, a SignatureKey without spec.secretRef gets `<name>-signature`. Pure: the
  * values come from an injected generator, and only the Secret's missing keys are planned, so a key

@@ -1,5 +1,5 @@
 /**
- * App → AppIR (reference §3): credentials from the App's Secret (spec.credentialsSecretRef, or the
+ * App → AppIR (docs/huawei-compatibility.md §3): credentials from the App's Secret (spec.credentialsSecretRef, or the
  * `<app>-credentials` Secret the operator generates), checked against Huawei's formats, and grants
  * resolved to Apis and ApiGroups. Pure: generating a missing Secret is the credentials
  * controller's job (operator/src/credentials); until it exists the App reports SecretNotFound.

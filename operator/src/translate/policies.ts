@@ -12,7 +12,7 @@ import { sourceOf } from './objects';
 import type { StatusBook } from './status';
 import { throttleAttachable, type ThrottleInput } from './throttlepolicy';
 
-/** Huawei's cap on calls through a group's default subdomain (reference §4; not configurable). */
+/** Huawei's cap on calls through a group's default subdomain (docs/huawei-compatibility.md §4; not configurable). */
 export const SUBDOMAIN_DAILY_LIMIT = 1000;
 
 export const NO_RATE_LIMIT_SERVICE =

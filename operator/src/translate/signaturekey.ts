@@ -1,5 +1,5 @@
 /**
- * SignatureKey → SignatureKeyIR (reference §9): key and secret from the Secret (spec.secretRef, or
+ * SignatureKey → SignatureKeyIR (docs/huawei-compatibility.md §9): key and secret from the Secret (spec.secretRef, or
  * the `<name>-signature` Secret the operator generates), checked against Huawei's formats for the
  * key's type. Pure; messages never hold the values.
  */

@@ -1,5 +1,5 @@
 /**
- * The canonical request of Huawei APIG's SDK-HMAC-SHA256 (reference §1.2): one implementation used
+ * The canonical request of Huawei APIG's SDK-HMAC-SHA256 (docs/huawei-compatibility.md §1.2): one implementation used
  * by the SDK to sign and by authz to verify, so both sides cannot drift apart.
  */
 import { createHash } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * What app authentication and backend signing need (reference §1–3, §9): App credentials and
+ * What app authentication and backend signing need (docs/huawei-compatibility.md §1–3, §9): App credentials and
  * grants, signature keys, and the authn filter's Wasm module. Served to Envoy over ECDS as the
  * turnpike.authn filter's configuration (xds-server/src/translate/authn.ts); secret values are
  * SecretValues so they cannot reach a log or a golden.

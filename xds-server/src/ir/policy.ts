@@ -1,5 +1,5 @@
 /**
- * Throttling and access control (reference §3, §7, §8): what the operator resolved for each route
+ * Throttling and access control (docs/huawei-compatibility.md §3, §7, §8): what the operator resolved for each route
  * (the ThrottlePolicy and AclPolicies that apply to one Api in one environment) and what the
  * gateway as a whole needs (the rate-limit service, App quotas, the default subdomain's daily cap).
  * Limits are enforced by envoyproxy/ratelimit (fleet-wide counters in Redis), IP rules by Envoy's

@@ -15,7 +15,7 @@ import { redactResource } from './redact';
 /** The HTTP filter's name, which is also its ECDS resource name and its route metadata namespace. */
 export const AUTHN_FILTER = 'turnpike.authn';
 const WASM_FILTER_TYPE = 'envoy.extensions.filters.http.wasm.v3.Wasm';
-/** Huawei's limit on a signed request's body (reference §1.1); bigger bodies get 413 APIG.0201. */
+/** Huawei's limit on a signed request's body (docs/huawei-compatibility.md §1.1); bigger bodies get 413 APIG.0201. */
 export const MAX_SIGNED_BODY_BYTES = 12 * 1024 * 1024;
 
 /** Keys of the route facts (route metadata under AUTHN_FILTER, string values): the filter's input. */

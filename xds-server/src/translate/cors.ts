@@ -1,4 +1,4 @@
-// The Huawei `cors` flag (reference §14.3) as response headers on the route. Added only when
+// The Huawei `cors` flag (docs/huawei-compatibility.md §14.3) as response headers on the route. Added only when
 // absent, so a backend's own CORS headers win as Huawei documents. Envoy's CORS filter is not used
 // for the flag: it echoes the Origin instead of `*` and overrides the backend.
 import type { RouteIR } from '../ir';

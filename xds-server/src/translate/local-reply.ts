@@ -1,4 +1,4 @@
-// Replies Envoy generates itself get Huawei's JSON body (reference §12):
+// Replies Envoy generates itself get Huawei's JSON body (docs/huawei-compatibility.md §12):
 //   {"error_code":"APIG.xxxx","error_msg":"…","request_id":"<X-Request-Id>"}
 // via HCM local_reply_config. Mappers apply only to local replies (never to backend responses)
 // and the first match wins, so specific causes (response flags) come before status fallbacks.
@@ -7,7 +7,7 @@ import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER } from './lua';
 import { mockReplyMapper } from './mock-reply';
 import { aclReplyMappers, rateLimitReplyMappers } from './policy-replies';
 
-/** A Huawei error: status, code and message (reference §12.2). */
+/** A Huawei error: status, code and message (docs/huawei-compatibility.md §12.2). */
 export interface GatewayError {
   readonly status: number;
   readonly code: string;

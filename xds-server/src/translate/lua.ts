@@ -10,7 +10,7 @@
 //           headers, which is what local_reply_config mappers can match and format (local-reply.ts).
 // Response: drop every x-turnpike-* (a backend's, and the internal timing headers the route
 //           configuration adds); in debug mode publish those timings as X-Apig-Latency and
-//           X-Apig-Upstream-Latency (reference §11).
+//           X-Apig-Upstream-Latency (docs/huawei-compatibility.md §11).
 import { METADATA_NAMESPACE } from './metadata';
 import { PUBLISH_RATELIMITS_LUA } from './ratelimit-headers';
 

@@ -1,4 +1,4 @@
-// Huawei's answers to refused calls (reference §3, §7, §8, §12), as local_reply_config mappers
+// Huawei's answers to refused calls (docs/huawei-compatibility.md §3, §7, §8, §12), as local_reply_config mappers
 // that local-reply.ts places around its own:
 //   before the mock mappers (rate limits apply to mock Apis too; mock-reply.ts marks real mock answers)
 //     App quota used up (quota filter, status 405)   405 APIG.0501

@@ -3,7 +3,7 @@
 //
 // A limited route (a ThrottlePolicy, or the gateway's default limit per Api) names its limits
 // twice: for the normal filter, all in one call, and for one debug filter per limit, each in a
-// call of its own that only `X-Apig-Mode: debug` calls make (reference §11; ratelimit.ts inMode),
+// call of its own that only `X-Apig-Mode: debug` calls make (docs/huawei-compatibility.md §11; ratelimit.ts inMode),
 // so the x-ratelimit-* headers of each describe exactly one limit and the Lua filter can publish
 // them as X-Apig-RateLimit-api|app|ip|api-allenv. Both count against the same counters.
 import type { ApiGroupIR, GatewayIR, RouteIR, SourceRef } from '../ir';

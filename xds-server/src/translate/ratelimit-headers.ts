@@ -1,4 +1,4 @@
-// X-Apig-RateLimit-api|app|ip|api-allenv in debug mode (reference §7, §11): `remain:9,limit:10,time:1 minute`.
+// X-Apig-RateLimit-api|app|ip|api-allenv in debug mode (docs/huawei-compatibility.md §7, §11): `remain:9,limit:10,time:1 minute`.
 // On an X-Apig-Mode: debug call each limit of the route is asked for in its own call
 // (ratelimit.ts inMode), and each call's filter adds its own x-ratelimit-* (draft 03) values:
 //   x-ratelimit-limit: 10, 10;w=60;name="api"     x-ratelimit-remaining: 9

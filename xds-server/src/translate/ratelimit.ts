@@ -1,4 +1,4 @@
-// Envoy's side of throttling (reference §3, §7): the global rate-limit filters, the cluster that
+// Envoy's side of throttling (docs/huawei-compatibility.md §3, §7): the global rate-limit filters, the cluster that
 // reaches envoyproxy/ratelimit, and the per-route descriptors. The service's own configuration
 // (limits per descriptor) is ratelimit-config.ts; both halves share the descriptor keys below.
 //
@@ -32,7 +32,7 @@ export const RATELIMIT_TIMEOUT_MS = 500;
 
 /**
  * The limits on a route: a ThrottlePolicy's (api, app, ip) and the gateway's default per Api
- * (api-allenv). Also the names in X-Apig-RateLimit-<name> (reference §11).
+ * (api-allenv). Also the names in X-Apig-RateLimit-<name> (docs/huawei-compatibility.md §11).
  */
 export type Dimension = 'api' | 'app' | 'ip' | 'api-allenv';
 export const DIMENSIONS: readonly Dimension[] = ['api', 'app', 'ip', 'api-allenv'];
@@ -62,7 +62,7 @@ export const DescriptorKey = {
 
 export const SUBDOMAIN_MATCH_VALUE = 'subdomain';
 
-/** Huawei's debug mode header (reference §11): `X-Apig-Mode: debug`. */
+/** Huawei's debug mode header (docs/huawei-compatibility.md §11): `X-Apig-Mode: debug`. */
 export const DEBUG_HEADER = 'x-apig-mode';
 /** The value of the header_match entry every limit's descriptor starts with (see inMode). */
 export const LIMITS_MATCH_VALUE = 'limits';

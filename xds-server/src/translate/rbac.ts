@@ -1,4 +1,4 @@
-// Access control (reference §8) with Envoy's RBAC filter, twice:
+// Access control (docs/huawei-compatibility.md §8) with Envoy's RBAC filter, twice:
 //   turnpike.acl.ip   before authentication: AclPolicy type IP on the client address. For denied
 //                     callers no signature is ever checked (403 APIG.0402).
 //   turnpike.acl.app  after authentication: AclPolicy type APP on the App authn authenticated

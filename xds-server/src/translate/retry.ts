@@ -1,4 +1,4 @@
-// Backend timeout and retries (Huawei `timeout`, `retry_count`, reference §5.3).
+// Backend timeout and retries (Huawei `timeout`, `retry_count`, docs/huawei-compatibility.md §5.3).
 import type { ForwardBackendIR, HttpMethod, MethodMatch } from '../ir';
 import { TranslateError } from './errors';
 import { duration, type JsonObject } from './json';
