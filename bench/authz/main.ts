@@ -108,9 +108,11 @@ const LABELS: Readonly<Record<Name, string>> = {
   app: 'app (auth APP, signed, verified in Envoy)',
 };
 
+/** What a call to the Api needs: a signature for `app`, nothing for the others. */
+const headersOf = (name: Name): Record<string, string> => (name === 'app' ? signedGet('/app') : {});
+
 /** Alternating rounds over the three Apis; `rate` paces the clients (requests per second in total). */
 async function phase(options: Options, port: number, envoy: number, rate?: number): Promise<{ results: Record<Name, LoadResult>; cpu: Record<Name, CpuShare> }> {
-  const headers: Record<Name, Record<string, string>> = { none: {}, basic: {}, app: signedGet('/app') };
   const results: Record<Name, LoadResult[]> = { none: [], basic: [], app: [] };
   const cpu: Record<Name, CpuShare> = { none: { envoy: 0, client: 0 }, basic: { envoy: 0, client: 0 }, app: { envoy: 0, client: 0 } };
   for (let round = 1; round <= options.rounds; round += 1) {
@@ -118,7 +120,7 @@ async function phase(options: Options, port: number, envoy: number, rate?: numbe
       progress(`round ${round}/${options.rounds}: ${name}, ${options.connections} connections, ${options.seconds} s${rate === undefined ? '' : `, paced at ${rate.toFixed(0)} req/s`}`);
       const before = { envoy: cpuMs(envoy), client: clientCpuMs() };
       const paced = rate === undefined ? {} : { rate };
-      results[name].push(await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: options.seconds, headers: headers[name], ...paced }));
+      results[name].push(await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: options.seconds, headers: headersOf(name), ...paced }));
       cpu[name].envoy += cpuMs(envoy) - before.envoy;
       cpu[name].client += clientCpuMs() - before.client;
     }
@@ -140,7 +142,7 @@ function table(title: string, run: Awaited<ReturnType<typeof phase>>): string {
 }
 
 async function throughput(options: Options, port: number, envoy: number): Promise<string> {
-  for (const name of NAMES) await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: 2, headers: name === 'app' ? signedGet('/app') : {} });
+  for (const name of NAMES) await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: 2, headers: headersOf(name) });
   const cpus = os.cpus();
   const host = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}`;
   const saturated = await phase(options, port, envoy);
@@ -166,7 +168,7 @@ async function main(): Promise<void> {
   try {
     const port = gateway.httpPort;
     for (const name of NAMES) {
-      const headers = name === 'app' ? signedGet('/app') : {};
+      const headers = headersOf(name);
       await waitFor(async () => (await call({ port, host: HOST, path: `/${name}`, headers })).status === 200, { what: `${name} served`, timeoutMs: 60_000 });
     }
     process.stdout.write(await throughput(options, port, envoyPid(gateway.proc.pid)));

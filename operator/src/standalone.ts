@@ -56,11 +56,9 @@ function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus
 
 /** Without the authn module (not built yet) APP Apis answer 401 rather than go unauthenticated. */
 function withAuthnModule(config: Config, log: Logger): Config {
-  const module = config.gateway.authnModule;
-  if (module === undefined || fs.existsSync(module)) return config;
-  log.warn('the authn module is not installed: APP Apis answer 401 and backend requests are not signed (run `make setup`)', { module });
-  const gateway: Config['gateway'] = { ...config.gateway };
-  delete (gateway as { authnModule?: string }).authnModule;
+  const { authnModule, ...gateway } = config.gateway;
+  if (authnModule === undefined || fs.existsSync(authnModule)) return config;
+  log.warn('the authn module is not installed: APP Apis answer 401 and backend requests are not signed (run `make setup`)', { module: authnModule });
   return { ...config, gateway };
 }
 
