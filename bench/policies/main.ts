@@ -1,19 +1,19 @@
 /**
- * bench/policies: what a ThrottlePolicy and an AclPolicy cost. One standalone gateway (real
- * Envoy, envoyproxy/ratelimit, Redis, as `turnpike standalone` runs them), one backend in a
- * process of its own, and Apis on it that differ only in their policies: `plain` has none, `acl`
- * an IP AclPolicy (ALLOW 127.0.0.0/8), `throttle` a ThrottlePolicy with api and ip limits too
- * high to be reached (so every call is counted in Redis and passes), `policed` both (and, with
- * --apis, `api`: a ThrottlePolicy with only the api limit, one descriptor per call). Rounds
- * alternate between the Apis so drift in the machine's load hits all alike. Prints Markdown
- * tables on stdout (throughput, then CPU per request of every process from /proc); progress on
- * stderr.
+ * bench/policies: what throttling and access control cost. One standalone gateway (real Envoy
+ * with the authn filter, envoyproxy/ratelimit, Redis, as `turnpike standalone` runs them), one
+ * backend in a process of its own, and Apis on it that differ only in their policies and auth
+ * (manifests.ts): `plain` (auth NONE, no policy), `acl` (an IP AclPolicy ALLOW 127.0.0.0/8), `fast`
+ * and `exact` (a ThrottlePolicy with api and ip limits out of reach, so every call is counted and
+ * passes, precision Fast or Exact), `policed` (auth APP with every call signed, a Fast
+ * ThrottlePolicy with api, app and ip limits, and the IP AclPolicy) and, with --apis, `api` (an
+ * Exact policy with only the api limit). Two phases, each in rounds alternating between the Apis
+ * so drift in the machine's load hits all alike: saturated (closed loop: throughput and CPU per
+ * request), then paced at half of plain's saturated rate (p99 added). Prints Markdown tables on
+ * stdout; progress on stderr.
  *
  *   make bench-policies
- *   node bench/dist/policies/main.js --seconds 8 --rounds 3 --connections 16 [--apis plain,policed,api] [--rate 1000]
+ *   node bench/dist/policies/main.js --seconds 8 --rounds 3 --connections 16 [--apis plain,fast,policed,api]
  *
- * --rate paces the clients to that many requests per second in total, to compare CPU per request
- * of two configurations at the same load; without it they go as fast as the answers come.
  * --default-api-limit N[/unit] runs the gateway with that default limit per Api (set it out of
  * reach): every Api, `plain` included, then asks the rate-limit service on every call.
  */
@@ -23,55 +23,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, startStandalone, waitFor } from '@turnpike/e2e';
+import { sign } from '@turnpike/sdk';
 import { children, cpuSeconds, hostCpu } from './cpu';
 import { load, merge, quantile, type LoadResult } from './load';
-
-const HOST = 'bench.example.com';
-
-interface Variant {
-  readonly name: string;
-  readonly label: string;
-  readonly acl: boolean;
-  /** The ThrottlePolicy's limits (none: no policy). */
-  readonly throttle: readonly ('api' | 'ip')[];
-  /** Run without --apis (the others only when named). */
-  readonly byDefault: boolean;
-}
-
-const VARIANTS: readonly Variant[] = [
-  { name: 'plain', label: 'plain (no policy)', acl: false, throttle: [], byDefault: true },
-  { name: 'acl', label: 'acl (IP AclPolicy)', acl: true, throttle: [], byDefault: true },
-  { name: 'throttle', label: 'throttle (ThrottlePolicy api+ip)', acl: false, throttle: ['api', 'ip'], byDefault: true },
-  { name: 'policed', label: 'policed (ThrottlePolicy api+ip, IP AclPolicy)', acl: true, throttle: ['api', 'ip'], byDefault: true },
-  // One descriptor per call instead of two: what each counted limit adds.
-  { name: 'api', label: 'api (ThrottlePolicy api only)', acl: false, throttle: ['api'], byDefault: false },
-];
-
-function manifests(backendPort: number, variants: readonly Variant[]): string {
-  const api = (name: string): string => `---
-apiVersion: turnpike.dev/v1alpha1
-kind: Api
-metadata: {name: ${name}, namespace: bench}
-spec: {groupRef: {name: bench}, method: GET, path: /${name}, backend: {url: {scheme: HTTP, host: "127.0.0.1:${backendPort}", path: /}}}
-`;
-  const throttle = (name: string, limits: readonly string[]): string => `---
-apiVersion: turnpike.dev/v1alpha1
-kind: ThrottlePolicy
-metadata: {name: ${name}, namespace: bench}
-spec: {targetRefs: [{kind: Api, name: ${name}}], window: {unit: MINUTE}, limits: {${limits.map((l) => `${l}: 2000000000`).join(', ')}}}
-`;
-  const acl = (name: string): string => `---
-apiVersion: turnpike.dev/v1alpha1
-kind: AclPolicy
-metadata: {name: ${name}, namespace: bench}
-spec: {targetRefs: [{kind: Api, name: ${name}}], action: ALLOW, type: IP, ips: [127.0.0.0/8]}
-`;
-  return `apiVersion: turnpike.dev/v1alpha1
-kind: ApiGroup
-metadata: {name: bench, namespace: bench}
-spec: {domains: [{hostname: ${HOST}}], defaultSubdomain: {enabled: false}}
-${variants.map((v) => `${api(v.name)}${v.throttle.length > 0 ? throttle(v.name, v.throttle) : ''}${v.acl ? acl(v.name) : ''}`).join('')}`;
-}
+import { BENCH_APP, HOST, manifests, VARIANTS, type Variant } from './manifests';
 
 const progress = (text: string): void => { process.stderr.write(`[bench/policies] ${text}\n`); };
 
@@ -113,33 +68,23 @@ function cpuRow(label: string, r: LoadResult, c: Cpu, base: { result: LoadResult
   return `| ${label} | ${us(c.envoy)} | ${us(c.ratelimit)} | ${us(c.redis)} | **${gatewayUs(r, c).toFixed(0)}** | ${((gatewayUs(base.result, base.cpu) / gatewayUs(r, c)) * 100).toFixed(1)} % | ${us(c.backend)} | ${us(c.generator)} | ${us(c.controlPlane)} | ${us(others)} | ${((c.host / c.capacity) * 100).toFixed(0)} % (${((c.steal / c.capacity) * 100).toFixed(0)} %) |`;
 }
 
-/** Starts the backend in a process of its own; resolves with its port. */
-function startBackend(): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(path.join(__dirname, 'backend.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message: { port: number }) => { resolve({ child, port: message.port }); });
-    child.once('exit', (code) => { reject(new Error(`backend exited (${code ?? '?'})`)); });
-  });
-}
 
 interface Options {
   readonly seconds: number;
   readonly rounds: number;
   readonly connections: number;
-  readonly rate?: number;
   /** The gateway's --default-api-limit, if any. */
   readonly defaultApiLimit?: string;
   readonly variants: readonly Variant[];
 }
 
 function options(): Options {
-  const flags = { seconds: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, apis: { type: 'string' }, rate: { type: 'string' }, 'default-api-limit': { type: 'string' } } as const;
+  const flags = { seconds: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' }, apis: { type: 'string' }, 'default-api-limit': { type: 'string' } } as const;
   const { values } = parseArgs({ options: flags });
   const defaultApiLimit = values['default-api-limit'];
   const wanted = values.apis?.split(',') ?? VARIANTS.filter((v) => v.byDefault).map((v) => v.name);
   return {
     seconds: Number(values.seconds ?? '10'), rounds: Number(values.rounds ?? '3'), connections: Number(values.connections ?? '16'),
-    ...(values.rate === undefined ? {} : { rate: Number(values.rate) }),
     ...(defaultApiLimit === undefined ? {} : { defaultApiLimit }),
     variants: VARIANTS.filter((v) => v.name === 'plain' || wanted.includes(v.name)),
   };
@@ -147,60 +92,109 @@ function options(): Options {
 
 interface Measured { readonly result: LoadResult; readonly cpu: Cpu }
 
-/**
- * Waits until every Api is served and every limit enforced (the debug copy of a limited route
- * reports its limits).
- */
+/** What a call to the Api carries: a fresh SDK-HMAC-SHA256 signature (valid 15 minutes) when it is APP-authenticated. */
+const headersOf = (v: Variant): Record<string, string> => (v.signed ? sign({ method: 'GET', url: `http://${HOST}/${v.name}`, headers: {} }, BENCH_APP) : {});
+
+/** Waits until every Api is served and every limit enforced (the debug copy of a limited route reports one). */
 async function ready(port: number, o: Options): Promise<void> {
-  await waitFor(async () => (await call({ port, host: HOST, path: '/plain' })).status === 200, { what: 'plain served', timeoutMs: 60_000 });
-  const limited = o.variants.filter((x) => x.throttle.length > 0 || o.defaultApiLimit !== undefined);
-  for (const v of limited) {
-    const header = v.throttle.length > 0 ? 'x-apig-ratelimit-api' : 'x-apig-ratelimit-api-allenv';
-    await waitFor(async () => (await call({ port, host: HOST, path: `/${v.name}`, headers: { 'X-Apig-Mode': 'debug' } })).headers[header] !== undefined,
-      { what: `${v.name} limited`, timeoutMs: 60_000 });
+  for (const v of o.variants) {
+    const limited = v.throttle.length > 0 || o.defaultApiLimit !== undefined;
+    const served = async (): Promise<boolean> => {
+      const reply = await call({ port, host: HOST, path: `/${v.name}`, headers: { ...headersOf(v), 'X-Apig-Mode': 'debug' } });
+      return reply.status === 200 && (!limited || Object.keys(reply.headers).some((h) => h.startsWith('x-apig-ratelimit-')));
+    };
+    await waitFor(served, { what: `${v.name} served${limited ? ' and limited' : ''}`, timeoutMs: 60_000 });
   }
 }
 
-/** Alternating rounds over the Apis; each Api's results and CPU summed over its rounds. */
-async function rounds(o: Options, port: number, pids: Parameters<typeof sample>[0]): Promise<Map<string, Measured>> {
+/** Alternating rounds over the Apis, paced at `rate` req/s when given; each Api's results and CPU summed over its rounds. */
+async function rounds(o: Options, port: number, pids: Parameters<typeof sample>[0], rate?: number): Promise<Map<string, Measured>> {
   const results = new Map<string, LoadResult[]>(o.variants.map((v) => [v.name, []]));
   const used = new Map<string, Cpu>(o.variants.map((v) => [v.name, zero()]));
-  const base = { port, host: HOST, connections: o.connections };
-  for (const v of o.variants) await load({ ...base, path: `/${v.name}`, seconds: 2 });
+  const base = { port, host: HOST, connections: o.connections, ...(rate === undefined ? {} : { rate }) };
   for (let round = 1; round <= o.rounds; round += 1) {
     for (const v of o.variants) {
-      progress(`round ${round}/${o.rounds}: ${v.name}, ${o.connections} connections, ${o.seconds} s`);
+      progress(`round ${round}/${o.rounds}: ${v.name}, ${o.connections} connections, ${o.seconds} s${rate === undefined ? '' : `, paced at ${rate.toFixed(0)} req/s`}`);
       const before = sample(pids);
-      results.get(v.name)?.push(await load({ ...base, path: `/${v.name}`, seconds: o.seconds, ...(o.rate === undefined ? {} : { rate: o.rate }) }));
+      results.get(v.name)?.push(await load({ ...base, path: `/${v.name}`, seconds: o.seconds, headers: headersOf(v) }));
       add(used.get(v.name) ?? zero(), before, sample(pids));
     }
   }
   return new Map(o.variants.map((v) => [v.name, { result: merge(results.get(v.name) ?? []), cpu: used.get(v.name) ?? zero() }]));
 }
 
-function report(o: Options, measured: ReadonlyMap<string, Measured>, loadBefore: readonly number[]): string {
-  const plain = measured.get('plain') ?? { result: merge([]), cpu: zero() };
-  const of = (v: Variant): Measured => measured.get(v.name) ?? plain;
+function pacedRow(label: string, r: LoadResult, base: LoadResult, c: Cpu): string {
+  const added = quantile(r.latencies, 0.99) - quantile(base.latencies, 0.99);
+  return `| ${label} | ${(r.requests / r.seconds).toFixed(0)} | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)} | ${added >= 0 ? '+' : ''}${added.toFixed(2)} | ${((c.envoy * 1e6) / Math.max(1, r.requests)).toFixed(0)} | ${non2xx(r)} | ${r.errors} |`;
+}
+
+/** The issue's targets against this run's figures. */
+function targets(saturated: ReadonlyMap<string, Measured>, paced: ReadonlyMap<string, Measured>): string[] {
+  const ratio = (name: string): number | undefined => {
+    const r = saturated.get(name)?.result;
+    const base = saturated.get('plain')?.result;
+    return r === undefined || base === undefined ? undefined : rps(r) / rps(base);
+  };
+  const added = (name: string): number | undefined => {
+    const r = paced.get(name)?.result;
+    const base = paced.get('plain')?.result;
+    return r === undefined || base === undefined ? undefined : quantile(r.latencies, 0.99) - quantile(base.latencies, 0.99);
+  };
+  const line = (what: string, value: number | undefined, met: (v: number) => boolean, show: (v: number) => string): string[] =>
+    value === undefined ? [] : [`- ${what}: ${show(value)} — ${met(value) ? 'met' : '**missed**'}`];
+  const percent = (v: number): string => `${(v * 100).toFixed(1)} %`;
+  const ms = (v: number): string => `${v >= 0 ? '+' : ''}${v.toFixed(2)} ms`;
+  return [
+    'Targets (docs/policies.md):',
+    ...line('throttle Fast ≥ 90 % of plain', ratio('fast'), (v) => v >= 0.9, percent),
+    ...line('policed ≥ 80 % of plain (the same Api with auth NONE and no policy)', ratio('policed'), (v) => v >= 0.8, percent),
+    ...['acl', 'fast', 'policed'].flatMap((name) => line(`p99 added at half of plain's rate, ${name} ≤ 1 ms`, added(name), (v) => v <= 1, ms)),
+    '',
+  ];
+}
+
+function report(o: Options, saturated: ReadonlyMap<string, Measured>, paced: ReadonlyMap<string, Measured>, rate: number, loadBefore: readonly number[]): string {
+  const plain = saturated.get('plain') ?? { result: merge([]), cpu: zero() };
+  const plainPaced = paced.get('plain') ?? plain;
+  const of = (m: ReadonlyMap<string, Measured>, v: Variant): Measured => m.get(v.name) ?? plain;
   const cpus = os.cpus();
   const load1 = (l: readonly number[]): string => l.map((x) => x.toFixed(1)).join(' ');
   return [
-    `Through Envoy, ${o.connections} keep-alive connections${o.rate === undefined ? '' : ` paced at ${o.rate} req/s`}, ${o.rounds} alternating rounds of ${o.seconds} s per Api: \`node bench/dist/policies/main.js ${process.argv.slice(2).join(' ')}\``,
+    `Through Envoy, ${o.connections} keep-alive connections, ${o.rounds} alternating rounds of ${o.seconds} s per Api: \`node bench/dist/policies/main.js ${process.argv.slice(2).join(' ')}\``,
     `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}; load average ${load1(loadBefore)} before the run, ${load1(os.loadavg())} after (the bench's own threads count in it);`,
     'load generator, backend, Envoy, ratelimit and Redis all share these CPUs.',
     ...(o.defaultApiLimit === undefined ? [] : [`Gateway default limit per Api: ${o.defaultApiLimit} (every Api, plain included, is counted on every call).`]),
     '',
+    '**Saturated** (closed loop):',
+    '',
     '| Api | requests | req/s | vs plain | p50 ms | p99 ms | non-2xx | errors |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...o.variants.map((v) => throughputRow(v.label, of(v).result, plain.result)),
+    ...o.variants.map((v) => throughputRow(v.label, of(saturated, v).result, plain.result)),
     '',
     'CPU µs per request, from /proc (10 ms ticks) over the same rounds. "gateway" = Envoy + ratelimit + Redis; "gateway vs plain" is the',
     'throughput ratio a host whose only bottleneck is the gateway would show. "others" is CPU used by processes outside the bench.',
     '',
     '| Api | Envoy | ratelimit | Redis | gateway | gateway vs plain | backend | load generator | control plane | others | host busy (steal) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...o.variants.map((v) => cpuRow(v.label, of(v).result, of(v).cpu, plain)),
+    ...o.variants.map((v) => cpuRow(v.label, of(saturated, v).result, of(saturated, v).cpu, plain)),
     '',
+    `**Paced** at half of plain's saturated rate (${rate.toFixed(0)} req/s per Api), same rounds:`,
+    '',
+    '| Api | req/s | p50 ms | p99 ms | p99 added | Envoy CPU µs/req | non-2xx | errors |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...o.variants.map((v) => pacedRow(v.label, of(paced, v).result, plainPaced.result, of(paced, v).cpu)),
+    '',
+    ...targets(saturated, paced),
   ].join('\n');
+}
+
+/** Starts the backend in a process of its own; resolves with its port. */
+function startBackend(): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(path.join(__dirname, 'backend.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { port: number }) => { resolve({ child, port: message.port }); });
+    child.once('exit', (code) => { reject(new Error(`backend exited (${code ?? '?'})`)); });
+  });
 }
 
 async function main(): Promise<void> {
@@ -217,7 +211,12 @@ async function main(): Promise<void> {
     await ready(gateway.httpPort, o);
     const gatewayPids = children(gateway.proc.pid);
     const pids = { envoy: gatewayPids.get('envoy'), ratelimit: gatewayPids.get('ratelimit'), redis: gatewayPids.get('redis-server'), backend: backend.child.pid, controlPlane: gateway.proc.pid };
-    process.stdout.write(report(o, await rounds(o, gateway.httpPort, pids), loadBefore));
+    for (const v of o.variants) await load({ port: gateway.httpPort, host: HOST, connections: o.connections, path: `/${v.name}`, seconds: 2, headers: headersOf(v) });
+    const saturated = await rounds(o, gateway.httpPort, pids);
+    const plain = saturated.get('plain')?.result;
+    const rate = plain === undefined ? 1 : rps(plain) / 2;
+    const paced = await rounds(o, gateway.httpPort, pids, rate);
+    process.stdout.write(report(o, saturated, paced, rate, loadBefore));
   } finally {
     await gateway.stop();
     backend.child.disconnect();

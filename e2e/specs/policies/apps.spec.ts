@@ -32,12 +32,21 @@ spec: {credentialsSecretRef: {name: ${name}-credentials}, grants: [{kind: ApiGro
 kind: ApiGroup
 metadata: {name: shop}
 spec: {domains: [{hostname: ${HOST}}]}
-${api('limited')}${api('quota-a')}${api('quota-b')}${api('guarded')}${app('gold')}${app('silver')}${app('metered', ', quota: {limit: 3, unit: MINUTE}')}${app('blocked')}${app('probe')}---
+${api('limited')}${api('limited-fast')}${api('quota-a')}${api('quota-b')}${api('guarded')}${app('gold')}${app('silver')}${app('metered', ', quota: {limit: 3, unit: MINUTE}')}${app('blocked')}${app('probe')}---
 apiVersion: turnpike.dev/v1alpha1
 kind: ThrottlePolicy
 metadata: {name: per-app}
 spec:
   targetRefs: [{kind: Api, name: limited}]
+  precision: Exact
+  limits: {api: 100, app: 2}
+  specialApps: [{name: gold, limit: 4}]
+---
+apiVersion: turnpike.dev/v1alpha1
+kind: ThrottlePolicy
+metadata: {name: per-app-fast}
+spec:
+  targetRefs: [{kind: Api, name: limited-fast}]
   limits: {api: 100, app: 2}
   specialApps: [{name: gold, limit: 4}]
 ---
@@ -83,6 +92,16 @@ describe('App limits, quotas and ACLs (standalone)', () => {
     const debug = await signedCall('gold', '/limited', { 'X-Apig-Mode': 'debug' });
     expect(debug.headers['x-apig-ratelimit-app']).toBe('remain:0,limit:4,time:1 minute');
     expect(debug.headers['x-apig-ratelimit-api']).toMatch(/^remain:\d+,limit:100,time:1 minute$/);
+  });
+
+  it('counts per App inside Envoy with precision Fast (the default for a MINUTE window)', async () => {
+    const silver = await calls('silver', '/limited-fast', 3);
+    expect(silver.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(json<HuaweiError>(silver[2]!).error_code).toBe('APIG.0308');
+    expect(tally(await calls('gold', '/limited-fast', 5))).toEqual({ 200: 4, 429: 1 });
+    // Debug mode shows the tightest counter in this Envoy: the App's (2 a minute).
+    const debug = await signedCall('probe', '/limited-fast', { 'X-Apig-Mode': 'debug' });
+    expect([debug.status, debug.headers['x-apig-ratelimit-app']]).toEqual([200, 'remain:1,limit:2,time:1 minute']);
   });
 
   it('enforces an App quota across Apis with 405 APIG.0501', async () => {

@@ -1,5 +1,6 @@
-// Throttling end to end: ThrottlePolicies applied with kubectl, limits counted by the real
-// envoyproxy/ratelimit in a real Redis, calls through one or two real Envoys.
+// Throttling with precision Exact end to end: ThrottlePolicies applied with kubectl, limits counted
+// by the real envoyproxy/ratelimit in a real Redis, calls through one or two real Envoys.
+// Precision Fast (counted in each Envoy) is fast-throttle.spec.ts.
 import { json, startGatewayEnvoy, waitFor, type Envoy } from '../../src';
 import { groupYaml, hostOf } from '../routing/fixture';
 import { burst, callPort, programmed, roomInMinute, startPolicyGateway, tally, type PolicyGateway } from './fixture';
@@ -22,6 +23,7 @@ kind: ThrottlePolicy
 metadata: {name: ${name}}
 spec:
   targetRefs: [${targets}]
+  precision: Exact
 ${spec}
 `;
 

@@ -113,6 +113,7 @@ const throttle: DeepRequired<ThrottlePolicySpec> = {
   counting: 'PerApi',
   specialApps: [{ name: 'a', limit: 1 }],
   failureMode: 'FailOpen',
+  precision: 'Fast',
 };
 const acl: DeepRequired<AclPolicySpec> = {
   description: '',

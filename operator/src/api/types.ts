@@ -262,8 +262,10 @@ export interface ThrottlePolicySpec {
   readonly counting?: 'PerApi' | 'Shared';
   /** At most 30, unique by name. */
   readonly specialApps?: readonly SpecialApp[];
-  /** Default FailOpen. */
+  /** Default FailOpen; Exact only (Fast never calls a service). */
   readonly failureMode?: 'FailOpen' | 'FailClosed';
+  /** Default Fast for SECOND and MINUTE windows, Exact for HOUR and DAY; Fast only with SECOND or MINUTE. */
+  readonly precision?: 'Fast' | 'Exact';
 }
 
 export type ThrottlePolicyStatus = CommonStatus;

@@ -49,6 +49,8 @@ export class Pipeline {
   #state: FleetState = { kind: 'Pending', message: 'No configuration served yet.' };
   readonly #listeners = new Set<StatusListener>();
   readonly #rateLimit: RateLimitPlane;
+  /** Envoys of the fleet connected to this control plane (at least 1): Fast limits are split among them. */
+  #envoys = 1;
 
   constructor(private readonly options: PipelineOptions) {
     this.#rateLimit = new RateLimitPlane(options.cache, options.gateway.fleet, options.rateLimitNodes ?? (() => []), options.log);
@@ -62,24 +64,30 @@ export class Pipeline {
 
   /** Translates and serves a complete ResourceSet. Faults are logged; the last good config stays. */
   update(set: ResourceSet): void {
-    const { gateway, cache, log } = this.options;
     const started = performance.now();
     const translation = this.#translator.translate(set);
-    log.debug('translated', { ms: Math.round(performance.now() - started), steps: this.#translator.computedSteps });
+    this.options.log.debug('translated', { ms: Math.round(performance.now() - started), steps: this.#translator.computedSteps });
     // The same translation object: nothing to serve or to re-derive.
     if (translation === this.#translation) return;
     this.#translation = translation;
     this.#desired = translation.statuses;
     // Limits reach the rate-limit service before Envoy sends descriptors that need them.
     this.#rateLimit.update(translation.ir);
+    this.#serve(translation);
+    this.requestRefresh();
+  }
+
+  /** Hands the fleet a translation, each Envoy's Fast limits shared among the Envoys connected now. */
+  #serve(translation: Translation): void {
+    const { gateway, cache, log } = this.options;
     try {
-      const result = cache.set(gateway.fleet, translateIR(translation.ir));
+      const result = cache.set(gateway.fleet, translateIR(translation.ir, { envoys: this.#envoys }));
       if (result.status === 'rejected') {
         const problems = result.problems.map((p) => p.message).join('; ');
         log.error('snapshot failed validation; Envoy keeps the last good one', { problems });
         this.#state = { kind: 'Rejected', message: `The control plane refused the configuration: ${problems}` };
       } else {
-        if (result.status === 'updated') log.info('serving snapshot', { version: result.snapshot.version, fleet: gateway.fleet });
+        if (result.status === 'updated') log.info('serving snapshot', { version: result.snapshot.version, fleet: gateway.fleet, envoys: this.#envoys });
         this.#served = { version: result.snapshot.version, carried: translation.statuses };
       }
     } catch (err) {
@@ -87,7 +95,14 @@ export class Pipeline {
       log.error('translation fault; Envoy keeps the last good configuration', { err, code: err.code });
       this.#state = { kind: 'Rejected', message: `Internal translation fault ${err.code}: ${err.message}` };
     }
-    this.requestRefresh();
+  }
+
+  /** A new Envoy count (one connected or gone): the Fast limits' shares change, nothing else. */
+  #followEnvoys(): void {
+    const envoys = Math.max(1, this.options.nodes().filter((n) => n.streams > 0).length);
+    if (envoys === this.#envoys) return;
+    this.#envoys = envoys;
+    if (this.#translation !== undefined) this.#serve(this.#translation);
   }
 
   /** Asks for refresh() through the scheduler; requests made before it runs share one refresh. */
@@ -107,6 +122,7 @@ export class Pipeline {
 
   /** Re-derives Programmed from the latest ADS state (call on every ADS event). */
   refresh(): void {
+    this.#followEnvoys();
     this.#rateLimit.refresh();
     const snapshot = this.options.cache.get(this.options.gateway.fleet);
     if (snapshot !== undefined && this.#served?.version === snapshot.version) {

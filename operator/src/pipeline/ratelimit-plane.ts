@@ -16,6 +16,8 @@ type PlaneState = { readonly kind: 'Programmed' } | { readonly kind: 'Pending' |
 export class RateLimitPlane {
   readonly fleet: string;
   #served: string | undefined;
+  /** Whether the gateway has a rate-limit service; without one only Fast limits are served, by Envoy alone. */
+  #inUse = false;
   #state: PlaneState = { kind: 'Pending', message: 'No rate-limit configuration served yet.' };
 
   constructor(
@@ -29,7 +31,8 @@ export class RateLimitPlane {
 
   /** Serves the RateLimitConfig of a translation (nothing without a rate-limit service). */
   update(ir: GatewayIR): void {
-    if (ir.rateLimit === undefined) return;
+    this.#inUse = ir.rateLimit !== undefined;
+    if (!this.#inUse) return;
     const result = this.cache.set(this.fleet, translateRateLimitConfig(ir));
     if (result.status === 'rejected') {
       const problems = result.problems.map((p) => p.message).join('; ');
@@ -73,7 +76,7 @@ export class RateLimitPlane {
 
   /** Programmed for a ThrottlePolicy: Envoy's verdict, unless the rate-limit service's is worse. */
   programmed(envoy: ConditionValue): ConditionValue {
-    if (envoy.status !== 'True' || this.#state.kind === 'Programmed') return envoy;
+    if (!this.#inUse || envoy.status !== 'True' || this.#state.kind === 'Programmed') return envoy;
     return { status: this.#state.kind === 'Rejected' ? 'False' : 'Unknown', reason: this.#state.kind, message: this.#state.message };
   }
 }

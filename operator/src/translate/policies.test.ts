@@ -48,7 +48,7 @@ describe('ThrottlePolicy attachment', () => {
   it('defaults the window, counting and failure mode, and keeps only special apps that exist', () => {
     const result = translate(world);
     expect(routes(result).get('a RELEASE')?.policies?.throttle).toEqual({
-      source: { kind: 'ThrottlePolicy', namespace: 'team', name: 'just-a' }, unit: 'MINUTE', api: 10, app: 5,
+      source: { kind: 'ThrottlePolicy', namespace: 'team', name: 'just-a' }, unit: 'MINUTE', precision: 'Fast', api: 10, app: 5,
       specialApps: [{ appId: 'team/gold', limit: 8 }], failClosed: false, scope: 'a',
     });
     expect(result.statuses.get('ThrottlePolicy/team/just-a')?.resolvedRefs).toEqual({ status: 'False', reason: 'AppNotFound', message: 'specialApps: App team/ghost not found' });
@@ -86,16 +86,28 @@ describe('ThrottlePolicy attachment', () => {
     expect(policyOf(result, 'a RELEASE', 'throttle')).toBe('t');
   });
 
-  it('serves the rate-limit service, the subdomain cap and App quotas only with a service configured', () => {
-    const objects = [...world, app('metered', { limit: 1000, unit: 'HOUR' })];
+  it('defaults precision Fast for SECOND and MINUTE windows and Exact for HOUR and DAY, unless asked', () => {
+    const precision = (window: { unit: 'SECOND' | 'MINUTE' | 'HOUR' | 'DAY' }, asked?: 'Fast' | 'Exact'): string | undefined => {
+      const policy = throttle('p', { targetRefs: [{ kind: 'Api', name: 'a' }], limits: { api: 7 }, window, ...(asked === undefined ? {} : { precision: asked }) });
+      return routes(translate([group, api('a'), policy])).get('a RELEASE')?.policies?.throttle?.precision;
+    };
+    expect([precision({ unit: 'SECOND' }), precision({ unit: 'MINUTE' }), precision({ unit: 'HOUR' }), precision({ unit: 'DAY' })]).toEqual(['Fast', 'Fast', 'Exact', 'Exact']);
+    expect(precision({ unit: 'MINUTE' }, 'Exact')).toBe('Exact');
+  });
+
+  it('serves the rate-limit service, the subdomain cap and App quotas only with a service configured; Fast needs none', () => {
+    const exact = throttle('exact', { targetRefs: [{ kind: 'Api', name: 'b' }], limits: { api: 3 }, precision: 'Exact' });
+    const objects = [...world, exact, app('metered', { limit: 1000, unit: 'HOUR' })];
     expect(translate(objects).ir.rateLimit).toEqual({
       service: { host: 'ratelimit', port: 8081 }, subdomainDailyLimit: 1000,
       appQuotas: [{ source: { kind: 'App', namespace: 'team', name: 'metered' }, limit: 1000, unit: 'HOUR' }],
     });
     const without = translate(objects, base);
     expect(without.ir.rateLimit).toBeUndefined();
-    expect(without.statuses.get('ThrottlePolicy/team/group-wide')).toMatchObject({ inIR: false, notEnforced: expect.stringContaining('No rate-limit service is configured') as unknown });
-    expect(translate(objects).statuses.get('ThrottlePolicy/team/group-wide')?.inIR).toBe(true);
+    expect(without.statuses.get('ThrottlePolicy/team/exact')).toMatchObject({ inIR: false, notEnforced: expect.stringContaining('No rate-limit service is configured') as unknown });
+    expect(translate(objects).statuses.get('ThrottlePolicy/team/exact')?.inIR).toBe(true);
+    expect(without.statuses.get('ThrottlePolicy/team/group-wide')).toMatchObject({ inIR: true });
+    expect(without.statuses.get('ThrottlePolicy/team/group-wide')?.notEnforced).toBeUndefined();
   });
 });
 

@@ -10,13 +10,13 @@ import type { AppInput } from './app';
 import { attach, routeKey, settle, type Attachable, type Attached, type PublishedRoute } from './attach';
 import { sourceOf } from './objects';
 import type { StatusBook } from './status';
-import { throttleAttachable, type ThrottleInput } from './throttlepolicy';
+import { throttleAttachable, type ThrottleAttachable, type ThrottleInput } from './throttlepolicy';
 
 /** Huawei's cap on calls through a group's default subdomain (docs/huawei-compatibility.md §4; not configurable). */
 export const SUBDOMAIN_DAILY_LIMIT = 1000;
 
 export const NO_RATE_LIMIT_SERVICE =
-  'No rate-limit service is configured (--ratelimit-address; standalone mode starts one when envoyproxy/ratelimit and Redis are installed): the limits are not enforced.';
+  'No rate-limit service is configured (--ratelimit-address; standalone mode starts one when envoyproxy/ratelimit and Redis are installed): the Exact limits are not enforced (precision Fast needs no service).';
 
 export interface PolicyInputs {
   readonly throttles: readonly ThrottleInput[];
@@ -30,7 +30,7 @@ function appQuotas(apps: readonly AppInput[]): RateLimitIR['appQuotas'] {
 
 /** The valid policies as attachables (targets and special apps checked): changes only with them. */
 export interface PolicyWorld {
-  readonly throttles: readonly Attachable<ThrottleIR>[];
+  readonly throttles: readonly ThrottleAttachable[];
   readonly ip: readonly Attachable<IpAclIR>[];
   readonly app: readonly Attachable<AppAclIR>[];
 }
@@ -78,7 +78,11 @@ export function decorateGroup(world: PolicyWorld, routes: readonly RouteIR[], gr
 /** Books every policy's conclusions from all groups' results, in route order. */
 export function settlePolicies(world: PolicyWorld, groups: readonly GroupPolicies[], config: GatewayConfig, book: StatusBook): void {
   const served = (source: SourceRef): void => { book.served(source); };
-  const throttled = config.rateLimit === undefined ? (source: SourceRef): void => { book.notEnforced(source, NO_RATE_LIMIT_SERVICE); } : served;
+  const exact = new Set(world.throttles.filter((t) => t.precision === 'Exact').map((t) => t.source));
+  const throttled = config.rateLimit !== undefined ? served : (source: SourceRef): void => {
+    if (exact.has(source)) book.notEnforced(source, NO_RATE_LIMIT_SERVICE);
+    else served(source);
+  };
   settle(world.throttles, groups.map((g) => g.throttles), book, throttled);
   settle(world.ip, groups.map((g) => g.ip), book, served);
   settle(world.app, groups.map((g) => g.app), book, served);

@@ -1,6 +1,6 @@
 /** ThrottlePolicy → the ThrottleIR of each route it applies to (attach.ts decides which). */
-import { appId, type RouteIR, type SpecialAppLimitIR, type ThrottleIR } from '@turnpike/xds-server';
-import type { ThrottlePolicySpec } from '../api';
+import { appId, type RouteIR, type SpecialAppLimitIR, type ThrottleIR, type ThrottlePrecision } from '@turnpike/xds-server';
+import type { ThrottlePolicySpec, TimeUnit } from '../api';
 import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
 import { checkTargets, type Attachable } from './attach';
 import { sourceOf } from './objects';
@@ -24,14 +24,30 @@ function specialApps(input: ThrottleInput, set: ResourceSet, book: StatusBook): 
     .map((s) => ({ appId: appId({ namespace: source.namespace, name: s.name }), limit: s.limit }));
 }
 
-/** One valid ThrottlePolicy as an attachable policy (defaults applied: MINUTE, PerApi, FailOpen). */
-export function throttleAttachable(input: ThrottleInput, set: ResourceSet, book: StatusBook): Attachable<ThrottleIR> {
+/** A ThrottlePolicy as attached to routes, and where it counts. */
+export interface ThrottleAttachable extends Attachable<ThrottleIR> {
+  readonly precision: ThrottlePrecision;
+}
+
+/**
+ * The default precision of a window: Fast for short windows; Exact for HOUR and DAY, whose
+ * counts an Envoy restart would lose (admission refuses Fast there).
+ */
+export function defaultPrecision(unit: TimeUnit): ThrottlePrecision {
+  return unit === 'SECOND' || unit === 'MINUTE' ? 'Fast' : 'Exact';
+}
+
+/** One valid ThrottlePolicy as an attachable policy (defaults applied: MINUTE, PerApi, FailOpen, precision by window). */
+export function throttleAttachable(input: ThrottleInput, set: ResourceSet, book: StatusBook): ThrottleAttachable {
   const { spec } = input;
   const source = sourceOf('ThrottlePolicy', input.object);
   checkTargets(source, spec.targetRefs, set, book);
+  const unit = spec.window?.unit ?? 'MINUTE';
+  const precision = spec.precision ?? defaultPrecision(unit);
   const base = {
     source,
-    unit: spec.window?.unit ?? 'MINUTE',
+    unit,
+    precision,
     api: spec.limits.api,
     ...(spec.limits.app === undefined ? {} : { app: spec.limits.app }),
     ...(spec.limits.ip === undefined ? {} : { ip: spec.limits.ip }),
@@ -41,6 +57,7 @@ export function throttleAttachable(input: ThrottleInput, set: ResourceSet, book:
   const shared = spec.counting === 'Shared';
   return {
     source,
+    precision,
     targetRefs: spec.targetRefs,
     ...(spec.environments === undefined ? {} : { environments: spec.environments }),
     value: (route: RouteIR): ThrottleIR => ({ ...base, scope: shared ? '*' : route.source.name }),

@@ -15,6 +15,12 @@ export const throttlePolicyRules: readonly Rule[] = [
     (self) => (self.specialApps ?? []).every((s) => atMost(s.limit, self.limits?.api)),
     '.specialApps',
   ),
+  cel<ThrottlePolicySpec>(
+    '.spec',
+    "precision Fast counts in each Envoy's memory, which an Envoy restart empties: it is only for SECOND and MINUTE windows; use precision Exact (the default for HOUR and DAY)",
+    (self) => self.precision !== 'Fast' || self.window?.unit === undefined || self.window.unit === 'SECOND' || self.window.unit === 'MINUTE',
+    '.precision',
+  ),
   cel<string>('.spec.targetRefs[].name', 'targetRefs: name must be an object name (lowercase RFC 1123 subdomain)', (self) =>
     DNS_SUBDOMAIN.test(self),
   ),

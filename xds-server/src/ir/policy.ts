@@ -2,8 +2,9 @@
  * Throttling and access control (docs/huawei-compatibility.md §3, §7, §8): what the operator resolved for each route
  * (the ThrottlePolicy and AclPolicies that apply to one Api in one environment) and what the
  * gateway as a whole needs (the rate-limit service, App quotas, the default subdomain's daily cap).
- * Limits are enforced by envoyproxy/ratelimit (fleet-wide counters in Redis), IP rules by Envoy's
- * RBAC filter before authentication, App rules by RBAC on the authenticated App after it.
+ * Exact limits are enforced by envoyproxy/ratelimit (fleet-wide counters in Redis), Fast limits by
+ * each Envoy's own token buckets (a share of the limit per Envoy); IP rules by Envoy's RBAC filter
+ * before authentication, App rules by RBAC on the authenticated App after it.
  */
 import type { SourceRef } from './source';
 
@@ -21,6 +22,12 @@ export function appId(app: Pick<SourceRef, 'namespace' | 'name'>): string {
 /** The request header carrying the authenticated App's id (set only by the authn filter; see appId). */
 export const APP_ID_HEADER = 'x-turnpike-app-id';
 
+/**
+ * Where a ThrottlePolicy counts: `Exact` in the rate-limit service (exact across the fleet, every
+ * window unit), `Fast` in each Envoy (no call leaves Envoy; SECOND and MINUTE windows only).
+ */
+export type ThrottlePrecision = 'Fast' | 'Exact';
+
 /** A per-App threshold replacing `ThrottleIR.app` (Huawei "excluded apps"). */
 export interface SpecialAppLimitIR {
   /** appId() of the App. */
@@ -33,6 +40,7 @@ export interface ThrottleIR {
   /** The ThrottlePolicy. */
   readonly source: SourceRef;
   readonly unit: RateLimitUnit;
+  readonly precision: ThrottlePrecision;
   /** Calls per window for the counter scope (the Api, or every target when Shared). */
   readonly api: number;
   /** Calls per window per authenticated App; absent: no per-App limit (special apps still apply). */
@@ -45,7 +53,7 @@ export interface ThrottleIR {
    * each Api counts alone) or `*` (Shared: every target of the policy shares the counters).
    */
   readonly scope: string;
-  /** Reject (500) instead of letting calls through when the rate-limit service is unreachable. */
+  /** Reject (500) instead of letting calls through when the rate-limit service is unreachable (Exact only). */
   readonly failClosed: boolean;
 }
 

@@ -3,6 +3,7 @@ import type { GatewayIR } from '../ir';
 import { authnFilters } from './authn';
 import { HYGIENE_FILTER, HYGIENE_LUA } from './lua';
 import { mockFilter } from './mock-reply';
+import { fastThrottleFilter } from './fast-throttle';
 import { appAclFilter, ipAclFilter } from './rbac';
 import { rateLimitFilters } from './ratelimit';
 import { typed, type JsonObject } from './json';
@@ -29,7 +30,11 @@ export function httpFilters(ir?: GatewayIR): JsonObject[] {
     ...(ir?.authz?.module === undefined ? [] : authnFilters()),
     // 4b. App ACL (RBAC, rbac.ts): on the App authn authenticated, so right after it.
     appAclFilter(),
-    // 5. local rate limit — later: per-Envoy token buckets, before the global limit's network call.
+    // 5. Fast throttling (fast-throttle.ts): Envoy's local rate limit, each Envoy's share of a
+    //    Fast ThrottlePolicy's limits; after authn so per-App limits know the App, before the
+    //    global limits so a call it refuses costs no network call. Always present (a first Fast
+    //    policy touches no listener); a route without Fast limits names none and is not counted.
+    fastThrottleFilter(),
     // 6. global rate limits (ratelimit.ts): envoyproxy/ratelimit over gRPC, counters shared by
     //    every Envoy; after authn so per-App limits and quotas know the App. Only with a
     //    rate-limit service.

@@ -1,7 +1,8 @@
 // IR → Envoy v3 resources, grouped by xDS type URL. Pure: no I/O, clock or randomness.
 import type { GatewayIR } from '../ir';
 import { clusterOf, loadAssignmentOf } from './cluster-memo';
-import { authnExtensionConfig, redactAuthnConfig } from './authn';
+import { AUTHN_FILTER, authnExtensionConfig, redactAuthnConfig } from './authn';
+import { fastThrottleConfig } from './fast-throttle';
 import { checkGateway, indexClusters } from './invariants';
 import { byString, stringField, type JsonObject } from './json';
 import { buildHttpListener, buildHttpsListener, servedCertificates } from './listeners';
@@ -17,6 +18,7 @@ import { CLUSTER_TYPE, ENDPOINT_TYPE, EXTENSION_CONFIG_TYPE, LISTENER_TYPE, RESO
 
 export { TranslateError, type TranslateErrorCode } from './errors';
 export { AUTHN_FILTER, AuthnFacts, MAX_SIGNED_BODY_BYTES } from './authn';
+export { FAST_THROTTLE_FILTER, share as fastShare } from './fast-throttle';
 export { METADATA_NAMESPACE } from './metadata';
 export { pathRouting } from './path-match';
 export { RATELIMIT_CLUSTER, RATELIMIT_DOMAIN } from './ratelimit';
@@ -62,8 +64,14 @@ function routeResources(ir: GatewayIR, sides: readonly Side[], clusters: GroupIn
   return out;
 }
 
+/** What the translation knows of the fleet beyond the IR. */
+export interface FleetFacts {
+  /** Envoys of the fleet connected now: each gets 1/envoys of every Fast limit (fast-throttle.ts). */
+  readonly envoys: number;
+}
+
 /** Translates the whole IR; throws TranslateError when the IR breaks its invariants. */
-export function translateIR(ir: GatewayIR): EnvoyResources {
+export function translateIR(ir: GatewayIR, fleet: FleetFacts = { envoys: 1 }): EnvoyResources {
   checkGateway(ir);
   const clusters = indexClusters(ir);
   const https = buildHttpsListener(ir);
@@ -81,7 +89,7 @@ export function translateIR(ir: GatewayIR): EnvoyResources {
     [CLUSTER_TYPE]: byName([...ir.clusters.map(clusterOf), ...rateLimit, ...mocks]),
     [ENDPOINT_TYPE]: byName(services.map(loadAssignmentOf), 'cluster_name'),
     [SECRET_TYPE]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
-    [EXTENSION_CONFIG_TYPE]: byName(ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]),
+    [EXTENSION_CONFIG_TYPE]: byName([...(ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]), fastThrottleConfig(ir, fleet.envoys)]),
   };
   return new Map(RESOURCE_TYPES.map((type) => [type, byType[type]]));
 }
@@ -90,8 +98,8 @@ export function translateIR(ir: GatewayIR): EnvoyResources {
 export function dumpResources(resources: EnvoyResources): JsonObject {
   return Object.fromEntries(
     RESOURCE_TYPES.map((type) => {
-      const redact = type === EXTENSION_CONFIG_TYPE ? redactAuthnConfig : redactResource;
-      return [type, Object.fromEntries([...resourcesByType(resources, type)].map(([name, r]) => [name, redact(r)]))];
+      const redact = (name: string, r: JsonObject): JsonObject => (type === EXTENSION_CONFIG_TYPE && name === AUTHN_FILTER ? redactAuthnConfig(r) : redactResource(r));
+      return [type, Object.fromEntries([...resourcesByType(resources, type)].map(([name, r]) => [name, redact(name, r)]))];
     }),
   );
 }

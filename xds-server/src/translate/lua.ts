@@ -10,7 +10,8 @@
 //           headers, which is what local_reply_config mappers can match and format (local-reply.ts).
 // Response: drop every x-turnpike-* (a backend's, and the internal timing headers the route
 //           configuration adds); in debug mode publish those timings as X-Apig-Latency and
-//           X-Apig-Upstream-Latency (docs/huawei-compatibility.md §11).
+//           X-Apig-Upstream-Latency, and the limits as X-Apig-RateLimit-* (docs/huawei-compatibility.md
+//           §11); outside it drop the Fast limit's x-ratelimit-* (ratelimit-headers.ts).
 import { METADATA_NAMESPACE } from './metadata';
 import { PUBLISH_RATELIMITS_LUA } from './ratelimit-headers';
 
@@ -21,6 +22,10 @@ export const INTERNAL_HEADER_PREFIX = 'x-turnpike-';
 export const LATENCY_HEADER = 'x-turnpike-latency';
 /** Added by the route configuration: ms from sending upstream to upstream response headers. */
 export const UPSTREAM_LATENCY_HEADER = 'x-turnpike-upstream-latency';
+/** Route metadata under HYGIENE_FILTER on a route with Fast limits: their window in seconds. */
+export const FAST_WINDOW_KEY = 'fast_window';
+/** Route metadata under HYGIENE_FILTER on a route with Fast limits: the limit Envoy's headers describe. */
+export const FAST_LIMIT_KEY = 'fast_limit';
 /** Request header naming a local reply's kind: `mock` or `error`. Never reaches a backend. */
 export const REPLY_HEADER = 'x-turnpike-reply';
 export const ERROR_CODE_HEADER = 'x-turnpike-error-code';
@@ -73,10 +78,16 @@ function envoy_on_response(handle)
   local latency = headers:get("${LATENCY_HEADER}")
   local upstream = headers:get("${UPSTREAM_LATENCY_HEADER}")
   strip_internal(headers)
+  local limited = headers:get("x-ratelimit-limit") ~= nil
+  local route = limited and handle:metadata() or nil
+  local fast_window = route and route:get("${FAST_WINDOW_KEY}") or nil
   local meta = handle:streamInfo():dynamicMetadata():get("${METADATA_NAMESPACE}")
-  if meta == nil or not meta["debug"] then return end
+  if meta == nil or not meta["debug"] then
+    if fast_window ~= nil then drop_ratelimits(headers) end
+    return
+  end
   if latency ~= nil and latency ~= "" then headers:replace("x-apig-latency", latency) end
   if upstream ~= nil and upstream ~= "" then headers:replace("x-apig-upstream-latency", upstream) end
-  publish_ratelimits(headers)
+  publish_ratelimits(headers, fast_window, route and route:get("${FAST_LIMIT_KEY}") or nil)
 end
 `;

@@ -50,7 +50,8 @@ export function mockReplyMapper(): JsonObject {
 /** Whether some route answers through the mock filter (and so needs the mock cluster). */
 export function usesMockCluster(ir: GatewayIR): boolean {
   if (ir.rateLimit !== undefined) return true;
-  return ir.groups.some((g) => g.routes.some((r) => r.backend.kind === 'Mock' && (r.policies?.ipAcl !== undefined || r.policies?.appAcl !== undefined)));
+  const policed = (r: RouteIR): boolean => r.policies?.ipAcl !== undefined || r.policies?.appAcl !== undefined || r.policies?.throttle?.precision === 'Fast';
+  return ir.groups.some((g) => g.routes.some((r) => r.backend.kind === 'Mock' && policed(r)));
 }
 
 /** Never contacted: it only gives mock routes the route entry the rate-limit filter needs. */

@@ -3,6 +3,9 @@
 //   before the mock mappers (rate limits apply to mock Apis too; mock-reply.ts marks real mock answers)
 //     App quota used up (quota filter, status 405)   405 APIG.0501
 //     any other rate limit (response flag RL)        429 APIG.0308
+//     a Fast limit (Envoy's local rate limit: 429,   429 APIG.0308
+//       flagged only after its reply is formatted;
+//       not a mock Api's own 429, which is marked)
 //     rate-limit service unreachable, FailClosed     500 APIG.0601 (response flag RLSE)
 //   after every cause with a flag, before the status fallbacks
 //     403 after authentication (App ACL, RBAC)       403 APIG.0304
@@ -11,6 +14,7 @@
 // matched earlier), and nothing else in the chain answers 403.
 import { APP_ID_HEADER } from '../ir';
 import type { JsonObject } from './json';
+import { REPLY_HEADER } from './lua';
 import type { GatewayError } from './local-reply';
 
 export const IP_DENIED: GatewayError = { status: 403, code: 'APIG.0402', message: 'The IP address is not authorized to access the API.' };
@@ -37,6 +41,7 @@ export function rateLimitReplyMappers(): JsonObject[] {
   return [
     mapper({ and_filter: { filters: [flag('RL'), statusIs(QUOTA_USED_UP.status)] } }, QUOTA_USED_UP),
     mapper(flag('RL'), THROTTLED),
+    mapper({ and_filter: { filters: [statusIs(THROTTLED.status), { header_filter: { header: { name: REPLY_HEADER, present_match: true, invert_match: true } } }] } }, THROTTLED),
     mapper(flag('RLSE'), RATE_LIMIT_UNAVAILABLE),
   ];
 }

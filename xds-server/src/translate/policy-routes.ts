@@ -6,9 +6,12 @@
 // call of its own that only `X-Apig-Mode: debug` calls make (docs/huawei-compatibility.md §11; ratelimit.ts inMode),
 // so the x-ratelimit-* headers of each describe exactly one limit and the Lua filter can publish
 // them as X-Apig-RateLimit-api|app|ip|api-allenv. Both count against the same counters.
+// A Fast ThrottlePolicy counts in Envoy instead (fast-throttle.ts): its limits are route-level
+// rate_limits for the local rate-limit filter, and the window in the hygiene filter's metadata.
 import type { ApiGroupIR, GatewayIR, RouteIR, SourceRef } from '../ir';
+import { fastRateLimits, fastThrottle, tightestLimit, WINDOW_SECONDS } from './fast-throttle';
 import { byString, type JsonObject, type JsonValue } from './json';
-import { HYGIENE_FILTER } from './lua';
+import { FAST_LIMIT_KEY, FAST_WINDOW_KEY, HYGIENE_FILTER } from './lua';
 import { mockThroughFilters } from './mock-reply';
 import { appAclPerRoute, ipAclPerRoute } from './rbac';
 import {
@@ -71,17 +74,18 @@ function aclConfigs(route: RouteIR): Record<string, JsonObject> {
   return { ...(ipAcl === undefined ? {} : ipAclPerRoute(ipAcl)), ...(appAcl === undefined ? {} : appAclPerRoute(appAcl)) };
 }
 
-/** The limits a route counts against, one descriptor each: its ThrottlePolicy's and the gateway's default. */
+/** The limits a route counts against in the rate-limit service: its Exact ThrottlePolicy's and the gateway's default. */
 function routeLimits(route: RouteIR, context: PolicyContext): Map<Dimension, JsonObject> {
-  const throttle = route.policies?.throttle;
+  const throttle = route.policies?.throttle?.precision === 'Exact' ? route.policies.throttle : undefined;
   const limits = throttle === undefined ? new Map<Dimension, JsonObject>() : throttleDescriptors(throttle, route.environment);
   if (context.defaultApiLimit) limits.set('api-allenv', defaultApiDescriptor(route.source));
   return limits;
 }
 
-/** A FailClosed ThrottlePolicy's call fails closed, the default limit with it (one call per request). */
+/** A FailClosed Exact ThrottlePolicy's call fails closed, the default limit with it (one call per request). */
 function failsClosed(route: RouteIR): boolean {
-  return route.policies?.throttle?.failClosed ?? false;
+  const throttle = route.policies?.throttle;
+  return throttle?.precision === 'Exact' && throttle.failClosed;
 }
 
 function rateLimitConfigs(route: RouteIR, context: PolicyContext): Record<string, JsonObject> {
@@ -105,10 +109,24 @@ function withConfigs(built: JsonObject, configs: Readonly<Record<string, JsonObj
   return { ...built, typed_per_filter_config: merged };
 }
 
+/** A forwarding route with its Fast limits: route-level rate_limits, and what debug headers name. */
+function withFastLimits(built: JsonObject, route: RouteIR): JsonObject {
+  const throttle = fastThrottle(route);
+  if (throttle === undefined || !isObject(built.route)) return built;
+  const metadata = isObject(built.metadata) ? built.metadata : {};
+  const filterMetadata = isObject(metadata.filter_metadata) ? metadata.filter_metadata : {};
+  const hygiene = isObject(filterMetadata[HYGIENE_FILTER]) ? filterMetadata[HYGIENE_FILTER] : {};
+  return {
+    ...built,
+    route: { ...built.route, rate_limits: fastRateLimits(throttle, route.environment) },
+    metadata: { ...metadata, filter_metadata: { ...filterMetadata, [HYGIENE_FILTER]: { ...hygiene, [FAST_WINDOW_KEY]: String(WINDOW_SECONDS[throttle.unit]), [FAST_LIMIT_KEY]: tightestLimit(throttle, route) } } },
+  };
+}
+
 /** The Envoy route for one built route, with its policies. */
 export function withPolicies(built: JsonObject, route: RouteIR, context: PolicyContext): JsonObject {
   if (answersError(built)) return built;
   const configs = { ...aclConfigs(route), ...rateLimitConfigs(route, context) };
-  const answered = Object.keys(configs).length === 0 ? built : mockThroughFilters(built, route);
-  return withConfigs(answered, configs);
+  const answered = Object.keys(configs).length === 0 && fastThrottle(route) === undefined ? built : mockThroughFilters(built, route);
+  return withConfigs(withFastLimits(answered, route), configs);
 }

@@ -41,13 +41,13 @@ function throttleTree(throttle: ThrottleIR): JsonObject {
   return { key: DescriptorKey.throttle, value: policyKey(throttle.source), descriptors: [scope] };
 }
 
-/** Every ThrottlePolicy the routes use, once each (all routes of a policy carry the same limits). */
+/** Every Exact ThrottlePolicy the routes use, once each (all routes of a policy carry the same limits). */
 function throttles(ir: GatewayIR): ThrottleIR[] {
   const byPolicy = new Map<string, ThrottleIR>();
   const routes: RouteIR[] = ir.groups.flatMap((group) => [...group.routes]);
   for (const route of routes) {
     const throttle = route.policies?.throttle;
-    if (throttle !== undefined && !byPolicy.has(policyKey(throttle.source))) byPolicy.set(policyKey(throttle.source), throttle);
+    if (throttle?.precision === 'Exact' && !byPolicy.has(policyKey(throttle.source))) byPolicy.set(policyKey(throttle.source), throttle);
   }
   return [...byPolicy].sort(([a], [b]) => byString(a, b)).map(([, throttle]) => throttle);
 }

@@ -15,14 +15,14 @@ const rateLimit = {
 
 /** PerApi, every dimension, special apps, fails open. */
 const gold: ThrottleIR = {
-  source: source('ThrottlePolicy', 'gold'), unit: 'MINUTE', api: 100, app: 20, ip: 10,
+  source: source('ThrottlePolicy', 'gold'), unit: 'MINUTE', precision: 'Exact', api: 100, app: 20, ip: 10,
   specialApps: [{ appId: 'shop/partner', limit: 50 }, { appId: 'shop/batch', limit: 5 }], scope: 'get-user', failClosed: false,
 };
 /** Shared, api only, fails closed. */
-const shared: ThrottleIR = { source: source('ThrottlePolicy', 'shared'), unit: 'SECOND', api: 5, specialApps: [], scope: '*', failClosed: true };
+const shared: ThrottleIR = { source: source('ThrottlePolicy', 'shared'), unit: 'SECOND', precision: 'Exact', api: 5, specialApps: [], scope: '*', failClosed: true };
 /** Special apps without an app limit. */
 const specialsOnly: ThrottleIR = {
-  source: source('ThrottlePolicy', 'vip'), unit: 'DAY', api: 1000, specialApps: [{ appId: 'shop/partner', limit: 900 }], scope: 'report', failClosed: false,
+  source: source('ThrottlePolicy', 'vip'), unit: 'DAY', precision: 'Exact', api: 1000, specialApps: [{ appId: 'shop/partner', limit: 900 }], scope: 'report', failClosed: false,
 };
 
 const office: IpAclIR = {
@@ -67,7 +67,24 @@ export const POLICY_CASES: Readonly<Record<string, GatewayIR>> = {
     clusters: [users],
   }),
 
-  /** Without a rate-limit service: no rate-limit filters or cluster, throttles ignored; ACLs still enforced. */
+  /**
+   * Fast throttles (counted in Envoy, no rate-limit service needed): PerApi with every dimension and
+   * special apps on a forward and a mock route, Shared across two Apis and two environments, and a
+   * route without a policy beside them; the ECDS resource holds the buckets (one Envoy: the whole limit).
+   */
+  'policies-fast': gateway({
+    groups: [group('shop', [
+      route('get-user', { path: '/users/{id}', backend: forward(users.name, '/users/{id}'), policies: { throttle: { ...gold, precision: 'Fast' }, ipAcl: office } }),
+      route('report', { path: '/report', backend: mock(200, 'report'), policies: { throttle: { ...gold, precision: 'Fast', scope: 'report' } } }),
+      route('list-users', { path: '/users', backend: forward(users.name, '/users'), policies: { throttle: { ...shared, precision: 'Fast' } } }),
+      route('list-users', { path: '/users', environment: 'DEV', backend: forward(users.name, '/users'), policies: { throttle: { ...shared, precision: 'Fast' } } }),
+      route('count-users', { path: '/users/count', backend: forward(users.name, '/users/count'), policies: { throttle: { ...shared, precision: 'Fast' } } }),
+      route('open', { path: '/open', backend: mock(200, 'open') }),
+    ], { domains: [domain('api.shop.example.com')] })],
+    clusters: [users],
+  }),
+
+  /** Without a rate-limit service: no rate-limit filters or cluster, Exact throttles ignored; ACLs still enforced. */
   'policies-acl-only': gateway({
     trustedProxyHops: 2,
     groups: [group('shop', [
