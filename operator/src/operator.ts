@@ -6,7 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { loadConfig, type OperatorConfig } from './config';
 import { CredentialsController } from './credentials/kube';
 import { startHealthServer } from './health';
-import { LeaderElector } from './leader';
+import { EnvoyCensus, LeaderElector } from './leader';
 import { createLogger } from './log';
 import type { ObjectStatus } from './pipeline';
 import { informersProvider } from './provider/informers';
@@ -65,7 +65,15 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   const kubeConfig = kubeConfigOf(mode);
   // Probes answer from the start (live), ready once the informers have synced.
   const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort });
-  const runtime = await startRuntime(config, log);
+  // Fast limits are split among the Envoys connected to every replica, not only to this one.
+  const peers = { envoys: (): number => 0 };
+  const runtime = await startRuntime(config, log, (local) => local + peers.envoys());
+  const census = new EnvoyCensus({
+    kubeConfig, namespace: mode.leaseNamespace, leaseName: mode.leaseName, identity: mode.identity, log: log.child({ component: 'census' }),
+    local: () => runtime.connectedEnvoys(), onChange: () => { runtime.pipeline.requestRefresh(); },
+  });
+  peers.envoys = () => census.peers();
+  runtime.ads.onEvent(() => { census.localChanged(); });
   const writer = new StatusWriter({ kubeConfig, log: log.child({ component: 'status' }) });
   runtime.pipeline.onStatuses((statuses) => { writer.update(statusUpdates(statuses)); });
   // Generates the credentials Secrets of Apps and SignatureKeys that name none (leader only).
@@ -92,12 +100,14 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
     else runtime.pipeline.update(changed);
   });
   elector.start();
+  census.start();
   health?.setReady(true);
   log.info('operator started', { xdsPort: runtime.xdsPort, fleet: config.gateway.fleet, healthPort: health?.port });
   await untilSignalled();
   health?.setReady(false);
   // Drain: stop writing and hand the lease over at once, then close streams (Envoy reconnects elsewhere).
   await elector.stop({ release: true });
+  await census.stop();
   await writer.stop();
   await provider.stop();
   await runtime.stop();

@@ -9,6 +9,8 @@ export interface ControlPlaneRuntime {
   readonly pipeline: Pipeline;
   readonly ads: AdsServer;
   readonly xdsPort: number;
+  /** Envoys of the fleet connected to this process now. */
+  connectedEnvoys(): number;
   stop(): Promise<void>;
 }
 
@@ -22,7 +24,8 @@ export function fleetOf(node: NodeInfo): string | undefined {
   return fleet === undefined || fleet === '' ? undefined : fleet;
 }
 
-export async function startRuntime(config: Config, log: Logger): Promise<ControlPlaneRuntime> {
+/** `envoys`: the fleet's Envoys connected to the whole control plane, from those connected here (Pipeline). */
+export async function startRuntime(config: Config, log: Logger, envoys?: (local: number) => number): Promise<ControlPlaneRuntime> {
   const cache = new SnapshotCache();
   const ads = new AdsServer({ cache, fleetOf, logger: log.child({ component: 'ads' }) });
   const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
@@ -36,6 +39,7 @@ export async function startRuntime(config: Config, log: Logger): Promise<Control
   const pipeline = new Pipeline({
     gateway: config.gateway, validate: schemaValidate(), cache, log,
     nodes: () => ads.tracker.list(fleet),
+    ...(envoys === undefined ? {} : { envoys }),
     rateLimitNodes: () => ads.tracker.list(rateLimitFleet(fleet)),
     schedule: (refresh) => {
       pending = setImmediate(() => {
@@ -49,6 +53,7 @@ export async function startRuntime(config: Config, log: Logger): Promise<Control
     pipeline,
     ads,
     xdsPort,
+    connectedEnvoys: () => ads.tracker.list(fleet).filter((n) => n.streams > 0).length,
     stop: async () => {
       unsubscribe();
       clearImmediate(pending);

@@ -178,7 +178,7 @@ describe.each([
     expect(portNumber(envoy, 'https')).toBe(Number(flagValue(operator.args ?? [], '--https-port')));
   });
 
-  it('grants the operator exactly operator/rbac\'s rules, the Lease narrowed to the one it uses', () => {
+  it('grants the operator exactly operator/rbac\'s rules, the Leases narrowed to the ones it uses', () => {
     const reference = (file: string): K8sObject[] => parseManifests(fs.readFileSync(path.join(repoRoot, 'operator', 'rbac', file), 'utf8'));
     const clusterRole = reference('cluster-role.yaml')[0]!;
     const leaseRole = reference('leader-election-role.yaml').find((o) => o.kind === 'Role')!;
@@ -189,7 +189,11 @@ describe.each([
     expect(normalise(rulesOf(role))).toEqual(normalise(rulesOf(leaseRole)));
     const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
     const named = rulesOf(role).filter((r) => r.resourceNames !== undefined);
-    expect(named).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [flagValue(operator.args ?? [], '--lease-name')], verbs: ['get', 'update'] }]);
+    const lease = flagValue(operator.args ?? [], '--lease-name');
+    expect(named).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [lease], verbs: ['get', 'update'] },
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [`${lease}-envoys`], verbs: ['get', 'patch'] },
+    ]);
     const binding = findObject(objects, 'ClusterRoleBinding', '-operator') as unknown as { subjects: { name: string; namespace: string }[] };
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: podSpec(findObject(objects, 'Deployment', '-operator')).serviceAccountName, namespace: NS }]);
   });

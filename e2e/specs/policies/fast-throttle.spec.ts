@@ -3,7 +3,7 @@
 // for the Envoys connected to the operator. Precision Exact is throttle.spec.ts.
 import { json, startGatewayEnvoy, waitFor, type Envoy, type HttpReply } from '../../src';
 import { groupYaml } from '../routing/fixture';
-import { burst, callPort, programmed, startPolicyGateway, tally, type PolicyGateway } from './fixture';
+import { burst, callPort, fastShares as shares, programmed, startPolicyGateway, tally, type PolicyGateway } from './fixture';
 
 interface HuaweiError { error_code: string; error_msg: string; request_id: string }
 
@@ -26,17 +26,6 @@ spec:
   targetRefs: [${targets}]
 ${spec}
 `;
-
-/** The token bucket sizes (max_tokens) of an Envoy's Fast filter, by `<policy> <scope>[ <key>=<value>]`. */
-async function shares(admin: string): Promise<Map<string, number>> {
-  const dump = (await (await fetch(`${admin}/config_dump?resource=ecds_filters`)).json()) as {
-    configs: { ecds_filter?: { name: string; typed_config: { descriptors?: { entries: { key: string; value?: string }[]; token_bucket: { max_tokens: number } }[] } } }[];
-  };
-  const filter = dump.configs.find((c) => c.ecds_filter?.name === 'turnpike.throttle.fast')?.ecds_filter;
-  const out = new Map<string, number>();
-  for (const d of filter?.typed_config.descriptors ?? []) out.set(d.entries.map((e) => e.value ?? '').join(' '), d.token_bucket.max_tokens);
-  return out;
-}
 
 /** Calls an Envoy's local rate limit let through and refused, from its stats. */
 async function fastCounts(admin: string): Promise<{ ok: number; limited: number }> {

@@ -80,3 +80,14 @@ export function tally(replies: readonly HttpReply[]): Record<number, number> {
 export function callPort(port: number): (options: Omit<HttpCall, 'port'>) => Promise<HttpReply> {
   return (options) => call({ ...options, port });
 }
+
+/** The token bucket sizes (max_tokens) of an Envoy's Fast filter, by `<policy> <scope>[ <key>=<value>]`. */
+export async function fastShares(admin: string): Promise<Map<string, number>> {
+  const dump = (await (await fetch(`${admin}/config_dump?resource=ecds_filters`)).json()) as {
+    configs: { ecds_filter?: { name: string; typed_config: { descriptors?: { entries: { key: string; value?: string }[]; token_bucket: { max_tokens: number } }[] } } }[];
+  };
+  const filter = dump.configs.find((c) => c.ecds_filter?.name === 'turnpike.throttle.fast')?.ecds_filter;
+  const out = new Map<string, number>();
+  for (const d of filter?.typed_config.descriptors ?? []) out.set(d.entries.map((e) => e.value ?? '').join(' '), d.token_bucket.max_tokens);
+  return out;
+}

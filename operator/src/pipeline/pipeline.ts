@@ -25,6 +25,11 @@ export interface PipelineOptions {
   readonly cache: SnapshotCache;
   /** The latest ACK/NACK state of the fleet's nodes (AdsServer.tracker). */
   readonly nodes: () => readonly NodeAckState[];
+  /**
+   * Envoys of the fleet connected to the whole control plane, given those connected to this
+   * replica (default: those; the operator adds its peers', leader/census.ts).
+   */
+  readonly envoys?: (local: number) => number;
   /** The latest ACK/NACK state of the rate-limit fleet's instances (ThrottlePolicies' Programmed). */
   readonly rateLimitNodes?: () => readonly NodeAckState[];
   readonly log: Logger;
@@ -49,7 +54,7 @@ export class Pipeline {
   #state: FleetState = { kind: 'Pending', message: 'No configuration served yet.' };
   readonly #listeners = new Set<StatusListener>();
   readonly #rateLimit: RateLimitPlane;
-  /** Envoys of the fleet connected to this control plane (at least 1): Fast limits are split among them. */
+  /** Envoys of the fleet connected to the control plane (at least 1): Fast limits are split among them. */
   #envoys = 1;
 
   constructor(private readonly options: PipelineOptions) {
@@ -99,7 +104,8 @@ export class Pipeline {
 
   /** A new Envoy count (one connected or gone): the Fast limits' shares change, nothing else. */
   #followEnvoys(): void {
-    const envoys = Math.max(1, this.options.nodes().filter((n) => n.streams > 0).length);
+    const local = this.options.nodes().filter((n) => n.streams > 0).length;
+    const envoys = Math.max(1, this.options.envoys?.(local) ?? local);
     if (envoys === this.#envoys) return;
     this.#envoys = envoys;
     if (this.#translation !== undefined) this.#serve(this.#translation);
