@@ -1,6 +1,6 @@
 // The pipeline's pass discipline: one Translator across updates, nothing served or re-derived for
 // an unchanged world, and unchanged statuses handed to listeners as the same objects.
-import { SnapshotCache } from '@turnpike/xds-server';
+import { EXTENSION_CONFIG_TYPE, SnapshotCache, type NodeAckState } from '@turnpike/xds-server';
 import { buildResourceSet } from '../provider/informers-set';
 import type { Kind, KubeObject, ResourceSet } from '../provider/resourceset';
 import { createLogger } from '../log';
@@ -58,5 +58,28 @@ describe('Pipeline', () => {
     pipeline.requestRefresh();
     expect(queued.length).toBe(1);
   });
-});
 
+  it('splits Fast limits anew when an Envoy connects or goes, changing nothing but the Fast filter\'s configuration', () => {
+    const cache = new SnapshotCache();
+    const nodes: NodeAckState[] = [];
+    const node = (nodeId: string): NodeAckState => ({ nodeId, fleet: testGateway.fleet, streams: 1, syncedSnapshotVersion: undefined, syncedTypeUrls: [], types: new Map() });
+    const pipeline = new Pipeline({ gateway: testGateway, validate, cache, nodes: () => nodes, log });
+    const policy = object('ThrottlePolicy', 'fast', { targetRefs: [{ kind: 'Api', name: 'a' }], window: { unit: 'SECOND' }, limits: { api: 7 } });
+    pipeline.update(setOf([object('ApiGroup', 'shop', {}), api('a', 'one'), policy]));
+    const versions = (): Map<string, string> => new Map([...(cache.get(testGateway.fleet)?.types ?? [])].map(([type, t]) => [type, t.version]));
+    // The Fast filter's configuration as served (its share is checked against Envoy in e2e/specs/policies/fast-throttle.spec.ts).
+    const fast = (): string | undefined => cache.get(testGateway.fleet)?.types.get(EXTENSION_CONFIG_TYPE)?.resources.get('turnpike.throttle.fast')?.hash;
+    nodes.push(node('one'));
+    pipeline.refresh();
+    const alone = versions();
+    const whole = fast();
+    nodes.push(node('two'));
+    pipeline.refresh();
+    expect(fast()).not.toBe(whole);
+    const changed = [...versions()].filter(([type, version]) => alone.get(type) !== version).map(([type]) => type);
+    expect(changed).toEqual([EXTENSION_CONFIG_TYPE]);
+    nodes.pop();
+    pipeline.refresh();
+    expect([versions(), fast()]).toEqual([alone, whole]);
+  });
+});
