@@ -12,17 +12,16 @@
  * While the API server cannot be read, the last counts stand (they do not expire without a read).
  */
 import { CoordinationV1Api, PatchStrategy, V1Lease, type KubeConfig } from '@kubernetes/client-node';
-import { createHash } from 'node:crypto';
 import type { Logger } from '../log';
 import { describeError, httpStatus } from '../provider/informers-errors';
 import { requestOptions } from '../provider/informers-kube';
+import { CENSUS_PREFIX as PREFIX, censusKey } from './census-key';
 
 const POLL_MS = 250;
 const RENEW_MS = 5_000;
 const EXPIRY_MS = 15_000;
 const FORGET_MS = 60_000;
 const TIMEOUT_MS = 5_000;
-const PREFIX = 'envoys.turnpike.dev/';
 
 export interface EnvoyCensusOptions {
   readonly kubeConfig: KubeConfig;
@@ -35,12 +34,6 @@ export interface EnvoyCensusOptions {
   /** Called when the total changed. */
   readonly onChange: () => void;
   readonly log: Logger;
-}
-
-/** An annotation name part is at most 63 characters: long identities are shortened with a hash. */
-export function censusKey(identity: string): string {
-  const name = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(identity) ? identity : `${identity.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
-  return `${PREFIX}${name}`;
 }
 
 interface Entry { readonly envoys: number; readonly renewed: number }

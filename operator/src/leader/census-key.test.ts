@@ -1,4 +1,4 @@
-import { censusKey } from './census';
+import { censusKey } from './census-key';
 
 describe('censusKey', () => {
   it('keeps a pod name and shortens what an annotation name cannot hold', () => {
