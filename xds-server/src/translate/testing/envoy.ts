@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, EXTENSION_CONFIG_TYPE, LISTENER_TYPE, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, resourcesByType, type EnvoyResources } from '..';
+import { resourcesByType, type EnvoyResources } from '..';
+import { TYPE_URLS } from '../../proto/type-urls';
 import { stringField, type JsonObject, type JsonValue } from '../json';
 
 const run = promisify(execFile);
@@ -51,8 +52,8 @@ const NO_SCOPE: JsonObject = { name: 'no-scope', key: { fragments: [{ string_key
 
 /** Every scope (Envoy subscribes each HCM to all of them), its route configuration inlined. */
 function staticScopes(resources: EnvoyResources, prefix: string): JsonObject[] {
-  const routes = resourcesByType(resources, ROUTE_TYPE);
-  const scopes = [...resourcesByType(resources, SCOPED_ROUTE_TYPE).values()];
+  const routes = resourcesByType(resources, TYPE_URLS.routeConfiguration);
+  const scopes = [...resourcesByType(resources, TYPE_URLS.scopedRouteConfiguration).values()];
   if (scopes.length === 0) return [NO_SCOPE];
   return scopes.map((scope) => {
     const wanted = stringField(scope, 'route_configuration_name');
@@ -65,7 +66,7 @@ function staticScopes(resources: EnvoyResources, prefix: string): JsonObject[] {
 }
 
 function inlineExtension(resources: EnvoyResources, name: string): JsonValue {
-  const extension = resourcesByType(resources, EXTENSION_CONFIG_TYPE).get(name);
+  const extension = resourcesByType(resources, TYPE_URLS.extensionConfig).get(name);
   if (extension === undefined) throw new Error(`filter ${name} has no ECDS resource`);
   return rewrite(extension['typed_config'] ?? null, (o) => (isObject(o.local) && typeof o.local.filename === 'string' ? { local: { filename: authnModule() } } : o));
 }
@@ -91,7 +92,7 @@ function staticCluster(cluster: JsonObject, resources: EnvoyResources, prefix: s
     const assignment = cluster.load_assignment;
     return isObject(assignment) ? { ...cluster, name, load_assignment: { ...assignment, cluster_name: name } } : { ...cluster, name };
   }
-  const assignment = resourcesByType(resources, ENDPOINT_TYPE).get(stringField(cluster, 'name'));
+  const assignment = resourcesByType(resources, TYPE_URLS.clusterLoadAssignment).get(stringField(cluster, 'name'));
   if (assignment === undefined) throw new Error(`EDS cluster ${name} has no ClusterLoadAssignment`);
   return { ...omit(cluster, 'eds_cluster_config'), name, type: 'STATIC', load_assignment: { ...assignment, cluster_name: name } };
 }
@@ -104,9 +105,9 @@ export function staticBootstrap(cases: ReadonlyMap<string, EnvoyResources>, firs
   let port = firstPort;
   for (const [name, resources] of cases) {
     const prefix = `${name}:`;
-    for (const listener of resourcesByType(resources, LISTENER_TYPE).values()) listeners.push(staticListener(listener, resources, prefix, firstPort === 0 ? 0 : port++));
-    for (const cluster of resourcesByType(resources, CLUSTER_TYPE).values()) clusters.push(staticCluster(cluster, resources, prefix));
-    for (const secret of resourcesByType(resources, SECRET_TYPE).values()) secrets.push({ ...secret, name: prefix + stringField(secret, 'name') });
+    for (const listener of resourcesByType(resources, TYPE_URLS.listener).values()) listeners.push(staticListener(listener, resources, prefix, firstPort === 0 ? 0 : port++));
+    for (const cluster of resourcesByType(resources, TYPE_URLS.cluster).values()) clusters.push(staticCluster(cluster, resources, prefix));
+    for (const secret of resourcesByType(resources, TYPE_URLS.secret).values()) secrets.push({ ...secret, name: prefix + stringField(secret, 'name') });
   }
   // Scoped routing needs a node id and cluster, as the real bootstrap sets them.
   return { node: { id: 'validate', cluster: 'validate' }, static_resources: { listeners, clusters, secrets } };
