@@ -31,13 +31,13 @@ import { TURNPIKE_KINDS, type TurnpikeKind } from '../provider/resourceset';
 import { RULES, SPEC_REQUIRED, validateObject } from './index';
 import { findCrdsDir, loadCrds } from './schema';
 import { schemas } from './testing';
+import { isRecord } from '../json';
 
 const crdsDir = findCrdsDir();
 const repoRoot = path.dirname(crdsDir);
 const fixturesDir = path.join(repoRoot, 'e2e', 'fixtures', 'admission');
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const yamlFiles = (dir: string): string[] =>
   fs.readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort().map((file) => path.join(dir, file));
 

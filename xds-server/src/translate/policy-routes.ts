@@ -7,7 +7,7 @@
 // so the x-ratelimit-* headers of each describe exactly one limit and the Lua filter can publish
 // them as X-Apig-RateLimit-api|app|ip|api-allenv. Both count against the same counters.
 import type { ApiGroupIR, GatewayIR, RouteIR, SourceRef } from '../ir';
-import { byString, type JsonObject, type JsonValue } from './json';
+import { byString, isJsonObject, type JsonObject } from './json';
 import { HYGIENE_FILTER } from './lua';
 import { mockThroughFilters } from './mock-reply';
 import { appAclPerRoute, ipAclPerRoute } from './rbac';
@@ -54,16 +54,12 @@ export function policyContext(flags: RateLimitFlags, group: ApiGroupIR): PolicyC
   };
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A route answering a gateway error (wrong protocol, no authn module) refuses the call anyway. */
 function answersError(built: JsonObject): boolean {
   const metadata = built.metadata;
-  if (!isObject(metadata) || !isObject(metadata.filter_metadata)) return false;
+  if (!isJsonObject(metadata) || !isJsonObject(metadata.filter_metadata)) return false;
   const hygiene = metadata.filter_metadata[HYGIENE_FILTER];
-  return isObject(hygiene) && hygiene.reply === 'error';
+  return isJsonObject(hygiene) && hygiene.reply === 'error';
 }
 
 function aclConfigs(route: RouteIR): Record<string, JsonObject> {
@@ -100,7 +96,7 @@ function rateLimitConfigs(route: RouteIR, context: PolicyContext): Record<string
 
 function withConfigs(built: JsonObject, configs: Readonly<Record<string, JsonObject>>): JsonObject {
   if (Object.keys(configs).length === 0) return built;
-  const existing = isObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
+  const existing = isJsonObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
   const merged = Object.fromEntries(Object.entries({ ...existing, ...configs }).sort(([a], [b]) => byString(a, b)));
   return { ...built, typed_per_filter_config: merged };
 }

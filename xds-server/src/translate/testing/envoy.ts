@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { resourcesByType, type EnvoyResources } from '..';
 import { TYPE_URLS } from '../../proto/type-urls';
-import { stringField, type JsonObject, type JsonValue } from '../json';
+import { isJsonObject, stringField, type JsonObject, type JsonValue } from '../json';
 
 const run = promisify(execFile);
 
@@ -32,10 +32,6 @@ export function authnModule(): string {
   return installed('turnpike-authn.wasm');
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function omit(object: JsonObject, key: string): JsonObject {
   return Object.fromEntries(Object.entries(object).filter(([name]) => name !== key));
 }
@@ -43,7 +39,7 @@ function omit(object: JsonObject, key: string): JsonObject {
 /** Bottom-up rewrite of every object in a JSON tree. */
 function rewrite(value: JsonValue, hook: (object: JsonObject) => JsonObject): JsonValue {
   if (Array.isArray(value)) return (value as readonly JsonValue[]).map((item) => rewrite(item, hook));
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   return hook(Object.fromEntries(Object.entries(value).map(([key, field]) => [key, rewrite(field, hook)])));
 }
 
@@ -68,19 +64,19 @@ function staticScopes(resources: EnvoyResources, prefix: string): JsonObject[] {
 function inlineExtension(resources: EnvoyResources, name: string): JsonValue {
   const extension = resourcesByType(resources, TYPE_URLS.extensionConfig).get(name);
   if (extension === undefined) throw new Error(`filter ${name} has no ECDS resource`);
-  return rewrite(extension['typed_config'] ?? null, (o) => (isObject(o.local) && typeof o.local.filename === 'string' ? { local: { filename: authnModule() } } : o));
+  return rewrite(extension['typed_config'] ?? null, (o) => (isJsonObject(o.local) && typeof o.local.filename === 'string' ? { local: { filename: authnModule() } } : o));
 }
 
 function staticListener(listener: JsonObject, resources: EnvoyResources, prefix: string, port: number): JsonObject {
   const scopes = staticScopes(resources, prefix);
   const rewritten = rewrite(listener, (object) => {
-    if (isObject(object.scoped_rds)) {
+    if (isJsonObject(object.scoped_rds)) {
       return { ...omit(object, 'scoped_rds'), scoped_route_configurations_list: { scoped_route_configurations: scopes } };
     }
     // SDS by name from static secrets: drop the ADS source.
-    if (typeof object.name === 'string' && isObject(object.sds_config)) return { name: prefix + object.name };
+    if (typeof object.name === 'string' && isJsonObject(object.sds_config)) return { name: prefix + object.name };
     // ECDS by name: the filter's configuration inline, loading the built module.
-    if (typeof object.name === 'string' && isObject(object.config_discovery)) return { name: object.name, typed_config: inlineExtension(resources, object.name) };
+    if (typeof object.name === 'string' && isJsonObject(object.config_discovery)) return { name: object.name, typed_config: inlineExtension(resources, object.name) };
     return object;
   }) as JsonObject;
   return { ...rewritten, name: prefix + stringField(listener, 'name'), address: { socket_address: { address: '127.0.0.1', port_value: port } } };
@@ -90,7 +86,7 @@ function staticCluster(cluster: JsonObject, resources: EnvoyResources, prefix: s
   const name = prefix + stringField(cluster, 'name');
   if (cluster.type !== 'EDS') {
     const assignment = cluster.load_assignment;
-    return isObject(assignment) ? { ...cluster, name, load_assignment: { ...assignment, cluster_name: name } } : { ...cluster, name };
+    return isJsonObject(assignment) ? { ...cluster, name, load_assignment: { ...assignment, cluster_name: name } } : { ...cluster, name };
   }
   const assignment = resourcesByType(resources, TYPE_URLS.clusterLoadAssignment).get(stringField(cluster, 'name'));
   if (assignment === undefined) throw new Error(`EDS cluster ${name} has no ClusterLoadAssignment`);
