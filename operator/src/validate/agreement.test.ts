@@ -1,4 +1,4 @@
-// The two validation layers must agree (ARCHITECTURE convention 7). The API server side is proven
+// The two validation layers must agree (docs/architecture.md, validate). The API server side is proven
 // by e2e/specs/admission against a real kube-apiserver, with the fixtures of e2e/fixtures/admission;
 // this test holds the operator's layer to the same fixtures and to the CRDs themselves:
 //
