@@ -15,7 +15,7 @@ import type { GroupInputs } from './route-config';
 import type { Side } from './routes';
 import { buildSecrets } from './secrets';
 
-export { TranslateError, type TranslateErrorCode } from './errors';
+export { TranslateError, type TranslateErrorCode } from './translate-error';
 export { AUTHN_FILTER, AuthnFacts, MAX_SIGNED_BODY_BYTES } from './authn';
 export { METADATA_NAMESPACE } from './metadata';
 export { pathRouting } from './path-match';

@@ -2,7 +2,7 @@
 import { APP_AUTH_UNAVAILABLE, protocolNotSupported, type GatewayError } from '../errors/catalog';
 import { type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR, type SourceRef } from '../ir';
 import { corsHeaders } from './cors';
-import { TranslateError } from './errors';
+import { TranslateError } from './translate-error';
 import { authnRoute } from './authn';
 import type { JsonObject } from './json';
 import { HYGIENE_FILTER, replyMetadata } from './lua';
