@@ -21,7 +21,7 @@ export interface FleetMembers {
   readonly rejected: (nodeId: string, typeUrl: string, message: string) => string;
 }
 
-export const ENVOYS: FleetMembers = {
+const ENVOYS: FleetMembers = {
   one: 'Envoy',
   many: 'Envoy(s)',
   rejected: (nodeId, typeUrl, message) => `Envoy ${nodeId} rejected ${typeUrl.split('.').pop() ?? typeUrl}: ${message}`,

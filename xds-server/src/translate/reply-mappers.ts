@@ -4,7 +4,7 @@ import { errorBody, type GatewayError } from '../errors/catalog';
 import type { JsonObject } from './json';
 
 /** Envoy's command operator for the request id the gateway generated (or kept). */
-export const REQUEST_ID = '%REQ(X-REQUEST-ID)%';
+const REQUEST_ID = '%REQ(X-REQUEST-ID)%';
 
 /** A body_format_override writing Huawei's body; `code` and `message` may be command operators too. */
 export const bodyFormat = (code: string, message: string, requestId = REQUEST_ID): JsonObject => ({
