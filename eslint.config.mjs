@@ -1,6 +1,7 @@
 // Lint rules: type-aware strictness plus structural limits that keep files and functions small.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from './eslint/boundaries.mjs';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs', 'dataplane/**', 'sdk/go/**', 'sdk/python/**', 'sdk/java/**'] },
@@ -30,4 +31,5 @@ export default tseslint.config(
     files: ['**/*.test.ts', '**/*.spec.ts'],
     rules: { 'max-lines-per-function': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
+  ...boundaries,
 );

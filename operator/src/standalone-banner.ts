@@ -1,4 +1,5 @@
 /** The calls standalone's start banner suggests: derived from the Apis actually served. */
+import { RELEASE } from '@turnpike/xds-server';
 import type { ObjectStatus } from './pipeline';
 import { objectKey, type ResourceSet } from './provider/resourceset';
 
@@ -17,7 +18,7 @@ const isTrue = (s: ObjectStatus | undefined): boolean => s?.accepted.status === 
 function callable(spec: ApiSpecShape | undefined): [string, string, string] | undefined {
   const group = spec?.groupRef?.name;
   if (spec === undefined || typeof group !== 'string' || typeof spec.path !== 'string' || spec.path.includes('{')) return undefined;
-  const released = !Array.isArray(spec.environments) || spec.environments.includes('RELEASE');
+  const released = !Array.isArray(spec.environments) || spec.environments.includes(RELEASE);
   if ((spec.auth?.type ?? 'NONE') !== 'NONE' || spec.protocol === 'HTTPS' || !released) return undefined;
   const method = typeof spec.method === 'string' && !['GET', 'ANY'].includes(spec.method) ? `-X ${spec.method} ` : '';
   return [group, method, spec.path];

@@ -1,5 +1,6 @@
 //! Huawei APIG error codes and messages (docs/authentication.md, "What callers see") and Huawei's
-//! error body.
+//! error body. Every code the gateway answers is catalogued in xds-server/src/errors/catalog.ts;
+//! xds-server/src/errors/dataplane.test.ts holds the Denials below to it.
 
 use crate::json;
 use std::borrow::Cow;
@@ -22,10 +23,10 @@ pub const APP_NOT_AUTHORIZED: Denial =
 pub const BACKEND_SIGNING_FAILED: Denial =
     Denial { status: 500, code: "APIG.0705", message: Cow::Borrowed("Backend signature calculation failed.") };
 
-/// The gateway's own failure (xds-server/src/translate/local-reply.ts answers the same).
+/// The gateway's own failure (Envoy's local replies answer the same, from the catalog).
 pub const INTERNAL_ERROR: Denial = Denial { status: 500, code: "APIG.0601", message: Cow::Borrowed("Internal server error.") };
 
-/// A body larger than the signed-body limit (xds-server local-reply.ts ENTITY_TOO_LARGE).
+/// A body larger than the signed-body limit (the catalog's ENTITY_TOO_LARGE).
 pub const ENTITY_TOO_LARGE: Denial = Denial { status: 413, code: "APIG.0201", message: Cow::Borrowed("Request entity too large.") };
 
 /// Huawei's error body: `JSON.stringify({ error_code, error_msg, request_id })`.

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { isRecord } from '../../../operator/src/json';
 import { kubectl, repoRoot, startTestCluster, type TestCluster } from '../../src/harness';
 
 interface Fixture {
@@ -48,7 +49,6 @@ const docManifests = ((): { readonly name: string; readonly yaml: string }[] => 
 })();
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Visits every schema node of a CRD's openAPIV3Schema with its JSON path. */
 function walkSchema(node: unknown, at: string, visit: (schema: Json, at: string) => void): void {

@@ -17,6 +17,7 @@ import {
   type SignatureKeySpec,
   type ThrottlePolicySpec,
 } from './types';
+import { isRecord } from '../json';
 
 type DeepRequired<T> = T extends readonly (infer U)[]
   ? readonly DeepRequired<U>[]
@@ -25,7 +26,6 @@ type DeepRequired<T> = T extends readonly (infer U)[]
     : T;
 
 type Json = Record<string, unknown>;
-const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const crdsDir = path.join(__dirname, '..', '..', '..', 'crds');
 

@@ -9,8 +9,6 @@ import type { ConditionReason, ConditionType } from './conditions';
 export const GROUP = 'turnpike.dev';
 export const VERSION = 'v1alpha1';
 export const API_VERSION = 'turnpike.dev/v1alpha1';
-/** The environment that always exists; requests without X-Stage go to it. */
-export const RELEASE = 'RELEASE';
 
 /** Kind → plural resource name, for REST paths and informers. */
 export const PLURALS = {
@@ -315,4 +313,3 @@ export type App = Resource<'App', AppSpec, AppStatus>;
 export type ThrottlePolicy = Resource<'ThrottlePolicy', ThrottlePolicySpec, ThrottlePolicyStatus>;
 export type AclPolicy = Resource<'AclPolicy', AclPolicySpec, AclPolicyStatus>;
 export type SignatureKey = Resource<'SignatureKey', SignatureKeySpec, SignatureKeyStatus>;
-export type TurnpikeResource = ApiGroup | Api | App | ThrottlePolicy | AclPolicy | SignatureKey;

@@ -1,6 +1,6 @@
 // The pipeline's pass discipline: one Translator across updates, nothing served or re-derived for
 // an unchanged world, and unchanged statuses handed to listeners as the same objects.
-import { EXTENSION_CONFIG_TYPE, SnapshotCache, type NodeAckState } from '@turnpike/xds-server';
+import { SnapshotCache, TYPE_URLS, type NodeAckState } from '@turnpike/xds-server';
 import { buildResourceSet } from '../provider/informers-set';
 import type { Kind, KubeObject, ResourceSet } from '../provider/resourceset';
 import { createLogger } from '../log';
@@ -68,7 +68,7 @@ describe('Pipeline', () => {
     pipeline.update(setOf([object('ApiGroup', 'shop', {}), api('a', 'one'), policy]));
     const versions = (): Map<string, string> => new Map([...(cache.get(testGateway.fleet)?.types ?? [])].map(([type, t]) => [type, t.version]));
     // The Fast filter's configuration as served (its share is checked against Envoy in e2e/specs/policies/fast-throttle.spec.ts).
-    const fast = (): string | undefined => cache.get(testGateway.fleet)?.types.get(EXTENSION_CONFIG_TYPE)?.resources.get('turnpike.throttle.fast')?.hash;
+    const fast = (): string | undefined => cache.get(testGateway.fleet)?.types.get(TYPE_URLS.extensionConfig)?.resources.get('turnpike.throttle.fast')?.hash;
     nodes.push(node('one'));
     pipeline.refresh();
     const alone = versions();
@@ -77,7 +77,7 @@ describe('Pipeline', () => {
     pipeline.refresh();
     expect(fast()).not.toBe(whole);
     const changed = [...versions()].filter(([type, version]) => alone.get(type) !== version).map(([type]) => type);
-    expect(changed).toEqual([EXTENSION_CONFIG_TYPE]);
+    expect(changed).toEqual([TYPE_URLS.extensionConfig]);
     nodes.pop();
     pipeline.refresh();
     expect([versions(), fast()]).toEqual([alone, whole]);

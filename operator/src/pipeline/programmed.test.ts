@@ -1,9 +1,8 @@
-import type { NodeAckState, Snapshot, TypeAckState } from '@turnpike/xds-server';
+import { TYPE_URLS, type NodeAckState, type Snapshot, type TypeAckState } from '@turnpike/xds-server';
 import type { DesiredStatus } from '../translate';
 import { fleetState, programmedCondition } from './programmed';
 
-const LDS = 'type.googleapis.com/envoy.config.listener.v3.Listener';
-const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';
+const { listener: LDS, cluster: CDS } = TYPE_URLS;
 const snapshot = { fleet: 'f', version: 'v2', types: new Map([[LDS, { version: 'l2' }], [CDS, { version: 'c2' }]]) } as unknown as Snapshot;
 
 function node(types: Record<string, TypeAckState>, streams = 1, synced?: string, syncedTypeUrls: string[] = []): NodeAckState {
@@ -29,6 +28,14 @@ describe('fleetState', () => {
     expect(fleetState(snapshot, [node({ [LDS]: nacked, [CDS]: acked('c2') })])).toEqual({
       kind: 'Rejected', message: 'Envoy envoy-1 rejected Listener: bad cert',
     });
+  });
+
+  it('names the members of another fleet (the rate-limit services) as told', () => {
+    const members = { one: 'rate-limit service', many: 'rate-limit service(s)', rejected: (id: string, _t: string, m: string) => `ratelimit ${id} rejected: ${m}` };
+    expect(fleetState(snapshot, [], members)).toEqual({ kind: 'Pending', message: 'No rate-limit service of fleet f is connected yet.' });
+    expect(fleetState(snapshot, [node({ [LDS]: acked('l2') })], members)).toEqual({ kind: 'Pending', message: 'Waiting for 1 rate-limit service(s) to acknowledge the configuration.' });
+    const nacked: TypeAckState = { nacked: { version: 'c2', snapshotVersion: 'v2', errorMessage: 'bad limit', resourceNames: [] } };
+    expect(fleetState(snapshot, [node({ [LDS]: acked('l2'), [CDS]: nacked })], members)).toEqual({ kind: 'Rejected', message: 'ratelimit envoy-1 rejected: bad limit' });
   });
 });
 

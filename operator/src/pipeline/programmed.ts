@@ -12,36 +12,52 @@ export type FleetState =
 
 type NodeVerdict = { readonly rejected: string } | { readonly waiting: boolean };
 
+/** How a fleet's members are named in the Programmed messages. */
+export interface FleetMembers {
+  /** "No <one> of fleet f is connected yet." */
+  readonly one: string;
+  /** "Waiting for 2 <many> to acknowledge the configuration." */
+  readonly many: string;
+  readonly rejected: (nodeId: string, typeUrl: string, message: string) => string;
+}
+
+const ENVOYS: FleetMembers = {
+  one: 'Envoy',
+  many: 'Envoy(s)',
+  rejected: (nodeId, typeUrl, message) => `Envoy ${nodeId} rejected ${typeUrl.split('.').pop() ?? typeUrl}: ${message}`,
+};
+
 /**
  * One node against the snapshot. A type is done when the node ACKed its current version, or when
  * the server reports the node synced to this snapshot for that type (a Delta reconnect with
  * up-to-date versions gets no response, hence no ACK). Types not asked for yet are never done.
  */
-function nodeVerdict(snapshot: Snapshot, node: NodeAckState): NodeVerdict {
+function nodeVerdict(snapshot: Snapshot, node: NodeAckState, members: FleetMembers): NodeVerdict {
   const synced = new Set(node.syncedSnapshotVersion === snapshot.version ? node.syncedTypeUrls : []);
   let waiting = false;
   for (const [typeUrl, type] of snapshot.types) {
     const state = node.types.get(typeUrl);
     const acked = state?.acked?.version === type.version;
-    if (state?.nacked?.version === type.version && !acked) {
-      return { rejected: `Envoy ${node.nodeId} rejected ${typeUrl.split('.').pop() ?? typeUrl}: ${state.nacked.errorMessage}` };
-    }
+    if (state?.nacked?.version === type.version && !acked) return { rejected: members.rejected(node.nodeId, typeUrl, state.nacked.errorMessage) };
     if (!acked && !synced.has(typeUrl)) waiting = true;
   }
   return { waiting };
 }
 
-/** Where the fleet stands with `snapshot`: every connected node done with every type, one NACKed, or neither yet. */
-export function fleetState(snapshot: Snapshot, nodes: readonly NodeAckState[]): FleetState {
+/**
+ * Where a fleet (the Envoys, or the rate-limit services) stands with `snapshot`: every connected
+ * node done with every type, one NACKed, or neither yet.
+ */
+export function fleetState(snapshot: Snapshot, nodes: readonly NodeAckState[], members: FleetMembers = ENVOYS): FleetState {
   const connected = nodes.filter((n) => n.streams > 0);
-  if (connected.length === 0) return { kind: 'Pending', message: `No Envoy of fleet ${snapshot.fleet} is connected yet.` };
+  if (connected.length === 0) return { kind: 'Pending', message: `No ${members.one} of fleet ${snapshot.fleet} is connected yet.` };
   let waiting = false;
   for (const node of connected) {
-    const verdict = nodeVerdict(snapshot, node);
+    const verdict = nodeVerdict(snapshot, node, members);
     if ('rejected' in verdict) return { kind: 'Rejected', message: verdict.rejected };
     waiting ||= verdict.waiting;
   }
-  return waiting ? { kind: 'Pending', message: `Waiting for ${connected.length} Envoy(s) to acknowledge the configuration.` } : { kind: 'Programmed' };
+  return waiting ? { kind: 'Pending', message: `Waiting for ${connected.length} ${members.many} to acknowledge the configuration.` } : { kind: 'Programmed' };
 }
 
 /**

@@ -7,18 +7,23 @@
 import { rateLimitFleet, translateRateLimitConfig, type GatewayIR, type NodeAckState, type SnapshotCache } from '@turnpike/xds-server';
 import type { Logger } from '../log';
 import type { ConditionValue } from '../translate';
+import { fleetState, type FleetMembers, type FleetState } from './programmed';
 
 /** Kinds whose limits live in the rate-limit service. */
 export const RATE_LIMIT_KINDS: ReadonlySet<string> = new Set(['ThrottlePolicy']);
 
-type PlaneState = { readonly kind: 'Programmed' } | { readonly kind: 'Pending' | 'Rejected'; readonly message: string };
+const RATE_LIMIT_SERVICES: FleetMembers = {
+  one: 'rate-limit service',
+  many: 'rate-limit service(s)',
+  rejected: (nodeId, _typeUrl, message) => `ratelimit ${nodeId} rejected the configuration: ${message}`,
+};
 
 export class RateLimitPlane {
   readonly fleet: string;
   #served: string | undefined;
   /** Whether the gateway has a rate-limit service; without one only Fast limits are served, by Envoy alone. */
   #inUse = false;
-  #state: PlaneState = { kind: 'Pending', message: 'No rate-limit configuration served yet.' };
+  #state: FleetState = { kind: 'Pending', message: 'No rate-limit configuration served yet.' };
 
   constructor(
     private readonly cache: SnapshotCache,
@@ -53,25 +58,7 @@ export class RateLimitPlane {
   refresh(): void {
     const snapshot = this.cache.get(this.fleet);
     if (snapshot === undefined || this.#served !== snapshot.version) return;
-    const connected = this.nodes().filter((n) => n.streams > 0);
-    if (connected.length === 0) {
-      this.#state = { kind: 'Pending', message: `No rate-limit service of fleet ${this.fleet} is connected yet.` };
-      return;
-    }
-    for (const node of connected) {
-      for (const [typeUrl, type] of snapshot.types) {
-        const state = node.types.get(typeUrl);
-        if (state?.nacked?.version === type.version && state.acked?.version !== type.version) {
-          this.#state = { kind: 'Rejected', message: `ratelimit ${node.nodeId} rejected the configuration: ${state.nacked.errorMessage}` };
-          return;
-        }
-        if (state?.acked?.version !== type.version) {
-          this.#state = { kind: 'Pending', message: `Waiting for ${connected.length} rate-limit service(s) to acknowledge the configuration.` };
-          return;
-        }
-      }
-    }
-    this.#state = { kind: 'Programmed' };
+    this.#state = fleetState(snapshot, this.nodes(), RATE_LIMIT_SERVICES);
   }
 
   /** Programmed for a ThrottlePolicy: Envoy's verdict, unless the rate-limit service's is worse. */

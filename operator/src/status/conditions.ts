@@ -3,6 +3,7 @@
  * lastTransitionTime while a condition's status holds), compare statuses the way the writer
  * decides whether to write, and build the merge patch. No I/O, no clock (callers pass `now`).
  */
+import { isRecord } from '../json';
 
 /** metav1.Condition as the writer accepts it: lastTransitionTime is filled in when absent. */
 export interface StatusCondition {
@@ -24,7 +25,6 @@ export interface DesiredStatus {
 export type Status = Readonly<Record<string, unknown>>;
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** RFC 3339 in whole seconds, as metav1.Time serialises. */
 export function rfc3339(ms: number): string {

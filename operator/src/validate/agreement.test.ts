@@ -1,4 +1,4 @@
-// The two validation layers must agree (ARCHITECTURE convention 7). The API server side is proven
+// The two validation layers must agree (docs/architecture.md, validate). The API server side is proven
 // by e2e/specs/admission against a real kube-apiserver, with the fixtures of e2e/fixtures/admission;
 // this test holds the operator's layer to the same fixtures and to the CRDs themselves:
 //
@@ -31,13 +31,13 @@ import { TURNPIKE_KINDS, type TurnpikeKind } from '../provider/resourceset';
 import { RULES, SPEC_REQUIRED, validateObject } from './index';
 import { findCrdsDir, loadCrds } from './schema';
 import { schemas } from './testing';
+import { isRecord } from '../json';
 
 const crdsDir = findCrdsDir();
 const repoRoot = path.dirname(crdsDir);
 const fixturesDir = path.join(repoRoot, 'e2e', 'fixtures', 'admission');
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const yamlFiles = (dir: string): string[] =>
   fs.readdirSync(dir).filter((file) => file.endsWith('.yaml')).sort().map((file) => path.join(dir, file));
 

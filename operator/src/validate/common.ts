@@ -35,6 +35,7 @@ export interface CelRule {
 }
 
 /** A check the CRD author left to the operator (CEL cannot express it, or not within its cost budget). */
+import { isRecord } from '../json';
 export interface OperatorCheck {
   readonly source: 'operator';
   readonly at: string;
@@ -60,9 +61,6 @@ export function check<T>(
 ): OperatorCheck {
   return { source: 'operator', at, summary, problems: (self) => problems(self as Loose<T>) };
 }
-
-type Json = Readonly<Record<string, unknown>>;
-export const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 interface Located {
   readonly field: string;

@@ -1,5 +1,5 @@
 /**
- * The operator's own validation, agreeing with admission (ARCHITECTURE convention 7): a Turnpike
+ * The operator's own validation, agreeing with admission (docs/architecture.md, validate): a Turnpike
  * object read from a file (standalone mode, no API server) is rejected exactly when the API server
  * would reject it, with the same messages, and objects from a cluster get the checks admission
  * cannot express. Pure: the compiled schemas are injected (schema.ts compiles them once).
@@ -17,7 +17,8 @@ import { aclPolicyRules } from './aclpolicy';
 import { apiRules } from './api';
 import { apiGroupRules } from './apigroup';
 import { appRules } from './app';
-import { DNS_1123_LABEL, DNS_SUBDOMAIN, evaluate, isRecord, type Rule } from './common';
+import { isRecord } from '../json';
+import { DNS_1123_LABEL, DNS_SUBDOMAIN, evaluate, type Rule } from './common';
 import { RULES_NOT_CHECKED } from './issues';
 import type { SchemaValidators } from './schema';
 import { signatureKeyRules } from './signaturekey';

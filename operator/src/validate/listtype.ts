@@ -8,7 +8,6 @@
  */
 
 type Json = Readonly<Record<string, unknown>>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const schemaAt = (value: unknown): Json | undefined => (isRecord(value) ? value : undefined);
 
 /** JSON with sorted keys: the API server's rendering of a duplicate (Go marshals maps sorted). */
@@ -25,6 +24,7 @@ export function canonical(value: unknown): string {
  * Fields the schema does not declare, as strict decoding names them (`spec.domains[0].foo`). An
  * object where the schema expects no object (a string, a list) has only unknown fields.
  */
+import { isRecord } from '../json';
 export function unknownFields(schema: Json | undefined, value: unknown, field: string, out: string[] = []): string[] {
   if (Array.isArray(value)) {
     value.forEach((item: unknown, index) => unknownFields(schemaAt(schema?.items), item, `${field}[${index}]`, out));

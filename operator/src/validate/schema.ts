@@ -17,6 +17,7 @@ import { TURNPIKE_KINDS, type TurnpikeKind } from '../provider/resourceset';
 import { schemaIssue, type SchemaIssue } from './issues';
 import { listTypeErrors, unknownFields } from './listtype';
 import { shareUnchanged } from './share';
+import { isRecord } from '../json';
 
 export type SpecCheck = { readonly ok: true; readonly spec: unknown } | { readonly ok: false; readonly errors: readonly string[] };
 export type SpecValidators = ReadonlyMap<TurnpikeKind, (spec: unknown) => SpecCheck>;
@@ -68,7 +69,6 @@ function describe(error: ErrorObject): string {
 }
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The v1alpha1 spec schema of each Turnpike kind in `crds`; throws when a kind has none. */
 function specSchemas(crds: readonly CrdDocument[]): Map<TurnpikeKind, Json> {

@@ -5,4 +5,3 @@ export {
   type Protocol, type SentEvent, type SessionEvent, type StreamEvent, type SyncedEvent, type TypeAckState,
 } from './events';
 export type { DeltaDiscoveryRequest, DeltaDiscoveryResponse, DiscoveryRequest, DiscoveryResponse, NodeInfo } from './messages';
-export { TYPE_ORDER } from './target';

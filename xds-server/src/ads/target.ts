@@ -5,7 +5,7 @@
 // resources removed by a new snapshot stay served (the "make" target: new ∪ what the client holds)
 // until every type has settled without a NACK, and only then are they removed (the "break" target:
 // the snapshot itself).
-import { TYPE_URLS } from '../proto';
+import { RESOURCE_ORDER, TYPE_URLS } from '../proto';
 import { resourcesOf, versionOf, type Snapshot, type SnapshotResource } from '../snapshot';
 
 export interface TypeTarget {
@@ -20,10 +20,7 @@ export interface TypeTarget {
 }
 
 /** Push order of the known types; unknown types follow, by name. */
-export const TYPE_ORDER: readonly string[] = [
-  TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.secret, TYPE_URLS.extensionConfig, TYPE_URLS.listener,
-  TYPE_URLS.routeConfiguration, TYPE_URLS.scopedRouteConfiguration,
-];
+const TYPE_ORDER: readonly string[] = RESOURCE_ORDER;
 
 /**
  * What a type's push waits for: no response of these types may be in flight (nor may the client

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-import { ProtoError } from './errors';
+import { ProtoError } from './proto-error';
 import { PROTO_FILES } from './files';
 
 /** xds-server/protos, from both src/proto and dist/proto. */

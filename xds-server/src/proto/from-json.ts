@@ -1,7 +1,7 @@
 // Strict proto3 JSON → protobufjs plain object. protobufjs' fromObject silently drops unknown
 // fields and coerces types, so every field is checked here first and errors name the JSON path.
 import * as protobuf from 'protobufjs';
-import { ProtoError } from './errors';
+import { ProtoError } from './proto-error';
 import { isJsonObject } from './json';
 import { parseDuration, parseFieldMask, parseTimestamp } from './wkt';
 import { WRAPPERS, fieldByJsonKey, hasSpecialJson, isSyntheticOneof, resolveAnyType, typeUrlOf, valueFieldNames, type ValueFieldNames } from './reflect';

@@ -1,4 +1,4 @@
-import { ProtoError } from './errors';
+import { ProtoError } from './proto-error';
 import type { JsonObject } from './json';
 import { defaultRegistry } from './registry';
 import { TYPE_URLS } from './type-urls';

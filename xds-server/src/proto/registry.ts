@@ -1,7 +1,7 @@
 // The protobuf registry: strict proto3 JSON ↔ binary for every type in the descriptor.
 import * as protobuf from 'protobufjs';
 import { loadCommittedRoot } from './descriptor';
-import { ProtoError } from './errors';
+import { ProtoError } from './proto-error';
 import { isJsonObject, type JsonObject } from './json';
 import { JsonReader } from './from-json';
 import { JsonWriter } from './to-json';

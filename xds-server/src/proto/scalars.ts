@@ -1,5 +1,5 @@
 // Proto3 JSON scalars: strict checks, then the form protobufjs' fromObject expects.
-import { ProtoError } from './errors';
+import { ProtoError } from './proto-error';
 
 const INT_RE = /^-?\d+$/;
 const RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {

@@ -1,6 +1,6 @@
 // protobufjs message → proto3 JSON (proto field names, Anys expanded with "@type").
 import * as protobuf from 'protobufjs';
-import { ProtoError } from './errors';
+import { ProtoError } from './proto-error';
 import type { JsonObject, JsonValue } from './json';
 import { formatDuration, formatFieldMask, formatTimestamp } from './wkt';
 import { WRAPPERS, hasSpecialJson, resolveAnyType, valueFieldNames, type ValueFieldNames } from './reflect';

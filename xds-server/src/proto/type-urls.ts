@@ -12,3 +12,16 @@ export const TYPE_URLS = {
 } as const;
 
 export type KnownTypeUrl = (typeof TYPE_URLS)[keyof typeof TYPE_URLS];
+
+/** The types the Envoy translation produces (translate/index.ts). */
+export type ResourceTypeUrl = Exclude<KnownTypeUrl, typeof TYPE_URLS.rateLimitConfig>;
+
+/**
+ * The order a snapshot applies them in, and ADS pushes them in (ads/target.ts): clusters before the
+ * routes that use them, a filter's configuration before the listeners that name it, and a route
+ * configuration before the scope that points at it.
+ */
+export const RESOURCE_ORDER: readonly ResourceTypeUrl[] = [
+  TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment, TYPE_URLS.secret, TYPE_URLS.extensionConfig, TYPE_URLS.listener,
+  TYPE_URLS.routeConfiguration, TYPE_URLS.scopedRouteConfiguration,
+];

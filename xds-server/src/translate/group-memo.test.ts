@@ -1,6 +1,7 @@
 // The per-group memo: unchanged groups yield the identical JsonObjects, anything a group's routes
 // read invalidates it, and a group that lost its identity is rebuilt to the same content.
-import { resourcesByType, ROUTE_TYPE, SCOPED_ROUTE_TYPE, translateIR, type EnvoyResources } from '.';
+import { resourcesByType, translateIR, type EnvoyResources } from '.';
+import { TYPE_URLS } from '../proto/type-urls';
 import type { GatewayIR } from '../ir';
 import { domain, forward, gateway, group, mock, route, tls, urlCluster } from './testing/builder';
 
@@ -9,8 +10,8 @@ const shop = group('shop', [route('items', { path: '/items', backend: forward(sh
 const blog = group('blog', [route('posts', { path: '/posts', backend: mock(200, 'posts') })], { domains: [domain('blog.example.test', { tls: tls('blog-cert'), httpsRedirect: true })] });
 const world: GatewayIR = gateway({ https: { address: '0.0.0.0', port: 8443, publicPort: 443 }, groups: [shop, blog], clusters: [shopBackend] });
 
-const routes = (resources: EnvoyResources): ReadonlyMap<string, unknown> => resourcesByType(resources, ROUTE_TYPE);
-const scopes = (resources: EnvoyResources): ReadonlyMap<string, unknown> => resourcesByType(resources, SCOPED_ROUTE_TYPE);
+const routes = (resources: EnvoyResources): ReadonlyMap<string, unknown> => resourcesByType(resources, TYPE_URLS.routeConfiguration);
+const scopes = (resources: EnvoyResources): ReadonlyMap<string, unknown> => resourcesByType(resources, TYPE_URLS.scopedRouteConfiguration);
 
 /** Names whose object is not the identical instance in `after`. */
 function rebuilt(before: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>): string[] {

@@ -1,5 +1,6 @@
 // IR → Envoy v3 resources, grouped by xDS type URL. Pure: no I/O, clock or randomness.
 import type { GatewayIR } from '../ir';
+import { RESOURCE_ORDER, TYPE_URLS, type ResourceTypeUrl } from '../proto/type-urls';
 import { clusterOf, loadAssignmentOf } from './cluster-memo';
 import { AUTHN_FILTER, authnExtensionConfig, redactAuthnConfig } from './authn';
 import { fastThrottleConfig } from './fast-throttle';
@@ -14,9 +15,8 @@ import { rateLimitFlags } from './policy-routes';
 import type { GroupInputs } from './route-config';
 import type { Side } from './routes';
 import { buildSecrets } from './secrets';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, EXTENSION_CONFIG_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from './type-urls';
 
-export { TranslateError, type TranslateErrorCode } from './errors';
+export { TranslateError, type TranslateErrorCode } from './translate-error';
 export { AUTHN_FILTER, AuthnFacts, MAX_SIGNED_BODY_BYTES } from './authn';
 export { FAST_THROTTLE_FILTER, share as fastShare } from './fast-throttle';
 export { METADATA_NAMESPACE } from './metadata';
@@ -24,11 +24,10 @@ export { pathRouting } from './path-match';
 export { RATELIMIT_CLUSTER, RATELIMIT_DOMAIN } from './ratelimit';
 export { buildRateLimitConfig, RATELIMIT_CONFIG_NAME, RATELIMIT_CONFIG_TYPE, translateRateLimitConfig } from './ratelimit-config';
 export { redactResource } from './redact';
-export * from './type-urls';
 
 /**
  * Type URL → resource name → resource (proto3 JSON, snake_case, nested Anys with "@type"). Every
- * type URL of RESOURCE_TYPES is present, in that order; names iterate sorted.
+ * type URL of RESOURCE_ORDER is present, in that order; names iterate sorted.
  */
 export type EnvoyResources = ReadonlyMap<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>;
 
@@ -83,22 +82,22 @@ export function translateIR(ir: GatewayIR, fleet: FleetFacts = { envoys: 1 }): E
   const rateLimit = ir.rateLimit === undefined ? [] : [rateLimitCluster(ir.rateLimit.service, ir.source)];
   const mocks = usesMockCluster(ir) ? [mockCluster(ir.source)] : [];
   const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>> = {
-    [LISTENER_TYPE]: byName(listeners),
-    [ROUTE_TYPE]: byName(routes.routeConfigs),
-    [SCOPED_ROUTE_TYPE]: byName(routes.scopes),
-    [CLUSTER_TYPE]: byName([...ir.clusters.map(clusterOf), ...rateLimit, ...mocks]),
-    [ENDPOINT_TYPE]: byName(services.map(loadAssignmentOf), 'cluster_name'),
-    [SECRET_TYPE]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
-    [EXTENSION_CONFIG_TYPE]: byName([...(ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]), fastThrottleConfig(ir, fleet.envoys)]),
+    [TYPE_URLS.listener]: byName(listeners),
+    [TYPE_URLS.routeConfiguration]: byName(routes.routeConfigs),
+    [TYPE_URLS.scopedRouteConfiguration]: byName(routes.scopes),
+    [TYPE_URLS.cluster]: byName([...ir.clusters.map(clusterOf), ...rateLimit, ...mocks]),
+    [TYPE_URLS.clusterLoadAssignment]: byName(services.map(loadAssignmentOf), 'cluster_name'),
+    [TYPE_URLS.secret]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
+    [TYPE_URLS.extensionConfig]: byName([...(ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]), fastThrottleConfig(ir, fleet.envoys)]),
   };
-  return new Map(RESOURCE_TYPES.map((type) => [type, byType[type]]));
+  return new Map(RESOURCE_ORDER.map((type) => [type, byType[type]]));
 }
 
 /** A JSON-ready dump (type URL → name → resource) with secrets redacted: for goldens, logs, debug endpoints. */
 export function dumpResources(resources: EnvoyResources): JsonObject {
   return Object.fromEntries(
-    RESOURCE_TYPES.map((type) => {
-      const redact = (name: string, r: JsonObject): JsonObject => (type === EXTENSION_CONFIG_TYPE && name === AUTHN_FILTER ? redactAuthnConfig(r) : redactResource(r));
+    RESOURCE_ORDER.map((type) => {
+      const redact = (name: string, r: JsonObject): JsonObject => (type === TYPE_URLS.extensionConfig && name === AUTHN_FILTER ? redactAuthnConfig(r) : redactResource(r));
       return [type, Object.fromEntries([...resourcesByType(resources, type)].map(([name, r]) => [name, redact(name, r)]))];
     }),
   );

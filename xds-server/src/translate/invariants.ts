@@ -1,7 +1,7 @@
 // Invariants of the IR the operator must uphold; a breach is a fault (TranslateError), caught here
 // rather than as an Envoy NACK that would hold back the whole snapshot.
 import { sourceKey, type ClusterIR, type GatewayIR } from '../ir';
-import { TranslateError } from './errors';
+import { TranslateError } from './translate-error';
 
 function checkPort(port: number, what: string): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new TranslateError('XDS_TRANSLATE_OUT_OF_RANGE', `${what}: port ${port}`);

@@ -1,10 +1,7 @@
-// Plain proto3-JSON values (snake_case field names, enums as strings, Durations as "1.5s").
-
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | JsonObject;
-
-export interface JsonObject {
-  readonly [key: string]: JsonValue;
-}
+// Plain proto3-JSON values (snake_case field names, enums as strings, Durations as "1.5s"): the
+// types are the proto layer's, which encodes them.
+export { isJsonObject, type JsonObject, type JsonValue } from '../proto/json';
+import type { JsonObject, JsonValue } from '../proto/json';
 
 /** Prefix of every type URL: protobufjs' Any JSON conversion looks the type up after the last '/'. */
 const TYPE_PREFIX = 'type.googleapis.com/';

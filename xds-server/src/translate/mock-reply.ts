@@ -9,7 +9,7 @@
 // policies stay direct responses.
 import type { GatewayIR, MockBackendIR, RouteIR, SourceRef } from '../ir';
 import { corsHeaders } from './cors';
-import { typed, type JsonObject, type JsonValue } from './json';
+import { isJsonObject, typed, type JsonObject } from './json';
 import { HYGIENE_FILTER } from './lua';
 import { METADATA_NAMESPACE, sourceMetadata } from './metadata';
 
@@ -59,32 +59,28 @@ export function mockCluster(source: SourceRef): JsonObject {
   return { name: MOCK_CLUSTER, type: 'STATIC', connect_timeout: '1s', load_assignment: { cluster_name: MOCK_CLUSTER, endpoints: [] }, metadata: sourceMetadata(source) };
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** The mock's response headers (its own, then the CORS flag's where absent), lower-case names. */
 function replyHeaders(route: RouteIR, mock: MockBackendIR): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const h of mock.headers) headers[h.name.toLowerCase()] = h.value;
   for (const entry of corsHeaders(route)) {
     const header = entry.header;
-    if (isObject(header) && typeof header.key === 'string' && typeof header.value === 'string' && headers[header.key] === undefined) headers[header.key] = header.value;
+    if (isJsonObject(header) && typeof header.key === 'string' && typeof header.value === 'string' && headers[header.key] === undefined) headers[header.key] = header.value;
   }
   return headers;
 }
 
 /** A built mock route turned into a forwarding route answered by the mock filter. */
 export function mockThroughFilters(built: JsonObject, route: RouteIR): JsonObject {
-  if (route.backend.kind !== 'Mock' || !isObject(built.direct_response)) return built;
+  if (route.backend.kind !== 'Mock' || !isJsonObject(built.direct_response)) return built;
   const mock = route.backend;
-  const metadata = isObject(built.metadata) ? built.metadata : {};
-  const filterMetadata = isObject(metadata.filter_metadata) ? metadata.filter_metadata : {};
+  const metadata = isJsonObject(built.metadata) ? built.metadata : {};
+  const filterMetadata = isJsonObject(metadata.filter_metadata) ? metadata.filter_metadata : {};
   const reply = { status: String(mock.status), body: mock.body, headers: replyHeaders(route, mock) };
   const rest = Object.fromEntries(Object.entries(built).filter(([key]) => key !== 'direct_response' && key !== 'response_headers_to_add'));
   // Not marked as a mock reply by the hygiene filter: the mock filter marks its own.
   const kept = Object.fromEntries(Object.entries(filterMetadata).filter(([key]) => key !== HYGIENE_FILTER));
-  const perFilter = isObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
+  const perFilter = isJsonObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
   return {
     ...rest,
     route: { cluster: MOCK_CLUSTER },

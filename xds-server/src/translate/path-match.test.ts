@@ -1,7 +1,7 @@
 // Matching semantics (Huawei §5.1), checked by running the emitted RE2 patterns with JS RegExp (the
 // constructs used — classes, groups, ?, *, anchors — mean the same in both).
 import type { MatchMode } from '../ir';
-import { TranslateError } from './errors';
+import { TranslateError } from './translate-error';
 import type { JsonObject, JsonValue } from './json';
 import { pathRouting } from './path-match';
 import { backendPath, frontendPath } from './testing/builder';

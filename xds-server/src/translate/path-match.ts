@@ -5,7 +5,7 @@
 // 5 variables) and cannot say "the prefix, then nothing or '/…'". A literal Exact path uses the
 // plain `path` matcher.
 import { formatPathTemplate, type BackendPath, type MatchMode, type PathSegment, type PathTemplate } from '../ir';
-import { TranslateError } from './errors';
+import { TranslateError } from './translate-error';
 import type { JsonObject } from './json';
 
 /** RE2 rewrite substitutions can only name groups \1–\9. */

@@ -12,37 +12,20 @@
 //     403 before it (IP ACL, RBAC)                   403 APIG.0402
 // A 403 that reaches the last two is RBAC's: authn's replies carry its mark and mocks' theirs (both
 // matched earlier), and nothing else in the chain answers 403.
+import { APP_NOT_AUTHORIZED, INTERNAL_ERROR, IP_DENIED, QUOTA_USED_UP, THROTTLED } from '../errors/catalog';
 import { APP_ID_HEADER } from '../ir';
 import type { JsonObject } from './json';
 import { REPLY_HEADER } from './lua';
-import type { GatewayError } from './local-reply';
-
-export const IP_DENIED: GatewayError = { status: 403, code: 'APIG.0402', message: 'The IP address is not authorized to access the API.' };
-export const APP_DENIED: GatewayError = { status: 403, code: 'APIG.0304', message: 'The app is not authorized to access the API.' };
-export const THROTTLED: GatewayError = { status: 429, code: 'APIG.0308', message: 'The throttling threshold has been reached.' };
-export const QUOTA_USED_UP: GatewayError = { status: 405, code: 'APIG.0501', message: 'The app quota has been used up.' };
-export const RATE_LIMIT_UNAVAILABLE: GatewayError = { status: 500, code: 'APIG.0601', message: 'Internal server error.' };
-
-function mapper(filter: JsonObject, error: GatewayError): JsonObject {
-  return {
-    filter,
-    status_code: error.status,
-    body_format_override: { json_format: { error_code: error.code, error_msg: error.message, request_id: '%REQ(X-REQUEST-ID)%' } },
-  };
-}
-
-const flag = (name: string): JsonObject => ({ response_flag_filter: { flags: [name] } });
-const statusIs = (code: number): JsonObject => ({
-  status_code_filter: { comparison: { op: 'EQ', value: { default_value: code, runtime_key: `turnpike.local_reply.status_eq_${code}` } } },
-});
+import { answer, flagsAre, statusIs } from './reply-mappers';
 
 /** Rate-limit answers: before the mock mappers. */
 export function rateLimitReplyMappers(): JsonObject[] {
   return [
-    mapper({ and_filter: { filters: [flag('RL'), statusIs(QUOTA_USED_UP.status)] } }, QUOTA_USED_UP),
-    mapper(flag('RL'), THROTTLED),
-    mapper({ and_filter: { filters: [statusIs(THROTTLED.status), { header_filter: { header: { name: REPLY_HEADER, present_match: true, invert_match: true } } }] } }, THROTTLED),
-    mapper(flag('RLSE'), RATE_LIMIT_UNAVAILABLE),
+    answer({ and_filter: { filters: [flagsAre(['RL']), statusIs(QUOTA_USED_UP.status)] } }, QUOTA_USED_UP),
+    answer(flagsAre(['RL']), THROTTLED),
+    answer({ and_filter: { filters: [statusIs(THROTTLED.status), { header_filter: { header: { name: REPLY_HEADER, present_match: true, invert_match: true } } }] } }, THROTTLED),
+    // A FailClosed ThrottlePolicy whose rate-limit service cannot answer.
+    answer(flagsAre(['RLSE']), INTERNAL_ERROR),
   ];
 }
 
@@ -50,7 +33,7 @@ export function rateLimitReplyMappers(): JsonObject[] {
 export function aclReplyMappers(): JsonObject[] {
   const authenticated = { header_filter: { header: { name: APP_ID_HEADER, present_match: true } } };
   return [
-    mapper({ and_filter: { filters: [statusIs(403), authenticated] } }, APP_DENIED),
-    mapper(statusIs(403), IP_DENIED),
+    answer({ and_filter: { filters: [statusIs(403), authenticated] } }, APP_NOT_AUTHORIZED),
+    answer(statusIs(403), IP_DENIED),
   ];
 }

@@ -10,7 +10,7 @@
 // rate_limits for the local rate-limit filter, and the window in the hygiene filter's metadata.
 import type { ApiGroupIR, GatewayIR, RouteIR, SourceRef } from '../ir';
 import { fastRateLimits, fastThrottle, tightestLimit, WINDOW_SECONDS } from './fast-throttle';
-import { byString, type JsonObject, type JsonValue } from './json';
+import { byString, isJsonObject, type JsonObject } from './json';
 import { FAST_LIMIT_KEY, FAST_WINDOW_KEY, HYGIENE_FILTER } from './lua';
 import { mockThroughFilters } from './mock-reply';
 import { appAclPerRoute, ipAclPerRoute } from './rbac';
@@ -57,16 +57,12 @@ export function policyContext(flags: RateLimitFlags, group: ApiGroupIR): PolicyC
   };
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A route answering a gateway error (wrong protocol, no authn module) refuses the call anyway. */
 function answersError(built: JsonObject): boolean {
   const metadata = built.metadata;
-  if (!isObject(metadata) || !isObject(metadata.filter_metadata)) return false;
+  if (!isJsonObject(metadata) || !isJsonObject(metadata.filter_metadata)) return false;
   const hygiene = metadata.filter_metadata[HYGIENE_FILTER];
-  return isObject(hygiene) && hygiene.reply === 'error';
+  return isJsonObject(hygiene) && hygiene.reply === 'error';
 }
 
 function aclConfigs(route: RouteIR): Record<string, JsonObject> {
@@ -104,7 +100,7 @@ function rateLimitConfigs(route: RouteIR, context: PolicyContext): Record<string
 
 function withConfigs(built: JsonObject, configs: Readonly<Record<string, JsonObject>>): JsonObject {
   if (Object.keys(configs).length === 0) return built;
-  const existing = isObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
+  const existing = isJsonObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
   const merged = Object.fromEntries(Object.entries({ ...existing, ...configs }).sort(([a], [b]) => byString(a, b)));
   return { ...built, typed_per_filter_config: merged };
 }
@@ -112,10 +108,10 @@ function withConfigs(built: JsonObject, configs: Readonly<Record<string, JsonObj
 /** A forwarding route with its Fast limits: route-level rate_limits, and what debug headers name. */
 function withFastLimits(built: JsonObject, route: RouteIR): JsonObject {
   const throttle = fastThrottle(route);
-  if (throttle === undefined || !isObject(built.route)) return built;
-  const metadata = isObject(built.metadata) ? built.metadata : {};
-  const filterMetadata = isObject(metadata.filter_metadata) ? metadata.filter_metadata : {};
-  const hygiene = isObject(filterMetadata[HYGIENE_FILTER]) ? filterMetadata[HYGIENE_FILTER] : {};
+  if (throttle === undefined || !isJsonObject(built.route)) return built;
+  const metadata = isJsonObject(built.metadata) ? built.metadata : {};
+  const filterMetadata = isJsonObject(metadata.filter_metadata) ? metadata.filter_metadata : {};
+  const hygiene = isJsonObject(filterMetadata[HYGIENE_FILTER]) ? filterMetadata[HYGIENE_FILTER] : {};
   return {
     ...built,
     route: { ...built.route, rate_limits: fastRateLimits(throttle, route.environment) },

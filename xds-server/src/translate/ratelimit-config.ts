@@ -17,10 +17,11 @@
 // client address, per App or per group. Windows are fixed calendar windows of one unit (UTC).
 import type { GatewayIR, RateLimitUnit, RouteIR, ThrottleIR } from '../ir';
 import { appId } from '../ir';
+import { TYPE_URLS } from '../proto/type-urls';
 import { byString, type JsonObject } from './json';
 import { countsApps, DescriptorKey, LIMITS_MATCH_VALUE, policyKey, RATELIMIT_DOMAIN, SUBDOMAIN_MATCH_VALUE, type Dimension } from './ratelimit';
 
-export const RATELIMIT_CONFIG_TYPE = 'type.googleapis.com/ratelimit.config.ratelimit.v3.RateLimitConfig';
+export const RATELIMIT_CONFIG_TYPE = TYPE_URLS.rateLimitConfig;
 /** The one RateLimitConfig resource's name. */
 export const RATELIMIT_CONFIG_NAME = 'turnpike';
 

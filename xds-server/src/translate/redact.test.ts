@@ -1,4 +1,5 @@
-import { dumpResources, resourcesByType, SECRET_TYPE, translateIR } from '.';
+import { dumpResources, resourcesByType, translateIR } from '.';
+import { TYPE_URLS } from '../proto/type-urls';
 import { REDACTED } from '../ir';
 import { domain, gateway, group, tls } from './testing/builder';
 
@@ -10,7 +11,7 @@ describe('redaction of dumps', () => {
 
   it('keeps the private key on the wire but prints it as [redacted]', () => {
     const resources = translateIR(ir);
-    const secret = resourcesByType(resources, SECRET_TYPE).get('tls/shop/shop-cert');
+    const secret = resourcesByType(resources, TYPE_URLS.secret).get('tls/shop/shop-cert');
     expect(JSON.stringify(secret)).toContain('PRIVATE KEY');
     const dump = JSON.stringify(dumpResources(resources));
     expect(dump).not.toContain('PRIVATE KEY');

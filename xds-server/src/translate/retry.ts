@@ -1,6 +1,6 @@
 // Backend timeout and retries (Huawei `timeout`, `retry_count`, docs/huawei-compatibility.md §5.3).
 import type { ForwardBackendIR, HttpMethod, MethodMatch } from '../ir';
-import { TranslateError } from './errors';
+import { TranslateError } from './translate-error';
 import { duration, type JsonObject } from './json';
 
 /** Huawei retries idempotent methods once by default, never POST or PATCH. */

@@ -1,10 +1,10 @@
 // One Envoy route per (Api, environment) on one listener side.
+import { APP_AUTH_UNAVAILABLE, protocolNotSupported, type GatewayError } from '../errors/catalog';
 import { type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR, type SourceRef } from '../ir';
 import { corsHeaders } from './cors';
-import { TranslateError } from './errors';
+import { TranslateError } from './translate-error';
 import { authnRoute } from './authn';
 import type { JsonObject } from './json';
-import { APP_AUTH_UNAVAILABLE, protocolNotSupported, type GatewayError } from './local-reply';
 import { HYGIENE_FILTER, replyMetadata } from './lua';
 import { sourceMetadata } from './metadata';
 import { pathRouting } from './path-match';

@@ -9,8 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CLUSTER_TYPE, ENDPOINT_TYPE, EXTENSION_CONFIG_TYPE, LISTENER_TYPE, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, resourcesByType, type EnvoyResources } from '..';
-import { stringField, type JsonObject, type JsonValue } from '../json';
+import { resourcesByType, type EnvoyResources } from '..';
+import { TYPE_URLS } from '../../proto/type-urls';
+import { isJsonObject, stringField, type JsonObject, type JsonValue } from '../json';
 
 const run = promisify(execFile);
 
@@ -31,10 +32,6 @@ export function authnModule(): string {
   return installed('turnpike-authn.wasm');
 }
 
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function omit(object: JsonObject, key: string): JsonObject {
   return Object.fromEntries(Object.entries(object).filter(([name]) => name !== key));
 }
@@ -42,7 +39,7 @@ function omit(object: JsonObject, key: string): JsonObject {
 /** Bottom-up rewrite of every object in a JSON tree. */
 function rewrite(value: JsonValue, hook: (object: JsonObject) => JsonObject): JsonValue {
   if (Array.isArray(value)) return (value as readonly JsonValue[]).map((item) => rewrite(item, hook));
-  if (!isObject(value)) return value;
+  if (!isJsonObject(value)) return value;
   return hook(Object.fromEntries(Object.entries(value).map(([key, field]) => [key, rewrite(field, hook)])));
 }
 
@@ -51,8 +48,8 @@ const NO_SCOPE: JsonObject = { name: 'no-scope', key: { fragments: [{ string_key
 
 /** Every scope (Envoy subscribes each HCM to all of them), its route configuration inlined. */
 function staticScopes(resources: EnvoyResources, prefix: string): JsonObject[] {
-  const routes = resourcesByType(resources, ROUTE_TYPE);
-  const scopes = [...resourcesByType(resources, SCOPED_ROUTE_TYPE).values()];
+  const routes = resourcesByType(resources, TYPE_URLS.routeConfiguration);
+  const scopes = [...resourcesByType(resources, TYPE_URLS.scopedRouteConfiguration).values()];
   if (scopes.length === 0) return [NO_SCOPE];
   return scopes.map((scope) => {
     const wanted = stringField(scope, 'route_configuration_name');
@@ -65,21 +62,21 @@ function staticScopes(resources: EnvoyResources, prefix: string): JsonObject[] {
 }
 
 function inlineExtension(resources: EnvoyResources, name: string): JsonValue {
-  const extension = resourcesByType(resources, EXTENSION_CONFIG_TYPE).get(name);
+  const extension = resourcesByType(resources, TYPE_URLS.extensionConfig).get(name);
   if (extension === undefined) throw new Error(`filter ${name} has no ECDS resource`);
-  return rewrite(extension['typed_config'] ?? null, (o) => (isObject(o.local) && typeof o.local.filename === 'string' ? { local: { filename: authnModule() } } : o));
+  return rewrite(extension['typed_config'] ?? null, (o) => (isJsonObject(o.local) && typeof o.local.filename === 'string' ? { local: { filename: authnModule() } } : o));
 }
 
 function staticListener(listener: JsonObject, resources: EnvoyResources, prefix: string, port: number): JsonObject {
   const scopes = staticScopes(resources, prefix);
   const rewritten = rewrite(listener, (object) => {
-    if (isObject(object.scoped_rds)) {
+    if (isJsonObject(object.scoped_rds)) {
       return { ...omit(object, 'scoped_rds'), scoped_route_configurations_list: { scoped_route_configurations: scopes } };
     }
     // SDS by name from static secrets: drop the ADS source.
-    if (typeof object.name === 'string' && isObject(object.sds_config)) return { name: prefix + object.name };
+    if (typeof object.name === 'string' && isJsonObject(object.sds_config)) return { name: prefix + object.name };
     // ECDS by name: the filter's configuration inline, loading the built module.
-    if (typeof object.name === 'string' && isObject(object.config_discovery)) return { name: object.name, typed_config: inlineExtension(resources, object.name) };
+    if (typeof object.name === 'string' && isJsonObject(object.config_discovery)) return { name: object.name, typed_config: inlineExtension(resources, object.name) };
     return object;
   }) as JsonObject;
   return { ...rewritten, name: prefix + stringField(listener, 'name'), address: { socket_address: { address: '127.0.0.1', port_value: port } } };
@@ -89,9 +86,9 @@ function staticCluster(cluster: JsonObject, resources: EnvoyResources, prefix: s
   const name = prefix + stringField(cluster, 'name');
   if (cluster.type !== 'EDS') {
     const assignment = cluster.load_assignment;
-    return isObject(assignment) ? { ...cluster, name, load_assignment: { ...assignment, cluster_name: name } } : { ...cluster, name };
+    return isJsonObject(assignment) ? { ...cluster, name, load_assignment: { ...assignment, cluster_name: name } } : { ...cluster, name };
   }
-  const assignment = resourcesByType(resources, ENDPOINT_TYPE).get(stringField(cluster, 'name'));
+  const assignment = resourcesByType(resources, TYPE_URLS.clusterLoadAssignment).get(stringField(cluster, 'name'));
   if (assignment === undefined) throw new Error(`EDS cluster ${name} has no ClusterLoadAssignment`);
   return { ...omit(cluster, 'eds_cluster_config'), name, type: 'STATIC', load_assignment: { ...assignment, cluster_name: name } };
 }
@@ -104,9 +101,9 @@ export function staticBootstrap(cases: ReadonlyMap<string, EnvoyResources>, firs
   let port = firstPort;
   for (const [name, resources] of cases) {
     const prefix = `${name}:`;
-    for (const listener of resourcesByType(resources, LISTENER_TYPE).values()) listeners.push(staticListener(listener, resources, prefix, firstPort === 0 ? 0 : port++));
-    for (const cluster of resourcesByType(resources, CLUSTER_TYPE).values()) clusters.push(staticCluster(cluster, resources, prefix));
-    for (const secret of resourcesByType(resources, SECRET_TYPE).values()) secrets.push({ ...secret, name: prefix + stringField(secret, 'name') });
+    for (const listener of resourcesByType(resources, TYPE_URLS.listener).values()) listeners.push(staticListener(listener, resources, prefix, firstPort === 0 ? 0 : port++));
+    for (const cluster of resourcesByType(resources, TYPE_URLS.cluster).values()) clusters.push(staticCluster(cluster, resources, prefix));
+    for (const secret of resourcesByType(resources, TYPE_URLS.secret).values()) secrets.push({ ...secret, name: prefix + stringField(secret, 'name') });
   }
   // Scoped routing needs a node id and cluster, as the real bootstrap sets them.
   return { node: { id: 'validate', cluster: 'validate' }, static_resources: { listeners, clusters, secrets } };

@@ -1,0 +1,3 @@
+// The one test for "a JSON object" (not null, not an array) on values read from YAML, the API
+// server or a CRD schema.
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
