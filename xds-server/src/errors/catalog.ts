@@ -65,7 +65,7 @@ export const APP_NOT_AUTHORIZED = {
 } as const satisfies CatalogEntry;
 export const THROTTLED = {
   status: 429, code: 'APIG.0308', message: 'The throttling threshold has been reached.',
-  when: "A ThrottlePolicy limit (per Api, App or client IP), the default limit per Api, or the default subdomain's 1,000 calls a day is used up.", answeredBy: ['Envoy'],
+  when: "A ThrottlePolicy limit (per Api, App or client IP; Fast or Exact), the default limit per Api, or the default subdomain's 1,000 calls a day is used up.", answeredBy: ['Envoy'],
 } as const satisfies CatalogEntry;
 export const IP_DENIED = {
   status: 403, code: 'APIG.0402', message: 'The IP address is not authorized to access the API.',
