@@ -57,7 +57,7 @@ run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no
 bench-controlplane: setup build ## Control-plane benchmark: translation, RSS, apply-to-served, edits under load (ARGS=--sizes 100x10)
 	@node bench/dist/controlplane/main.js $(ARGS)
 
-bench-policies: setup-standalone build ## Cost of a ThrottlePolicy + AclPolicy: throughput and p99 through Envoy vs the same Api without (ARGS=--seconds 10)
+bench-policies: setup-standalone build ## Cost of policies: plain vs ACL vs Fast vs Exact throttling vs fully policed APP Api, saturated and paced (ARGS=--seconds 10)
 	@node bench/dist/policies/main.js $(ARGS)
 
 bench-authz: setup-standalone build ## Cost of app authentication in Envoy: throughput, CPU and p99 of an APP Api vs NONE, saturated and paced (ARGS=--seconds 10)
