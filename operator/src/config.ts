@@ -53,6 +53,8 @@ export interface StandaloneConfig {
   readonly stateDir: string;
   /** Start envoyproxy/ratelimit and Redis (when installed) unless --no-ratelimit or --ratelimit-address. */
   readonly rateLimit: boolean;
+  /** Serve /healthz, /readyz and /metrics on this port (on the xDS host address); absent means off. */
+  readonly healthPort?: number;
 }
 
 export interface OperatorConfig {
@@ -62,7 +64,7 @@ export interface OperatorConfig {
   readonly leaseNamespace: string;
   readonly leaseName: string;
   readonly identity: string;
-  /** Serve /healthz and /readyz on this port (on the xDS host address); absent means off. */
+  /** Serve /healthz, /readyz and /metrics on this port (on the xDS host address); absent means off. */
   readonly healthPort?: number;
 }
 
@@ -202,20 +204,21 @@ function modeConfig(
   pick: (flag: keyof typeof OPTIONS, variable: string) => string | undefined,
   flags: { readonly noEnvoy: boolean; readonly rateLimit: boolean },
 ): StandaloneConfig | OperatorConfig {
+  const healthPort = pick('health-port', 'TURNPIKE_HEALTH_PORT');
+  const health = healthPort === undefined ? {} : { healthPort: port('health-port', healthPort, 0) };
   if (mode === 'standalone') {
     const dir = pick('file', 'TURNPIKE_FILES');
     if (dir === undefined) throw new ConfigError('standalone needs -f DIR: the directory of manifests to serve');
     const demo = pick('demo-backends', 'TURNPIKE_DEMO_BACKENDS') ?? '';
     const demoBackendPorts = demo === '' ? [] : demo.split(',').map((p) => port('demo-backends', p.trim(), 0));
     const stateDir = pick('state-dir', 'TURNPIKE_STATE_DIR') ?? '.turnpike/standalone';
-    return { kind: 'standalone', dir, envoy: !flags.noEnvoy, demoBackendPorts, stateDir, rateLimit: flags.rateLimit };
+    return { kind: 'standalone', dir, envoy: !flags.noEnvoy, demoBackendPorts, stateDir, rateLimit: flags.rateLimit, ...health };
   }
   const kubeconfig = pick('kubeconfig', 'KUBECONFIG');
-  const health = pick('health-port', 'TURNPIKE_HEALTH_PORT');
   return {
     kind: 'operator',
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
-    ...(health === undefined ? {} : { healthPort: port('health-port', health, 0) }),
+    ...health,
     leaseNamespace: pick('lease-namespace', 'POD_NAMESPACE') ?? 'turnpike-system',
     leaseName: pick('lease-name', 'TURNPIKE_LEASE_NAME') ?? 'turnpike-operator',
     identity: pick('identity', 'POD_NAME') ?? `${os.hostname()}-${process.pid}`,

@@ -7,8 +7,9 @@ import { loadConfig, type OperatorConfig } from './config';
 import { CredentialsController } from './credentials/kube';
 import { startHealthServer } from './health';
 import { LeaderElector } from './leader';
+import { ControlPlaneMetrics } from './metrics';
 import { createLogger } from './log';
-import type { ObjectStatus } from './pipeline';
+import { STATUSLESS_KINDS, type ObjectStatus } from './pipeline';
 import { informersProvider } from './provider/informers';
 import { TranslationView } from './provider/relevance';
 import { startRuntime, untilSignalled } from './runtime';
@@ -49,8 +50,7 @@ function statusUpdate(status: ObjectStatus): StatusUpdate {
 export function statusUpdates(statuses: ReadonlyMap<string, ObjectStatus>): StatusUpdate[] {
   const out: StatusUpdate[] = [];
   for (const status of statuses.values()) {
-    const kind = status.source.kind;
-    if (kind === 'GatewayConfig' || kind === 'Secret' || kind === 'Service') continue;
+    if (STATUSLESS_KINDS.has(status.source.kind)) continue;
     out.push(statusUpdate(status));
   }
   return out;
@@ -64,18 +64,25 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   const log = createLogger({ level: config.logLevel, base: { identity: mode.identity } });
   const kubeConfig = kubeConfigOf(mode);
   // Probes answer from the start (live), ready once the informers have synced.
-  const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort });
-  const runtime = await startRuntime(config, log);
-  const writer = new StatusWriter({ kubeConfig, log: log.child({ component: 'status' }) });
+  const metrics = new ControlPlaneMetrics();
+  const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort, metrics: () => metrics.exposition() });
+  const runtime = await startRuntime(config, log, metrics);
+  const writer = new StatusWriter({
+    kubeConfig, log: log.child({ component: 'status' }),
+    onWrite: (result, seconds) => { metrics.statusWriteDuration.observe({ result }, seconds); },
+  });
   runtime.pipeline.onStatuses((statuses) => { writer.update(statusUpdates(statuses)); });
   // Generates the credentials Secrets of Apps and SignatureKeys that name none (leader only).
   const credentials = new CredentialsController({ kubeConfig, log });
   const elector = new LeaderElector({
     kubeConfig, namespace: mode.leaseNamespace, name: mode.leaseName, identity: mode.identity, log: log.child({ component: 'leader' }),
-    onStartedLeading: () => { writer.setLeader(true); credentials.setLeader(true); },
-    onStoppedLeading: () => { writer.setLeader(false); credentials.setLeader(false); },
+    onStartedLeading: () => { writer.setLeader(true); credentials.setLeader(true); metrics.leader.set(1); },
+    onStoppedLeading: () => { writer.setLeader(false); credentials.setLeader(false); metrics.leader.set(0); },
   });
-  const provider = informersProvider({ kubeConfig, log: log.child({ component: 'informers' }) });
+  const provider = informersProvider({
+    kubeConfig, log: log.child({ component: 'informers' }),
+    onRestart: (kind) => { metrics.informerRestarts.inc({ kind }); },
+  });
   // Status writes (ours included) change no input of translation: the writer and the credentials
   // controller see every set, the pipeline only sets that differ for translation.
   const view = new TranslationView();

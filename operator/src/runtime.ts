@@ -2,6 +2,7 @@
 import { AdsServer, rateLimitFleet, SnapshotCache, type NodeInfo } from '@turnpike/xds-server';
 import type { Config } from './config';
 import type { Logger } from './log';
+import { ControlPlaneMetrics, observeXds } from './metrics';
 import { Pipeline } from './pipeline';
 import { schemaValidate } from './validate/validate-fn';
 
@@ -9,6 +10,8 @@ export interface ControlPlaneRuntime {
   readonly pipeline: Pipeline;
   readonly ads: AdsServer;
   readonly xdsPort: number;
+  /** Prometheus metrics of this process (served on the health port). */
+  readonly metrics: ControlPlaneMetrics;
   stop(): Promise<void>;
 }
 
@@ -22,7 +25,7 @@ export function fleetOf(node: NodeInfo): string | undefined {
   return fleet === undefined || fleet === '' ? undefined : fleet;
 }
 
-export async function startRuntime(config: Config, log: Logger): Promise<ControlPlaneRuntime> {
+export async function startRuntime(config: Config, log: Logger, metrics = new ControlPlaneMetrics()): Promise<ControlPlaneRuntime> {
   const cache = new SnapshotCache();
   const ads = new AdsServer({ cache, fleetOf, logger: log.child({ component: 'ads' }) });
   const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
@@ -34,6 +37,7 @@ export async function startRuntime(config: Config, log: Logger): Promise<Control
   // after a push, in a later task: the push reaches the socket before statuses are computed.
   let pending: NodeJS.Immediate | undefined;
   const pipeline = new Pipeline({
+    onPass: (seconds) => { metrics.translationDuration.observe(seconds); },
     gateway: config.gateway, validate: schemaValidate(), cache, log,
     nodes: () => ads.tracker.list(fleet),
     rateLimitNodes: () => ads.tracker.list(rateLimitFleet(fleet)),
@@ -45,11 +49,15 @@ export async function startRuntime(config: Config, log: Logger): Promise<Control
     },
   });
   const unsubscribe = ads.onEvent(() => { pipeline.requestRefresh(); });
+  metrics.countObjectsOf(() => pipeline.statuses());
+  const unobserve = observeXds(metrics, { ads, cache, fleets: [fleet, rateLimitFleet(fleet)] });
   return {
     pipeline,
     ads,
     xdsPort,
+    metrics,
     stop: async () => {
+      unobserve();
       unsubscribe();
       clearImmediate(pending);
       await ads.close();

@@ -33,6 +33,8 @@ export interface PipelineOptions {
    * the current task, so a push reaches the socket before the statuses are computed.
    */
   readonly schedule?: (refresh: () => void) => void;
+  /** Told how long each pass that produced a new translation took, in seconds (metrics). */
+  readonly onPass?: (seconds: number) => void;
 }
 
 export class Pipeline {
@@ -87,6 +89,7 @@ export class Pipeline {
       log.error('translation fault; Envoy keeps the last good configuration', { err, code: err.code });
       this.#state = { kind: 'Rejected', message: `Internal translation fault ${err.code}: ${err.message}` };
     }
+    this.options.onPass?.((performance.now() - started) / 1000);
     this.requestRefresh();
   }
 
