@@ -3,7 +3,7 @@
 // via HCM local_reply_config. Mappers apply only to local replies (never to backend responses)
 // and the first match wins, so specific causes (response flags) come before status fallbacks.
 import type { JsonObject } from './json';
-import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER } from './lua';
+import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER, replyCode } from './lua';
 import { mockReplyMapper } from './mock-reply';
 import { aclReplyMappers, rateLimitReplyMappers } from './policy-replies';
 
@@ -47,7 +47,7 @@ const body = (code: string, message: string, requestId = '%REQ(X-REQUEST-ID)%'):
 const withoutRequestId = (filter: JsonObject, error: GatewayError): JsonObject => ({
   filter: { and_filter: { filters: [{ header_filter: { header: { name: 'x-request-id', present_match: true, invert_match: true } } }, filter] } },
   ...(error.status === HEADERS_TOO_LARGE.status ? { status_code: HEADERS_TOO_LARGE.status } : {}),
-  headers_to_add: [{ header: { key: 'x-request-id', value: '%UNIQUE_ID%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }],
+  headers_to_add: [{ header: { key: 'x-request-id', value: '%UNIQUE_ID%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }, ...replyCode(error.code).headers_to_add],
   body_format_override: body(error.code, error.message, '%RESP(X-REQUEST-ID)%'),
 });
 
@@ -55,6 +55,15 @@ const flags = (error: GatewayError, responseFlags: readonly string[]): JsonObjec
   filter: { response_flag_filter: { flags: responseFlags } },
   status_code: error.status,
   body_format_override: body(error.code, error.message),
+  ...replyCode(error.code),
+});
+
+/** A status fallback: keeps or sets the status, gives Huawei's body and records the code. */
+const fallback = (filter: JsonObject, error: GatewayError, status?: number): JsonObject => ({
+  filter,
+  ...(status === undefined ? {} : { status_code: status }),
+  body_format_override: body(error.code, error.message),
+  ...replyCode(error.code),
 });
 
 const status = (op: 'EQ' | 'GE', code: number): JsonObject => ({
@@ -74,8 +83,9 @@ export function localReplyConfig(): JsonObject {
   return {
     mappers: [
       // The authn filter's refusals already carry Huawei's body (401 APIG.0303, 403 APIG.0304,
-      // 413 APIG.0201, 500 APIG.0601 and APIG.0705; authn.ts).
-      { filter: replyIs('authn') },
+      // 413 APIG.0201, 500 APIG.0601 and APIG.0705; authn.ts): the hygiene filter reads the code
+      // out of it for the access log.
+      { filter: replyIs('authn'), ...replyCode('%LOCAL_REPLY_BODY%') },
       // Rate limits (policy-replies.ts): also on mock Apis, so before their mappers.
       ...rateLimitReplyMappers(),
       // Mock responses are local replies (direct responses, or the mock filter's for mocks with
@@ -84,7 +94,7 @@ export function localReplyConfig(): JsonObject {
       { filter: replyIs('mock') },
       // Routes that exist to answer an error (wrong protocol, APP until ext_authz): status from the
       // route's direct_response, code and message from its metadata (copied into headers by Lua).
-      { filter: replyIs('error'), body_format_override: body(header(ERROR_CODE_HEADER), header(ERROR_MESSAGE_HEADER)) },
+      { filter: replyIs('error'), body_format_override: body(header(ERROR_CODE_HEADER), header(ERROR_MESSAGE_HEADER)), ...replyCode(header(ERROR_CODE_HEADER)) },
       flags(API_NOT_FOUND, ['NR']),
       flags(BACKEND_TIMEOUT, ['UT']),
       flags(BACKEND_UNAVAILABLE, UNAVAILABLE_FLAGS),
@@ -93,15 +103,15 @@ export function localReplyConfig(): JsonObject {
       // Before any request id exists, only the request can be at fault: whatever the status, APIG.0201.
       withoutRequestId(status('EQ', 431), HEADERS_TOO_LARGE),
       withoutRequestId(status('GE', 400), BAD_REQUEST),
-      { filter: status('EQ', 431), status_code: HEADERS_TOO_LARGE.status, body_format_override: body(HEADERS_TOO_LARGE.code, HEADERS_TOO_LARGE.message) },
-      { filter: status('EQ', 413), body_format_override: body(ENTITY_TOO_LARGE.code, ENTITY_TOO_LARGE.message) },
-      { filter: status('EQ', 501), body_format_override: body(NOT_IMPLEMENTED.code, NOT_IMPLEMENTED.message) },
+      fallback(status('EQ', 431), HEADERS_TOO_LARGE, HEADERS_TOO_LARGE.status),
+      fallback(status('EQ', 413), ENTITY_TOO_LARGE),
+      fallback(status('EQ', 501), NOT_IMPLEMENTED),
       // A 503 with none of the causes above is the gateway's own failure (the authn filter's VM
       // trapped: authn.ts), not the backend's: Huawei's 500.
-      { filter: status('EQ', 503), status_code: INTERNAL_ERROR.status, body_format_override: body(INTERNAL_ERROR.code, INTERNAL_ERROR.message) },
+      fallback(status('EQ', 503), INTERNAL_ERROR, INTERNAL_ERROR.status),
       // Anything else Envoy answers on its own keeps its status and gets a Huawei body.
-      { filter: status('GE', 500), body_format_override: body(INTERNAL_ERROR.code, INTERNAL_ERROR.message) },
-      { filter: status('GE', 400), body_format_override: body(BAD_REQUEST.code, BAD_REQUEST.message) },
+      fallback(status('GE', 500), INTERNAL_ERROR),
+      fallback(status('GE', 400), BAD_REQUEST),
     ],
   };
 }

@@ -8,10 +8,13 @@
 //           forwards it; remember X-Apig-Mode: debug; for routes that answer locally (mock or
 //           Huawei error, see routes.ts) copy the route's reply facts into internal request
 //           headers, which is what local_reply_config mappers can match and format (local-reply.ts).
-// Response: drop every x-turnpike-* (a backend's, and the internal timing headers the route
-//           configuration adds); in debug mode publish those timings as X-Apig-Latency and
-//           X-Apig-Upstream-Latency (docs/huawei-compatibility.md §11).
+// Response: record the Huawei error code a local-reply mapper put on the gateway's own answer
+//           (dynamic metadata, for the access log); drop every x-turnpike-* (a backend's, and
+//           the internal timing headers the route configuration adds); in debug mode publish
+//           those timings as X-Apig-Latency and X-Apig-Upstream-Latency
+//           (docs/huawei-compatibility.md §11).
 import { METADATA_NAMESPACE } from './metadata';
+import type { JsonObject } from './json';
 import { PUBLISH_RATELIMITS_LUA } from './ratelimit-headers';
 
 /** The Lua filter's name: Envoy hands it the route metadata stored under this key. */
@@ -25,6 +28,16 @@ export const UPSTREAM_LATENCY_HEADER = 'x-turnpike-upstream-latency';
 export const REPLY_HEADER = 'x-turnpike-reply';
 export const ERROR_CODE_HEADER = 'x-turnpike-error-code';
 export const ERROR_MESSAGE_HEADER = 'x-turnpike-error-message';
+/**
+ * Response header a local-reply mapper sets on the gateway's own answers: the Huawei error code, or
+ * the whole JSON body when another filter wrote it (the authn filter). Route configurations remove
+ * a backend's copy (route-config.ts), so only the gateway's answers carry it to the Lua filter.
+ */
+export const REPLY_CODE_HEADER = 'x-turnpike-reply-code';
+/** A local-reply mapper's part that hands `code` (a code or a command operator) to the access log. */
+export function replyCode(code: string): { headers_to_add: JsonObject[] } {
+  return { headers_to_add: [{ header: { key: REPLY_CODE_HEADER, value: code }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }] };
+}
 /** Request header holding the environment the request selected, set before routing (stage.ts). */
 export const STAGE_HEADER = 'x-turnpike-stage';
 
@@ -68,8 +81,16 @@ function envoy_on_request(handle)
   mark_local_reply(handle, headers)
 end
 
+local function record_reply_code(handle, headers)
+  local code = headers:get("${REPLY_CODE_HEADER}")
+  if code == nil or code == "" then return end
+  if string.sub(code, 1, 1) == "{" then code = string.match(code, '"error_code":"([^"]*)"') end
+  if code ~= nil then handle:streamInfo():dynamicMetadata():set("${METADATA_NAMESPACE}", "error_code", code) end
+end
+
 function envoy_on_response(handle)
   local headers = handle:headers()
+  record_reply_code(handle, headers)
   local latency = headers:get("${LATENCY_HEADER}")
   local upstream = headers:get("${UPSTREAM_LATENCY_HEADER}")
   strip_internal(headers)

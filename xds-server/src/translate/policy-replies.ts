@@ -12,6 +12,7 @@
 import { APP_ID_HEADER } from '../ir';
 import type { JsonObject } from './json';
 import type { GatewayError } from './local-reply';
+import { replyCode } from './lua';
 
 export const IP_DENIED: GatewayError = { status: 403, code: 'APIG.0402', message: 'The IP address is not authorized to access the API.' };
 export const APP_DENIED: GatewayError = { status: 403, code: 'APIG.0304', message: 'The app is not authorized to access the API.' };
@@ -24,6 +25,7 @@ function mapper(filter: JsonObject, error: GatewayError): JsonObject {
     filter,
     status_code: error.status,
     body_format_override: { json_format: { error_code: error.code, error_msg: error.message, request_id: '%REQ(X-REQUEST-ID)%' } },
+    ...replyCode(error.code),
   };
 }
 
