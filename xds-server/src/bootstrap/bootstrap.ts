@@ -19,6 +19,18 @@ export const XDS_CLUSTER = 'turnpike-xds';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
 
+/**
+ * Forwarding routes have the stat prefix `<namespace>/<api>/<environment>` (translate/routes.ts),
+ * so their stats are `vhost.<namespace>/<group>.route.<namespace>/<api>/<environment>.upstream_rq_…`.
+ * These tags take the Api and the environment out of the name into labels (turnpike_api,
+ * turnpike_environment), leaving `envoy_vhost_route_upstream_rq_…` with Envoy's own
+ * envoy_virtual_host label as the group. Names and environments hold no `/`, environments no `.`.
+ */
+export const ROUTE_STATS_TAGS: readonly JsonObject[] = [
+  { tag_name: 'turnpike_api', regex: '^vhost\\..+?\\.route\\.(([^/.]+/[^/]+)/)[^/.]+\\.upstream_' },
+  { tag_name: 'turnpike_environment', regex: '^vhost\\..+?\\.route\\.[^/.]+/[^/]+/(([^/.]+)\\.)upstream_' },
+];
+
 export function envoyBootstrap(options: BootstrapOptions): JsonObject {
   const ads = { ads: {}, resource_api_version: 'V3' };
   return {
@@ -58,6 +70,7 @@ export function envoyBootstrap(options: BootstrapOptions): JsonObject {
         },
       ],
     },
+    stats_config: { stats_tags: ROUTE_STATS_TAGS },
     // Envoy's edge recommendation: cap downstream connections so overload sheds cleanly.
     overload_manager: {
       resource_monitors: [{

@@ -121,6 +121,9 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
   const authn = authnConfig(route, context, upstream);
   return {
     ...head,
+    // Per-route upstream stats (calls, status classes, upstream latency) for routes that have a
+    // backend; the bootstrap's stats_tags turn the prefix into Api and environment labels.
+    ...(backend.kind === 'Forward' ? { stat_prefix: routeName(route) } : {}),
     match: { ...routing.match, headers: headerMatchers(route) },
     ...action,
     ...(headers.length === 0 ? {} : { response_headers_to_add: headers }),
