@@ -21,9 +21,10 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   // After the trusted proxies of X-Forwarded-For: the address ACLs and per-IP limits see.
   client_ip: '%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%',
   method: '%REQ(:METHOD)%',
-  host: '%REQ(:AUTHORITY)%',
-  // The path the caller sent, without its query string.
-  path: '%PATH(NQ)%',
+  // The Host and the path (without its query string) the caller sent, before any rewrite for the
+  // backend: the hygiene filter keeps them (lua.ts).
+  host: `%DYNAMIC_METADATA(${METADATA_NAMESPACE}:host)%`,
+  path: `%DYNAMIC_METADATA(${METADATA_NAMESPACE}:path)%`,
   status: '%RESPONSE_CODE%',
   // Huawei's error code of the gateway's own answers (lua.ts records it); null for a backend's.
   error_code: `%DYNAMIC_METADATA(${METADATA_NAMESPACE}:error_code)%`,

@@ -3,7 +3,7 @@
 // via HCM local_reply_config. Mappers apply only to local replies (never to backend responses)
 // and the first match wins, so specific causes (response flags) come before status fallbacks.
 import type { JsonObject } from './json';
-import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER, replyCode } from './lua';
+import { AUTHN_REPLY_CODE, ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER, replyCode } from './lua';
 import { mockReplyMapper } from './mock-reply';
 import { aclReplyMappers, rateLimitReplyMappers } from './policy-replies';
 
@@ -85,7 +85,7 @@ export function localReplyConfig(): JsonObject {
       // The authn filter's refusals already carry Huawei's body (401 APIG.0303, 403 APIG.0304,
       // 413 APIG.0201, 500 APIG.0601 and APIG.0705; authn.ts): the hygiene filter reads the code
       // out of it for the access log.
-      { filter: replyIs('authn'), ...replyCode('%LOCAL_REPLY_BODY%') },
+      { filter: replyIs('authn'), ...replyCode(AUTHN_REPLY_CODE) },
       // Rate limits (policy-replies.ts): also on mock Apis, so before their mappers.
       ...rateLimitReplyMappers(),
       // Mock responses are local replies (direct responses, or the mock filter's for mocks with

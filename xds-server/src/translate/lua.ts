@@ -7,7 +7,9 @@
 //           generated UUID X-Request-Id into Huawei's 32 hex digits before anything logs or
 //           forwards it; remember X-Apig-Mode: debug; for routes that answer locally (mock or
 //           Huawei error, see routes.ts) copy the route's reply facts into internal request
-//           headers, which is what local_reply_config mappers can match and format (local-reply.ts).
+//           headers, which is what local_reply_config mappers can match and format (local-reply.ts);
+//           keep the Host and the path (without query) the caller sent for the access log, before
+//           the router rewrites them for the backend (access-log.ts).
 // Response: record the Huawei error code a local-reply mapper put on the gateway's own answer
 //           (dynamic metadata, for the access log); drop every x-turnpike-* (a backend's, and
 //           the internal timing headers the route configuration adds); in debug mode publish
@@ -30,10 +32,11 @@ export const ERROR_CODE_HEADER = 'x-turnpike-error-code';
 export const ERROR_MESSAGE_HEADER = 'x-turnpike-error-message';
 /**
  * Response header a local-reply mapper sets on the gateway's own answers: the Huawei error code, or
- * the whole JSON body when another filter wrote it (the authn filter). Route configurations remove
- * a backend's copy (route-config.ts), so only the gateway's answers carry it to the Lua filter.
+ * AUTHN_REPLY_CODE when the authn filter wrote the body (the code is read from it). Route
+ * configurations remove a backend's copy (route-config.ts), so only the gateway's answers carry it.
  */
 export const REPLY_CODE_HEADER = 'x-turnpike-reply-code';
+export const AUTHN_REPLY_CODE = 'authn';
 /** A local-reply mapper's part that hands `code` (a code or a command operator) to the access log. */
 export function replyCode(code: string): { headers_to_add: JsonObject[] } {
   return { headers_to_add: [{ header: { key: REPLY_CODE_HEADER, value: code }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }] };
@@ -69,9 +72,18 @@ local function mark_local_reply(handle, headers)
 end
 
 ${PUBLISH_RATELIMITS_LUA}
+local function remember_request(handle, headers)
+  local meta = handle:streamInfo():dynamicMetadata()
+  local path = headers:get(":path")
+  if path ~= nil then meta:set("${METADATA_NAMESPACE}", "path", (string.gsub(path, "?.*", ""))) end
+  local host = headers:get(":authority")
+  if host ~= nil then meta:set("${METADATA_NAMESPACE}", "host", host) end
+end
+
 function envoy_on_request(handle)
   local headers = handle:headers()
   strip_internal(headers, "${STAGE_HEADER}")
+  remember_request(handle, headers)
   local id = headers:get("x-request-id")
   if id ~= nil then headers:replace("x-request-id", (string.gsub(id, "-", ""))) end
   local mode = headers:get("x-apig-mode")
@@ -81,23 +93,32 @@ function envoy_on_request(handle)
   mark_local_reply(handle, headers)
 end
 
-local function record_reply_code(handle, headers)
-  local code = headers:get("${REPLY_CODE_HEADER}")
+-- The code is recorded last: reading the authn filter's body ends header changes.
+local function record_reply_code(handle, code)
   if code == nil or code == "" then return end
-  if string.sub(code, 1, 1) == "{" then code = string.match(code, '"error_code":"([^"]*)"') end
+  if code == "${AUTHN_REPLY_CODE}" then
+    -- The authn filter's refusal: a small body, already complete, Huawei's JSON with the code.
+    local body = handle:body()
+    code = body and string.match(body:getBytes(0, body:length()), '"error_code":"([^"]*)"')
+  end
   if code ~= nil then handle:streamInfo():dynamicMetadata():set("${METADATA_NAMESPACE}", "error_code", code) end
 end
 
-function envoy_on_response(handle)
-  local headers = handle:headers()
-  record_reply_code(handle, headers)
-  local latency = headers:get("${LATENCY_HEADER}")
-  local upstream = headers:get("${UPSTREAM_LATENCY_HEADER}")
-  strip_internal(headers)
+local function publish_debug(handle, headers, latency, upstream)
   local meta = handle:streamInfo():dynamicMetadata():get("${METADATA_NAMESPACE}")
   if meta == nil or not meta["debug"] then return end
   if latency ~= nil and latency ~= "" then headers:replace("x-apig-latency", latency) end
   if upstream ~= nil and upstream ~= "" then headers:replace("x-apig-upstream-latency", upstream) end
   publish_ratelimits(headers)
+end
+
+function envoy_on_response(handle)
+  local headers = handle:headers()
+  local code = headers:get("${REPLY_CODE_HEADER}")
+  local latency = headers:get("${LATENCY_HEADER}")
+  local upstream = headers:get("${UPSTREAM_LATENCY_HEADER}")
+  strip_internal(headers)
+  publish_debug(handle, headers, latency, upstream)
+  record_reply_code(handle, code)
 end
 `;
