@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sign } from '@turnpike/sdk';
-import { call, freePort, scrape, startStandalone, total, waitFor, type HttpReply, type Sample, type TurnpikeProcess } from '../../src';
+import { call, freePort, repoRoot, scrape, startStandalone, total, waitFor, type HttpReply, type Sample, type TurnpikeProcess } from '../../src';
 import { roomInMinute } from '../policies/fixture';
 
 const HOST = 'observe.example.test';
@@ -174,5 +174,29 @@ describe('observability (standalone)', () => {
     const nacked = samples.filter((s) => s.name === 'turnpike_xds_nacks_total' && s.value > 0).map((s) => s.labels.type);
     expect(nacked.length).toBeGreaterThan(0);
     expect(total(samples, 'turnpike_objects', { kind: 'ApiGroup', condition: 'Programmed', status: 'False', reason: 'Rejected' })).toBe(1);
+  });
+
+  it('has a Grafana dashboard whose every query names metrics and labels the gateway exported above', async () => {
+    const exported = [...(await metrics()), ...(await envoyStats())];
+    const dashboard = JSON.parse(fs.readFileSync(path.join(repoRoot, 'charts', 'turnpike', 'dashboards', 'turnpike.json'), 'utf8')) as {
+      panels: { title: string; targets?: { expr: string }[] }[];
+      templating: { list: { definition?: string }[] };
+    };
+    const queries = [
+      ...dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ where: p.title, expr: t.expr }))),
+      ...dashboard.templating.list.flatMap((v) => (v.definition === undefined ? [] : [{ where: 'variables', expr: v.definition.replace(/^label_values\((\w+), (\w+)\)$/, '$1{$2=""}') }])),
+    ];
+    expect(queries.length).toBeGreaterThan(15);
+    for (const { where, expr } of queries) {
+      const labels = [
+        ...[...expr.matchAll(/([a-z_]+)\s*(?:=~|!=|!~|=)\s*"/g)].map((m) => m[1]!),
+        ...[...expr.matchAll(/by \(([^)]*)\)/g)].flatMap((m) => m[1]!.split(',').map((l) => l.trim())),
+      ].filter((l) => l !== 'le');
+      const names = [...expr.matchAll(/\b((?:turnpike|envoy|process|nodejs)_[a-z0-9_]*)/g)].map((m) => m[1]!).filter((n) => !labels.includes(n));
+      expect({ where, expr, names: names.length > 0 }).toEqual({ where, expr, names: true });
+      const samples = exported.filter((s) => names.includes(s.name));
+      for (const name of names) expect({ where, name, exported: exported.some((s) => s.name === name) }).toEqual({ where, name, exported: true });
+      for (const label of labels) expect({ where, label, exported: samples.some((s) => label in s.labels) }).toEqual({ where, label, exported: true });
+    }
   });
 });
