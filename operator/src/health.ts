@@ -3,7 +3,8 @@
  *   GET /healthz  200 while the process serves requests (liveness);
  *   GET /readyz   200 once the informers have synced and until shutdown begins, 503 otherwise
  *                 (readiness: the xDS Service only sends Envoys to replicas with a complete view);
- *   GET /metrics  the control plane's Prometheus metrics (metrics/registry.ts), when given.
+ *   GET /metrics  the control plane's Prometheus metrics (metrics/registry.ts), when given;
+ *   GET /status   the fleet and every object's conditions as JSON, for `turnpike status`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,11 +20,13 @@ export interface HealthServerOptions {
   readonly port: number;
   /** The Prometheus exposition served as /metrics; absent: /metrics is 404. */
   readonly metrics?: () => Promise<{ readonly contentType: string; readonly body: string }>;
+  /** What `turnpike status` shows, served as JSON on /status (report/report.ts); absent: 404. */
+  readonly status?: () => unknown;
 }
 
 export async function startHealthServer(options: HealthServerOptions): Promise<HealthServer> {
   let ready = false;
-  const { metrics } = options;
+  const { metrics, status: report } = options;
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/metrics' && metrics !== undefined) {
@@ -34,6 +37,11 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
         res.writeHead(500, { 'content-type': 'text/plain', connection: 'close' });
         res.end(`metrics failed: ${String(err)}\n`);
       });
+      return;
+    }
+    if (path === '/status' && report !== undefined) {
+      res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify(report()));
       return;
     }
     const status = path === '/healthz' ? 200 : path === '/readyz' ? (ready ? 200 : 503) : 404;

@@ -8,6 +8,7 @@ import { CredentialsController } from './credentials/kube';
 import { startHealthServer } from './health';
 import { LeaderElector } from './leader';
 import { ControlPlaneMetrics } from './metrics';
+import type { StatusReport } from './report/report';
 import { createLogger } from './log';
 import { STATUSLESS_KINDS, type ObjectStatus } from './pipeline';
 import { informersProvider } from './provider/informers';
@@ -65,8 +66,13 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   const kubeConfig = kubeConfigOf(mode);
   // Probes answer from the start (live), ready once the informers have synced.
   const metrics = new ControlPlaneMetrics();
-  const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort, metrics: () => metrics.exposition() });
+  // The runtime starts after the probes; until then /status reports nothing.
+  let report: () => StatusReport = () => ({ fleets: [], objects: [] });
+  const health = mode.healthPort === undefined ? undefined : await startHealthServer({
+    host: config.xds.host, port: mode.healthPort, metrics: () => metrics.exposition(), status: () => report(),
+  });
   const runtime = await startRuntime(config, log, metrics);
+  report = () => runtime.report();
   const writer = new StatusWriter({
     kubeConfig, log: log.child({ component: 'status' }),
     onWrite: (result, seconds) => { metrics.statusWriteDuration.observe({ result }, seconds); },

@@ -3,6 +3,7 @@ import { AdsServer, rateLimitFleet, SnapshotCache, type NodeInfo } from '@turnpi
 import type { Config } from './config';
 import type { Logger } from './log';
 import { ControlPlaneMetrics, observeXds } from './metrics';
+import { statusReport, type StatusReport } from './report/report';
 import { Pipeline } from './pipeline';
 import { schemaValidate } from './validate/validate-fn';
 
@@ -12,6 +13,8 @@ export interface ControlPlaneRuntime {
   readonly xdsPort: number;
   /** Prometheus metrics of this process (served on the health port). */
   readonly metrics: ControlPlaneMetrics;
+  /** This replica's view of its fleets and every object's conditions (`turnpike status`). */
+  report(): StatusReport;
   stop(): Promise<void>;
 }
 
@@ -50,12 +53,14 @@ export async function startRuntime(config: Config, log: Logger, metrics = new Co
   });
   const unsubscribe = ads.onEvent(() => { pipeline.requestRefresh(); });
   metrics.countObjectsOf(() => pipeline.statuses());
-  const unobserve = observeXds(metrics, { ads, cache, fleets: [fleet, rateLimitFleet(fleet)] });
+  const fleets = [fleet, rateLimitFleet(fleet)];
+  const unobserve = observeXds(metrics, { ads, cache, fleets });
   return {
     pipeline,
     ads,
     xdsPort,
     metrics,
+    report: () => statusReport({ fleets, cache, nodes: (f) => ads.tracker.list(f), statuses: () => pipeline.statuses() }),
     stop: async () => {
       unobserve();
       unsubscribe();

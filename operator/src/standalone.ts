@@ -100,7 +100,7 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
   const { pipeline, xdsPort, metrics } = runtime;
   // Standalone writes no status anywhere but is the only control plane: the leader, always.
   metrics.leader.set(1);
-  const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort, metrics: () => metrics.exposition() });
+  const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort, metrics: () => metrics.exposition(), status: () => runtime.report() });
   if (health !== undefined) started.unshift({ stop: () => health.close() });
   pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
   for (const port of mode.demoBackendPorts) {

@@ -1,12 +1,15 @@
 // What a platform team reads after real traffic, in standalone mode as a user runs it: the control
 // plane's /metrics (--health-port), Envoy's /stats/prometheus, and the access log (--access-log).
 // Signed, throttled, denied and unknown calls go through the real Envoy, authn filter,
-// envoyproxy/ratelimit and Redis.
+// envoyproxy/ratelimit and Redis. The tests run in order on one gateway: the last two read the
+// NACK and the traffic of the ones before.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { sign } from '@turnpike/sdk';
-import { call, freePort, repoRoot, scrape, startStandalone, total, waitFor, type HttpReply, type Sample, type TurnpikeProcess } from '../../src';
+import { call, freePort, repoRoot, scrape, startStandalone, total, turnpikeCli, waitFor, type HttpReply, type Sample, type TurnpikeProcess } from '../../src';
 import { roomInMinute } from '../policies/fixture';
 
 const HOST = 'observe.example.test';
@@ -174,6 +177,22 @@ describe('observability (standalone)', () => {
     const nacked = samples.filter((s) => s.name === 'turnpike_xds_nacks_total' && s.value > 0).map((s) => s.labels.type);
     expect(nacked.length).toBeGreaterThan(0);
     expect(total(samples, 'turnpike_objects', { kind: 'ApiGroup', condition: 'Programmed', status: 'False', reason: 'Rejected' })).toBe(1);
+  });
+
+  it('shows the fleet and every object\'s conditions with `turnpike status`', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [turnpikeCli, 'status', '--server', `127.0.0.1:${healthPort}`]);
+    const lines = stdout.split('\n').map((l) => l.split(/\s{3,}/));
+    expect(lines[0]).toEqual(['FLEET', 'NODE', 'STREAMS', 'ACKED SNAPSHOT', 'CURRENT', 'NACKED']);
+    const envoy = lines.find((l) => l[0] === FLEET && l[1]?.startsWith('standalone-') === true);
+    // The Envoy still has the broken group's snapshot NACKed: its last fully ACKed one is older.
+    expect(envoy?.slice(2, 3)).toEqual(['1']);
+    expect(envoy?.[5]).toMatch(/^(Listener|Secret|RouteConfiguration|ScopedRouteConfiguration): /);
+    expect(lines.find((l) => l[0] === `${FLEET}:ratelimit`)?.slice(2, 3)).toEqual(['1']);
+    expect(lines).toContainEqual(['Api', 'default', 'open', '1', 'True', 'True', 'True']);
+    expect(lines).toContainEqual(['App', 'default', 'observer', '1', 'True', 'True', 'True']);
+    const broken = lines.find((l) => l[0] === 'ApiGroup' && l[2] === 'broken');
+    expect(broken?.slice(4, 7)).toEqual(['True', 'True', 'False']);
+    expect(broken?.[7]).toMatch(/^Programmed Rejected: /);
   });
 
   it('has a Grafana dashboard whose every query names metrics and labels the gateway exported above', async () => {
