@@ -47,7 +47,9 @@ const body = (code: string, message: string, requestId = '%REQ(X-REQUEST-ID)%'):
 const withoutRequestId = (filter: JsonObject, error: GatewayError): JsonObject => ({
   filter: { and_filter: { filters: [{ header_filter: { header: { name: 'x-request-id', present_match: true, invert_match: true } } }, filter] } },
   ...(error.status === HEADERS_TOO_LARGE.status ? { status_code: HEADERS_TOO_LARGE.status } : {}),
-  headers_to_add: [{ header: { key: 'x-request-id', value: '%UNIQUE_ID%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }, ...replyCode(error.code).headers_to_add],
+  // No reply code for the access log: the codec refused the request before any filter, so the
+  // hygiene filter would not remove it from the answer.
+  headers_to_add: [{ header: { key: 'x-request-id', value: '%UNIQUE_ID%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }],
   body_format_override: body(error.code, error.message, '%RESP(X-REQUEST-ID)%'),
 });
 
