@@ -144,6 +144,7 @@ function banner(config: Config, gateway: StandaloneGateway): string {
     ...(lines.length > 0 ? ['Try (curl resolves *.localhost to 127.0.0.1):', ...lines] : ['No Api can be called without credentials yet: the log shows each object\'s status.']),
     ...(problems.length > 0 ? ['Not loaded (they do not parse; fix them and they are read again):', ...problems] : []),
     ...(gateway.subdomainCa === undefined ? [] : [`Default subdomains also answer HTTPS on port ${config.gateway.httpsPort}: trust ${gateway.subdomainCa} (curl --cacert).`]),
+    ...(gateway.healthPort === undefined ? [] : [`Metrics: http://${config.xds.host}:${gateway.healthPort}/metrics; \`turnpike status --server ${config.xds.host}:${gateway.healthPort}\` shows the fleet and every object.`]),
     `Envoy admin: ${gateway.envoy?.admin ?? '(Envoy not started: --no-envoy)'}. Stop with Ctrl-C.`,
     '',
   ].join('\n');
