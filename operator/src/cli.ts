@@ -6,6 +6,7 @@
  *   turnpike demo-backend         the echo backend the examples call
  *   turnpike call URL             a request signed with an App's AppKey/AppSecret, curl-like
  *   turnpike envoy --xds H:P      one Envoy connected to a Turnpike control plane
+ *   turnpike status               connected Envoys and every object's conditions
  */
 import { ConfigError } from './config';
 
@@ -16,6 +17,7 @@ const commands: Readonly<Record<string, { readonly summary: string; readonly loa
   operator: { summary: 'run the control plane against Kubernetes (flags: see docs/operating.md)', load: async () => (await import('./operator')).runOperator },
   'demo-backend': { summary: 'an HTTP echo backend (--port, default 18080)', load: async () => (await import('./demo/command')).runDemoBackend },
   envoy: { summary: 'run an Envoy against a control plane: --xds HOST:PORT [--fleet] [--node-id] [--state-dir] [--admin-port]', load: async () => (await import('./envoy/command')).runEnvoy },
+  status: { summary: 'connected Envoys and every object\'s conditions, from a health port: [--server HOST:PORT] [-o json]', load: async () => (await import('./report/command')).runStatus },
   call: { summary: 'send a request signed with an AppKey/AppSecret (curl-like; --help)', load: async () => (await import('./call/command')).runCall },
 };
 

@@ -5,7 +5,7 @@ describe('loadConfig', () => {
     const config = loadConfig('standalone', ['-f', 'examples'], { TURNPIKE_CACHE: '/cache' });
     expect(config.gateway).toEqual({
       baseDomain: 'apigw.localhost', fleet: 'turnpike', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 8443, trustedProxyHops: 0, listenAddress: '127.0.0.1',
-      authnModule: '/cache/bin/turnpike-authn.wasm',
+      authnModule: '/cache/bin/turnpike-authn.wasm', accessLog: { path: '/dev/stdout' },
     });
     expect(config.xds).toEqual({ host: '127.0.0.1', port: 18000 });
     expect(config.mode).toEqual({ kind: 'standalone', dir: 'examples', envoy: true, demoBackendPorts: [], stateDir: '.turnpike/standalone', rateLimit: true });

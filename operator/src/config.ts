@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DefaultApiLimitIR, RateLimitUnit } from '@turnpike/xds-server';
+import type { AccessLogIR, DefaultApiLimitIR, RateLimitUnit } from '@turnpike/xds-server';
 
 export interface GatewayConfig {
   /** Default subdomains are <group>.<namespace>.<baseDomain>. */
@@ -35,6 +35,8 @@ export interface GatewayConfig {
    * generates one (standalone-tls.ts).
    */
   readonly subdomainTls?: { readonly namespace: string; readonly name: string };
+  /** Where Envoy writes one JSON line per call (`--access-log`); absent: no access log. */
+  readonly accessLog?: AccessLogIR;
 }
 
 export interface XdsConfig {
@@ -53,6 +55,8 @@ export interface StandaloneConfig {
   readonly stateDir: string;
   /** Start envoyproxy/ratelimit and Redis (when installed) unless --no-ratelimit or --ratelimit-address. */
   readonly rateLimit: boolean;
+  /** Serve /healthz, /readyz and /metrics on this port (on the xDS host address); absent means off. */
+  readonly healthPort?: number;
 }
 
 export interface OperatorConfig {
@@ -62,7 +66,7 @@ export interface OperatorConfig {
   readonly leaseNamespace: string;
   readonly leaseName: string;
   readonly identity: string;
-  /** Serve /healthz and /readyz on this port (on the xDS host address); absent means off. */
+  /** Serve /healthz, /readyz and /metrics on this port (on the xDS host address); absent means off. */
   readonly healthPort?: number;
 }
 
@@ -98,6 +102,7 @@ const OPTIONS = {
   'lease-name': { type: 'string' },
   identity: { type: 'string' },
   'health-port': { type: 'string' },
+  'access-log': { type: 'string' },
 } as const;
 
 /** A configuration error: the message says which flag or variable is wrong. */
@@ -164,6 +169,7 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
     ...defaultApiLimit(pick('default-api-limit', 'TURNPIKE_DEFAULT_API_LIMIT')),
     authnModule: pick('authn-module', 'TURNPIKE_AUTHN_MODULE') ?? defaultAuthnModule(mode, env),
     ...subdomainTls(pick('subdomain-tls-secret', 'TURNPIKE_SUBDOMAIN_TLS_SECRET')),
+    ...accessLog(pick('access-log', 'TURNPIKE_ACCESS_LOG')),
   };
   const xds: XdsConfig = {
     host: pick('xds-host', 'TURNPIKE_XDS_HOST') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
@@ -171,6 +177,15 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
   };
   const flags = { noEnvoy: values['no-envoy'] === true, rateLimit: values['no-ratelimit'] !== true && gateway.rateLimit === undefined };
   return { gateway, xds, logLevel: logLevel(pick('log-level', 'TURNPIKE_LOG_LEVEL')), mode: modeConfig(mode, pick, flags) };
+}
+
+/** `stdout` (default), `stderr`, `off`, or an absolute path on Envoy's file system. */
+function accessLog(value: string | undefined): Pick<GatewayConfig, 'accessLog'> {
+  const given = value === undefined || value === '' ? 'stdout' : value;
+  if (given === 'off') return {};
+  if (given === 'stdout' || given === 'stderr') return { accessLog: { path: `/dev/${given}` } };
+  if (!given.startsWith('/')) throw new ConfigError(`--access-log: ${given} is not stdout, stderr, off or an absolute path`);
+  return { accessLog: { path: given } };
 }
 
 function withRateLimit(address: { host: string; port: number } | undefined): Pick<GatewayConfig, 'rateLimit'> {
@@ -202,20 +217,21 @@ function modeConfig(
   pick: (flag: keyof typeof OPTIONS, variable: string) => string | undefined,
   flags: { readonly noEnvoy: boolean; readonly rateLimit: boolean },
 ): StandaloneConfig | OperatorConfig {
+  const healthPort = pick('health-port', 'TURNPIKE_HEALTH_PORT');
+  const health = healthPort === undefined ? {} : { healthPort: port('health-port', healthPort, 0) };
   if (mode === 'standalone') {
     const dir = pick('file', 'TURNPIKE_FILES');
     if (dir === undefined) throw new ConfigError('standalone needs -f DIR: the directory of manifests to serve');
     const demo = pick('demo-backends', 'TURNPIKE_DEMO_BACKENDS') ?? '';
     const demoBackendPorts = demo === '' ? [] : demo.split(',').map((p) => port('demo-backends', p.trim(), 0));
     const stateDir = pick('state-dir', 'TURNPIKE_STATE_DIR') ?? '.turnpike/standalone';
-    return { kind: 'standalone', dir, envoy: !flags.noEnvoy, demoBackendPorts, stateDir, rateLimit: flags.rateLimit };
+    return { kind: 'standalone', dir, envoy: !flags.noEnvoy, demoBackendPorts, stateDir, rateLimit: flags.rateLimit, ...health };
   }
   const kubeconfig = pick('kubeconfig', 'KUBECONFIG');
-  const health = pick('health-port', 'TURNPIKE_HEALTH_PORT');
   return {
     kind: 'operator',
     ...(kubeconfig === undefined ? {} : { kubeconfig }),
-    ...(health === undefined ? {} : { healthPort: port('health-port', health, 0) }),
+    ...health,
     leaseNamespace: pick('lease-namespace', 'POD_NAMESPACE') ?? 'turnpike-system',
     leaseName: pick('lease-name', 'TURNPIKE_LEASE_NAME') ?? 'turnpike-operator',
     identity: pick('identity', 'POD_NAME') ?? `${os.hostname()}-${process.pid}`,

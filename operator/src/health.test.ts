@@ -20,11 +20,26 @@ describe('health server', () => {
   });
 });
 
+describe('/metrics', () => {
+  it('serves the exposition it is given, with its content type', async () => {
+    const health = await startHealthServer({ host: '127.0.0.1', port: 0, metrics: () => Promise.resolve({ contentType: 'text/plain; version=0.0.4', body: 'turnpike_leader 1\n' }) });
+    try {
+      const res = await fetch(`http://127.0.0.1:${health.port}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4');
+      expect(await res.text()).toBe('turnpike_leader 1\n');
+    } finally {
+      await health.close();
+    }
+  });
+});
+
 describe('--health-port', () => {
   it('is off unless set, by flag or TURNPIKE_HEALTH_PORT', () => {
     expect(loadConfig('operator', [], {}).mode).not.toHaveProperty('healthPort');
     expect(loadConfig('operator', ['--health-port', '8081'], {}).mode).toMatchObject({ healthPort: 8081 });
     expect(loadConfig('operator', [], { TURNPIKE_HEALTH_PORT: '9000' }).mode).toMatchObject({ healthPort: 9000 });
     expect(() => loadConfig('operator', ['--health-port', 'x'], {})).toThrow('--health-port: x is not a port number');
+    expect(loadConfig('standalone', ['-f', 'dir', '--health-port', '8081'], {}).mode).toMatchObject({ healthPort: 8081 });
   });
 });

@@ -7,8 +7,10 @@ import { loadConfig, type OperatorConfig } from './config';
 import { CredentialsController } from './credentials/kube';
 import { startHealthServer } from './health';
 import { EnvoyCensus, LeaderElector } from './leader';
+import { ControlPlaneMetrics } from './metrics';
+import type { StatusReport } from './report/report';
 import { createLogger } from './log';
-import type { ObjectStatus } from './pipeline';
+import { STATUSLESS_KINDS, type ObjectStatus } from './pipeline';
 import { informersProvider } from './provider/informers';
 import { TranslationView } from './provider/relevance';
 import { startRuntime, untilSignalled } from './runtime';
@@ -49,8 +51,7 @@ function statusUpdate(status: ObjectStatus): StatusUpdate {
 export function statusUpdates(statuses: ReadonlyMap<string, ObjectStatus>): StatusUpdate[] {
   const out: StatusUpdate[] = [];
   for (const status of statuses.values()) {
-    const kind = status.source.kind;
-    if (kind === 'GatewayConfig' || kind === 'Secret' || kind === 'Service') continue;
+    if (STATUSLESS_KINDS.has(status.source.kind)) continue;
     out.push(statusUpdate(status));
   }
   return out;
@@ -64,26 +65,38 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   const log = createLogger({ level: config.logLevel, base: { identity: mode.identity } });
   const kubeConfig = kubeConfigOf(mode);
   // Probes answer from the start (live), ready once the informers have synced.
-  const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort });
+  const metrics = new ControlPlaneMetrics();
+  // The runtime starts after the probes; until then /status reports nothing.
+  let report: () => StatusReport = () => ({ fleets: [], objects: [] });
+  const health = mode.healthPort === undefined ? undefined : await startHealthServer({
+    host: config.xds.host, port: mode.healthPort, metrics: () => metrics.exposition(), status: () => report(),
+  });
   // Fast limits are split among the Envoys connected to every replica, not only to this one.
   const peers = { envoys: (): number => 0 };
-  const runtime = await startRuntime(config, log, (local) => local + peers.envoys());
+  const runtime = await startRuntime(config, log, { metrics, envoys: (local) => local + peers.envoys() });
   const census = new EnvoyCensus({
     kubeConfig, namespace: mode.leaseNamespace, leaseName: mode.leaseName, identity: mode.identity, log: log.child({ component: 'census' }),
     local: () => runtime.connectedEnvoys(), onChange: () => { runtime.pipeline.requestRefresh(); },
   });
   peers.envoys = () => census.peers();
   runtime.ads.onEvent(() => { census.localChanged(); });
-  const writer = new StatusWriter({ kubeConfig, log: log.child({ component: 'status' }) });
+  report = () => runtime.report();
+  const writer = new StatusWriter({
+    kubeConfig, log: log.child({ component: 'status' }),
+    onWrite: (result, seconds) => { metrics.statusWriteDuration.observe({ result }, seconds); },
+  });
   runtime.pipeline.onStatuses((statuses) => { writer.update(statusUpdates(statuses)); });
   // Generates the credentials Secrets of Apps and SignatureKeys that name none (leader only).
   const credentials = new CredentialsController({ kubeConfig, log });
   const elector = new LeaderElector({
     kubeConfig, namespace: mode.leaseNamespace, name: mode.leaseName, identity: mode.identity, log: log.child({ component: 'leader' }),
-    onStartedLeading: () => { writer.setLeader(true); credentials.setLeader(true); },
-    onStoppedLeading: () => { writer.setLeader(false); credentials.setLeader(false); },
+    onStartedLeading: () => { writer.setLeader(true); credentials.setLeader(true); metrics.leader.set(1); },
+    onStoppedLeading: () => { writer.setLeader(false); credentials.setLeader(false); metrics.leader.set(0); },
   });
-  const provider = informersProvider({ kubeConfig, log: log.child({ component: 'informers' }) });
+  const provider = informersProvider({
+    kubeConfig, log: log.child({ component: 'informers' }),
+    onRestart: (kind) => { metrics.informerRestarts.inc({ kind }); },
+  });
   // Status writes (ours included) change no input of translation: the writer and the credentials
   // controller see every set, the pipeline only sets that differ for translation.
   const view = new TranslationView();

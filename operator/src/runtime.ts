@@ -2,6 +2,8 @@
 import { AdsServer, rateLimitFleet, SnapshotCache, type NodeInfo } from '@turnpike/xds-server';
 import type { Config } from './config';
 import type { Logger } from './log';
+import { ControlPlaneMetrics, observeXds } from './metrics';
+import { statusReport, type StatusReport } from './report/report';
 import { Pipeline } from './pipeline';
 import { schemaValidate } from './validate/validate-fn';
 
@@ -11,6 +13,10 @@ export interface ControlPlaneRuntime {
   readonly xdsPort: number;
   /** Envoys of the fleet connected to this process now. */
   connectedEnvoys(): number;
+  /** Prometheus metrics of this process (served on the health port). */
+  readonly metrics: ControlPlaneMetrics;
+  /** This replica's view of its fleets and every object's conditions (`turnpike status`). */
+  report(): StatusReport;
   stop(): Promise<void>;
 }
 
@@ -24,8 +30,14 @@ export function fleetOf(node: NodeInfo): string | undefined {
   return fleet === undefined || fleet === '' ? undefined : fleet;
 }
 
-/** `envoys`: the fleet's Envoys connected to the whole control plane, from those connected here (Pipeline). */
-export async function startRuntime(config: Config, log: Logger, envoys?: (local: number) => number): Promise<ControlPlaneRuntime> {
+export interface RuntimeOptions {
+  readonly metrics?: ControlPlaneMetrics;
+  /** The fleet's Envoys connected to the whole control plane, from those connected here (Pipeline). */
+  readonly envoys?: (local: number) => number;
+}
+
+export async function startRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<ControlPlaneRuntime> {
+  const { metrics = new ControlPlaneMetrics(), envoys } = options;
   const cache = new SnapshotCache();
   const ads = new AdsServer({ cache, fleetOf, logger: log.child({ component: 'ads' }) });
   const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
@@ -37,6 +49,7 @@ export async function startRuntime(config: Config, log: Logger, envoys?: (local:
   // after a push, in a later task: the push reaches the socket before statuses are computed.
   let pending: NodeJS.Immediate | undefined;
   const pipeline = new Pipeline({
+    onPass: (seconds) => { metrics.translationDuration.observe(seconds); },
     gateway: config.gateway, validate: schemaValidate(), cache, log,
     nodes: () => ads.tracker.list(fleet),
     ...(envoys === undefined ? {} : { envoys }),
@@ -49,12 +62,18 @@ export async function startRuntime(config: Config, log: Logger, envoys?: (local:
     },
   });
   const unsubscribe = ads.onEvent(() => { pipeline.requestRefresh(); });
+  metrics.countObjectsOf(() => pipeline.statuses());
+  const fleets = [fleet, rateLimitFleet(fleet)];
+  const unobserve = observeXds(metrics, { ads, cache, fleets });
   return {
     pipeline,
     ads,
     xdsPort,
     connectedEnvoys: () => ads.tracker.list(fleet).filter((n) => n.streams > 0).length,
+    metrics,
+    report: () => statusReport({ fleets, cache, nodes: (f) => ads.tracker.list(f), statuses: () => pipeline.statuses() }),
     stop: async () => {
+      unobserve();
       unsubscribe();
       clearImmediate(pending);
       await ads.close();

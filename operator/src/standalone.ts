@@ -14,6 +14,7 @@ import type { Pipeline, ObjectStatus } from './pipeline';
 import { filesProvider, type FilesProvider } from './provider/files';
 import type { ResourceSet } from './provider/resourceset';
 import { startRuntime, untilSignalled } from './runtime';
+import { startHealthServer } from './health';
 import { startLocalRateLimit } from './standalone-ratelimit';
 import { suggestedCalls } from './standalone-banner';
 import { STANDALONE_SUBDOMAIN_TLS, StandaloneSubdomainTls } from './standalone-tls';
@@ -27,6 +28,8 @@ export interface StandaloneGateway {
   readonly provider: FilesProvider;
   /** The last set the files provider delivered. */
   readonly resources: () => ResourceSet | undefined;
+  /** The port of /healthz, /readyz and /metrics (`--health-port`), when served. */
+  readonly healthPort?: number;
   /** The CA that signs the default subdomains' certificate, when standalone issues it. */
   readonly subdomainCa?: string;
   /** Stops everything; SIGKILLs the children still running (e.g. after a bounded stop timed out). */
@@ -94,7 +97,11 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
   const runtime = await startRuntime(config, log);
   started.unshift(runtime);
   limits.connect(runtime.xdsPort);
-  const { pipeline, xdsPort } = runtime;
+  const { pipeline, xdsPort, metrics } = runtime;
+  // Standalone writes no status anywhere but is the only control plane: the leader, always.
+  metrics.leader.set(1);
+  const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort, metrics: () => metrics.exposition(), status: () => runtime.report() });
+  if (health !== undefined) started.unshift({ stop: () => health.close() });
   pipeline.onStatuses(statusPrinter(log.child({ component: 'status' })));
   for (const port of mode.demoBackendPorts) {
     const backend: EchoServer = await startEchoServer({ port, name: `demo-${port}` });
@@ -113,8 +120,10 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
     ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log, (name, child) => { processes.track(name, child); })
     : undefined;
   if (envoy !== undefined) started.unshift(envoy);
+  health?.setReady(true);
   return {
     xdsPort,
+    ...(health === undefined ? {} : { healthPort: health.port }),
     ...(envoy === undefined ? {} : { envoy }),
     pipeline,
     provider,
@@ -135,6 +144,7 @@ function banner(config: Config, gateway: StandaloneGateway): string {
     ...(lines.length > 0 ? ['Try (curl resolves *.localhost to 127.0.0.1):', ...lines] : ['No Api can be called without credentials yet: the log shows each object\'s status.']),
     ...(problems.length > 0 ? ['Not loaded (they do not parse; fix them and they are read again):', ...problems] : []),
     ...(gateway.subdomainCa === undefined ? [] : [`Default subdomains also answer HTTPS on port ${config.gateway.httpsPort}: trust ${gateway.subdomainCa} (curl --cacert).`]),
+    ...(gateway.healthPort === undefined ? [] : [`Metrics: http://${config.xds.host}:${gateway.healthPort}/metrics; \`turnpike status --server ${config.xds.host}:${gateway.healthPort}\` shows the fleet and every object.`]),
     `Envoy admin: ${gateway.envoy?.admin ?? '(Envoy not started: --no-envoy)'}. Stop with Ctrl-C.`,
     '',
   ].join('\n');

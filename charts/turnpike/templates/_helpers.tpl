@@ -139,3 +139,16 @@ spec:
       {{- include "turnpike.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 6 }}
 {{- end }}
 {{- end }}
+
+{{- /*
+A pod's annotations: Prometheus' scrape annotations (metrics.scrapeAnnotations) for the port and
+path given, then the component's podAnnotations, which win over them.
+*/ -}}
+{{- define "turnpike.podAnnotations" -}}
+{{- $scrape := dict }}
+{{- if .ctx.Values.metrics.scrapeAnnotations }}
+{{- $scrape = dict "prometheus.io/scrape" "true" "prometheus.io/port" (toString .port) "prometheus.io/path" .path }}
+{{- end }}
+{{- $all := merge (deepCopy (default (dict) .values.podAnnotations)) $scrape }}
+{{- if $all }}{{ toYaml $all }}{{ end }}
+{{- end }}

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  authnModule, binary, call, freePort, isListening, kubectl, kubectlOk, repoRoot, startControlPlane, startProcess, turnpikeCli, waitFor,
+  authnModule, binary, call, freePort, isListening, kubectl, kubectlOk, repoRoot, scrape, startControlPlane, startProcess, total, turnpikeCli, waitFor,
   type ControlPlane, type Proc,
 } from '../../src';
 import { chartDir } from '../../src/harness/chart';
@@ -24,7 +24,7 @@ const RELEASE = 'gw';
 describe('helm install', () => {
   let plane: ControlPlane;
   let dir: string;
-  let ports: { xds: number; health: number; http: number; https: number; admin: number };
+  let ports: { xds: number; health: number; http: number; https: number; admin: number; metrics: number };
   const procs: Proc[] = [];
   const admin = (args: string[], stdin?: string): Promise<string> => kubectlOk(plane.kubeconfigPath, args, stdin);
   const getJson = async <T>(args: string[]): Promise<T> => JSON.parse(await admin([...args, '-o', 'json'])) as T;
@@ -38,7 +38,7 @@ describe('helm install', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-helm-install-'));
     plane = await startControlPlane({ dir: path.join(dir, 'cluster') });
-    ports = { xds: await freePort(), health: await freePort(), http: await freePort(), https: await freePort(), admin: await freePort() };
+    ports = { xds: await freePort(), health: await freePort(), http: await freePort(), https: await freePort(), admin: await freePort(), metrics: await freePort() };
   });
 
   afterAll(async () => {
@@ -52,6 +52,7 @@ describe('helm install', () => {
     const values = valueArgs({ set: {
       'controlPlane.xdsService.address': '127.0.0.1', 'controlPlane.xdsPort': ports.xds, 'controlPlane.healthPort': ports.health,
       'envoy.containerPorts.http': ports.http, 'envoy.containerPorts.https': ports.https, 'envoy.adminPort': ports.admin,
+      'envoy.metricsPort': ports.metrics,
     } });
     await helmOk(['install', RELEASE, chartDir, '--kubeconfig', plane.kubeconfigPath, '--namespace', NS, '--create-namespace', ...values]);
     const manifest = await helmOk(['get', 'manifest', RELEASE, '--kubeconfig', plane.kubeconfigPath, '--namespace', NS]);
@@ -164,6 +165,28 @@ describe('helm install', () => {
     expect(info.node).toMatchObject({ id: podName, cluster: 'turnpike' });
     await waitFor(async () => (await kubectl(plane.kubeconfigPath, ['get', 'apis.turnpike.dev', 'hello', '-n', 'default', '-o', 'jsonpath={.status.conditions[?(@.type=="Programmed")].status}'])).stdout === 'True',
       { what: 'the NOTES Api to be Programmed (Envoy ACKed it)' });
+  });
+
+  it('lets Prometheus scrape the operator and Envoy where their pods\' annotations say', async () => {
+    const scrapeTarget = (workload: K8sObject, name: string): { url: string } => {
+      const annotations = (workload.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+      expect(annotations['prometheus.io/scrape']).toBe('true');
+      const port = Number(annotations['prometheus.io/port']);
+      expect(container(workload, name).ports?.map((p) => p.containerPort)).toContain(port);
+      return { url: `http://127.0.0.1:${port}${annotations['prometheus.io/path'] ?? ''}` };
+    };
+    const operator = scrapeTarget(await getJson<K8sObject>(['get', 'deployment', '-n', NS, `${RELEASE}-turnpike-operator`]), 'operator');
+    const samples = await waitFor(async () => {
+      const s = await scrape(operator.url);
+      return total(s, 'turnpike_status_write_duration_seconds_count', { result: 'written' }) > 0 ? s : undefined;
+    }, { what: 'status writes in the operator\'s metrics' });
+    expect(total(samples, 'turnpike_leader')).toBe(1);
+    expect(total(samples, 'turnpike_xds_clients_connected', { fleet: 'turnpike' })).toBe(1);
+    expect(total(samples, 'turnpike_objects', { kind: 'Api', condition: 'Programmed', status: 'True', reason: 'Programmed' })).toBeGreaterThan(0);
+    const envoy = scrapeTarget(await envoyDeployment(), 'envoy');
+    expect(total(await scrape(envoy.url), 'envoy_server_live')).toBe(1);
+    // Only the stats: the rest of the admin interface (config_dump holds App secrets) is not there.
+    expect((await fetch(envoy.url.replace('/stats/prometheus', '/config_dump'))).status).toBe(404);
   });
 
   it('authenticates the examples\' APP Api in Envoy with the module from the pod\'s volume', async () => {

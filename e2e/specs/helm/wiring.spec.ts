@@ -170,6 +170,7 @@ describe.each([
     expect(bootstrap).toEqual(envoyBootstrap({
       nodeId: `${fullname}-envoy`, fleet: flagValue(operator.args ?? [], '--fleet') ?? '', xdsHost: socket.address,
       xdsPort: Number(flagValue(operator.args ?? [], '--xds-port')), apiType: custom ? 'GRPC' : 'DELTA_GRPC', adminPort: custom ? 19000 : 9901,
+      metricsPort: custom ? 19002 : 9902,
     }));
     expect(flagValue(envoy.args ?? [], '--service-node')).toBe('$(POD_NAME)');
     expect(envoy.env?.find((e) => e.name === 'POD_NAME')?.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });

@@ -40,7 +40,11 @@ describe('API server restart', () => {
   it('keeps serving the last set while the API server is down, then reconnects and catches up', async () => {
     const captured = captureLog();
     const sets: ResourceSet[] = [];
-    provider = informersProvider({ kubeConfig: adminKubeConfig(cluster), log: captured.log, backoff: { initialMs: 100, maxMs: 1_000 } });
+    const restarts: string[] = [];
+    provider = informersProvider({
+      kubeConfig: adminKubeConfig(cluster), log: captured.log, backoff: { initialMs: 100, maxMs: 1_000 },
+      onRestart: (kind) => { restarts.push(kind); },
+    });
     await provider.start((set) => sets.push(set));
     const leaderLog = captureLog();
     let stoppedLeadingAt: number | undefined;
@@ -62,6 +66,8 @@ describe('API server restart', () => {
     // Several failed reconnects, each after a longer (capped, jittered) pause.
     await waitFor(() => failed('App').length >= 4, { what: 'the App informer to retry while the API server is down', timeoutMs: 20_000 });
     const delays = failed('App').map((r) => r.retryInMs as number);
+    // turnpike_informer_restarts_total counts each retry of each kind.
+    expect(restarts.filter((k) => k === 'App').length).toBe(failed('App').length);
     expect(delays.every((ms) => ms <= 1_000)).toBe(true);
     expect(Math.max(...delays.slice(2))).toBeGreaterThan(Math.max(...delays.slice(0, 1)));
     // Meanwhile the last set keeps being served, and no partial set is delivered.

@@ -4,7 +4,7 @@
  *   crds/*.yaml              copies of crds/ (Helm installs a chart's crds/ verbatim; a symlink
  *                            would make every helm command warn and breaks Git-based installers)
  *   files/envoy-bootstrap.json  envoyBootstrap() with the chart's defaults; the ConfigMap template
- *                            overrides only the fleet, the xDS address, the admin port and the ADS
+ *                            overrides only the fleet, the xDS address, the admin and metrics ports and the ADS
  *                            flavour, and the specs check the rendered result equals envoyBootstrap()
  *                            called with the same values.
  */
@@ -23,6 +23,7 @@ export const CHART_BOOTSTRAP_DEFAULTS: BootstrapOptions = {
   xdsPort: 18000,
   apiType: 'DELTA_GRPC',
   adminPort: 9901,
+  metricsPort: 9902,
 };
 
 const crdHeader = (file: string): string =>

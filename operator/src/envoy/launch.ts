@@ -57,9 +57,9 @@ export async function launchEnvoy(
   });
   track('envoy', child);
   const envoyLog = log.child({ component: 'envoy' });
-  for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream }).on('line', (line) => { envoyLog.warn(line); });
-  }
+  // Envoy logs on stderr; its stdout carries only the access log (--access-log stdout): passed on as is.
+  child.stdout.pipe(process.stdout);
+  readline.createInterface({ input: child.stderr }).on('line', (line) => { envoyLog.warn(line); });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const admin = await readAdmin(adminFile, child, 20_000).catch(async (err: unknown) => {
     await stopChild(child);

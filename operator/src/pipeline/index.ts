@@ -1,2 +1,3 @@
 export * from './pipeline';
 export * from './programmed';
+export { STATUSLESS_KINDS } from './statuses';

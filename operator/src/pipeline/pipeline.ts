@@ -38,6 +38,8 @@ export interface PipelineOptions {
    * the current task, so a push reaches the socket before the statuses are computed.
    */
   readonly schedule?: (refresh: () => void) => void;
+  /** Told how long each pass that produced a new translation took, in seconds (metrics). */
+  readonly onPass?: (seconds: number) => void;
 }
 
 export class Pipeline {
@@ -79,6 +81,7 @@ export class Pipeline {
     // Limits reach the rate-limit service before Envoy sends descriptors that need them.
     this.#rateLimit.update(translation.ir);
     this.#serve(translation);
+    this.options.onPass?.((performance.now() - started) / 1000);
     this.requestRefresh();
   }
 

@@ -17,6 +17,9 @@ export interface ObjectStatus {
   readonly servedGeneration?: number;
 }
 
+/** Kinds the pipeline sees that have no status of their own (core kinds and the gateway's configuration). */
+export const STATUSLESS_KINDS: ReadonlySet<string> = new Set(['GatewayConfig', 'Secret', 'Service']);
+
 const sameCondition = (a: ConditionValue, b: ConditionValue): boolean => a === b || (a.status === b.status && a.reason === b.reason && a.message === b.message);
 
 export class ObjectStatuses {

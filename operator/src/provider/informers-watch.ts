@@ -25,6 +25,8 @@ export interface SupervisedInformerOptions {
   readonly onChange: () => void;
   /** Called once, after the first list has been stored in the cache. */
   readonly onSynced: () => void;
+  /** Called each time list/watch is restarted after an error (metrics). */
+  readonly onRestart?: () => void;
 }
 
 type WatchCallback = Parameters<Watch['watch']>[2];
@@ -168,6 +170,7 @@ export class SupervisedInformer {
     const delayMs = backoffDelay(this.failures, this.options.backoff);
     this.failures += 1;
     this.log.warn('list/watch failed; serving the cached objects and retrying', { ...describeError(err), retryInMs: delayMs, failures: this.failures });
+    this.options.onRestart?.();
     this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.run();

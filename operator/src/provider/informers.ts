@@ -42,6 +42,8 @@ export interface InformersProviderOptions {
   readonly backoff?: BackoffOptions;
   /** Timeout of each list page request (default 60 s). */
   readonly listTimeoutMs?: number;
+  /** Called with the kind each time an informer restarts its list/watch after an error (metrics). */
+  readonly onRestart?: (kind: string) => void;
 }
 
 export interface InformersProvider extends Provider {
@@ -85,6 +87,7 @@ class Informers implements InformersProvider {
           listTimeoutMs: options.listTimeoutMs ?? 60_000,
           onChange: () => { this.changed(); },
           onSynced: () => { this.informerSynced(); },
+          onRestart: () => { options.onRestart?.(descriptor.kind); },
         }));
       }
     }

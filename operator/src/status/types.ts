@@ -31,6 +31,8 @@ export interface StatusWriterOptions {
   /** Retry of transient failures and conflicts (default 250 ms doubling to 60 s). */
   readonly retry?: BackoffOptions;
   readonly fieldManager?: string;
+  /** Told the outcome and duration in seconds of every status patch (metrics). */
+  readonly onWrite?: (result: 'written' | 'failed', seconds: number) => void;
 }
 
 export interface StatusWriterStats {

@@ -244,6 +244,8 @@ export class StatusWriter {
     if (this.rejected.get(key) === fingerprint) return 'done';
     await this.throttle();
     if (this.target(key) === undefined) return 'done';
+    const started = performance.now();
+    const timed = (result: 'written' | 'failed'): void => { this.options.onWrite?.(result, (performance.now() - started) / 1000); };
     try {
       const body = { metadata: { resourceVersion: current.resourceVersion }, status: statusPatch(current.status, next) };
       const patched = (await this.api.patchNamespacedCustomObjectStatus(
@@ -251,10 +253,12 @@ export class StatusWriter {
         requestOptions(this.timeout(), PatchStrategy.MergePatch),
       )) as KubeObject;
       this.counters.patches += 1;
+      timed('written');
       this.written.set(key, snapshotOf(patched));
       this.log.debug('status written', { key, generation: status.observedGeneration });
       return 'done';
     } catch (err) {
+      timed('failed');
       const outcome = this.failed(key, err, 'patch');
       if (outcome === 'rejected') this.rejected.set(key, fingerprint);
       return outcome;

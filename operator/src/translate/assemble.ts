@@ -35,6 +35,7 @@ export function assembleGateway(config: GatewayConfig, parts: GatewayParts, prev
     clusters: [...parts.clusters],
     ...(parts.rateLimit === undefined ? {} : { rateLimit: parts.rateLimit }),
     authz: parts.authz,
+    ...(config.accessLog === undefined ? {} : { accessLog: config.accessLog }),
   };
 }
 

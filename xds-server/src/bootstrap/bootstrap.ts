@@ -13,11 +13,32 @@ export interface BootstrapOptions {
   readonly apiType?: 'GRPC' | 'DELTA_GRPC';
   /** Admin listener port on 127.0.0.1; 0 = ephemeral (use --admin-address-path to find it). */
   readonly adminPort?: number;
+  /**
+   * Serve Envoy's Prometheus stats, and nothing else of the admin interface, on 0.0.0.0:this port
+   * (`GET /stats/prometheus`, for scrapers); needs a fixed adminPort. Absent: not served.
+   */
+  readonly metricsPort?: number;
 }
 
 export const XDS_CLUSTER = 'turnpike-xds';
+export const ADMIN_CLUSTER = 'turnpike-admin';
+export const METRICS_LISTENER = 'turnpike-metrics';
+/** The only admin path the metrics listener forwards: the rest (/config_dump holds secrets) stays on loopback. */
+export const METRICS_PATH = '/stats/prometheus';
 
 export type JsonObject = Readonly<Record<string, unknown>>;
+
+/**
+ * Forwarding routes have the stat prefix `<namespace>/<api>/<environment>` (translate/routes.ts),
+ * so their stats are `vhost.<namespace>/<group>.route.<namespace>/<api>/<environment>.upstream_rq_…`.
+ * These tags take the Api and the environment out of the name into labels (turnpike_api,
+ * turnpike_environment), leaving `envoy_vhost_route_upstream_rq_…` with Envoy's own
+ * envoy_virtual_host label as the group. Names and environments hold no `/`, environments no `.`.
+ */
+export const ROUTE_STATS_TAGS: readonly JsonObject[] = [
+  { tag_name: 'turnpike_api', regex: '^vhost\\..+?\\.route\\.(([^/.]+/[^/]+)/)[^/.]+\\.upstream_' },
+  { tag_name: 'turnpike_environment', regex: '^vhost\\..+?\\.route\\.[^/.]+/[^/]+/(([^/.]+)\\.)upstream_' },
+];
 
 export function envoyBootstrap(options: BootstrapOptions): JsonObject {
   const ads = { ads: {}, resource_api_version: 'V3' };
@@ -35,6 +56,7 @@ export function envoyBootstrap(options: BootstrapOptions): JsonObject {
       lds_config: ads,
     },
     static_resources: {
+      ...metricsListener(options),
       clusters: [
         {
           name: XDS_CLUSTER,
@@ -56,8 +78,10 @@ export function envoyBootstrap(options: BootstrapOptions): JsonObject {
             endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: options.xdsHost, port_value: options.xdsPort } } } }] }],
           },
         },
+        ...adminCluster(options),
       ],
     },
+    stats_config: { stats_tags: ROUTE_STATS_TAGS },
     // Envoy's edge recommendation: cap downstream connections so overload sheds cleanly.
     overload_manager: {
       resource_monitors: [{
@@ -69,4 +93,50 @@ export function envoyBootstrap(options: BootstrapOptions): JsonObject {
       }],
     },
   };
+}
+
+function serving(options: BootstrapOptions): options is BootstrapOptions & { metricsPort: number; adminPort: number } {
+  if (options.metricsPort === undefined) return false;
+  if (options.adminPort === undefined || options.adminPort === 0) throw new Error('envoyBootstrap: metricsPort needs a fixed adminPort');
+  return true;
+}
+
+/** The metrics listener: GET /stats/prometheus to the admin interface, 404 for anything else. */
+function metricsListener(options: BootstrapOptions): JsonObject {
+  if (!serving(options)) return {};
+  return {
+    listeners: [{
+      name: METRICS_LISTENER,
+      address: { socket_address: { address: '0.0.0.0', port_value: options.metricsPort } },
+      filter_chains: [{
+        filters: [{
+          name: 'envoy.filters.network.http_connection_manager',
+          typed_config: {
+            '@type': 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+            stat_prefix: METRICS_LISTENER,
+            route_config: {
+              virtual_hosts: [{
+                name: METRICS_LISTENER, domains: ['*'],
+                routes: [{ match: { path: METRICS_PATH, headers: [{ name: ':method', string_match: { exact: 'GET' } }] }, route: { cluster: ADMIN_CLUSTER } }],
+              }],
+            },
+            http_filters: [{ name: 'envoy.filters.http.router', typed_config: { '@type': 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router' } }],
+          },
+        }],
+      }],
+    }],
+  };
+}
+
+function adminCluster(options: BootstrapOptions): JsonObject[] {
+  if (!serving(options)) return [];
+  return [{
+    name: ADMIN_CLUSTER,
+    type: 'STATIC',
+    connect_timeout: '1s',
+    load_assignment: {
+      cluster_name: ADMIN_CLUSTER,
+      endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: options.adminPort } } } }] }],
+    },
+  }];
 }

@@ -37,4 +37,11 @@ export interface GatewayIR {
   readonly rateLimit?: RateLimitIR;
   /** App authentication and backend signing (the authn filter); absent: APP Apis answer 401. */
   readonly authz?: AuthzIR;
+  /** One JSON line per call (access-log.ts); absent: no access log. */
+  readonly accessLog?: AccessLogIR;
+}
+
+/** Where Envoy writes its access log: `/dev/stdout`, `/dev/stderr` or a file on Envoy's file system. */
+export interface AccessLogIR {
+  readonly path: string;
 }

@@ -59,6 +59,8 @@ function expectHuaweiError(reply: Reply, status: number, code: string, message: 
   const id = reply.headers['x-request-id'];
   expect(id).toMatch(/^[0-9a-f]{32}$/);
   expect(JSON.parse(reply.body)).toEqual({ error_code: code, error_msg: message, request_id: id });
+  // The code handed to the access log (lua.ts) never reaches the caller.
+  expect(Object.keys(reply.headers).filter((h) => h.startsWith('x-turnpike-'))).toEqual([]);
 }
 
 describe('routing (Huawei §5, §6)', () => {
@@ -155,6 +157,7 @@ describe('errors in Huawei format (§12)', () => {
     const id = reply.headers['x-request-id'];
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(JSON.parse(reply.body)).toEqual({ error_code: code, error_msg: message, request_id: id });
+    expect(Object.keys(reply.headers).filter((h) => h.startsWith('x-turnpike-'))).toEqual([]);
   });
 
   it('400 APIG.0607 on the wrong protocol, 401 APIG.0303 for APP Apis without the authn filter', async () => {

@@ -1,5 +1,6 @@
 // The HTTP connection manager shared by the HTTP listener and every HTTPS filter chain.
 import type { GatewayIR } from '../ir';
+import { accessLogs } from './access-log';
 import { httpFilters } from './http-filters';
 import { typed, type JsonObject } from './json';
 import { localReplyConfig } from './local-reply';
@@ -46,6 +47,7 @@ export function httpConnectionManager(ir: GatewayIR, side: Side): JsonObject {
       // HTTP/1 responses spell headers as Huawei's do (X-Request-Id, X-Apig-Latency).
       http_protocol_options: { header_key_format: { proper_case_words: {} } },
       local_reply_config: localReplyConfig(),
+      ...(ir.accessLog === undefined ? {} : { access_log: accessLogs(ir.accessLog) }),
     }),
   };
 }

@@ -8,7 +8,7 @@ import {
   type GatewayError,
 } from '../errors/catalog';
 import type { JsonObject } from './json';
-import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER } from './lua';
+import { AUTHN_REPLY_CODE, ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER, replyCode } from './lua';
 import { mockReplyMapper } from './mock-reply';
 import { aclReplyMappers, rateLimitReplyMappers } from './policy-replies';
 import { answer, bodyFormat, flagsAre, statusIs } from './reply-mappers';
@@ -24,12 +24,14 @@ const UNAVAILABLE_FLAGS = ['UF', 'UH', 'URX', 'UC', 'UR', 'NC', 'UO'];
 const withoutRequestId = (filter: JsonObject, error: GatewayError): JsonObject => ({
   filter: { and_filter: { filters: [{ header_filter: { header: { name: 'x-request-id', present_match: true, invert_match: true } } }, filter] } },
   ...(error.status === HEADERS_TOO_LARGE.status ? { status_code: HEADERS_TOO_LARGE.status } : {}),
+  // No reply code for the access log: the codec refused the request before any filter, so the
+  // hygiene filter would not remove it from the answer.
   headers_to_add: [{ header: { key: 'x-request-id', value: '%UNIQUE_ID%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }],
   body_format_override: bodyFormat(error.code, error.message, '%RESP(X-REQUEST-ID)%'),
 });
 
 /** Replies matching `filter` keep their status and get `error`'s body. */
-const bodyOnly = (filter: JsonObject, error: GatewayError): JsonObject => ({ filter, body_format_override: bodyFormat(error.code, error.message) });
+const bodyOnly = (filter: JsonObject, error: GatewayError): JsonObject => ({ filter, body_format_override: bodyFormat(error.code, error.message), ...replyCode(error.code) });
 
 /**
  * The request is marked as a local reply of `kind`: by the hygiene filter from route metadata
@@ -45,7 +47,7 @@ export function localReplyConfig(): JsonObject {
     mappers: [
       // The authn filter's refusals already carry Huawei's body (401 APIG.0303, 403 APIG.0304,
       // 413 APIG.0201, 500 APIG.0601 and APIG.0705; authn.ts).
-      { filter: replyIs('authn') },
+      { filter: replyIs('authn'), ...replyCode(AUTHN_REPLY_CODE) },
       // Rate limits (policy-replies.ts): also on mock Apis, so before their mappers.
       ...rateLimitReplyMappers(),
       // Mock responses are local replies (direct responses, or the mock filter's for mocks with
@@ -54,7 +56,7 @@ export function localReplyConfig(): JsonObject {
       { filter: replyIs('mock') },
       // Routes that exist to answer an error (wrong protocol, APP until ext_authz): status from the
       // route's direct_response, code and message from its metadata (copied into headers by Lua).
-      { filter: replyIs('error'), body_format_override: bodyFormat(header(ERROR_CODE_HEADER), header(ERROR_MESSAGE_HEADER)) },
+      { filter: replyIs('error'), body_format_override: bodyFormat(header(ERROR_CODE_HEADER), header(ERROR_MESSAGE_HEADER)), ...replyCode(header(ERROR_CODE_HEADER)) },
       answer(flagsAre(['NR']), API_NOT_FOUND),
       answer(flagsAre(['UT']), BACKEND_TIMEOUT),
       answer(flagsAre(UNAVAILABLE_FLAGS), BACKEND_UNAVAILABLE),

@@ -2,6 +2,7 @@
 // one way to write Huawei's body (errors/catalog.ts) and to match a reply.
 import { errorBody, type GatewayError } from '../errors/catalog';
 import type { JsonObject } from './json';
+import { replyCode } from './lua';
 
 /** Envoy's command operator for the request id the gateway generated (or kept). */
 const REQUEST_ID = '%REQ(X-REQUEST-ID)%';
@@ -19,9 +20,10 @@ export const statusIs = (code: number, op: 'EQ' | 'GE' = 'EQ'): JsonObject => ({
 /** Matches replies carrying one of Envoy's response flags. */
 export const flagsAre = (flags: readonly string[]): JsonObject => ({ response_flag_filter: { flags } });
 
-/** Replies matching `filter` answer `error`: its status, code and message. */
+/** Replies matching `filter` answer `error`: its status, code and message (the code also for the access log). */
 export const answer = (filter: JsonObject, error: GatewayError): JsonObject => ({
   filter,
   status_code: error.status,
   body_format_override: bodyFormat(error.code, error.message),
+  ...replyCode(error.code),
 });

@@ -3,7 +3,7 @@
 // group's routes on each side, not the whole route table.
 import type { ApiGroupIR, ClusterIR } from '../ir';
 import { byString, type JsonObject } from './json';
-import { LATENCY_HEADER, STAGE_HEADER, UPSTREAM_LATENCY_HEADER } from './lua';
+import { LATENCY_HEADER, REPLY_CODE_HEADER, STAGE_HEADER, UPSTREAM_LATENCY_HEADER } from './lua';
 import { sourceMetadata } from './metadata';
 import { policyContext, withPolicies, type RateLimitFlags } from './policy-routes';
 import { compareRoutes } from './route-order';
@@ -104,6 +104,9 @@ export function buildGroupResources(group: ApiGroupIR, inputs: GroupInputs): Gro
     // The scope key already ignores the port; virtual hosts must too (`Host: api.example.com:8443`).
     ignore_port_in_host_matching: true,
     response_headers_to_add: TIMING_HEADERS,
+    // A backend cannot pose as the gateway in the access log's error_code (lua.ts). Local-reply
+    // mappers add theirs after this removal.
+    response_headers_to_remove: [REPLY_CODE_HEADER],
     // Routing's own header (stage.ts) is not the backend's business.
     request_headers_to_remove: [STAGE_HEADER],
     metadata: sourceMetadata(group.source),

@@ -62,9 +62,11 @@ function perFilter(authn: Partial<ReturnType<typeof authnRoute>>): JsonObject {
   return authn.perFilter === undefined ? {} : { typed_per_filter_config: authn.perFilter };
 }
 
-function routeFacts(route: RouteIR): JsonObject {
+/** Route facts under METADATA_NAMESPACE: the access log and the hygiene filter read them. */
+function routeFacts(route: RouteIR, context: RouteContext): JsonObject {
   const auth = route.auth.type === 'APP' ? { auth: 'APP', app_code: route.auth.appCode } : { auth: 'NONE' };
-  return { environment: route.environment, ...auth };
+  const group = context.group === undefined ? {} : { group: `${context.group.namespace}/${context.group.name}` };
+  return { api: `${route.source.namespace}/${route.source.name}`, ...group, environment: route.environment, ...auth };
 }
 
 function mockAction(mock: MockBackendIR): JsonObject {
@@ -107,7 +109,7 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
       match: { ...pathRouting(route.path, route.match).match, headers: headerMatchers(route) },
       direct_response: { status: error.status },
       ...perFilter(authn),
-      metadata: sourceMetadata(route.source, routeFacts(route), { [HYGIENE_FILTER]: replyMetadata({ kind: 'error', code: error.code, message: error.message }), ...authn.metadata }),
+      metadata: sourceMetadata(route.source, routeFacts(route, context), { [HYGIENE_FILTER]: replyMetadata({ kind: 'error', code: error.code, message: error.message }), ...authn.metadata }),
     };
   }
   const routing = pathRouting(route.path, route.match, backend.kind === 'Forward' ? backend.path : undefined);
@@ -119,10 +121,13 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
   const authn = authnConfig(route, context, upstream);
   return {
     ...head,
+    // Per-route upstream stats (calls, status classes, upstream latency) for routes that have a
+    // backend; the bootstrap's stats_tags turn the prefix into Api and environment labels.
+    ...(backend.kind === 'Forward' ? { stat_prefix: routeName(route) } : {}),
     match: { ...routing.match, headers: headerMatchers(route) },
     ...action,
     ...(headers.length === 0 ? {} : { response_headers_to_add: headers }),
     ...perFilter(authn),
-    metadata: sourceMetadata(route.source, routeFacts(route), { ...(backend.kind === 'Mock' ? { [HYGIENE_FILTER]: replyMetadata({ kind: 'mock' }) } : {}), ...authn.metadata }),
+    metadata: sourceMetadata(route.source, routeFacts(route, context), { ...(backend.kind === 'Mock' ? { [HYGIENE_FILTER]: replyMetadata({ kind: 'mock' }) } : {}), ...authn.metadata }),
   };
 }

@@ -21,6 +21,7 @@ export const CASES: Readonly<Record<string, GatewayIR>> = {
   'empty-world': gateway(),
 
   mock: gateway({
+    accessLog: { path: '/dev/stdout' },
     groups: [group('shop', [
       route('hello', { path: '/hello', backend: mock(200, '{"message":"hello"}', { 'Content-Type': 'application/json', 'X-Demo': 'yes' }) }),
       route('gone', { path: '/gone', backend: mock(404, 'mock says not found') }),
@@ -111,6 +112,7 @@ export const CASES: Readonly<Record<string, GatewayIR>> = {
     http: undefined,
     https: { address: '::', port: 8443, publicPort: 8443 },
     trustedProxyHops: 1,
+    accessLog: { path: '/dev/null' },
     groups: [group('shop', [route('hello', { path: '/hello' })], { domains: [domain('shop.example.com', { tls: tls('shop-cert') })] })],
   }),
 
