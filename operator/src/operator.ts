@@ -14,6 +14,7 @@ import { TranslationView } from './provider/relevance';
 import { startRuntime, untilSignalled } from './runtime';
 import { StatusWriter, type StatusUpdate } from './status';
 import { applyHeapPolicy } from './heap';
+import { startXdsTls } from './xds-tls';
 
 function kubeConfigOf(mode: OperatorConfig): KubeConfig {
   const kc = new KubeConfig();
@@ -65,7 +66,9 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   const kubeConfig = kubeConfigOf(mode);
   // Probes answer from the start (live), ready once the informers have synced.
   const health = mode.healthPort === undefined ? undefined : await startHealthServer({ host: config.xds.host, port: mode.healthPort });
-  const runtime = await startRuntime(config, log);
+  // With mutual TLS, xDS opens once the server has its certificate.
+  const xdsTls = await startXdsTls(config, kubeConfig, mode.leaseNamespace, log);
+  const runtime = await startRuntime(config, log, xdsTls?.tls);
   const writer = new StatusWriter({ kubeConfig, log: log.child({ component: 'status' }) });
   runtime.pipeline.onStatuses((statuses) => { writer.update(statusUpdates(statuses)); });
   // Generates the credentials Secrets of Apps and SignatureKeys that name none (leader only).
@@ -93,7 +96,7 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   });
   elector.start();
   health?.setReady(true);
-  log.info('operator started', { xdsPort: runtime.xdsPort, fleet: config.gateway.fleet, healthPort: health?.port });
+  log.info('operator started', { xdsPort: runtime.xdsPort, xdsTls: config.xds.tls?.kind ?? 'none', fleet: config.gateway.fleet, healthPort: health?.port });
   await untilSignalled();
   health?.setReady(false);
   // Drain: stop writing and hand the lease over at once, then close streams (Envoy reconnects elsewhere).
@@ -101,5 +104,6 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   await writer.stop();
   await provider.stop();
   await runtime.stop();
+  xdsTls?.stop();
   await health?.close();
 }

@@ -46,9 +46,11 @@ export class RotatingServerTls implements grpc.experimental.CertificateProvider 
     for (const listener of this.#identityListeners) listener(identityUpdate(material));
   }
 
+  // grpc-js registers the server's watcher only after adding these listeners: the current material
+  // is delivered in a microtask, or the server would never learn of it.
   addCaCertificateListener(listener: CaListener): void {
     this.#caListeners.add(listener);
-    if (this.#material !== undefined) listener(caUpdate(this.#material));
+    queueMicrotask(() => { if (this.#caListeners.has(listener) && this.#material !== undefined) listener(caUpdate(this.#material)); });
   }
 
   removeCaCertificateListener(listener: CaListener): void {
@@ -57,7 +59,7 @@ export class RotatingServerTls implements grpc.experimental.CertificateProvider 
 
   addIdentityCertificateListener(listener: IdentityListener): void {
     this.#identityListeners.add(listener);
-    if (this.#material !== undefined) listener(identityUpdate(this.#material));
+    queueMicrotask(() => { if (this.#identityListeners.has(listener) && this.#material !== undefined) listener(identityUpdate(this.#material)); });
   }
 
   removeIdentityCertificateListener(listener: IdentityListener): void {

@@ -1,0 +1,35 @@
+/**
+ * Mutual TLS on xDS in cluster mode: the server's rotating credentials, fed by the operator's own
+ * CA (kube.ts) or by a certificate directory (files.ts), as config.xds.tls says.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { RotatingServerTls } from '@turnpike/xds-server';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { watchTlsDirectory } from './files';
+import { XdsCaController } from './kube';
+import { xdsTlsSecretNames } from './names';
+
+export interface XdsTls {
+  readonly tls: RotatingServerTls;
+  stop(): void;
+}
+
+/** Resolves once the server has a certificate; undefined when xDS is plaintext. */
+export async function startXdsTls(config: Config, kubeConfig: KubeConfig, namespace: string, log: Logger): Promise<XdsTls | undefined> {
+  const settings = config.xds.tls;
+  if (settings === undefined) return undefined;
+  const tls = new RotatingServerTls();
+  if (settings.kind === 'directory') {
+    const watcher = watchTlsDirectory(settings.dir, tls, log.child({ component: 'xds-tls' }));
+    return { tls, stop: () => { watcher.stop(); } };
+  }
+  const controller = new XdsCaController({
+    kubeConfig, namespace, tls, log,
+    secrets: xdsTlsSecretNames(settings.secretPrefix, config.gateway.fleet),
+    serverNames: settings.serverNames,
+    validityMs: settings.validityMs,
+  });
+  await controller.start();
+  return { tls, stop: () => { controller.stop(); } };
+}
