@@ -1,0 +1,85 @@
+// envoyproxy/ratelimit is an xDS client too: with the certificate the operator issues for the
+// rate-limit fleet (mounted as the chart mounts it, the environment the chart sets) it receives its
+// RateLimitConfig over mutual TLS; with Envoy's certificate it is refused and never starts serving.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { rateLimitFleet } from '@turnpike/xds-server';
+import {
+  freePort, isListening, startRateLimit, startRedis, startTestCluster, syncSecretVolume, waitFor, waitRateLimitReady,
+  type RateLimit, type Redis, type SecretVolume, type TestCluster,
+} from '../../src';
+import { startReplica, type Replica } from '../ha/replicas';
+
+jest.setTimeout(120_000);
+
+const PREFIX = 'tp-xds-tls';
+
+describe('ratelimit over mutual TLS', () => {
+  let cluster: TestCluster;
+  let systemNs: string;
+  let dir: string;
+  let operator: Replica;
+  let redis: Redis;
+  const volumes: SecretVolume[] = [];
+  const services: RateLimit[] = [];
+  let grpcPort = 0;
+
+  /** The chart's ratelimit environment for xDS TLS, with the files of `secret` mounted as kubelet would. */
+  const tlsEnv = async (secret: string): Promise<Record<string, string>> => {
+    const mount = path.join(dir, secret);
+    const volume = syncSecretVolume(cluster.kubeconfigPath, systemNs, secret, mount);
+    volumes.push(volume);
+    await waitFor(() => volume.projections() >= 1, { what: `Secret ${secret} in its volume` });
+    return {
+      CONFIG_GRPC_XDS_SERVER_USE_TLS: 'true', CONFIG_GRPC_XDS_CLIENT_TLS_CERT: path.join(mount, 'tls.crt'), CONFIG_GRPC_XDS_CLIENT_TLS_KEY: path.join(mount, 'tls.key'),
+      CONFIG_GRPC_XDS_SERVER_TLS_CACERT: path.join(mount, 'ca.crt'), CONFIG_GRPC_XDS_SERVER_TLS_SAN: 'localhost',
+    };
+  };
+  const start = async (name: string, secret: string, port?: number): Promise<RateLimit> => {
+    const service = await startRateLimit({
+      dir, redisPort: redis.port, xdsServer: `127.0.0.1:${operator.xdsPort}`, nodeId: name, fleet: rateLimitFleet('turnpike'),
+      env: await tlsEnv(secret), ...(port === undefined ? {} : { grpcPort: port }),
+    });
+    services.push(service);
+    return service;
+  };
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-mtls-rl-'));
+    cluster = await startTestCluster();
+    systemNs = await cluster.namespace('turnpike-system');
+    redis = await startRedis(dir);
+    grpcPort = await freePort();
+    operator = await startReplica({
+      identity: 'mtls-rl', kubeconfig: cluster.kubeconfigPath, leaseNamespace: systemNs, dir, httpPort: await freePort(), httpsPort: await freePort(),
+      extraArgs: ['--xds-tls-secrets', PREFIX, '--xds-tls-server-names', 'localhost', '--ratelimit-address', `127.0.0.1:${grpcPort}`],
+    });
+  });
+
+  afterAll(async () => {
+    for (const volume of volumes) await volume.stop();
+    for (const service of services) await service.stop();
+    await redis.stop();
+    await operator.proc.stop();
+    await cluster.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses ratelimit presenting the Envoy fleet\'s certificate: it never gets its configuration', async () => {
+    const impostor = await start('ratelimit-with-envoy-cert', `${PREFIX}-envoy`);
+    await waitFor(() => operator.logged('ads stream rejected') >= 1, { what: 'the operator to refuse the stream' });
+    const line = fs.readFileSync(operator.proc.logFile, 'utf8').split('\n').find((l) => l.includes('ads stream rejected')) ?? '';
+    expect(line).toContain('node ratelimit-with-envoy-cert asks for fleet turnpike:ratelimit but its client certificate names fleet turnpike');
+    expect(await isListening(impostor.grpcPort)).toBe(false);
+    expect(operator.logged('ads stream opened')).toBe(0);
+    await impostor.stop();
+  });
+
+  it('serves ratelimit with its own certificate its RateLimitConfig', async () => {
+    const ratelimit = await start('ratelimit-0', `${PREFIX}-ratelimit`, grpcPort);
+    // ratelimit opens its gRPC port only once the first RateLimitConfig arrived over xDS.
+    await waitRateLimitReady(ratelimit);
+    expect(operator.logged('ads stream opened')).toBe(1);
+  });
+});
