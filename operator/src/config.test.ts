@@ -82,6 +82,8 @@ describe('loadConfig', () => {
       expect(() => loadConfig('operator', ['--xds-tls-secrets', 'x', '--xds-tls-validity', '10s'], {})).toThrow(new ConfigError('--xds-tls-validity: 10s is not a duration of at least 30s (e.g. 30d, 12h, 90s)'));
       expect(() => loadConfig('operator', ['--xds-tls-secrets', 'x', '--xds-tls-validity', '1w'], {})).toThrow(/1w is not a duration/);
       expect(() => loadConfig('operator', ['--xds-tls-secrets', 'Bad_Name'], {})).toThrow(/Bad_Name is not a valid prefix/);
+      expect(loadConfig('operator', ['--xds-tls-secrets', 'x', '--ratelimit-deployment', 'tp-ratelimit'], {}).xds.tls).toMatchObject({ rateLimitDeployment: 'tp-ratelimit' });
+      expect(() => loadConfig('operator', ['--xds-insecure', '--ratelimit-deployment', 'tp-ratelimit'], {})).toThrow(/needs --xds-tls-secrets/);
     });
 
     it('reads a certificate directory instead, never both, and neither in standalone mode', () => {

@@ -49,7 +49,11 @@ export interface XdsConfig {
  * `prefix` (xds-tls/names.ts), or a directory such as a mounted cert-manager Secret.
  */
 export type XdsTlsConfig =
-  | { readonly kind: 'operator-ca'; readonly secretPrefix: string; readonly serverNames: readonly string[]; readonly validityMs: number }
+  | {
+    readonly kind: 'operator-ca'; readonly secretPrefix: string; readonly serverNames: readonly string[]; readonly validityMs: number;
+    /** ratelimit's Deployment, restarted when its certificate is renewed (`--ratelimit-deployment`). */
+    readonly rateLimitDeployment?: string;
+  }
   | { readonly kind: 'directory'; readonly dir: string };
 
 export interface StandaloneConfig {
@@ -99,6 +103,7 @@ const OPTIONS = {
   'xds-tls-server-names': { type: 'string' },
   'xds-tls-validity': { type: 'string' },
   'xds-insecure': { type: 'boolean' },
+  'ratelimit-deployment': { type: 'string' },
   'log-level': { type: 'string' },
   'no-envoy': { type: 'boolean' },
   'ratelimit-address': { type: 'string' },
@@ -203,14 +208,23 @@ export function isLoopback(host: string): boolean {
 function xdsTls(mode: 'standalone' | 'operator', pick: (flag: keyof typeof OPTIONS, variable: string) => string | undefined): XdsTlsConfig | undefined {
   const prefix = pick('xds-tls-secrets', 'TURNPIKE_XDS_TLS_SECRETS') ?? '';
   const dir = pick('xds-tls-dir', 'TURNPIKE_XDS_TLS_DIR') ?? '';
+  const rateLimitDeployment = pick('ratelimit-deployment', 'TURNPIKE_RATELIMIT_DEPLOYMENT') ?? '';
+  if (rateLimitDeployment !== '' && prefix === '') throw new ConfigError('--ratelimit-deployment restarts ratelimit when the operator\'s CA renews its certificate: it needs --xds-tls-secrets');
   if (prefix === '' && dir === '') return undefined;
   if (mode === 'standalone') throw new ConfigError('--xds-tls-secrets and --xds-tls-dir are for `turnpike operator`; standalone serves xDS on loopback');
   if (prefix !== '' && dir !== '') throw new ConfigError('--xds-tls-secrets and --xds-tls-dir exclude each other: the certificate comes from the operator\'s CA or from the directory');
   if (dir !== '') return { kind: 'directory', dir };
+  return { ...operatorCa(prefix, pick), ...(rateLimitDeployment === '' ? {} : { rateLimitDeployment }) };
+}
+
+function operatorCa(prefix: string, pick: (flag: keyof typeof OPTIONS, variable: string) => string | undefined): XdsTlsConfig & { kind: 'operator-ca' } {
   if (!/^[a-z0-9]([-a-z0-9]{0,220}[a-z0-9])?$/.test(prefix)) throw new ConfigError(`--xds-tls-secrets: ${prefix} is not a valid prefix for Secret names`);
   const names = (pick('xds-tls-server-names', 'TURNPIKE_XDS_TLS_SERVER_NAMES') ?? 'localhost').split(',').map((n) => n.trim()).filter((n) => n !== '');
   if (names.length === 0) throw new ConfigError('--xds-tls-server-names: give at least one DNS name or IP address');
-  return { kind: 'operator-ca', secretPrefix: prefix, serverNames: names, validityMs: duration('xds-tls-validity', pick('xds-tls-validity', 'TURNPIKE_XDS_TLS_VALIDITY') ?? '30d') };
+  return {
+    kind: 'operator-ca', secretPrefix: prefix, serverNames: names,
+    validityMs: duration('xds-tls-validity', pick('xds-tls-validity', 'TURNPIKE_XDS_TLS_VALIDITY') ?? '30d'),
+  };
 }
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };

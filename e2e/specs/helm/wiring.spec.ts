@@ -223,7 +223,7 @@ describe.each([
     if (config.xds.tls?.kind === 'operator-ca') {
       // The operator's CA writes the Secrets the pods mount, and its certificate carries the name they verify.
       const secrets = xdsTlsSecretNames(config.xds.tls.secretPrefix, fleet);
-      expect(secrets.clients).toEqual([{ name: envoyMount.secret, fleet }, { name: ratelimitMount.secret, fleet: rateLimitFleet(fleet) }]);
+      expect(secrets.clients).toEqual([{ client: 'envoy', name: envoyMount.secret, fleet }, { client: 'ratelimit', name: ratelimitMount.secret, fleet: rateLimitFleet(fleet) }]);
       expect(config.xds.tls.serverNames).toContain(serverName);
       return;
     }
@@ -258,7 +258,11 @@ describe.each([
       const reference = parseManifests(fs.readFileSync(path.join(repoRoot, 'operator', 'rbac', 'xds-tls-role.yaml'), 'utf8')).find((o) => o.kind === 'Role')!;
       expect(normalise(rulesOf(xdsTlsRole))).toEqual(normalise(rulesOf(reference)));
       const secrets = xdsTlsSecretNames(operatorCa, flagValue(operator.args ?? [], '--fleet') ?? '');
-      expect(rulesOf(xdsTlsRole).find((r) => r.resourceNames !== undefined)?.resourceNames).toEqual([secrets.ca, ...secrets.clients.map((c) => c.name)]);
+      expect(rulesOf(xdsTlsRole).filter((r) => r.resourceNames !== undefined).map((r) => r.resourceNames)).toEqual([
+        [secrets.ca, ...secrets.clients.map((c) => c.name)],
+        [flagValue(operator.args ?? [], '--ratelimit-deployment')],
+      ]);
+      expect(findObject(objects, 'Deployment', '-ratelimit').metadata.name).toBe(flagValue(operator.args ?? [], '--ratelimit-deployment'));
     }
     const binding = findObject(objects, 'ClusterRoleBinding', '-operator') as unknown as { subjects: { name: string; namespace: string }[] };
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: podSpec(findObject(objects, 'Deployment', '-operator')).serviceAccountName, namespace: NS }]);

@@ -1,12 +1,15 @@
 // envoyproxy/ratelimit is an xDS client too: with the certificate the operator issues for the
 // rate-limit fleet (mounted as the chart mounts it, the environment the chart sets) it receives its
 // RateLimitConfig over mutual TLS; with Envoy's certificate it is refused and never starts serving.
+// It reads its certificate only at start, so the operator restarts its Deployment (a pod-template
+// annotation, as `kubectl rollout restart` does) whenever the certificate is renewed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import { rateLimitFleet } from '@turnpike/xds-server';
 import {
-  freePort, isListening, startRateLimit, startRedis, startTestCluster, syncSecretVolume, waitFor, waitRateLimitReady,
+  freePort, isListening, kubectl, kubectlOk, readSecret, startRateLimit, startRedis, startTestCluster, syncSecretVolume, waitFor, waitRateLimitReady,
   type RateLimit, type Redis, type SecretVolume, type TestCluster,
 } from '../../src';
 import { startReplica, type Replica } from '../ha/replicas';
@@ -51,9 +54,17 @@ describe('ratelimit over mutual TLS', () => {
     systemNs = await cluster.namespace('turnpike-system');
     redis = await startRedis(dir);
     grpcPort = await freePort();
+    // The chart's ratelimit Deployment as the API server holds it (no kubelet here runs its pods).
+    await kubectlOk(cluster.kubeconfigPath, ['apply', '-n', systemNs, '-f', '-'], [
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: tp-ratelimit}',
+      'spec: {selector: {matchLabels: {app: rl}}, template: {metadata: {labels: {app: rl}}, spec: {containers: [{name: ratelimit, image: envoyproxy/ratelimit}]}}}', '',
+    ].join('\n'));
     operator = await startReplica({
       identity: 'mtls-rl', kubeconfig: cluster.kubeconfigPath, leaseNamespace: systemNs, dir, httpPort: await freePort(), httpsPort: await freePort(),
-      extraArgs: ['--xds-tls-secrets', PREFIX, '--xds-tls-server-names', 'localhost', '--ratelimit-address', `127.0.0.1:${grpcPort}`],
+      extraArgs: [
+        '--xds-tls-secrets', PREFIX, '--xds-tls-server-names', 'localhost', '--xds-tls-validity', '60s',
+        '--ratelimit-address', `127.0.0.1:${grpcPort}`, '--ratelimit-deployment', 'tp-ratelimit',
+      ],
     });
   });
 
@@ -81,5 +92,18 @@ describe('ratelimit over mutual TLS', () => {
     // ratelimit opens its gRPC port only once the first RateLimitConfig arrived over xDS.
     await waitRateLimitReady(ratelimit);
     expect(operator.logged('ads stream opened')).toBe(1);
+  });
+
+  it('restarts ratelimit\'s Deployment each time its certificate is renewed', async () => {
+    const serialInSecret = async (): Promise<string> =>
+      new X509Certificate((await readSecret(cluster.kubeconfigPath, systemNs, `${PREFIX}-ratelimit`))?.['tls.crt'] ?? '').serialNumber.toLowerCase();
+    const annotated = async (): Promise<string> => (await kubectl(cluster.kubeconfigPath,
+      ['get', 'deployment', '-n', systemNs, 'tp-ratelimit', '-o', 'jsonpath={.spec.template.metadata.annotations.turnpike\\.dev/xds-tls-serial}'])).stdout;
+    const first = await serialInSecret();
+    await waitFor(async () => (await annotated()) === first, { what: 'the Deployment to carry the current certificate\'s serial' });
+    // 60 s certificates are renewed after 40 s.
+    await waitFor(async () => (await serialInSecret()) !== first, { what: 'the ratelimit certificate to be renewed', timeoutMs: 60_000, intervalMs: 500 });
+    const renewed = await serialInSecret();
+    await waitFor(async () => (await annotated()) === renewed, { what: 'the Deployment to be restarted for the renewed certificate' });
   });
 });

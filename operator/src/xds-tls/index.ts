@@ -9,6 +9,7 @@ import type { Logger } from '../log';
 import { watchTlsDirectory } from './files';
 import { XdsCaController } from './kube';
 import { xdsTlsSecretNames } from './names';
+import { RateLimitRollout } from './rollout';
 
 export interface XdsTls {
   readonly tls: RotatingServerTls;
@@ -24,8 +25,10 @@ export async function startXdsTls(config: Config, kubeConfig: KubeConfig, namesp
     const watcher = watchTlsDirectory(settings.dir, tls, log.child({ component: 'xds-tls' }));
     return { tls, stop: () => { watcher.stop(); } };
   }
+  const { rateLimitDeployment } = settings;
+  const rollout = rateLimitDeployment === undefined ? {} : { rateLimitRollout: new RateLimitRollout(kubeConfig, namespace, rateLimitDeployment, log) };
   const controller = new XdsCaController({
-    kubeConfig, namespace, tls, log,
+    kubeConfig, namespace, tls, log, ...rollout,
     secrets: xdsTlsSecretNames(settings.secretPrefix, config.gateway.fleet),
     serverNames: settings.serverNames,
     validityMs: settings.validityMs,

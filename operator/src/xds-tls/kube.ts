@@ -14,6 +14,7 @@ import { createCa, issueLeaf, type CaPem, type Validity } from '../pki';
 import { describeError, httpStatus } from '../provider/informers-errors';
 import { requestOptions } from '../provider/informers-kube';
 import type { XdsTlsSecretNames } from './names';
+import type { RateLimitRollout } from './rollout';
 import { certificateFacts, clientCertificateIssue, nextCheckDelay, serverCertificateDue, type CertificateFacts } from './plan';
 
 const CA_VALIDITY_MS = 10 * 365 * 24 * 3600_000;
@@ -29,6 +30,8 @@ export interface XdsCaOptions {
   /** Validity of the serving and client certificates (renewed after two thirds of it). */
   readonly validityMs: number;
   readonly tls: RotatingServerTls;
+  /** Restarts ratelimit when its certificate changed (it reads it only at start). */
+  readonly rateLimitRollout?: RateLimitRollout;
   readonly log: Logger;
   readonly now?: () => number;
 }
@@ -86,6 +89,8 @@ export class XdsCaController {
       const ca = await this.#ca();
       this.#serve(ca);
       const clients = await Promise.all(this.options.secrets.clients.map((client) => this.#client(client.name, client.fleet, ca)));
+      const rateLimitSerial = clients[this.options.secrets.clients.findIndex((c) => c.client === 'ratelimit')]?.serial;
+      if (rateLimitSerial !== undefined) await this.options.rateLimitRollout?.ensure(rateLimitSerial);
       return nextCheckDelay([this.#server, ...clients], this.#now(), { minMs: 1_000, maxMs: MAX_CHECK_MS });
     } catch (err: unknown) {
       this.#log.warn('could not reconcile the xDS certificates; retrying', describeError(err));

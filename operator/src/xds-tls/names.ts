@@ -7,6 +7,7 @@
 import { rateLimitFleet } from '@turnpike/xds-server';
 
 export interface ClientSecret {
+  readonly client: 'envoy' | 'ratelimit';
   readonly name: string;
   readonly fleet: string;
 }
@@ -21,6 +22,9 @@ export interface XdsTlsSecretNames {
 export function xdsTlsSecretNames(prefix: string, fleet: string): XdsTlsSecretNames {
   return {
     ca: `${prefix}-ca`,
-    clients: [{ name: `${prefix}-envoy`, fleet }, { name: `${prefix}-ratelimit`, fleet: rateLimitFleet(fleet) }],
+    clients: [
+      { client: 'envoy', name: `${prefix}-envoy`, fleet },
+      { client: 'ratelimit', name: `${prefix}-ratelimit`, fleet: rateLimitFleet(fleet) },
+    ],
   };
 }

@@ -10,6 +10,7 @@ import { fleetsOf } from '@turnpike/xds-server';
 export const RENEW_AT_FRACTION = 2 / 3;
 
 export interface CertificateFacts {
+  readonly serial: string;
   readonly notBefore: number;
   readonly notAfter: number;
   readonly fleets: readonly string[];
@@ -27,6 +28,7 @@ export function certificateFacts(pem: string | undefined): CertificateFacts | un
     return undefined;
   }
   return {
+    serial: cert.serialNumber.toLowerCase(),
     notBefore: Date.parse(cert.validFrom),
     notAfter: Date.parse(cert.validTo),
     fleets: fleetsOf(cert.subjectAltName),
