@@ -120,6 +120,9 @@ describe('helm install', () => {
     await waitFor(async () => (await unreconciled(appsNs)).length === 0 && (await unreconciled('default')).length === 0,
       { what: 'every example and the NOTES Api to carry an Accepted condition', timeoutMs: 30_000 });
     expect((await getJson<{ items: Item[] }>(['get', kinds, '-n', appsNs])).items.length).toBeGreaterThanOrEqual(9);
+    // Its xDS CA issued ratelimit's certificate and marked ratelimit's pods for it (a rollout).
+    await waitFor(async () => (await kubectl(plane.kubeconfigPath, ['get', 'deployment', '-n', NS, `${RELEASE}-turnpike-ratelimit`, '-o',
+      'jsonpath={.spec.template.metadata.annotations.turnpike\\.dev/xds-tls-serial}'])).stdout !== '', { what: 'ratelimit\'s Deployment to carry its certificate\'s serial' });
     expect(fs.readFileSync(proc.logFile, 'utf8')).not.toMatch(/forbidden|"status":403|\b403\b/i);
   });
 
