@@ -91,6 +91,7 @@ describe('helm chart', () => {
     expect(noEnvoy).toContain('connect your own Envoys with node.cluster "turnpike"');
     expect(noEnvoy).toContain('gw-turnpike-xds.edge.svc.cluster.local:18000');
     expect(noEnvoy).toContain('authn filter\'s Wasm module\n(in the control-plane image at /app/dataplane/turnpike-authn.wasm) at /etc/turnpike/wasm/turnpike-authn.wasm.');
+    expect(noEnvoy).toContain('xDS takes mutual TLS:\neach Envoy needs a client certificate of the release\'s xDS CA naming its fleet (Secret\ngw-turnpike-xds-tls-envoy holds one');
     expect(noEnvoy).not.toContain('curl');
   });
 });
