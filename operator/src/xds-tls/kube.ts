@@ -89,12 +89,21 @@ export class XdsCaController {
       const ca = await this.#ca();
       this.#serve(ca);
       const clients = await Promise.all(this.options.secrets.clients.map((client) => this.#client(client.name, client.fleet, ca)));
-      const rateLimitSerial = clients[this.options.secrets.clients.findIndex((c) => c.client === 'ratelimit')]?.serial;
-      if (rateLimitSerial !== undefined) await this.options.rateLimitRollout?.ensure(rateLimitSerial);
+      await this.#rollRateLimit(clients[this.options.secrets.clients.findIndex((c) => c.client === 'ratelimit')]?.serial);
       return nextCheckDelay([this.#server, ...clients], this.#now(), { minMs: 1_000, maxMs: MAX_CHECK_MS });
     } catch (err: unknown) {
       this.#log.warn('could not reconcile the xDS certificates; retrying', describeError(err));
       return RETRY_MS;
+    }
+  }
+
+  /** A failed restart is retried at the next check and holds up nothing else. */
+  async #rollRateLimit(serial: string | undefined): Promise<void> {
+    if (serial === undefined || this.options.rateLimitRollout === undefined) return;
+    try {
+      await this.options.rateLimitRollout.ensure(serial);
+    } catch (err: unknown) {
+      this.#log.warn('could not restart ratelimit for its renewed xDS certificate; retrying', describeError(err));
     }
   }
 
@@ -109,6 +118,7 @@ export class XdsCaController {
     const existing = await this.#read(name);
     const cert = existing?.data['tls.crt'];
     const key = existing?.data['tls.key'];
+    if (existing !== undefined && (cert === undefined || key === undefined)) throw new Error(`Secret ${name} lacks tls.crt or tls.key: delete it to have a new CA created`);
     if (cert !== undefined && key !== undefined) {
       const facts = certificateFacts(cert);
       if (facts === undefined || facts.notAfter <= this.#now()) this.#log.error('the xDS CA certificate is unreadable or expired: delete the Secret to have a new CA created', { secret: name });
