@@ -8,7 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { call } from '../../src/http';
-import { freePort, kubectlOk, readSecret, startTestCluster, syncSecretVolume, turnpikeCli, waitFor, type Envoy, type SecretVolume, type TestCluster } from '../../src';
+import {
+  freePort, kubectlOk, readSecret, startProcess, startTestCluster, syncSecretVolume, turnpikeCli, waitFor, type Envoy, type SecretVolume, type TestCluster,
+} from '../../src';
 import { startLoad, startReplica, type Replica, type ReplicaOptions } from '../ha/replicas';
 import { askAds, envoyClientSerials, servedSerial, startTlsEnvoy, type Identity } from './support';
 
@@ -26,6 +28,7 @@ describe('mutual TLS on xDS', () => {
   let operator: Replica;
   let envoy: Envoy | undefined;
   let volume: SecretVolume | undefined;
+  let certDir: string;
   const secret = async (name: string): Promise<Record<string, string>> => {
     const data = await readSecret(cluster.kubeconfigPath, systemNs, name);
     if (data === undefined) throw new Error(`Secret ${name} is missing`);
@@ -52,7 +55,7 @@ describe('mutual TLS on xDS', () => {
       extraArgs: ['--xds-tls-secrets', PREFIX, '--xds-tls-server-names', 'localhost', '--xds-tls-validity', '60s'],
     };
     operator = await startReplica(common);
-    const certDir = path.join(dir, 'envoy-xds-tls');
+    certDir = path.join(dir, 'envoy-xds-tls');
     // What kubelet does for the chart's Envoy pods: the Secret mounted, updated in place.
     volume = syncSecretVolume(cluster.kubeconfigPath, systemNs, `${PREFIX}-envoy`, certDir);
     await waitFor(() => volume!.projections() >= 1, { what: 'Envoy\'s client Secret in its volume' });
@@ -102,6 +105,28 @@ describe('mutual TLS on xDS', () => {
     const envoyId = await identity(`${PREFIX}-envoy`);
     const served = await askAds(operator.xdsPort, envoyId.ca, 'turnpike', envoyId);
     expect(served.responses.map((r) => r.type_url)).toEqual(['type.googleapis.com/envoy.config.cluster.v3.Cluster']);
+  });
+
+  it('connects `turnpike envoy --xds-tls-dir` with the same certificate directory', async () => {
+    const stateDir = path.join(dir, 'cli-envoy');
+    const opened = operator.logged('ads stream opened');
+    const cli = startProcess({
+      name: 'turnpike-envoy-tls', command: process.execPath, logDir: dir,
+      args: [turnpikeCli, 'envoy', '--xds', `127.0.0.1:${operator.xdsPort}`, '--xds-tls-dir', certDir, '--xds-server-name', 'localhost', '--node-id', 'cli-envoy', '--state-dir', stateDir],
+    });
+    try {
+      const admin = await waitFor(() => {
+        const file = path.join(stateDir, 'envoy-admin.addr');
+        return fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim() !== '' && `http://${fs.readFileSync(file, 'utf8').trim()}`;
+      }, { what: 'the CLI\'s Envoy admin address' });
+      await waitFor(async () => {
+        const stats = await (await fetch(`${admin}/stats?filter=^(cluster.turnpike-xds.ssl.handshake|control_plane.connected_state)$`)).text();
+        return /ssl\.handshake: [1-9]/.test(stats) && stats.includes('control_plane.connected_state: 1');
+      }, { what: 'the CLI\'s Envoy connected over mutual TLS' });
+      await waitFor(() => operator.logged('ads stream opened') > opened, { what: 'the operator to serve the CLI\'s Envoy' });
+    } finally {
+      await cli.stop();
+    }
   });
 
   it('renews the server and client certificates under traffic without a failed call; a restarted operator accepts Envoy\'s renewed certificate', async () => {
