@@ -83,7 +83,10 @@ describe('loadConfig', () => {
       expect(() => loadConfig('operator', ['--xds-tls-secrets', 'x', '--xds-tls-validity', '1w'], {})).toThrow(/1w is not a duration/);
       expect(() => loadConfig('operator', ['--xds-tls-secrets', 'Bad_Name'], {})).toThrow(/Bad_Name is not a valid prefix/);
       expect(loadConfig('operator', ['--xds-tls-secrets', 'x', '--ratelimit-deployment', 'tp-ratelimit'], {}).xds.tls).toMatchObject({ rateLimitDeployment: 'tp-ratelimit' });
-      expect(() => loadConfig('operator', ['--xds-insecure', '--ratelimit-deployment', 'tp-ratelimit'], {})).toThrow(/needs --xds-tls-secrets/);
+      expect(() => loadConfig('operator', ['--xds-insecure', '--ratelimit-deployment', 'tp-ratelimit'], {})).toThrow(/needs --xds-tls-secrets or --xds-tls-dir/);
+      expect(loadConfig('operator', ['--xds-tls-dir', 'd', '--ratelimit-deployment', 'rl', '--ratelimit-xds-secret', 'rl-tls'], {}).xds.tls)
+        .toEqual({ kind: 'directory', dir: 'd', rateLimitRestart: { deployment: 'rl', secret: 'rl-tls' } });
+      expect(() => loadConfig('operator', ['--xds-tls-dir', 'd', '--ratelimit-deployment', 'rl'], {})).toThrow(/--ratelimit-deployment and --ratelimit-xds-secret go together/);
     });
 
     it('reads a certificate directory instead, never both, and neither in standalone mode', () => {

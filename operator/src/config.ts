@@ -54,7 +54,11 @@ export type XdsTlsConfig =
     /** ratelimit's Deployment, restarted when its certificate is renewed (`--ratelimit-deployment`). */
     readonly rateLimitDeployment?: string;
   }
-  | { readonly kind: 'directory'; readonly dir: string };
+  | {
+    readonly kind: 'directory'; readonly dir: string;
+    /** ratelimit's Deployment and the Secret of its certificate (cert-manager's), restarted when that changes. */
+    readonly rateLimitRestart?: { readonly deployment: string; readonly secret: string };
+  };
 
 export interface StandaloneConfig {
   readonly kind: 'standalone';
@@ -104,6 +108,7 @@ const OPTIONS = {
   'xds-tls-validity': { type: 'string' },
   'xds-insecure': { type: 'boolean' },
   'ratelimit-deployment': { type: 'string' },
+  'ratelimit-xds-secret': { type: 'string' },
   'log-level': { type: 'string' },
   'no-envoy': { type: 'boolean' },
   'ratelimit-address': { type: 'string' },
@@ -209,12 +214,20 @@ function xdsTls(mode: 'standalone' | 'operator', pick: (flag: keyof typeof OPTIO
   const prefix = pick('xds-tls-secrets', 'TURNPIKE_XDS_TLS_SECRETS') ?? '';
   const dir = pick('xds-tls-dir', 'TURNPIKE_XDS_TLS_DIR') ?? '';
   const rateLimitDeployment = pick('ratelimit-deployment', 'TURNPIKE_RATELIMIT_DEPLOYMENT') ?? '';
-  if (rateLimitDeployment !== '' && prefix === '') throw new ConfigError('--ratelimit-deployment restarts ratelimit when the operator\'s CA renews its certificate: it needs --xds-tls-secrets');
+  if (rateLimitDeployment !== '' && prefix === '' && dir === '') throw new ConfigError('--ratelimit-deployment restarts ratelimit when its xDS certificate is renewed: it needs --xds-tls-secrets or --xds-tls-dir');
   if (prefix === '' && dir === '') return undefined;
   if (mode === 'standalone') throw new ConfigError('--xds-tls-secrets and --xds-tls-dir are for `turnpike operator`; standalone serves xDS on loopback');
   if (prefix !== '' && dir !== '') throw new ConfigError('--xds-tls-secrets and --xds-tls-dir exclude each other: the certificate comes from the operator\'s CA or from the directory');
-  if (dir !== '') return { kind: 'directory', dir };
+  if (dir !== '') return directoryTls(dir, rateLimitDeployment, pick('ratelimit-xds-secret', 'TURNPIKE_RATELIMIT_XDS_SECRET') ?? '');
   return { ...operatorCa(prefix, pick), ...(rateLimitDeployment === '' ? {} : { rateLimitDeployment }) };
+}
+
+/** `--ratelimit-deployment` with a certificate directory: the Secret to watch is named separately. */
+function directoryTls(dir: string, deployment: string, secret: string): XdsTlsConfig {
+  if ((deployment === '') !== (secret === '')) {
+    throw new ConfigError('with --xds-tls-dir, --ratelimit-deployment and --ratelimit-xds-secret go together: the Deployment to restart and the Secret of its certificate');
+  }
+  return { kind: 'directory', dir, ...(deployment === '' ? {} : { rateLimitRestart: { deployment, secret } }) };
 }
 
 function operatorCa(prefix: string, pick: (flag: keyof typeof OPTIONS, variable: string) => string | undefined): XdsTlsConfig & { kind: 'operator-ca' } {

@@ -228,7 +228,9 @@ describe.each([
       return;
     }
     // cert-manager: the operator reads its serving certificate from the Secret it mounts.
-    expect(config.xds.tls).toEqual({ kind: 'directory', dir: mountOf(deployment, operator, 'xds-tls').path });
+    expect(config.xds.tls).toEqual({
+      kind: 'directory', dir: mountOf(deployment, operator, 'xds-tls').path, rateLimitRestart: { deployment: `${fullname}-ratelimit`, secret: ratelimitMount.secret },
+    });
     expect(mountOf(deployment, operator, 'xds-tls').secret).toBe(`${prefix}-server`);
     interface Certificate { spec: { secretName: string; uris?: string[]; dnsNames?: string[]; usages: string[]; issuerRef: { name: string; kind: string } } }
     const certificates = new Map(objects.filter((o) => o.kind === 'Certificate').map((o) => [o.metadata.name, (o as unknown as Certificate).spec]));
@@ -251,19 +253,7 @@ describe.each([
     const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
     const named = rulesOf(role).filter((r) => r.resourceNames !== undefined);
     expect(named).toEqual([{ apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [flagValue(operator.args ?? [], '--lease-name')], verbs: ['get', 'update'] }]);
-    const xdsTlsRole = objects.find((o) => o.kind === 'Role' && o.metadata.name.endsWith('-operator-xds-tls'));
-    const operatorCa = flagValue(operator.args ?? [], '--xds-tls-secrets');
-    expect(xdsTlsRole !== undefined).toBe(operatorCa !== undefined);
-    if (xdsTlsRole !== undefined && operatorCa !== undefined) {
-      const reference = parseManifests(fs.readFileSync(path.join(repoRoot, 'operator', 'rbac', 'xds-tls-role.yaml'), 'utf8')).find((o) => o.kind === 'Role')!;
-      expect(normalise(rulesOf(xdsTlsRole))).toEqual(normalise(rulesOf(reference)));
-      const secrets = xdsTlsSecretNames(operatorCa, flagValue(operator.args ?? [], '--fleet') ?? '');
-      expect(rulesOf(xdsTlsRole).filter((r) => r.resourceNames !== undefined).map((r) => r.resourceNames)).toEqual([
-        [secrets.ca, ...secrets.clients.map((c) => c.name)],
-        [flagValue(operator.args ?? [], '--ratelimit-deployment')],
-      ]);
-      expect(findObject(objects, 'Deployment', '-ratelimit').metadata.name).toBe(flagValue(operator.args ?? [], '--ratelimit-deployment'));
-    }
+    expectXdsTlsRole(objects, operator.args ?? []);
     const binding = findObject(objects, 'ClusterRoleBinding', '-operator') as unknown as { subjects: { name: string; namespace: string }[] };
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: podSpec(findObject(objects, 'Deployment', '-operator')).serviceAccountName, namespace: NS }]);
   });
@@ -315,3 +305,23 @@ describe('chart defaults and the kind path', () => {
     expect(podSpec(findObject(objects, 'Deployment', '-envoy')).containers.map((c) => c.name)).toEqual(['envoy', 'demo-backend-18080', 'demo-backend-18081']);
   });
 });
+
+/** The Role for mutual TLS on xDS: operator/rbac's rules, less the CA's Secrets when cert-manager issues them. */
+function expectXdsTlsRole(objects: readonly K8sObject[], args: readonly string[]): void {
+  const xdsTlsRole = objects.find((o) => o.kind === 'Role' && o.metadata.name.endsWith('-operator-xds-tls'));
+  const operatorCa = flagValue(args, '--xds-tls-secrets');
+  const restarted = flagValue(args, '--ratelimit-deployment');
+  expect(xdsTlsRole !== undefined).toBe(operatorCa !== undefined || restarted !== undefined);
+  if (xdsTlsRole !== undefined) {
+    // operator/rbac's rules, less the CA's Secrets when cert-manager issues them.
+    const reference = parseManifests(fs.readFileSync(path.join(repoRoot, 'operator', 'rbac', 'xds-tls-role.yaml'), 'utf8')).find((o) => o.kind === 'Role')!;
+    expect(normalise(rulesOf(xdsTlsRole))).toEqual(normalise(rulesOf(reference)).filter((r) => operatorCa !== undefined || r.startsWith('apps/')));
+    const names = operatorCa === undefined ? undefined : xdsTlsSecretNames(operatorCa, flagValue(args, '--fleet') ?? '');
+    const secrets = names === undefined ? [] : [[names.ca, ...names.clients.map((c) => c.name)]];
+    expect(rulesOf(xdsTlsRole).filter((r) => r.resourceNames !== undefined).map((r) => r.resourceNames)).toEqual([...secrets, [restarted]]);
+    expect(findObject(objects, 'Deployment', '-ratelimit').metadata.name).toBe(restarted);
+    // cert-manager: the Secret watched is the one ratelimit mounts.
+    const watched = flagValue(args, '--ratelimit-xds-secret');
+    if (operatorCa === undefined) expect(podSpec(findObject(objects, 'Deployment', '-ratelimit')).volumes?.find((v) => v.name === 'xds-tls')?.secret?.secretName).toBe(watched);
+  }
+}

@@ -7,16 +7,23 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { rateLimitFleet } from '@turnpike/xds-server';
+import { fleetUri, rateLimitFleet } from '@turnpike/xds-server';
 import {
   freePort, isListening, kubectl, kubectlOk, readSecret, startRateLimit, startRedis, startTestCluster, syncSecretVolume, waitFor, waitRateLimitReady,
   type RateLimit, type Redis, type SecretVolume, type TestCluster,
 } from '../../src';
+import { createCa, issueLeaf } from '../../../operator/src/pki';
 import { startReplica, type Replica } from '../ha/replicas';
 
 jest.setTimeout(120_000);
 
 const PREFIX = 'tp-xds-tls';
+
+/** The chart's ratelimit Deployment as the API server holds it (no kubelet here runs its pods). */
+const deployment = (name: string): string => [
+  'apiVersion: apps/v1', 'kind: Deployment', `metadata: {name: ${name}}`,
+  'spec: {selector: {matchLabels: {app: rl}}, template: {metadata: {labels: {app: rl}}, spec: {containers: [{name: ratelimit, image: envoyproxy/ratelimit}]}}}', '',
+].join('\n');
 
 describe('ratelimit over mutual TLS', () => {
   let cluster: TestCluster;
@@ -26,6 +33,7 @@ describe('ratelimit over mutual TLS', () => {
   let redis: Redis;
   const volumes: SecretVolume[] = [];
   const services: RateLimit[] = [];
+  const replicas: Replica[] = [];
   let grpcPort = 0;
 
   /** The chart's ratelimit environment for xDS TLS, with the files of `secret` mounted as kubelet would. */
@@ -54,11 +62,7 @@ describe('ratelimit over mutual TLS', () => {
     systemNs = await cluster.namespace('turnpike-system');
     redis = await startRedis(dir);
     grpcPort = await freePort();
-    // The chart's ratelimit Deployment as the API server holds it (no kubelet here runs its pods).
-    await kubectlOk(cluster.kubeconfigPath, ['apply', '-n', systemNs, '-f', '-'], [
-      'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: tp-ratelimit}',
-      'spec: {selector: {matchLabels: {app: rl}}, template: {metadata: {labels: {app: rl}}, spec: {containers: [{name: ratelimit, image: envoyproxy/ratelimit}]}}}', '',
-    ].join('\n'));
+    for (const name of ['tp-ratelimit', 'tp-ratelimit-cm']) await kubectlOk(cluster.kubeconfigPath, ['apply', '-n', systemNs, '-f', '-'], deployment(name));
     operator = await startReplica({
       identity: 'mtls-rl', kubeconfig: cluster.kubeconfigPath, leaseNamespace: systemNs, dir, httpPort: await freePort(), httpsPort: await freePort(),
       extraArgs: [
@@ -73,6 +77,7 @@ describe('ratelimit over mutual TLS', () => {
     for (const service of services) await service.stop();
     await redis.stop();
     await operator.proc.stop();
+    for (const replica of replicas) await replica.proc.stop();
     await cluster.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -105,5 +110,36 @@ describe('ratelimit over mutual TLS', () => {
     await waitFor(async () => (await serialInSecret()) !== first, { what: 'the ratelimit certificate to be renewed', timeoutMs: 60_000, intervalMs: 500 });
     const renewed = await serialInSecret();
     await waitFor(async () => (await annotated()) === renewed, { what: 'the Deployment to be restarted for the renewed certificate' });
+  });
+
+  it('restarts ratelimit when cert-manager renews its certificate (--xds-tls-dir with --ratelimit-xds-secret)', async () => {
+    const day = { notBefore: new Date(Date.now() - 60_000), notAfter: new Date(Date.now() + 86_400_000) };
+    const ca = createCa('cert-manager stand-in', day);
+    const serverDir = path.join(dir, 'cm-server');
+    fs.mkdirSync(serverDir);
+    const serving = issueLeaf(ca, { commonName: 'localhost', usage: 'server', validity: day, dnsNames: ['localhost'] });
+    fs.writeFileSync(path.join(serverDir, 'tls.crt'), serving.cert);
+    fs.writeFileSync(path.join(serverDir, 'tls.key'), serving.key);
+    fs.writeFileSync(path.join(serverDir, 'ca.crt'), ca.cert);
+    /** Writes ratelimit's Secret as cert-manager would, with a new certificate; returns its serial. */
+    const renew = async (): Promise<string> => {
+      const leaf = issueLeaf(ca, { commonName: 'ratelimit', usage: 'client', validity: day, uris: [fleetUri(rateLimitFleet('turnpike'))] });
+      const data = { 'tls.crt': leaf.cert, 'tls.key': leaf.key, 'ca.crt': ca.cert };
+      await kubectlOk(cluster.kubeconfigPath, ['apply', '-n', systemNs, '-f', '-'], JSON.stringify({
+        apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: 'tp-cm-ratelimit' },
+        data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+      }));
+      return new X509Certificate(leaf.cert).serialNumber.toLowerCase();
+    };
+    const annotated = async (): Promise<string> => (await kubectl(cluster.kubeconfigPath,
+      ['get', 'deployment', '-n', systemNs, 'tp-ratelimit-cm', '-o', 'jsonpath={.spec.template.metadata.annotations.turnpike\\.dev/xds-tls-serial}'])).stdout;
+    const first = await renew();
+    replicas.push(await startReplica({
+      identity: 'mtls-rl-cm', kubeconfig: cluster.kubeconfigPath, leaseNamespace: systemNs, dir, httpPort: await freePort(), httpsPort: await freePort(),
+      extraArgs: ['--xds-tls-dir', serverDir, '--ratelimit-deployment', 'tp-ratelimit-cm', '--ratelimit-xds-secret', 'tp-cm-ratelimit'],
+    }));
+    await waitFor(async () => (await annotated()) === first, { what: 'the Deployment to carry the certificate\'s serial' });
+    const second = await renew();
+    await waitFor(async () => (await annotated()) === second, { what: 'the Deployment to be restarted for the renewed certificate', timeoutMs: 30_000 });
   });
 });

@@ -9,7 +9,7 @@ import type { Logger } from '../log';
 import { watchTlsDirectory } from './files';
 import { XdsCaController } from './kube';
 import { xdsTlsSecretNames } from './names';
-import { RateLimitRollout } from './rollout';
+import { RateLimitRollout, watchRateLimitSecret } from './rollout';
 
 export interface XdsTls {
   readonly tls: RotatingServerTls;
@@ -23,7 +23,10 @@ export async function startXdsTls(config: Config, kubeConfig: KubeConfig, namesp
   const tls = new RotatingServerTls();
   if (settings.kind === 'directory') {
     const watcher = watchTlsDirectory(settings.dir, tls, log.child({ component: 'xds-tls' }));
-    return { tls, stop: () => { watcher.stop(); } };
+    const restart = settings.rateLimitRestart;
+    const rateLimit = restart === undefined ? undefined
+      : watchRateLimitSecret({ kubeConfig, namespace, secret: restart.secret, rollout: new RateLimitRollout(kubeConfig, namespace, restart.deployment, log), log });
+    return { tls, stop: () => { watcher.stop(); rateLimit?.stop(); } };
   }
   const { rateLimitDeployment } = settings;
   const rollout = rateLimitDeployment === undefined ? {} : { rateLimitRollout: new RateLimitRollout(kubeConfig, namespace, rateLimitDeployment, log) };
