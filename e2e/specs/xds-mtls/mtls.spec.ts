@@ -114,8 +114,9 @@ describe('mutual TLS on xDS', () => {
       name: 'turnpike-envoy-tls', command: process.execPath, logDir: dir,
       args: [turnpikeCli, 'envoy', '--xds', `127.0.0.1:${operator.xdsPort}`, '--xds-tls-dir', certDir, '--xds-server-name', 'localhost', '--node-id', 'cli-envoy', '--state-dir', stateDir],
     });
+    let admin = '';
     try {
-      const admin = await waitFor(() => {
+      admin = await waitFor(() => {
         const file = path.join(stateDir, 'envoy-admin.addr');
         return fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim() !== '' && `http://${fs.readFileSync(file, 'utf8').trim()}`;
       }, { what: 'the CLI\'s Envoy admin address' });
@@ -125,8 +126,10 @@ describe('mutual TLS on xDS', () => {
       }, { what: 'the CLI\'s Envoy connected over mutual TLS' });
       await waitFor(() => operator.logged('ads stream opened') > opened, { what: 'the operator to serve the CLI\'s Envoy' });
     } finally {
-      await cli.stop();
+      // Time for the CLI to stop its Envoy (it allows Envoy 5 s before SIGKILL), so none outlives the test.
+      await cli.stop(15_000);
     }
+    if (admin !== '') await waitFor(async () => !(await fetch(`${admin}/ready`).then(() => true, () => false)), { what: 'the CLI\'s Envoy to exit with it' });
   });
 
   it('renews the server and client certificates under traffic without a failed call; a restarted operator accepts Envoy\'s renewed certificate', async () => {
