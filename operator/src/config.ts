@@ -42,7 +42,25 @@ export interface GatewayConfig {
 export interface XdsConfig {
   readonly host: string;
   readonly port: number;
+  /** Mutual TLS on xDS; absent: plaintext (loopback only, unless `--xds-insecure`). */
+  readonly tls?: XdsTlsConfig;
 }
+
+/**
+ * Where the xDS server's certificate comes from: the operator's own CA kept in Secrets named after
+ * `prefix` (xds-tls/names.ts), or a directory such as a mounted cert-manager Secret.
+ */
+export type XdsTlsConfig =
+  | {
+    readonly kind: 'operator-ca'; readonly secretPrefix: string; readonly serverNames: readonly string[]; readonly validityMs: number;
+    /** ratelimit's Deployment, restarted when its certificate is renewed (`--ratelimit-deployment`). */
+    readonly rateLimitDeployment?: string;
+  }
+  | {
+    readonly kind: 'directory'; readonly dir: string;
+    /** ratelimit's Deployment and the Secret of its certificate (cert-manager's), restarted when that changes. */
+    readonly rateLimitRestart?: { readonly deployment: string; readonly secret: string };
+  };
 
 export interface StandaloneConfig {
   readonly kind: 'standalone';
@@ -88,6 +106,13 @@ const OPTIONS = {
   'listen-address': { type: 'string' },
   'xds-host': { type: 'string' },
   'xds-port': { type: 'string' },
+  'xds-tls-secrets': { type: 'string' },
+  'xds-tls-dir': { type: 'string' },
+  'xds-tls-server-names': { type: 'string' },
+  'xds-tls-validity': { type: 'string' },
+  'xds-insecure': { type: 'boolean' },
+  'ratelimit-deployment': { type: 'string' },
+  'ratelimit-xds-secret': { type: 'string' },
   'log-level': { type: 'string' },
   'no-envoy': { type: 'boolean' },
   'ratelimit-address': { type: 'string' },
@@ -171,9 +196,16 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
     ...subdomainTls(pick('subdomain-tls-secret', 'TURNPIKE_SUBDOMAIN_TLS_SECRET')),
     ...accessLog(pick('access-log', 'TURNPIKE_ACCESS_LOG')),
   };
+  const xdsHost = pick('xds-host', 'TURNPIKE_XDS_HOST') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0');
+  const tls = xdsTls(mode, pick);
+  const insecure = values['xds-insecure'] === true || env.TURNPIKE_XDS_INSECURE === 'true';
+  if (tls === undefined && !insecure && !isLoopback(xdsHost)) {
+    throw new ConfigError(`--xds-host ${xdsHost} is not a loopback address: serve xDS with mutual TLS (--xds-tls-secrets or --xds-tls-dir), or pass --xds-insecure to serve it in plaintext`);
+  }
   const xds: XdsConfig = {
-    host: pick('xds-host', 'TURNPIKE_XDS_HOST') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
+    host: xdsHost,
     port: port('xds-port', pick('xds-port', 'TURNPIKE_XDS_PORT'), 18000),
+    ...(tls === undefined ? {} : { tls }),
   };
   const flags = { noEnvoy: values['no-envoy'] === true, rateLimit: values['no-ratelimit'] !== true && gateway.rateLimit === undefined };
   return { gateway, xds, logLevel: logLevel(pick('log-level', 'TURNPIKE_LOG_LEVEL')), mode: modeConfig(mode, pick, flags) };
@@ -186,6 +218,51 @@ function accessLog(value: string | undefined): Pick<GatewayConfig, 'accessLog'> 
   if (given === 'stdout' || given === 'stderr') return { accessLog: { path: `/dev/${given}` } };
   if (!given.startsWith('/')) throw new ConfigError(`--access-log: ${given} is not stdout, stderr, off or an absolute path`);
   return { accessLog: { path: given } };
+}
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function xdsTls(mode: 'standalone' | 'operator', pick: (flag: keyof typeof OPTIONS, variable: string) => string | undefined): XdsTlsConfig | undefined {
+  const prefix = pick('xds-tls-secrets', 'TURNPIKE_XDS_TLS_SECRETS') ?? '';
+  const dir = pick('xds-tls-dir', 'TURNPIKE_XDS_TLS_DIR') ?? '';
+  const rateLimitDeployment = pick('ratelimit-deployment', 'TURNPIKE_RATELIMIT_DEPLOYMENT') ?? '';
+  if (rateLimitDeployment !== '' && prefix === '' && dir === '') throw new ConfigError('--ratelimit-deployment restarts ratelimit when its xDS certificate is renewed: it needs --xds-tls-secrets or --xds-tls-dir');
+  if (prefix === '' && dir === '') return undefined;
+  if (mode === 'standalone') throw new ConfigError('--xds-tls-secrets and --xds-tls-dir are for `turnpike operator`; standalone serves xDS on loopback');
+  if (prefix !== '' && dir !== '') throw new ConfigError('--xds-tls-secrets and --xds-tls-dir exclude each other: the certificate comes from the operator\'s CA or from the directory');
+  if (dir !== '') return directoryTls(dir, rateLimitDeployment, pick('ratelimit-xds-secret', 'TURNPIKE_RATELIMIT_XDS_SECRET') ?? '');
+  return { ...operatorCa(prefix, pick), ...(rateLimitDeployment === '' ? {} : { rateLimitDeployment }) };
+}
+
+/** `--ratelimit-deployment` with a certificate directory: the Secret to watch is named separately. */
+function directoryTls(dir: string, deployment: string, secret: string): XdsTlsConfig {
+  if ((deployment === '') !== (secret === '')) {
+    throw new ConfigError('with --xds-tls-dir, --ratelimit-deployment and --ratelimit-xds-secret go together: the Deployment to restart and the Secret of its certificate');
+  }
+  return { kind: 'directory', dir, ...(deployment === '' ? {} : { rateLimitRestart: { deployment, secret } }) };
+}
+
+function operatorCa(prefix: string, pick: (flag: keyof typeof OPTIONS, variable: string) => string | undefined): XdsTlsConfig & { kind: 'operator-ca' } {
+  if (!/^[a-z0-9]([-a-z0-9]{0,220}[a-z0-9])?$/.test(prefix)) throw new ConfigError(`--xds-tls-secrets: ${prefix} is not a valid prefix for Secret names`);
+  const names = (pick('xds-tls-server-names', 'TURNPIKE_XDS_TLS_SERVER_NAMES') ?? 'localhost').split(',').map((n) => n.trim()).filter((n) => n !== '');
+  if (names.length === 0) throw new ConfigError('--xds-tls-server-names: give at least one DNS name or IP address');
+  return {
+    kind: 'operator-ca', secretPrefix: prefix, serverNames: names,
+    validityMs: duration('xds-tls-validity', pick('xds-tls-validity', 'TURNPIKE_XDS_TLS_VALIDITY') ?? '30d'),
+  };
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `N` followed by s, m, h or d; at least 30 seconds. */
+function duration(name: string, value: string): number {
+  const match = /^([0-9]+)([smhd])$/.exec(value.trim());
+  const ms = Number(match?.[1]) * (DURATION_UNITS[match?.[2] ?? ''] ?? Number.NaN);
+  if (!Number.isSafeInteger(ms) || ms < 30_000) throw new ConfigError(`--${name}: ${value} is not a duration of at least 30s (e.g. 30d, 12h, 90s)`);
+  return ms;
 }
 
 function withRateLimit(address: { host: string; port: number } | undefined): Pick<GatewayConfig, 'rateLimit'> {

@@ -1,5 +1,8 @@
-import { loadConfig } from './config';
+import { loadConfig, type Config } from './config';
 import { startHealthServer, type HealthServer } from './health';
+
+/** Operator mode serving xDS on loopback, where plaintext is allowed. */
+const operatorConfig = (argv: readonly string[], env: NodeJS.ProcessEnv): Config => loadConfig('operator', ['--xds-host', '127.0.0.1', ...argv], env);
 
 describe('health server', () => {
   let health: HealthServer;
@@ -36,10 +39,10 @@ describe('/metrics', () => {
 
 describe('--health-port', () => {
   it('is off unless set, by flag or TURNPIKE_HEALTH_PORT', () => {
-    expect(loadConfig('operator', [], {}).mode).not.toHaveProperty('healthPort');
-    expect(loadConfig('operator', ['--health-port', '8081'], {}).mode).toMatchObject({ healthPort: 8081 });
-    expect(loadConfig('operator', [], { TURNPIKE_HEALTH_PORT: '9000' }).mode).toMatchObject({ healthPort: 9000 });
-    expect(() => loadConfig('operator', ['--health-port', 'x'], {})).toThrow('--health-port: x is not a port number');
+    expect(operatorConfig([], {}).mode).not.toHaveProperty('healthPort');
+    expect(operatorConfig(['--health-port', '8081'], {}).mode).toMatchObject({ healthPort: 8081 });
+    expect(operatorConfig([], { TURNPIKE_HEALTH_PORT: '9000' }).mode).toMatchObject({ healthPort: 9000 });
+    expect(() => operatorConfig(['--health-port', 'x'], {})).toThrow('--health-port: x is not a port number');
     expect(loadConfig('standalone', ['-f', 'dir', '--health-port', '8081'], {}).mode).toMatchObject({ healthPort: 8081 });
   });
 });

@@ -7,3 +7,4 @@ export { readManifests } from './provider/files';
 export { toResourceSet, type KubeObject, type ResourceSet } from './provider/resourceset';
 export { translateResourceSet, Translator, type Translation, type ValidateFn } from './translate';
 export { schemaValidate } from './validate/validate-fn';
+export { writeBootstrap } from './envoy/launch';

@@ -16,6 +16,7 @@ import { TranslationView } from './provider/relevance';
 import { startRuntime, untilSignalled } from './runtime';
 import { StatusWriter, type StatusUpdate } from './status';
 import { applyHeapPolicy } from './heap';
+import { startXdsTls } from './xds-tls';
 
 function kubeConfigOf(mode: OperatorConfig): KubeConfig {
   const kc = new KubeConfig();
@@ -71,9 +72,11 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   const health = mode.healthPort === undefined ? undefined : await startHealthServer({
     host: config.xds.host, port: mode.healthPort, metrics: () => metrics.exposition(), status: () => report(),
   });
+  // With mutual TLS, xDS opens once the server has its certificate.
+  const xdsTls = await startXdsTls(config, kubeConfig, mode.leaseNamespace, log);
   // Fast limits are split among the Envoys connected to every replica, not only to this one.
   const peers = { envoys: (): number => 0 };
-  const runtime = await startRuntime(config, log, { metrics, envoys: (local) => local + peers.envoys() });
+  const runtime = await startRuntime(config, log, { metrics, envoys: (local) => local + peers.envoys(), ...(xdsTls === undefined ? {} : { tls: xdsTls.tls }) });
   const census = new EnvoyCensus({
     kubeConfig, namespace: mode.leaseNamespace, leaseName: mode.leaseName, identity: mode.identity, log: log.child({ component: 'census' }),
     local: () => runtime.connectedEnvoys(), onChange: () => { runtime.pipeline.requestRefresh(); },
@@ -115,7 +118,7 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   elector.start();
   census.start();
   health?.setReady(true);
-  log.info('operator started', { xdsPort: runtime.xdsPort, fleet: config.gateway.fleet, healthPort: health?.port });
+  log.info('operator started', { xdsPort: runtime.xdsPort, xdsTls: config.xds.tls?.kind ?? 'none', fleet: config.gateway.fleet, healthPort: health?.port });
   await untilSignalled();
   health?.setReady(false);
   // Drain: stop writing and hand the lease over at once, then close streams (Envoy reconnects elsewhere).
@@ -124,5 +127,6 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   await writer.stop();
   await provider.stop();
   await runtime.stop();
+  xdsTls?.stop();
   await health?.close();
 }

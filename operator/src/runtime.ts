@@ -1,5 +1,5 @@
 /** The part every mode shares: snapshot cache, ADS server and the pipeline wired to its ACKs. */
-import { AdsServer, rateLimitFleet, SnapshotCache, type NodeInfo } from '@turnpike/xds-server';
+import { AdsServer, peerFleets, rateLimitFleet, SnapshotCache, type NodeInfo, type RotatingServerTls } from '@turnpike/xds-server';
 import type { Config } from './config';
 import type { Logger } from './log';
 import { ControlPlaneMetrics, observeXds } from './metrics';
@@ -34,13 +34,19 @@ export interface RuntimeOptions {
   readonly metrics?: ControlPlaneMetrics;
   /** The fleet's Envoys connected to the whole control plane, from those connected here (Pipeline). */
   readonly envoys?: (local: number) => number;
+  /**
+   * Serve xDS with mutual TLS (xds-tls/), each stream only the fleet its client certificate
+   * names; absent: plaintext, which config.ts allows on loopback or with --xds-insecure only.
+   */
+  readonly tls?: RotatingServerTls;
 }
 
 export async function startRuntime(config: Config, log: Logger, options: RuntimeOptions = {}): Promise<ControlPlaneRuntime> {
-  const { metrics = new ControlPlaneMetrics(), envoys } = options;
+  const { metrics = new ControlPlaneMetrics(), envoys, tls } = options;
   const cache = new SnapshotCache();
-  const ads = new AdsServer({ cache, fleetOf, logger: log.child({ component: 'ads' }) });
-  const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`);
+  const logger = log.child({ component: 'ads' });
+  const ads = new AdsServer(tls === undefined ? { cache, fleetOf, logger } : { cache, fleetOf, logger, peerFleets });
+  const xdsPort = await ads.listen(`${config.xds.host}:${config.xds.port}`, tls?.credentials);
   const fleet = config.gateway.fleet;
   if (config.gateway.defaultApiLimit !== undefined && config.gateway.rateLimit === undefined) {
     log.warn('--default-api-limit is not enforced: no rate-limit service is configured (--ratelimit-address)');

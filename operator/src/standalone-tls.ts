@@ -5,11 +5,10 @@
  * namespace that has an ApiGroup; it is issued again, by the same CA, when that set changes. The
  * pipeline gets it as the kubernetes.io/tls Secret `--subdomain-tls-secret` names.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import forge from 'node-forge';
 import type { Logger } from './log';
+import { createCa, issueLeaf, type CaPem, type Validity } from './pki';
 import { objectKey, type KubeObject, type ResourceSet } from './provider/resourceset';
 
 /** The Secret standalone mode serves the subdomains with (config.ts points --subdomain-tls-secret at it). */
@@ -19,54 +18,26 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Pem { readonly cert: string; readonly key: string }
 
-function keyPair(): { readonly pem: string; readonly forgeKey: forge.pki.rsa.PrivateKey; readonly publicKey: forge.pki.rsa.PublicKey } {
-  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(pem);
-  return { pem, forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
-}
-
-function certificate(subject: string, publicKey: forge.pki.rsa.PublicKey, days: number, extensions: object[]): forge.pki.Certificate {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = publicKey;
-  cert.serialNumber = `01${crypto.randomBytes(15).toString('hex')}`;
-  cert.validity.notBefore = new Date(Date.now() - DAY_MS);
-  cert.validity.notAfter = new Date(Date.now() + days * DAY_MS);
-  cert.setSubject([{ name: 'commonName', value: subject }]);
-  cert.setExtensions(extensions);
-  return cert;
+function days(n: number): Validity {
+  return { notBefore: new Date(Date.now() - DAY_MS), notAfter: new Date(Date.now() + n * DAY_MS) };
 }
 
 /** The CA of this state directory: read, or created once. */
-function localCa(dir: string): { readonly cert: forge.pki.Certificate; readonly key: forge.pki.rsa.PrivateKey; readonly file: string } {
+function localCa(dir: string): CaPem {
   const certFile = path.join(dir, 'ca.crt');
   const keyFile = path.join(dir, 'ca.key');
   if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const pair = keyPair();
-    const cert = certificate('Turnpike standalone local CA', pair.publicKey, 3650, [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    ]);
-    cert.setIssuer(cert.subject.attributes);
-    cert.sign(pair.forgeKey, forge.md.sha256.create());
-    fs.writeFileSync(keyFile, pair.pem, { mode: 0o600 });
-    fs.writeFileSync(certFile, forge.pki.certificateToPem(cert));
+    const ca = createCa('Turnpike standalone local CA', days(3650));
+    fs.writeFileSync(keyFile, ca.key, { mode: 0o600 });
+    fs.writeFileSync(certFile, ca.cert);
   }
-  return { cert: forge.pki.certificateFromPem(fs.readFileSync(certFile, 'utf8')), key: forge.pki.privateKeyFromPem(fs.readFileSync(keyFile, 'utf8')), file: certFile };
+  return { cert: fs.readFileSync(certFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8') };
 }
 
-function issue(ca: ReturnType<typeof localCa>, names: readonly string[]): Pem {
-  const pair = keyPair();
-  const cert = certificate(names[0] ?? 'turnpike', pair.publicKey, 397, [
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: names.map((value) => ({ type: 2, value })) },
-  ]);
-  cert.setIssuer(ca.cert.subject.attributes);
-  cert.sign(ca.key, forge.md.sha256.create());
-  return { cert: `${forge.pki.certificateToPem(cert)}${forge.pki.certificateToPem(ca.cert)}`, key: pair.pem };
+function issue(ca: CaPem, names: readonly string[]): Pem {
+  const leaf = issueLeaf(ca, { commonName: names[0] ?? 'turnpike', usage: 'server', validity: days(397), dnsNames: names });
+  return { cert: `${leaf.cert}${ca.cert}`, key: leaf.key };
 }
 
 export class StandaloneSubdomainTls {

@@ -11,3 +11,4 @@ export {
   defaultRegistry, encodeResource, decodeResource, ProtoError, ProtoRegistry, RESOURCE_ORDER, TYPE_URLS, type ResourceTypeUrl, type EncodedAny, type ProtoErrorCode,
 } from './proto';
 export { XdsCodec, type DiscoveryRequest, type DiscoveryResponse, type NodeInfo } from './ads/messages';
+export * from './tls';

@@ -152,3 +152,35 @@ path given, then the component's podAnnotations, which win over them.
 {{- $all := merge (deepCopy (default (dict) .values.podAnnotations)) $scrape }}
 {{- if $all }}{{ toYaml $all }}{{ end }}
 {{- end }}
+
+{{/*
+Mutual TLS on xDS. The Secrets: <fullname>-xds-tls-ca (the operator's CA), -envoy and -ratelimit
+(client certificates), -server (cert-manager only: the operator's serving certificate); the
+operator names them after --xds-tls-secrets (operator/src/xds-tls/names.ts).
+*/}}
+{{- define "turnpike.xdsTlsPrefix" -}}
+{{- printf "%s-xds-tls" (include "turnpike.fullname" .) }}
+{{- end }}
+
+{{/* Where Envoy, ratelimit and (cert-manager) the operator mount their xDS certificate. */}}
+{{- define "turnpike.xdsTlsDir" -}}
+/etc/turnpike/xds-tls
+{{- end }}
+
+{{/* The name clients verify in the xDS server's certificate: the xDS Service's DNS name. */}}
+{{- define "turnpike.xdsServerName" -}}
+{{- printf "%s-xds.%s.svc.%s" (include "turnpike.fullname" .) .Release.Namespace .Values.clusterDomain }}
+{{- end }}
+
+{{/* Every name the serving certificate carries: the Service's DNS names and controlPlane.xdsService.address. */}}
+{{- define "turnpike.xdsServerNames" -}}
+{{- $svc := printf "%s-xds" (include "turnpike.fullname" .) }}
+{{- $names := list (include "turnpike.xdsServerName" .) (printf "%s.%s.svc" $svc .Release.Namespace) (printf "%s.%s" $svc .Release.Namespace) $svc }}
+{{- with .Values.controlPlane.xdsService.address }}{{ $names = append $names . }}{{ end }}
+{{- join "," (uniq $names) }}
+{{- end }}
+
+{{/* The URI a client certificate names its fleet with (xds-server/src/tls/identity.ts); call with the fleet. */}}
+{{- define "turnpike.fleetUri" -}}
+{{- printf "spiffe://turnpike/fleet/%s" (urlquery .) }}
+{{- end }}

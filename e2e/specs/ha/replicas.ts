@@ -27,6 +27,8 @@ export interface ReplicaOptions {
   readonly httpsPort: number;
   /** Reuse a port (a restarted replica behind the same address). */
   readonly xdsPort?: number;
+  /** Appended to the flags above. */
+  readonly extraArgs?: readonly string[];
 }
 
 export async function startReplica(options: ReplicaOptions): Promise<Replica> {
@@ -38,7 +40,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
       turnpikeCli, 'operator', '--kubeconfig', options.kubeconfig, '--xds-host', '127.0.0.1', '--xds-port', String(xdsPort),
       '--health-port', String(healthPort), '--listen-address', '127.0.0.1', '--http-port', String(options.httpPort),
       '--https-port', String(options.httpsPort), '--lease-namespace', options.leaseNamespace, '--identity', options.identity,
-      '--authn-module', authnModule(),
+      '--authn-module', authnModule(), ...(options.extraArgs ?? []),
     ],
   });
   await waitFor(async () => {

@@ -4,7 +4,7 @@
 import { kubectl, kubectlOk, startTestCluster, type TestCluster } from '../../src/harness';
 import { chartDrift, chartDir } from '../../src/harness/chart';
 import { helm, parseManifests, renderChart, valueArgs, type ChartValues } from '../../src/harness/helm';
-import { customValues, kindUpValues, minimalValues } from './support';
+import { certManagerValues, customValues, kindUpValues, minimalValues } from './support';
 
 jest.setTimeout(120_000);
 
@@ -14,6 +14,9 @@ const cases: readonly (readonly [string, ChartValues])[] = [
   ['the control plane alone', { files: [minimalValues] }],
   ['the values of make kind-up', kindUpValues],
 ];
+// The test API server has no cert-manager CRDs, so these values are linted and wired
+// (wiring.spec.ts), not dry-run.
+const lintOnly: readonly (readonly [string, ChartValues])[] = [['cert-manager issuing the xDS certificates', { files: [certManagerValues] }]];
 
 describe('helm chart', () => {
   let cluster: TestCluster;
@@ -25,7 +28,7 @@ describe('helm chart', () => {
     expect(chartDrift()).toEqual([]);
   });
 
-  it.each(cases)('passes helm lint --strict with %s', async (_name, values) => {
+  it.each([...cases, ...lintOnly])('passes helm lint --strict with %s', async (_name, values) => {
     const result = await helm(['lint', '--strict', chartDir, ...valueArgs(values)]);
     expect({ code: result.code, out: result.stdout + result.stderr }).toMatchObject({ code: 0 });
     expect(result.stdout).toContain('0 chart(s) failed');
@@ -62,6 +65,8 @@ describe('helm chart', () => {
       [{ 'envoy.authnModulePath': 'turnpike-authn.wasm' }, /envoy\/authnModulePath/],
       [{ 'envoy.authnModulePath': '/etc/envoy/turnpike-authn.wasm' }, /envoy\.authnModulePath: \/etc\/envoy holds Envoy's bootstrap/],
       [{ authz: { enabled: false } }, /additional properties 'authz'/],
+      [{ 'xds.tls.certificateValidity': '30d' }, /xds\/tls\/certificateValidity/],
+      [{ 'xds.tls.certManager.issuerRef': { name: 'ca', kind: 'Secret' } }, /xds\/tls\/certManager\/issuerRef\/kind/],
     ];
     for (const [set, message] of bad) {
       const result = await helm(['template', 'gw', chartDir, ...Object.entries(set).flatMap(([k, v]) => ['--set-json', `${k}=${JSON.stringify(v)}`])]);
@@ -86,6 +91,7 @@ describe('helm chart', () => {
     expect(noEnvoy).toContain('connect your own Envoys with node.cluster "turnpike"');
     expect(noEnvoy).toContain('gw-turnpike-xds.edge.svc.cluster.local:18000');
     expect(noEnvoy).toContain('authn filter\'s Wasm module\n(in the control-plane image at /app/dataplane/turnpike-authn.wasm) at /etc/turnpike/wasm/turnpike-authn.wasm.');
+    expect(noEnvoy).toContain('xDS takes mutual TLS:\neach Envoy needs a client certificate of the release\'s xDS CA naming its fleet (Secret\ngw-turnpike-xds-tls-envoy holds one');
     expect(noEnvoy).not.toContain('curl');
   });
 });

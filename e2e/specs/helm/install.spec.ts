@@ -1,15 +1,16 @@
 // `helm install` into a bare API server (no CRDs yet), then the chart's workloads run as the chart
 // defines them, minus the container runtime: the operator with the chart's arguments, ServiceAccount
 // token and RBAC; Envoy with the chart's bootstrap ConfigMap and arguments, after its init container
-// copied the authn module into the pod's volume. The Api from NOTES.txt and the examples are
-// reconciled and served, the APP Api by the authn filter.
+// copied the authn module into the pod's volume, and with the xDS client certificate Secret the
+// operator issued mounted as kubelet would (mutual TLS on xDS, the chart's default). The Api from
+// NOTES.txt and the examples are reconciled and served, the APP Api by the authn filter.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  authnModule, binary, call, freePort, isListening, kubectl, kubectlOk, repoRoot, scrape, startControlPlane, startProcess, total, turnpikeCli, waitFor,
-  type ControlPlane, type Proc,
+  authnModule, binary, call, freePort, isListening, kubectl, kubectlOk, repoRoot, scrape, startControlPlane, startProcess, syncSecretVolume, total, turnpikeCli, waitFor,
+  type ControlPlane, type Proc, type SecretVolume,
 } from '../../src';
 import { chartDir } from '../../src/harness/chart';
 import { helmOk, parseManifests, valueArgs, type K8sObject } from '../../src/harness/helm';
@@ -26,6 +27,7 @@ describe('helm install', () => {
   let dir: string;
   let ports: { xds: number; health: number; http: number; https: number; admin: number; metrics: number };
   const procs: Proc[] = [];
+  let tlsVolume: SecretVolume | undefined;
   const admin = (args: string[], stdin?: string): Promise<string> => kubectlOk(plane.kubeconfigPath, args, stdin);
   const getJson = async <T>(args: string[]): Promise<T> => JSON.parse(await admin([...args, '-o', 'json'])) as T;
   /** The Envoy pod's authn-module volume (an emptyDir) on this machine, and where the pod mounts it. */
@@ -42,6 +44,7 @@ describe('helm install', () => {
   });
 
   afterAll(async () => {
+    await tlsVolume?.stop();
     for (const proc of procs.reverse()) await proc.stop();
     await plane.stop();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -118,6 +121,9 @@ describe('helm install', () => {
     await waitFor(async () => (await unreconciled(appsNs)).length === 0 && (await unreconciled('default')).length === 0,
       { what: 'every example and the NOTES Api to carry an Accepted condition', timeoutMs: 30_000 });
     expect((await getJson<{ items: Item[] }>(['get', kinds, '-n', appsNs])).items.length).toBeGreaterThanOrEqual(9);
+    // Its xDS CA issued ratelimit's certificate and marked ratelimit's pods for it (a rollout).
+    await waitFor(async () => (await kubectl(plane.kubeconfigPath, ['get', 'deployment', '-n', NS, `${RELEASE}-turnpike-ratelimit`, '-o',
+      'jsonpath={.spec.template.metadata.annotations.turnpike\\.dev/xds-tls-serial}'])).stdout !== '', { what: 'ratelimit\'s Deployment to carry its certificate\'s serial' });
     expect(fs.readFileSync(proc.logFile, 'utf8')).not.toMatch(/forbidden|"status":403|\b403\b/i);
   });
 
@@ -144,8 +150,16 @@ describe('helm install', () => {
     const configMap = await getJson<{ data: Record<string, string> }>(['get', 'configmap', '-n', NS, `${RELEASE}-turnpike-envoy`]);
     const mount = envoy.volumeMounts!.find((m) => m.name === 'bootstrap')!.mountPath;
     const local = path.join(dir, 'envoy-config');
+    // The xDS client certificate: the Secret the pod mounts, which the operator created.
+    const tlsMount = envoy.volumeMounts!.find((m) => m.name === 'xds-tls')!.mountPath;
+    const tlsSecret = (deployment.spec as { template: { spec: { volumes: { name: string; secret?: { secretName: string } }[] } } })
+      .template.spec.volumes.find((v) => v.name === 'xds-tls')!.secret!.secretName;
+    const tlsLocal = path.join(dir, 'envoy-xds-tls');
+    tlsVolume = syncSecretVolume(plane.kubeconfigPath, NS, tlsSecret, tlsLocal);
+    await waitFor(() => tlsVolume!.projections() >= 1, { what: `Secret ${tlsSecret} (Envoy's xDS client certificate)` });
     fs.mkdirSync(local, { recursive: true });
-    for (const [file, content] of Object.entries(configMap.data)) fs.writeFileSync(path.join(local, file), content);
+    // The mounts' paths inside the files (bootstrap, SDS) as this machine has them.
+    for (const [file, content] of Object.entries(configMap.data)) fs.writeFileSync(path.join(local, file), content.replaceAll(mount, local).replaceAll(tlsMount, tlsLocal));
     const podName = `${RELEASE}-turnpike-envoy-5c6b7-q9k2m`;
     // What kubelet does: $(POD_NAME) from the downward API, the ConfigMap mounted at mountPath.
     const args = expandArgs(envoy.args ?? [], { POD_NAME: podName }).map((a) => (a.startsWith(`${mount}/`) ? path.join(local, a.slice(mount.length + 1)) : a));
@@ -163,6 +177,8 @@ describe('helm install', () => {
     expect(JSON.parse(reply.body)).toEqual({ message: 'hello from turnpike' });
     const info = await (await fetch(`http://127.0.0.1:${ports.admin}/server_info`)).json() as { node: { id: string; cluster: string } };
     expect(info.node).toMatchObject({ id: podName, cluster: 'turnpike' });
+    const handshakes = await (await fetch(`http://127.0.0.1:${ports.admin}/stats?filter=^cluster.turnpike-xds.ssl.handshake$`)).text();
+    expect(handshakes).toMatch(/ssl\.handshake: [1-9]/);
     await waitFor(async () => (await kubectl(plane.kubeconfigPath, ['get', 'apis.turnpike.dev', 'hello', '-n', 'default', '-o', 'jsonpath={.status.conditions[?(@.type=="Programmed")].status}'])).stdout === 'True',
       { what: 'the NOTES Api to be Programmed (Envoy ACKed it)' });
   });

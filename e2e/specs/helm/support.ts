@@ -32,6 +32,7 @@ export interface Container {
 export interface Volume {
   readonly name: string;
   readonly configMap?: { readonly name: string };
+  readonly secret?: { readonly secretName: string };
   readonly emptyDir?: { readonly sizeLimit?: string; readonly medium?: string };
 }
 
@@ -47,6 +48,7 @@ export interface PodSpec {
 export const fixtures = path.join(__dirname, 'fixtures');
 export const customValues = path.join(fixtures, 'custom-values.yaml');
 export const minimalValues = path.join(fixtures, 'minimal-values.yaml');
+export const certManagerValues = path.join(fixtures, 'cert-manager-values.yaml');
 export const kindValues = path.join(repoRoot, 'hack', 'kind', 'values.yaml');
 export const kindUpScript = path.join(repoRoot, 'hack', 'kind', 'up.sh');
 

@@ -6,12 +6,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig } from '@turnpike/operator';
-import { envoyBootstrap } from '@turnpike/xds-server';
+import { envoyBootstrap, fleetUri, rateLimitFleet, xdsTlsSdsFiles } from '@turnpike/xds-server';
+import { xdsTlsSecretNames } from '../../../operator/src/xds-tls/names';
 import { repoRoot } from '../../src/harness';
+import { CHART_XDS_TLS } from '../../src/harness/chart';
 import { findObject, parseManifests, renderChart, type ChartValues, type K8sObject } from '../../src/harness/helm';
 import { imagePathFrom, parseDockerfile } from './dockerfile';
 import {
-  container, customValues, envValue, flagValue, initContainer, kindUpScript, kindUpValues, minimalValues, podSpec, portNumber, type Container,
+  certManagerValues, container, customValues, envValue, flagValue, initContainer, kindUpScript, kindUpValues, minimalValues, podSpec, portNumber, type Container,
 } from './support';
 
 interface Rule { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }
@@ -38,6 +40,7 @@ describe.each([
   ['default values', {}, 'gw-turnpike'],
   ['non-default values', { files: [customValues] }, 'edge'],
   ['the values of make kind-up', kindUpValues, 'gw-turnpike'],
+  ['cert-manager issuing the xDS certificates', { files: [certManagerValues] }, 'gw-turnpike'],
 ] as const)('chart wiring with %s', (_name, values: ChartValues, fullname) => {
   let objects: K8sObject[];
   beforeAll(async () => { objects = await render(values); });
@@ -167,9 +170,10 @@ describe.each([
     const socket = (bootstrap.static_resources as { clusters: { load_assignment: { endpoints: { lb_endpoints: { endpoint: { address: { socket_address: { address: string } } } }[] }[] } }[] })
       .clusters[0]!.load_assignment.endpoints[0]!.lb_endpoints[0]!.endpoint.address.socket_address;
     const custom = values.files?.includes(customValues) === true;
+    const xdsTls = custom ? {} : { xdsTls: { ...CHART_XDS_TLS, serverName: `${fullname}-xds.${NS}.svc.cluster.local` } };
     expect(bootstrap).toEqual(envoyBootstrap({
       nodeId: `${fullname}-envoy`, fleet: flagValue(operator.args ?? [], '--fleet') ?? '', xdsHost: socket.address,
-      xdsPort: Number(flagValue(operator.args ?? [], '--xds-port')), apiType: custom ? 'GRPC' : 'DELTA_GRPC', adminPort: custom ? 19000 : 9901,
+      xdsPort: Number(flagValue(operator.args ?? [], '--xds-port')), apiType: custom ? 'GRPC' : 'DELTA_GRPC', adminPort: custom ? 19000 : 9901, ...xdsTls,
       metricsPort: custom ? 19002 : 9902,
     }));
     expect(flagValue(envoy.args ?? [], '--service-node')).toBe('$(POD_NAME)');
@@ -179,7 +183,67 @@ describe.each([
     expect(portNumber(envoy, 'https')).toBe(Number(flagValue(operator.args ?? [], '--https-port')));
   });
 
+  it('serves xDS with mutual TLS unless disabled: every client mounts the certificate of its fleet and verifies the server\'s name', () => {
+    const deployment = findObject(objects, 'Deployment', '-operator');
+    const operator = container(deployment, 'operator');
+    const args = operator.args ?? [];
+    // The operator accepts its arguments as the chart renders them (0.0.0.0 needs TLS or --xds-insecure).
+    const config = loadConfig('operator', args.slice(1), {});
+    const envoy = findObject(objects, 'Deployment', '-envoy');
+    const ratelimit = container(findObject(objects, 'Deployment', '-ratelimit'), 'ratelimit');
+    const bootstrap = bootstrapOf(objects) as { static_resources: { clusters: { transport_socket?: { typed_config: { sni: string } } }[] } };
+    const mountOf = (workload: K8sObject, c: Container, volume: string): { secret: string | undefined; path: string | undefined } => ({
+      secret: podSpec(workload).volumes?.find((v) => v.name === volume)?.secret?.secretName,
+      path: c.volumeMounts?.find((m) => m.name === volume)?.mountPath,
+    });
+    if (values.files?.includes(customValues) === true) {
+      expect(config.xds.tls).toBeUndefined();
+      expect(args).toContain('--xds-insecure');
+      expect(bootstrap.static_resources.clusters[0]?.transport_socket).toBeUndefined();
+      expect(envValue(ratelimit, 'CONFIG_GRPC_XDS_SERVER_USE_TLS')).toBeUndefined();
+      expect(mountOf(envoy, container(envoy, 'envoy'), 'xds-tls')).toEqual({ secret: undefined, path: undefined });
+      return;
+    }
+    const fleet = config.gateway.fleet;
+    const prefix = `${fullname}-xds-tls`;
+    const serverName = `${fullname}-xds.${NS}.svc.cluster.local`;
+    expect(bootstrap.static_resources.clusters[0]?.transport_socket?.typed_config.sni).toBe(serverName);
+    expect(envValue(ratelimit, 'CONFIG_GRPC_XDS_SERVER_TLS_SAN')).toBe(serverName);
+    // Envoy: the Secret at the directory its SDS files name, the SDS files beside the bootstrap.
+    const envoyMount = mountOf(envoy, container(envoy, 'envoy'), 'xds-tls');
+    expect(envoyMount).toEqual({ secret: `${prefix}-envoy`, path: CHART_XDS_TLS.certDir });
+    const cm = findObject(objects, 'ConfigMap', '-envoy') as unknown as { data: Record<string, string> };
+    for (const [file, content] of Object.entries(xdsTlsSdsFiles(CHART_XDS_TLS))) expect(JSON.parse(cm.data[file] ?? 'null')).toEqual(content);
+    expect(container(envoy, 'envoy').volumeMounts?.find((m) => m.name === 'bootstrap')?.mountPath).toBe(CHART_XDS_TLS.sdsDir);
+    // ratelimit: its own Secret, the files its environment names.
+    const ratelimitMount = mountOf(findObject(objects, 'Deployment', '-ratelimit'), ratelimit, 'xds-tls');
+    expect(ratelimitMount.secret).toBe(`${prefix}-ratelimit`);
+    expect(['CONFIG_GRPC_XDS_CLIENT_TLS_CERT', 'CONFIG_GRPC_XDS_CLIENT_TLS_KEY', 'CONFIG_GRPC_XDS_SERVER_TLS_CACERT'].map((v) => envValue(ratelimit, v)))
+      .toEqual(['tls.crt', 'tls.key', 'ca.crt'].map((f) => `${ratelimitMount.path ?? ''}/${f}`));
+    expect(envValue(ratelimit, 'CONFIG_GRPC_XDS_SERVER_USE_TLS')).toBe('true');
+    if (config.xds.tls?.kind === 'operator-ca') {
+      // The operator's CA writes the Secrets the pods mount, and its certificate carries the name they verify.
+      const secrets = xdsTlsSecretNames(config.xds.tls.secretPrefix, fleet);
+      expect(secrets.clients).toEqual([{ client: 'envoy', name: envoyMount.secret, fleet }, { client: 'ratelimit', name: ratelimitMount.secret, fleet: rateLimitFleet(fleet) }]);
+      expect(config.xds.tls.serverNames).toContain(serverName);
+      return;
+    }
+    // cert-manager: the operator reads its serving certificate from the Secret it mounts.
+    expect(config.xds.tls).toEqual({
+      kind: 'directory', dir: mountOf(deployment, operator, 'xds-tls').path, rateLimitRestart: { deployment: `${fullname}-ratelimit`, secret: ratelimitMount.secret },
+    });
+    expect(mountOf(deployment, operator, 'xds-tls').secret).toBe(`${prefix}-server`);
+    interface Certificate { spec: { secretName: string; uris?: string[]; dnsNames?: string[]; usages: string[]; issuerRef: { name: string; kind: string } } }
+    const certificates = new Map(objects.filter((o) => o.kind === 'Certificate').map((o) => [o.metadata.name, (o as unknown as Certificate).spec]));
+    expect([...certificates.keys()].sort()).toEqual([`${prefix}-envoy`, `${prefix}-ratelimit`, `${prefix}-server`]);
+    expect(certificates.get(`${prefix}-envoy`)).toMatchObject({ secretName: `${prefix}-envoy`, uris: [fleetUri(fleet)], issuerRef: { name: 'platform-ca', kind: 'ClusterIssuer' } });
+    expect(certificates.get(`${prefix}-ratelimit`)).toMatchObject({ secretName: `${prefix}-ratelimit`, uris: [fleetUri(rateLimitFleet(fleet))] });
+    expect(certificates.get(`${prefix}-server`)?.dnsNames).toContain(serverName);
+    expect(certificates.get(`${prefix}-server`)?.usages).toContain('server auth');
+  });
+
   it('grants the operator exactly operator/rbac\'s rules, the Leases narrowed to the ones it uses', () => {
+
     const reference = (file: string): K8sObject[] => parseManifests(fs.readFileSync(path.join(repoRoot, 'operator', 'rbac', file), 'utf8'));
     const clusterRole = reference('cluster-role.yaml')[0]!;
     const leaseRole = reference('leader-election-role.yaml').find((o) => o.kind === 'Role')!;
@@ -195,6 +259,7 @@ describe.each([
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [lease], verbs: ['get', 'update'] },
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], resourceNames: [`${lease}-envoys`], verbs: ['get', 'patch'] },
     ]);
+    expectXdsTlsRole(objects, operator.args ?? []);
     const binding = findObject(objects, 'ClusterRoleBinding', '-operator') as unknown as { subjects: { name: string; namespace: string }[] };
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: podSpec(findObject(objects, 'Deployment', '-operator')).serviceAccountName, namespace: NS }]);
   });
@@ -246,3 +311,23 @@ describe('chart defaults and the kind path', () => {
     expect(podSpec(findObject(objects, 'Deployment', '-envoy')).containers.map((c) => c.name)).toEqual(['envoy', 'demo-backend-18080', 'demo-backend-18081']);
   });
 });
+
+/** The Role for mutual TLS on xDS: operator/rbac's rules, less the CA's Secrets when cert-manager issues them. */
+function expectXdsTlsRole(objects: readonly K8sObject[], args: readonly string[]): void {
+  const xdsTlsRole = objects.find((o) => o.kind === 'Role' && o.metadata.name.endsWith('-operator-xds-tls'));
+  const operatorCa = flagValue(args, '--xds-tls-secrets');
+  const restarted = flagValue(args, '--ratelimit-deployment');
+  expect(xdsTlsRole !== undefined).toBe(operatorCa !== undefined || restarted !== undefined);
+  if (xdsTlsRole !== undefined) {
+    // operator/rbac's rules, less the CA's Secrets when cert-manager issues them.
+    const reference = parseManifests(fs.readFileSync(path.join(repoRoot, 'operator', 'rbac', 'xds-tls-role.yaml'), 'utf8')).find((o) => o.kind === 'Role')!;
+    expect(normalise(rulesOf(xdsTlsRole))).toEqual(normalise(rulesOf(reference)).filter((r) => operatorCa !== undefined || r.startsWith('apps/')));
+    const names = operatorCa === undefined ? undefined : xdsTlsSecretNames(operatorCa, flagValue(args, '--fleet') ?? '');
+    const secrets = names === undefined ? [] : [[names.ca, ...names.clients.map((c) => c.name)]];
+    expect(rulesOf(xdsTlsRole).filter((r) => r.resourceNames !== undefined).map((r) => r.resourceNames)).toEqual([...secrets, [restarted]]);
+    expect(findObject(objects, 'Deployment', '-ratelimit').metadata.name).toBe(restarted);
+    // cert-manager: the Secret watched is the one ratelimit mounts.
+    const watched = flagValue(args, '--ratelimit-xds-secret');
+    if (operatorCa === undefined) expect(podSpec(findObject(objects, 'Deployment', '-ratelimit')).volumes?.find((v) => v.name === 'xds-tls')?.secret?.secretName).toBe(watched);
+  }
+}

@@ -94,6 +94,9 @@ describe('operator RBAC', () => {
       ['watch', 'secrets', '-A'],
       ['create', 'secrets', '-n', appsNs],
       ['update', 'leases.coordination.k8s.io', '-n', ns],
+      // The xDS CA (--xds-tls-secrets turnpike-xds-tls) and ratelimit's restart (--ratelimit-deployment).
+      ['update', 'secrets/turnpike-xds-tls-ca', '-n', ns],
+      ['patch', 'deployments.apps/turnpike-ratelimit', '-n', ns],
     ];
     const refused = [
       ['delete', 'apis.turnpike.dev', '-n', appsNs],
@@ -106,6 +109,9 @@ describe('operator RBAC', () => {
       ['update', 'leases.coordination.k8s.io', '-n', appsNs],
       ['list', 'leases.coordination.k8s.io', '-n', ns],
       ['delete', 'leases.coordination.k8s.io', '-n', ns],
+      ['patch', 'deployments.apps/turnpike-envoy', '-n', ns],
+      ['delete', 'deployments.apps/turnpike-ratelimit', '-n', ns],
+      ['list', 'deployments.apps', '-n', ns],
     ];
     for (const args of allowed) expect({ args, allowed: await can(args) }).toEqual({ args, allowed: true });
     for (const args of refused) expect({ args, allowed: await can(args) }).toEqual({ args, allowed: false });

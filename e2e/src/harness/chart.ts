@@ -4,16 +4,20 @@
  *   crds/*.yaml              copies of crds/ (Helm installs a chart's crds/ verbatim; a symlink
  *                            would make every helm command warn and breaks Git-based installers)
  *   files/envoy-bootstrap.json  envoyBootstrap() with the chart's defaults; the ConfigMap template
- *                            overrides only the fleet, the xDS address, the admin and metrics ports and the ADS
- *                            flavour, and the specs check the rendered result equals envoyBootstrap()
- *                            called with the same values.
+ *                            overrides only the fleet, the xDS address, the admin and metrics ports, the
+ *                            ADS flavour and the xDS server's name (or drops xDS TLS), and the specs
+ *                            check the rendered result equals envoyBootstrap() called with the same values.
+ *   files/envoy-sds/*.json   xdsTlsSdsFiles(): where Envoy reads its xDS client certificate.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { envoyBootstrap, type BootstrapOptions } from '@turnpike/xds-server';
+import { envoyBootstrap, xdsTlsSdsFiles, type BootstrapOptions, type XdsClientTls } from '@turnpike/xds-server';
 import { repoRoot } from './cluster';
 
 export const chartDir = path.join(repoRoot, 'charts', 'turnpike');
+
+/** Envoy's xDS TLS in the chart: the Secret's mount (templates/_helpers.tpl turnpike.xdsTlsDir), the ConfigMap's. */
+export const CHART_XDS_TLS: XdsClientTls = { certDir: '/etc/turnpike/xds-tls', sdsDir: '/etc/envoy', serverName: 'turnpike-xds' };
 
 /** The options the committed bootstrap file is generated with (values.yaml's defaults). */
 export const CHART_BOOTSTRAP_DEFAULTS: BootstrapOptions = {
@@ -24,6 +28,7 @@ export const CHART_BOOTSTRAP_DEFAULTS: BootstrapOptions = {
   apiType: 'DELTA_GRPC',
   adminPort: 9901,
   metricsPort: 9902,
+  xdsTls: CHART_XDS_TLS,
 };
 
 const crdHeader = (file: string): string =>
@@ -37,6 +42,7 @@ export function generatedChartFiles(): Map<string, string> {
     files.set(`crds/${file}`, crdHeader(file) + fs.readFileSync(path.join(crds, file), 'utf8'));
   }
   files.set('files/envoy-bootstrap.json', `${JSON.stringify(envoyBootstrap(CHART_BOOTSTRAP_DEFAULTS), null, 2)}\n`);
+  for (const [file, content] of Object.entries(xdsTlsSdsFiles(CHART_XDS_TLS))) files.set(`files/envoy-sds/${file}`, `${JSON.stringify(content, null, 2)}\n`);
   return files;
 }
 

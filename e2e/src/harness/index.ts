@@ -9,3 +9,4 @@ export * from './procs';
 export * from './ratelimit';
 export * from './wait';
 export * from './gateway';
+export * from './secret-volume';

@@ -45,6 +45,8 @@ export interface RateLimitOptions {
   readonly fleet?: string;
   /** gRPC port, when it must be known before the start (e.g. for --ratelimit-address); default: a free one. */
   readonly grpcPort?: number;
+  /** More environment (e.g. its xDS TLS settings), over the defaults. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts ratelimit; it opens its gRPC port only after its first config arrives over xDS. */
@@ -72,6 +74,7 @@ export async function startRateLimit(options: RateLimitOptions): Promise<RateLim
       // per call by ~10 % in bench/policies (docs/policies.md#performance) for a few MB more heap.
       GOGC: '400',
       FORCE_START_WITHOUT_INITIAL_CONFIG: 'false',
+      ...options.env,
     },
   });
   return { proc, grpcPort, httpPort, stop: () => proc.stop() };

@@ -1,9 +1,12 @@
 /**
- * `turnpike envoy --xds HOST:PORT [--fleet NAME] [--node-id ID] [--state-dir DIR] [--admin-port N]`:
+ * `turnpike envoy --xds HOST:PORT [--fleet NAME] [--node-id ID] [--state-dir DIR] [--admin-port N]
+ *  [--xds-tls-dir DIR --xds-server-name NAME]`:
  * one Envoy of a fleet, connected to any Turnpike control plane (standalone or operator). It writes
  * the bootstrap from envoyBootstrap() into the state directory and runs Envoy from $TURNPIKE_ENVOY,
  * the component cache or PATH until SIGINT/SIGTERM (or until Envoy exits). Everything else —
  * listeners, their ports, routes, the authn module's path — comes from the control plane over ADS.
+ * With --xds-tls-dir (tls.crt, tls.key, ca.crt: e.g. the `<prefix>-envoy` Secret of the operator's
+ * CA), Envoy connects with mutual TLS and reloads the files when they are replaced.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +16,7 @@ import { createLogger } from '../log';
 import { untilSignalled } from '../runtime';
 import { findEnvoy, launchEnvoy } from './launch';
 
-const USAGE = 'usage: turnpike envoy --xds HOST:PORT [--fleet turnpike] [--node-id ID] [--state-dir DIR] [--admin-port 0]';
+const USAGE = 'usage: turnpike envoy --xds HOST:PORT [--fleet turnpike] [--node-id ID] [--state-dir DIR] [--admin-port 0] [--xds-tls-dir DIR [--xds-server-name HOST]]';
 
 function portNumber(flag: string, value: string): number {
   const n = Number(value);
@@ -40,6 +43,7 @@ export async function runEnvoy(argv: readonly string[]): Promise<void> {
     options: {
       xds: { type: 'string' }, fleet: { type: 'string' }, 'node-id': { type: 'string' },
       'state-dir': { type: 'string' }, 'admin-port': { type: 'string' }, 'log-level': { type: 'string' },
+      'xds-tls-dir': { type: 'string' }, 'xds-server-name': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -52,9 +56,12 @@ export async function runEnvoy(argv: readonly string[]): Promise<void> {
   const stateDir = path.resolve(values['state-dir'] ?? path.join('.turnpike', 'envoy', nodeId));
   const log = createLogger({ level: logLevel(values['log-level']) });
   const fleet = values.fleet ?? process.env.TURNPIKE_FLEET ?? 'turnpike';
-  const bootstrap = { nodeId, fleet, xdsHost: xds.host, xdsPort: xds.port, adminPort: portNumber('admin-port', values['admin-port'] ?? '0') };
+  const tlsDir = values['xds-tls-dir'] ?? process.env.TURNPIKE_XDS_TLS_DIR;
+  // The server's certificate must name the host dialled unless another name is given.
+  const xdsTls = tlsDir === undefined ? {} : { xdsTls: { certDir: path.resolve(tlsDir), sdsDir: stateDir, serverName: values['xds-server-name'] ?? xds.host } };
+  const bootstrap = { nodeId, fleet, xdsHost: xds.host, xdsPort: xds.port, adminPort: portNumber('admin-port', values['admin-port'] ?? '0'), ...xdsTls };
   const envoy = await launchEnvoy(findEnvoy(process.env), bootstrap, stateDir, log);
-  process.stdout.write(`Envoy ${nodeId} (fleet ${fleet}) started against xDS ${xds.host}:${xds.port}; admin ${envoy.admin}; bootstrap in ${stateDir}. Stop with Ctrl-C.\n`);
+  process.stdout.write(`Envoy ${nodeId} (fleet ${fleet}) started against xDS ${xds.host}:${xds.port}${tlsDir === undefined ? '' : ' (mutual TLS)'}; admin ${envoy.admin}; bootstrap in ${stateDir}. Stop with Ctrl-C.\n`);
   const outcome = await Promise.race([untilSignalled(), envoy.exited.then((code) => new Error(`Envoy exited (code ${String(code)})`))]);
   await envoy.stop();
   if (outcome instanceof Error) throw outcome;

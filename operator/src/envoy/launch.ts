@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { envoyBootstrap, type BootstrapOptions } from '@turnpike/xds-server';
+import { envoyBootstrap, xdsTlsSdsFiles, type BootstrapOptions } from '@turnpike/xds-server';
 import type { Logger } from '../log';
 import { stopChild } from '../standalone-processes';
 
@@ -18,6 +18,18 @@ export function findEnvoy(env: NodeJS.ProcessEnv): string {
   const found = candidates.find((c): c is string => c !== undefined && c !== '' && fs.existsSync(c));
   if (found === undefined) throw new Error('Envoy not found: run `make setup-standalone`, or set TURNPIKE_ENVOY, or pass --no-envoy');
   return found;
+}
+
+/** Writes the bootstrap and, with mutual TLS on xDS, the SDS files it refers to; returns the bootstrap's path. */
+export function writeBootstrap(bootstrap: BootstrapOptions, configFile: string): string {
+  if (bootstrap.xdsTls !== undefined) {
+    fs.mkdirSync(bootstrap.xdsTls.sdsDir, { recursive: true });
+    for (const [file, content] of Object.entries(xdsTlsSdsFiles(bootstrap.xdsTls))) {
+      fs.writeFileSync(path.join(bootstrap.xdsTls.sdsDir, file), JSON.stringify(content, null, 2));
+    }
+  }
+  fs.writeFileSync(configFile, JSON.stringify(envoyBootstrap(bootstrap), null, 2));
+  return configFile;
 }
 
 export interface RunningEnvoy {
@@ -51,7 +63,7 @@ export async function launchEnvoy(
   const configFile = path.join(stateDir, 'envoy-bootstrap.json');
   const adminFile = path.join(stateDir, 'envoy-admin.addr');
   fs.rmSync(adminFile, { force: true });
-  fs.writeFileSync(configFile, JSON.stringify(envoyBootstrap(bootstrap), null, 2));
+  writeBootstrap(bootstrap, configFile);
   const child = spawn(binary, ['-c', configFile, '--disable-hot-restart', '--admin-address-path', adminFile, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

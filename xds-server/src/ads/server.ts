@@ -24,6 +24,11 @@ export interface AdsServerOptions {
   readonly registry?: ProtoRegistry;
   /** Maps a node to its fleet; undefined rejects the stream. Default: node.cluster, required. */
   readonly fleetOf?: (node: NodeInfo) => string | undefined;
+  /**
+   * With mutual TLS: the fleets the client's certificate names (xds-server/src/tls). A stream asking
+   * for any other fleet is closed with PERMISSION_DENIED before anything is sent. Absent: no check.
+   */
+  readonly peerFleets?: (call: Pick<grpc.ServerDuplexStream<unknown, unknown>, 'getAuthContext'>) => readonly string[];
   readonly logger?: AdsLogger;
 }
 
@@ -91,13 +96,13 @@ export class AdsServer {
     });
   }
 
-  /** Starts a plaintext gRPC server owning this service; resolves with the bound port. */
-  async listen(address = '127.0.0.1:0'): Promise<number> {
+  /** Starts a gRPC server owning this service (plaintext unless `credentials` say otherwise); resolves with the bound port. */
+  async listen(address = '127.0.0.1:0', credentials = grpc.ServerCredentials.createInsecure()): Promise<number> {
     const server = new grpc.Server();
     this.addTo(server);
     this.grpcServer = server;
     return new Promise((resolve, reject) => {
-      server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) => {
+      server.bindAsync(address, credentials, (err, port) => {
         if (err === null) resolve(port);
         else reject(err);
       });
@@ -131,6 +136,9 @@ export class AdsServer {
         if (session === undefined) {
           const opened = this.identify(request.node, protocol, streamId);
           if (typeof opened === 'string') { fail(grpc.status.INVALID_ARGUMENT, opened); return; }
+          const refused = this.refusal(call, opened);
+          if (refused !== undefined) { fail(grpc.status.PERMISSION_DENIED, refused); return; }
+          this.log.info('ads stream opened', { ...opened, userAgent: request.node?.user_agent_name });
           identity = opened;
           const current = newSession(opened, (event) => { this.report(event); }, this.options.cache.get(opened.fleet));
           session = current;
@@ -158,9 +166,16 @@ export class AdsServer {
     if (node === undefined || node.id === '') return 'the first request on a stream must carry node.id';
     const fleet = (this.options.fleetOf ?? defaultFleetOf)(node);
     if (fleet === undefined) return `node ${node.id} has no fleet (set node.cluster)`;
-    const identity: StreamIdentity = { nodeId: node.id, fleet, protocol, streamId };
-    this.log.info('ads stream opened', { ...identity, userAgent: node.user_agent_name });
-    return identity;
+    return { nodeId: node.id, fleet, protocol, streamId };
+  }
+
+  /** Why the client's certificate does not admit it to the fleet it asks for (undefined: it does). */
+  private refusal(call: Pick<grpc.ServerDuplexStream<unknown, unknown>, 'getAuthContext'>, identity: StreamIdentity): string | undefined {
+    if (this.options.peerFleets === undefined) return undefined;
+    const fleets = this.options.peerFleets(call);
+    if (fleets.includes(identity.fleet)) return undefined;
+    const named = fleets.length === 0 ? 'no fleet' : `fleet ${fleets.join(', ')}`;
+    return `node ${identity.nodeId} asks for fleet ${identity.fleet} but its client certificate names ${named}`;
   }
 
   private report(event: SessionEvent): void {

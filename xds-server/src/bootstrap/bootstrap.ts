@@ -18,6 +18,61 @@ export interface BootstrapOptions {
    * (`GET /stats/prometheus`, for scrapers); needs a fixed adminPort. Absent: not served.
    */
   readonly metricsPort?: number;
+  /** Mutual TLS to the xDS server; absent: plaintext. */
+  readonly xdsTls?: XdsClientTls;
+}
+
+/**
+ * Envoy's client side of mutual TLS on xDS. Its certificate and trusted CA come from files through
+ * file-based SDS, so a renewed certificate is picked up without a restart: Envoy watches `certDir`
+ * and reloads when a file is moved into it (how kubelet updates a mounted Secret).
+ */
+export interface XdsClientTls {
+  /** Holds `tls.crt`, `tls.key` and `ca.crt` (a mounted kubernetes.io/tls Secret). */
+  readonly certDir: string;
+  /** Where the files of xdsTlsSdsFiles() are, as Envoy sees them. */
+  readonly sdsDir: string;
+  /** The DNS name the xDS server's certificate must carry (also sent as SNI). */
+  readonly serverName: string;
+}
+
+const SDS_CERTIFICATE = 'turnpike-xds-client-certificate';
+const SDS_CA = 'turnpike-xds-trusted-ca';
+const SECRET_TYPE = 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret';
+
+/** The SDS files the bootstrap's xDS TLS refers to: file name in `sdsDir` → content. */
+export function xdsTlsSdsFiles(tls: XdsClientTls): Record<string, JsonObject> {
+  const file = (name: string): JsonObject => ({ filename: `${tls.certDir}/${name}` });
+  const watched = { path: tls.certDir };
+  return {
+    [`${SDS_CERTIFICATE}.json`]: {
+      resources: [{ '@type': SECRET_TYPE, name: SDS_CERTIFICATE, tls_certificate: { certificate_chain: file('tls.crt'), private_key: file('tls.key'), watched_directory: watched } }],
+    },
+    [`${SDS_CA}.json`]: {
+      resources: [{ '@type': SECRET_TYPE, name: SDS_CA, validation_context: { trusted_ca: file('ca.crt'), watched_directory: watched } }],
+    },
+  };
+}
+
+function xdsTransportSocket(tls: XdsClientTls): JsonObject {
+  const sds = (name: string): JsonObject => ({
+    name,
+    sds_config: { path_config_source: { path: `${tls.sdsDir}/${name}.json`, watched_directory: { path: tls.sdsDir } }, resource_api_version: 'V3' },
+  });
+  return {
+    name: 'envoy.transport_sockets.tls',
+    typed_config: {
+      '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+      sni: tls.serverName,
+      common_tls_context: {
+        tls_certificate_sds_secret_configs: [sds(SDS_CERTIFICATE)],
+        combined_validation_context: {
+          default_validation_context: { match_typed_subject_alt_names: [{ san_type: 'DNS', matcher: { exact: tls.serverName } }] },
+          validation_context_sds_secret_config: sds(SDS_CA),
+        },
+      },
+    },
+  };
 }
 
 export const XDS_CLUSTER = 'turnpike-xds';
@@ -73,6 +128,7 @@ export function envoyBootstrap(options: BootstrapOptions): JsonObject {
               },
             },
           },
+          ...(options.xdsTls === undefined ? {} : { transport_socket: xdsTransportSocket(options.xdsTls) }),
           load_assignment: {
             cluster_name: XDS_CLUSTER,
             endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: options.xdsHost, port_value: options.xdsPort } } } }] }],
