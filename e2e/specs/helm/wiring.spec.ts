@@ -26,8 +26,9 @@ const labelsOf = (workload: K8sObject): Record<string, string> =>
 const selects = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
 const rulesOf = (obj: K8sObject): Rule[] => (obj as unknown as { rules: Rule[] }).rules;
+/** What a set of rules grants, one `group/resource:verb` each (rules that overlap grant once). */
 const normalise = (rules: readonly Rule[]): string[] =>
-  rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups.join(',')}/${res}:${v}`))).sort();
+  [...new Set(rules.flatMap((r) => r.resources.flatMap((res) => r.verbs.map((v) => `${r.apiGroups.join(',')}/${res}:${v}`))))].sort();
 
 /** The Deployment whose pods a Service or PDB selects (exactly one). */
 function selectedWorkload(objects: readonly K8sObject[], selector: Record<string, string>): K8sObject {

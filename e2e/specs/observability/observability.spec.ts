@@ -24,7 +24,7 @@ function manifests(backendPort: number): string {
 kind: ApiGroup
 metadata: {name: shop}
 spec: {domains: [{hostname: ${HOST}}]}
-${api('open', forward)}${api('signed', `auth: {type: APP}, ${forward}`)}${api('limited', 'backend: {mock: {body: ok}}')}---
+${api('open', forward)}${api('signed', `auth: {type: APP}, ${forward}`)}${api('limited', 'backend: {mock: {body: ok}}')}${api('limited-fast', 'backend: {mock: {body: ok}}')}---
 apiVersion: v1
 kind: Secret
 metadata: {name: observer-credentials}
@@ -38,7 +38,12 @@ spec: {credentialsSecretRef: {name: observer-credentials}, grants: [{kind: ApiGr
 apiVersion: turnpike.dev/v1alpha1
 kind: ThrottlePolicy
 metadata: {name: tight}
-spec: {targetRefs: [{kind: Api, name: limited}], limits: {api: 2}}
+spec: {targetRefs: [{kind: Api, name: limited}], limits: {api: 2}, precision: Exact}
+---
+apiVersion: turnpike.dev/v1alpha1
+kind: ThrottlePolicy
+metadata: {name: tight-fast}
+spec: {targetRefs: [{kind: Api, name: limited-fast}], limits: {api: 2}, precision: Fast}
 `;
 }
 
@@ -101,8 +106,8 @@ describe('observability (standalone)', () => {
   it('serves control-plane metrics on the health port: fleet, pushes, ACKs, objects, leader', async () => {
     const samples = await waitFor(async () => {
       const s = await metrics();
-      return total(s, 'turnpike_objects', { kind: 'Api', condition: 'Programmed', status: 'True' }) === 3 ? s : undefined;
-    }, { what: 'three Apis Programmed in turnpike_objects', timeoutMs: 20_000 });
+      return total(s, 'turnpike_objects', { kind: 'Api', condition: 'Programmed', status: 'True' }) === 4 ? s : undefined;
+    }, { what: 'four Apis Programmed in turnpike_objects', timeoutMs: 20_000 });
     expect(total(samples, 'turnpike_xds_clients_connected', { fleet: FLEET })).toBe(1);
     expect(total(samples, 'turnpike_xds_clients_connected', { fleet: `${FLEET}:ratelimit` })).toBe(1);
     for (const type of ['Cluster', 'Listener', 'RouteConfiguration', 'TypedExtensionConfig']) {
@@ -112,7 +117,7 @@ describe('observability (standalone)', () => {
     expect(total(samples, 'turnpike_xds_acks_total', { fleet: `${FLEET}:ratelimit`, type: 'RateLimitConfig' })).toBeGreaterThan(0);
     expect(total(samples, 'turnpike_xds_nacks_total')).toBe(0);
     expect(total(samples, 'turnpike_objects', { kind: 'App', condition: 'Accepted', status: 'True' })).toBe(1);
-    expect(total(samples, 'turnpike_objects', { kind: 'ThrottlePolicy', condition: 'Programmed', status: 'True' })).toBe(1);
+    expect(total(samples, 'turnpike_objects', { kind: 'ThrottlePolicy', condition: 'Programmed', status: 'True' })).toBe(2);
     expect(total(samples, 'turnpike_xds_snapshot_resources', { fleet: FLEET, type: 'Listener' })).toBeGreaterThan(0);
     expect(total(samples, 'turnpike_xds_snapshot_bytes', { fleet: FLEET })).toBeGreaterThan(0);
     expect(total(samples, 'turnpike_xds_sync_duration_seconds_count', { fleet: FLEET })).toBeGreaterThan(0);
@@ -166,6 +171,12 @@ describe('observability (standalone)', () => {
     const throttled = replies.find((r) => r.status === 429);
     expect(throttled).toBeDefined();
     expect(await logged(throttled!)).toMatchObject({ api: 'default/limited', environment: 'RELEASE', status: 429, error_code: 'APIG.0308', response_flags: 'RL' });
+    // Counted in Envoy (precision Fast): the same answer and log line.
+    const fast: HttpReply[] = [];
+    for (let i = 0; i < 4; i += 1) fast.push(await get('/limited-fast'));
+    const refused = fast.find((r) => r.status === 429);
+    expect(refused).toBeDefined();
+    expect(await logged(refused!)).toMatchObject({ api: 'default/limited-fast', environment: 'RELEASE', status: 429, error_code: 'APIG.0308', response_flags: 'RL' });
   });
 
   it('counts a NACK per fleet and type when Envoy refuses a configuration', async () => {
