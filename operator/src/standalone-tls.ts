@@ -72,6 +72,8 @@ function issue(ca: ReturnType<typeof localCa>, names: readonly string[]): Pem {
 export class StandaloneSubdomainTls {
   readonly #dir: string;
   #issued: { readonly names: string; readonly secret: KubeObject } | undefined;
+  /** The last input's ApiGroups and Secrets, and the Secrets given for them. */
+  #last: { readonly groups: unknown; readonly given: unknown; readonly secrets: ReadonlyMap<string, KubeObject> } | undefined;
 
   constructor(stateDir: string, private readonly baseDomain: string, private readonly log: Logger) {
     this.#dir = path.join(stateDir, 'tls');
@@ -82,8 +84,10 @@ export class StandaloneSubdomainTls {
     return path.join(this.#dir, 'ca.crt');
   }
 
-  /** `set` with the subdomains' Secret, issued for the namespaces of its ApiGroups. */
+  /** `set` with the subdomains' Secret, issued for the namespaces of its ApiGroups (reused while neither changed). */
   apply(set: ResourceSet): ResourceSet {
+    const last = this.#last;
+    if (last?.groups === set.ApiGroup && last.given === set.Secret) return { ...set, Secret: last.secrets };
     const namespaces = [...new Set([...set.ApiGroup.values()].map((g) => g.metadata.namespace ?? 'default'))].sort();
     const names = namespaces.map((ns) => `*.${ns}.${this.baseDomain}`).join(',');
     if (names === '') return set;
@@ -95,6 +99,8 @@ export class StandaloneSubdomainTls {
       this.#issued = issued;
       this.log.info('issued the default subdomains\' certificate', { names, ca: this.caFile });
     }
-    return { ...set, Secret: new Map([...set.Secret, [objectKey(namespace, name), issued.secret]]) };
+    const secrets = new Map([...set.Secret, [objectKey(namespace, name), issued.secret]]);
+    this.#last = { groups: set.ApiGroup, given: set.Secret, secrets };
+    return { ...set, Secret: secrets };
   }
 }
