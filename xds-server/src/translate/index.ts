@@ -13,6 +13,7 @@ import { rateLimitFlags } from './policy-routes';
 import type { GroupInputs } from './route-config';
 import type { Side } from './routes';
 import { buildSecrets } from './secrets';
+import { stable } from './stable';
 import { CLUSTER_TYPE, ENDPOINT_TYPE, EXTENSION_CONFIG_TYPE, LISTENER_TYPE, RESOURCE_TYPES, ROUTE_TYPE, SCOPED_ROUTE_TYPE, SECRET_TYPE, type ResourceTypeUrl } from './type-urls';
 
 export { TranslateError, type TranslateErrorCode } from './errors';
@@ -35,6 +36,11 @@ const NONE: ReadonlyMap<string, JsonObject> = new Map();
 /** The resources of one type (empty when none). */
 export function resourcesByType(resources: EnvoyResources, type: ResourceTypeUrl): ReadonlyMap<string, JsonObject> {
   return resources.get(type) ?? NONE;
+}
+
+/** Gateway-wide resources by name, each the previous pass's object while it is equal (stable.ts). */
+function stableByName(type: ResourceTypeUrl, resources: readonly JsonObject[]): ReadonlyMap<string, JsonObject> {
+  return byName(resources.map((resource) => stable(type, stringField(resource, 'name'), resource)));
 }
 
 function byName(resources: readonly JsonObject[], key: 'name' | 'cluster_name' = 'name'): ReadonlyMap<string, JsonObject> {
@@ -74,14 +80,15 @@ export function translateIR(ir: GatewayIR): EnvoyResources {
   const services = ir.clusters.flatMap((c) => (c.kind === 'Service' ? [c] : []));
   const rateLimit = ir.rateLimit === undefined ? [] : [rateLimitCluster(ir.rateLimit.service, ir.source)];
   const mocks = usesMockCluster(ir) ? [mockCluster(ir.source)] : [];
+  const gatewayClusters = stableByName(CLUSTER_TYPE, [...rateLimit, ...mocks]).values();
   const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>> = {
-    [LISTENER_TYPE]: byName(listeners),
+    [LISTENER_TYPE]: stableByName(LISTENER_TYPE, listeners),
     [ROUTE_TYPE]: byName(routes.routeConfigs),
     [SCOPED_ROUTE_TYPE]: byName(routes.scopes),
-    [CLUSTER_TYPE]: byName([...ir.clusters.map(clusterOf), ...rateLimit, ...mocks]),
+    [CLUSTER_TYPE]: byName([...ir.clusters.map(clusterOf), ...gatewayClusters]),
     [ENDPOINT_TYPE]: byName(services.map(loadAssignmentOf), 'cluster_name'),
-    [SECRET_TYPE]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
-    [EXTENSION_CONFIG_TYPE]: byName(ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]),
+    [SECRET_TYPE]: stableByName(SECRET_TYPE, https === undefined ? [] : buildSecrets(servedCertificates(ir))),
+    [EXTENSION_CONFIG_TYPE]: stableByName(EXTENSION_CONFIG_TYPE, ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]),
   };
   return new Map(RESOURCE_TYPES.map((type) => [type, byType[type]]));
 }
