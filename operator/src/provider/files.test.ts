@@ -44,6 +44,8 @@ describe('the files provider', () => {
     try {
       expect([...(sets[0]?.Api.keys() ?? [])]).toEqual(['default/a']);
       expect([...provider.problems().keys()]).toEqual([path.join(dir, 'b.yaml')]);
+      // The file, and the line and column of the fault.
+      expect(provider.problems().get(path.join(dir, 'b.yaml'))?.split('\n')[0]).toMatch(new RegExp(`^${path.join(dir, 'b.yaml')}: .* \\(5:\\d+\\)$`));
       expect(lines.some((l) => l.includes('manifest file not loaded'))).toBe(true);
     } finally {
       await provider.stop();
