@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 import type { Logger } from './log';
 import { objectKey, type KubeObject, type ResourceSet } from './provider/resourceset';
@@ -19,11 +20,22 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 interface Pem { readonly cert: string; readonly key: string }
 
-function keyPair(): { readonly pem: string; readonly forgeKey: forge.pki.rsa.PrivateKey; readonly publicKey: forge.pki.rsa.PublicKey } {
-  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+interface KeyPair { readonly pem: string; readonly forgeKey: forge.pki.rsa.PrivateKey; readonly publicKey: forge.pki.rsa.PublicKey }
+
+function pairOf(privateKey: crypto.KeyObject): KeyPair {
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(pem);
   return { pem, forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+}
+
+function keyPair(): KeyPair {
+  return pairOf(crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+}
+
+/** A key pair generated in libuv's thread pool, while the main thread does other work. */
+async function keyPairInBackground(): Promise<KeyPair> {
+  const { privateKey } = await promisify(crypto.generateKeyPair)('rsa', { modulusLength: 2048 });
+  return pairOf(privateKey);
 }
 
 function certificate(subject: string, publicKey: forge.pki.rsa.PublicKey, days: number, extensions: object[]): forge.pki.Certificate {
@@ -37,13 +49,14 @@ function certificate(subject: string, publicKey: forge.pki.rsa.PublicKey, days: 
   return cert;
 }
 
-/** The CA of this state directory: read, or created once. */
-function localCa(dir: string): { readonly cert: forge.pki.Certificate; readonly key: forge.pki.rsa.PrivateKey; readonly file: string } {
-  const certFile = path.join(dir, 'ca.crt');
-  const keyFile = path.join(dir, 'ca.key');
+const caFiles = (dir: string): { readonly certFile: string; readonly keyFile: string } => ({ certFile: path.join(dir, 'ca.crt'), keyFile: path.join(dir, 'ca.key') });
+
+/** The CA of this state directory: read, or created once (with `pair` when given). */
+function localCa(dir: string, caPair: () => KeyPair = keyPair): { readonly cert: forge.pki.Certificate; readonly key: forge.pki.rsa.PrivateKey; readonly file: string } {
+  const { certFile, keyFile } = caFiles(dir);
   if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const pair = keyPair();
+    const pair = caPair();
     const cert = certificate('Turnpike standalone local CA', pair.publicKey, 3650, [
       { name: 'basicConstraints', cA: true, critical: true },
       { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
@@ -56,8 +69,7 @@ function localCa(dir: string): { readonly cert: forge.pki.Certificate; readonly 
   return { cert: forge.pki.certificateFromPem(fs.readFileSync(certFile, 'utf8')), key: forge.pki.privateKeyFromPem(fs.readFileSync(keyFile, 'utf8')), file: certFile };
 }
 
-function issue(ca: ReturnType<typeof localCa>, names: readonly string[]): Pem {
-  const pair = keyPair();
+function issue(ca: ReturnType<typeof localCa>, names: readonly string[], pair: KeyPair = keyPair()): Pem {
   const cert = certificate(names[0] ?? 'turnpike', pair.publicKey, 397, [
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
@@ -72,11 +84,23 @@ function issue(ca: ReturnType<typeof localCa>, names: readonly string[]): Pem {
 export class StandaloneSubdomainTls {
   readonly #dir: string;
   #issued: { readonly names: string; readonly secret: KubeObject } | undefined;
+  /** Keys generated ahead by prepare(), each used once. */
+  #ahead: { ca?: KeyPair; leaf?: KeyPair } = {};
   /** The last input's ApiGroups and Secrets, and the Secrets given for them. */
   #last: { readonly groups: unknown; readonly given: unknown; readonly secrets: ReadonlyMap<string, KubeObject> } | undefined;
 
   constructor(stateDir: string, private readonly baseDomain: string, private readonly log: Logger) {
     this.#dir = path.join(stateDir, 'tls');
+  }
+
+  /**
+   * Generates the first certificate's key (and the CA's, on a new state directory) in the
+   * background, so the first apply() only signs: RSA key generation is ≈ 0.5 s each on a busy host.
+   */
+  async prepare(): Promise<void> {
+    const { certFile, keyFile } = caFiles(this.#dir);
+    const [ca, leaf] = await Promise.all([fs.existsSync(certFile) && fs.existsSync(keyFile) ? undefined : keyPairInBackground(), keyPairInBackground()]);
+    this.#ahead = { ...(ca === undefined ? {} : { ca }), leaf };
   }
 
   /** The CA certificate callers trust (`curl --cacert`). */
@@ -94,7 +118,9 @@ export class StandaloneSubdomainTls {
     const { namespace, name } = STANDALONE_SUBDOMAIN_TLS;
     let issued = this.#issued;
     if (issued?.names !== names) {
-      const pem = issue(localCa(this.#dir), names.split(','));
+      const { ca, leaf } = this.#ahead;
+      this.#ahead = {};
+      const pem = issue(localCa(this.#dir, ca === undefined ? keyPair : () => ca), names.split(','), leaf ?? keyPair());
       issued = { names, secret: { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { namespace, name }, stringData: { 'tls.crt': pem.cert, 'tls.key': pem.key } } };
       this.#issued = issued;
       this.log.info('issued the default subdomains\' certificate', { names, ca: this.caFile });

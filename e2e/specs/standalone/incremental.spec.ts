@@ -93,12 +93,15 @@ describe('standalone: the files provider feeds what changed', () => {
 
   it('a file renamed keeps its objects served, unchanged', async () => {
     const calls = keepCalling({ '/mover': 'mover' });
+    const before = records('manifests read').length;
+    // The watcher may report the new name and the old one in one read or in two.
+    const bothRead = (): true | undefined => records('manifests read').slice(before).reduce((sum, r) => sum + (r.files ?? 0), 0) >= 2 || undefined;
     const { reads, passes } = await measured(
       () => { fs.renameSync(file('a.yaml'), file('b.yaml')); },
-      () => waitFor(() => records('manifests read').some((r) => r.files === 2 && r.changed === 0) || undefined, { what: 'the rename read', timeoutMs: 15_000 }),
+      () => waitFor(bothRead, { what: 'both names read', timeoutMs: 15_000 }).finally(() => calls.stop()),
     );
     expect(await calls.stop()).toEqual([]);
-    expect(reads.map((r) => [r.files, r.changed])).toEqual([[2, 0]]);
+    expect(reads.map((r) => r.changed)).toEqual(reads.map(() => 0));
     expect(passes).toEqual([]); // nothing changed for translation: no pass
     fs.writeFileSync(file('b.yaml'), mockApi('mover', 'renamed-then-edited'));
     await untilBody(port, '/mover', 'renamed-then-edited');
