@@ -109,25 +109,21 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
   }
   if (mode.envoy) await assertPortFree(config.gateway.listenAddress, config.gateway.httpPort, '--http-port');
   await keys;
-  // Envoy starts while the manifests are read and translated (seconds at 10,000 Apis): it waits
-  // on ADS for the first snapshot.
-  const envoyStarting = mode.envoy
-    ? launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log, (name, child) => { processes.track(name, child); })
-    : Promise.resolve(undefined);
   const provider = filesProvider({ dir: mode.dir, log, exclude: [mode.stateDir] });
   started.unshift(provider);
   let resources: ResourceSet | undefined;
-  const [read, launched] = await Promise.allSettled([
-    provider.start((set) => {
-      resources = set;
-      const withCredentials = credentials.apply(set);
-      pipeline.update(tls === undefined ? withCredentials : tls.apply(withCredentials));
-    }),
-    envoyStarting,
-  ]);
-  const envoy = launched.status === 'fulfilled' ? launched.value : undefined;
+  await provider.start((set) => {
+    resources = set;
+    const withCredentials = credentials.apply(set);
+    pipeline.update(tls === undefined ? withCredentials : tls.apply(withCredentials));
+  });
+  // Envoy starts once the first snapshot is served: started earlier, it gives up waiting for its
+  // initial configuration after 15 s (a cold start at 10,000 Apis on a busy host takes longer),
+  // and Envoy 1.36 was seen to crash when the configuration then arrived.
+  const envoy = mode.envoy
+    ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log, (name, child) => { processes.track(name, child); })
+    : undefined;
   if (envoy !== undefined) started.unshift(envoy);
-  for (const outcome of [read, launched]) if (outcome.status === 'rejected') throw outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
   return {
     xdsPort,
     ...(envoy === undefined ? {} : { envoy }),
