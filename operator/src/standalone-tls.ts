@@ -95,7 +95,7 @@ export class StandaloneSubdomainTls {
 
   /**
    * Generates the first certificate's key (and the CA's, on a new state directory) in the
-   * background, so the first apply() only signs: RSA key generation is ≈ 0.5 s each on a busy host.
+   * background, so the first apply() only signs: RSA key generation is the slow part of issuing.
    */
   async prepare(): Promise<void> {
     const { certFile, keyFile } = caFiles(this.#dir);

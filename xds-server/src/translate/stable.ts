@@ -1,8 +1,8 @@
 // Gateway-wide resources (listeners, the rate-limit and mock clusters, secrets, the authn
 // extension config) are built again by every translateIR, unlike a group's or a cluster's, which
-// are memoised by their IR object. Rebuilding them is cheap; encoding them is not (a listener is
-// tens of ms): the snapshot encoder recognises a resource by object identity, so a resource equal
-// to the one of the previous pass is handed back as that very object.
+// are memoised by their IR object. Rebuilding them is cheap; encoding them is not (a listener
+// holds the whole HTTP filter chain): the snapshot encoder recognises a resource by object
+// identity, so a resource equal to the one of the previous pass is handed back as that very object.
 import type { JsonObject } from './json';
 
 /** The last resource of each type and name; a handful of entries. */
