@@ -111,6 +111,9 @@ export interface FilesProvider extends Provider {
   problems(): ReadonlyMap<string, string>;
 }
 
+/** After reading, the known files are looked at (stat) once more this much later: chokidar's blind moment after a rename. */
+const RECHECK_MS = 250;
+
 const isUnder = (file: string, dir: string): boolean => file === dir || file.startsWith(`${dir}${path.sep}`);
 
 /** The manifest files a path the watcher reported stands for: those under it now and those it held. */
@@ -125,6 +128,16 @@ function filesAt(reported: string, known: readonly string[], skip: (file: string
   }
   if (stats.isDirectory()) return skip(full, true) ? files : [...files, ...listManifests(full, skip)];
   return skip(full, false) ? files : [...files, full];
+}
+
+/** A file's inode, size and modification time ('' when gone): a file whose stamp moved has changed. */
+function stampOf(file: string): string {
+  try {
+    const stats = fs.statSync(file, { bigint: true });
+    return `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -160,16 +173,25 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
   const skip = skipRule(root, options.exclude ?? []);
   const store = new ManifestStore(options.namespace ?? 'default');
   const problems = new Map<string, string>();
+  /** What each file read was like when read (stampOf). */
+  const stamps = new Map<string, string>();
   /** Paths chokidar reported since the last load (files or folders, changed, added or gone). */
   const dirty = new Set<string>();
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let recheck: NodeJS.Timeout | undefined;
 
   /** Reads `files` (those of the reported paths after the first load) and returns the set. */
   const load = (files: readonly string[]): ResourceSet => {
-    for (const file of files) readInto(store, problems, file, options.log);
+    for (const file of files) {
+      // Stamped before reading: a write in between moves the stamp, and the next load reads again.
+      const stamp = stampOf(file);
+      if (stamp === '') stamps.delete(file);
+      else stamps.set(file, stamp);
+      readInto(store, problems, file, options.log);
+    }
     const set = store.next();
-    options.log.debug('manifests read', { files: files.length, changed: store.changed });
+    if (files.length > 0) options.log.debug('manifests read', { files: files.length, changed: store.changed });
     return set;
   };
 
@@ -179,9 +201,15 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
       const reload = (): void => {
         try {
           const known = [...store.files(), ...problems.keys()];
-          const files = [...new Set([...dirty].flatMap((reported) => filesAt(reported, known, skip)))].sort();
+          // The paths reported, and any known file whose inode, size or mtime moved: for a moment
+          // after a rename over a file (sed -i, an editor's safe write) the watcher reports no
+          // writes to it, so the files are looked at again once things are quiet (below).
+          const moved = known.filter((file) => stamps.get(file) !== stampOf(file));
+          const files = [...new Set([...moved, ...[...dirty].flatMap((reported) => filesAt(reported, known, skip))])].sort();
           dirty.clear();
           const set = load(files);
+          clearTimeout(recheck);
+          if (files.length > 0) recheck = setTimeout(reload, RECHECK_MS);
           if (set === last) return; // nothing changed for the files read (e.g. a file saved unchanged)
           last = set;
           onChange(set);
@@ -208,6 +236,7 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
     problems: () => problems,
     stop: async () => {
       clearTimeout(timer);
+      clearTimeout(recheck);
       await watcher?.close();
     },
   };
