@@ -54,7 +54,7 @@ test-dataplane: ## The authn Wasm filter's Rust tests and clippy (native, and th
 run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no cluster needed)
 	@node operator/dist/cli.js standalone -f examples --demo-backends 18080,18081
 
-bench-controlplane: setup build ## Control-plane benchmark: translation, RSS, apply-to-served, edits under load (ARGS=--sizes 100x10)
+bench-controlplane: setup build ## Control-plane benchmark, cluster and standalone modes side by side: translation, RSS, apply-to-served, edits under load (ARGS=--sizes 10000x500)
 	@node bench/dist/controlplane/main.js $(ARGS)
 
 bench-policies: setup-standalone build ## Cost of policies: plain vs ACL vs Fast vs Exact throttling vs fully policed APP Api, saturated and paced (ARGS=--seconds 10)

@@ -1,9 +1,12 @@
 /** Command-line flags of `node bench/dist/controlplane/main.js`. */
 import { parseArgs } from 'node:util';
 import type { Size } from './fixtures';
+import { MODES, type Mode } from './gateway';
 
 export interface BenchOptions {
   readonly sizes: readonly Size[];
+  /** Control-plane modes measured for each size, side by side. */
+  readonly modes: readonly Mode[];
   /** In-process translation runs per size (the median is reported). */
   readonly runs: number;
   /** Apply-to-served samples per size. */
@@ -24,14 +27,16 @@ export interface BenchOptions {
   /** Only the in-process translation (no cluster, operator or Envoy). */
   readonly translateOnly: boolean;
   readonly cpuProfDir?: string;
-  /** NODE_OPTIONS for the operator process (e.g. --max-old-space-size=256). */
-  readonly operatorNodeOptions?: string;
+  /** NODE_OPTIONS for the control-plane process (e.g. --max-old-space-size=256). */
+  readonly nodeOptions?: string;
   /** Keep each size's working directory (component logs) instead of deleting it. */
   readonly keep: boolean;
 }
 
 export const USAGE = `usage: node bench/dist/controlplane/main.js [flags]
   --sizes 100x10,1000x100,10000x500   Apis x groups per row
+  --modes cluster,standalone  control planes measured for each size: \`turnpike operator\` against
+                            kube-apiserver, and \`turnpike standalone -f DIR\` (one file per group)
   --runs 5                  in-process translation runs per size (median)
   --samples 30              apply-to-served samples per size
   --poll-ms 2               Envoy polling interval while waiting for a change
@@ -44,8 +49,9 @@ export const USAGE = `usage: node bench/dist/controlplane/main.js [flags]
   --fresh-statuses          start on objects without status (bulk import) instead of seeding
                             the statuses the operator would write (steady state)
   --translate-only          in-process translation only
-  --cpu-prof DIR            write a V8 CPU profile of the operator process into DIR
-  --operator-node-options=S NODE_OPTIONS for the operator (e.g. --operator-node-options=--max-old-space-size=256)
+  --cpu-prof DIR            write a V8 CPU profile of the control-plane process into DIR
+  --operator-node-options=S NODE_OPTIONS for the control plane, operator or standalone
+                            (e.g. --operator-node-options=--max-old-space-size=256)
   --keep                    keep each size's working directory (component logs)
 `;
 
@@ -66,12 +72,20 @@ export function parseSizes(text: string): Size[] {
   });
 }
 
+export function parseModes(text: string): Mode[] {
+  return text.split(',').map((item) => {
+    const mode = MODES.find((m) => m === item.trim());
+    if (mode === undefined) throw new Error(`--modes: "${item}" is not one of ${MODES.join(', ')}`);
+    return mode;
+  });
+}
+
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
     options: {
-      sizes: { type: 'string' }, runs: { type: 'string' }, samples: { type: 'string' }, 'poll-ms': { type: 'string' },
+      sizes: { type: 'string' }, modes: { type: 'string' }, runs: { type: 'string' }, samples: { type: 'string' }, 'poll-ms': { type: 'string' },
       edits: { type: 'string' }, clients: { type: 'string' }, unchanged: { type: 'string' },
       'create-concurrency': { type: 'string' }, 'settle-timeout-s': { type: 'string' }, 'sample-settle-s': { type: 'string' },
       'fresh-statuses': { type: 'boolean' },
@@ -80,6 +94,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   });
   return {
     sizes: parseSizes(values.sizes ?? '100x10,1000x100,10000x500'),
+    modes: parseModes(values.modes ?? MODES.join(',')),
     runs: int('runs', values.runs, 5),
     samples: int('samples', values.samples, 30),
     pollMs: int('poll-ms', values['poll-ms'], 2, 0),
@@ -93,6 +108,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     translateOnly: values['translate-only'] === true,
     keep: values.keep === true,
     ...(values['cpu-prof'] === undefined ? {} : { cpuProfDir: values['cpu-prof'] }),
-    ...(values['operator-node-options'] === undefined ? {} : { operatorNodeOptions: values['operator-node-options'] }),
+    ...(values['operator-node-options'] === undefined ? {} : { nodeOptions: values['operator-node-options'] }),
   };
 }

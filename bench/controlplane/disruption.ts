@@ -1,9 +1,9 @@
 /**
  * Disruption under edits: `clients` callers loop over routes of Apis that do not change, through
- * Envoy on keep-alive connections, while a burst of Api edits goes to the API server; every answer
+ * Envoy on keep-alive connections, while a burst of Api edits goes to the control plane; every answer
  * that is not a 2xx with the route's own body counts.
  */
-import { apiName, bodyPatch, mockBody, routeOf, spreadIndexes } from './fixtures';
+import { mockBody, routeOf, spreadIndexes } from './fixtures';
 import { serves, type Live } from './gateway';
 import { progress } from './log';
 import { waitQuiet } from './procfs';
@@ -45,7 +45,7 @@ function note(counters: Counters, example: string): void {
 }
 
 async function client(live: Live, routes: readonly number[], offset: number, counters: Counters, stop: { stopped: boolean }): Promise<void> {
-  const http = new EnvoyClient(live.operator.httpPort, 1);
+  const http = new EnvoyClient(live.controlPlane.httpPort, 1);
   try {
     for (let k = offset; !stop.stopped; k += 1) {
       const i = routes[k % routes.length] ?? 0;
@@ -70,15 +70,14 @@ async function client(live: Live, routes: readonly number[], offset: number, cou
   }
 }
 
-/** Sends the edits one after another (a burst, like applying a directory) and waits until all are served. */
+/** Sends the edits one after another (a burst, like applying a directory or saving many files) and waits until all are served. */
 async function editBurst(live: Live, edits: readonly number[], timeoutMs: number): Promise<number> {
   const start = performance.now();
   const revisionOf = new Map<number, number>();
   for (const i of edits) {
     const revision = (live.revisions.get(i) ?? 0) + 1;
     revisionOf.set(i, revision);
-    live.statuses.touched('apis', apiName(i));
-    await live.kube.mergePatch(live.namespace, 'apis', apiName(i), bodyPatch(i, revision));
+    await live.edit(i, revision);
     live.revisions.set(i, revision);
   }
   let missing = [...edits];
@@ -96,8 +95,8 @@ export async function measureDisruption(live: Live, options: DisruptionOptions):
   const chosen = spreadIndexes(live.size.apis, editCount + options.unchanged, 1);
   const edits = chosen.slice(0, editCount);
   const unchanged = chosen.slice(editCount);
-  await live.statuses.waitAll(options.settleMs);
-  await waitQuiet(live.operator.proc.pid, { timeoutMs: options.settleMs });
+  await live.settled(options.settleMs);
+  await waitQuiet(live.controlPlane.proc.pid, { timeoutMs: options.settleMs });
   const counters: Counters = { requests: 0, non2xx: 0, errors: 0, wrongBody: 0, examples: [] };
   const stop = { stopped: false };
   const step = Math.max(1, Math.floor(unchanged.length / options.clients));

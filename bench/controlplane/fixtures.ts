@@ -39,7 +39,7 @@ export function groupManifest(g: number): KubeObject {
   return { apiVersion: API_VERSION, kind: 'ApiGroup', metadata: { name: groupName(g) }, spec: {} };
 }
 
-export function apiManifest(size: Size, i: number): KubeObject {
+export function apiManifest(size: Size, i: number, revision = 0): KubeObject {
   return {
     apiVersion: API_VERSION,
     kind: 'Api',
@@ -48,9 +48,19 @@ export function apiManifest(size: Size, i: number): KubeObject {
       groupRef: { name: groupName(groupOf(size, i)) },
       method: 'GET',
       path: `/r${i}`,
-      backend: { mock: { status: 200, body: mockBody(i, 0), headers: { 'content-type': 'text/plain' } } },
+      backend: { mock: { status: 200, body: mockBody(i, revision), headers: { 'content-type': 'text/plain' } } },
     },
   };
+}
+
+/**
+ * Standalone mode's manifest file of group `g`: the ApiGroup and its Apis (i ≡ g mod groups), each
+ * at its revision, one JSON document each (JSON is YAML).
+ */
+export function groupFile(size: Size, g: number, revisionOf: (i: number) => number): string {
+  const docs = [groupManifest(g)];
+  for (let i = g; i < size.apis; i += size.groups) docs.push(apiManifest(size, i, revisionOf(i)));
+  return `${docs.map((doc) => JSON.stringify(doc)).join('\n---\n')}\n`;
 }
 
 /** The merge patch that makes Api `i` answer with `mockBody(i, revision)`. */

@@ -1,9 +1,10 @@
 /**
  * Apply-to-served latency of a single Api change while the rest exist: the clock starts when the
- * merge patch is handed to the API server connection and stops when Envoy first answers the Api's
- * route with the new mock body (polled with real HTTP requests every `pollMs`).
+ * edit leaves (the merge patch handed to the API server connection, or the group's manifest file
+ * about to be written) and stops when Envoy first answers the Api's route with the new mock body
+ * (polled with real HTTP requests every `pollMs`).
  */
-import { apiName, bodyPatch, spreadIndexes } from './fixtures';
+import { spreadIndexes } from './fixtures';
 import { serves, type Live } from './gateway';
 import { progress } from './log';
 import { waitQuiet } from './procfs';
@@ -16,7 +17,7 @@ export interface LatencyResult {
   readonly p50: number;
   readonly p99: number;
   readonly max: number;
-  /** Median round trip of the write itself (PATCH sent → API server answered). */
+  /** Median round trip of the write itself (PATCH sent → API server answered, or the file written). */
   readonly writeP50: number;
   /** Samples taken on a quiet control plane (statuses settled, operator CPU idle). */
   readonly quiet: number;
@@ -43,14 +44,12 @@ export interface EditTiming {
 export async function timedEdit(live: Live, i: number, options: Pick<LatencyOptions, 'pollMs' | 'timeoutMs'>): Promise<EditTiming> {
   const revision = (live.revisions.get(i) ?? 0) + 1;
   live.revisions.set(i, revision);
-  live.statuses.touched('apis', apiName(i));
   let sent = 0;
   let written = Number.NaN;
-  const write = live.kube.mergePatch(live.namespace, 'apis', apiName(i), bodyPatch(i, revision), () => { sent = performance.now(); })
-    .then(() => { written = since(sent); });
+  const write = live.edit(i, revision, () => { sent = performance.now(); }).then(() => { written = since(sent); });
   for (;;) {
     if (await serves(live, i, revision)) break;
-    if (since(sent) > options.timeoutMs) throw new Error(`${apiName(i)} revision ${revision} not served after ${options.timeoutMs} ms`);
+    if (since(sent) > options.timeoutMs) throw new Error(`Api ${i} revision ${revision} not served after ${options.timeoutMs} ms`);
     await sleep(options.pollMs);
   }
   const served = since(sent);
@@ -69,7 +68,7 @@ export async function measureLatency(live: Live, options: LatencyOptions): Promi
   const sentAt: number[] = [];
   let quiet = 0;
   for (const [k, i] of spreadIndexes(live.size.apis, options.samples).entries()) {
-    if ((await live.statuses.waitAll(options.settleMs)) && (await waitQuiet(live.operator.proc.pid, { timeoutMs: options.settleMs }))) quiet += 1;
+    if ((await live.settled(options.settleMs)) && (await waitQuiet(live.controlPlane.proc.pid, { timeoutMs: options.settleMs }))) quiet += 1;
     const timing = await timedEdit(live, i, options);
     served.push(timing.served);
     writes.push(timing.written);

@@ -1,7 +1,8 @@
 /**
  * bench/controlplane: how the control plane scales with the number of Apis. For each size it
- * measures full translation in-process, then runs the real components (kube-apiserver + etcd,
- * `turnpike operator`, Envoy) for memory, apply-to-served latency and disruption under edits.
+ * measures full translation in-process, then runs the real components in each mode (cluster:
+ * kube-apiserver + etcd, `turnpike operator`, Envoy; standalone: `turnpike standalone -f DIR`
+ * and its Envoy) for memory, apply-to-served latency and disruption under edits.
  * Prints Markdown tables on stdout; progress on stderr. See docs/performance.md.
  *
  *   make bench-controlplane
@@ -36,8 +37,10 @@ async function run(options: BenchOptions): Promise<void> {
   if (options.translateOnly) return;
   const lives: LiveResult[] = [];
   for (const size of options.sizes) {
-    progress(`live: ${size.apis} Apis in ${size.groups} groups`);
-    lives.push(await measureLive(size, options));
+    for (const mode of options.modes) {
+      progress(`live, ${mode} mode: ${size.apis} Apis in ${size.groups} groups`);
+      lives.push(await measureLive(mode, size, options));
+    }
   }
   print(liveTable(lives));
   print(disruptionTable(lives, options.clients));

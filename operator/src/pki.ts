@@ -4,6 +4,7 @@
  * keys from Node's crypto, certificates built and signed with node-forge, everything PEM.
  */
 import crypto from 'node:crypto';
+import { promisify } from 'node:util';
 import forge from 'node-forge';
 
 export interface KeyPair {
@@ -12,11 +13,20 @@ export interface KeyPair {
   readonly publicKey: forge.pki.rsa.PublicKey;
 }
 
-export function keyPair(): KeyPair {
-  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+function pairOf(privateKey: crypto.KeyObject): KeyPair {
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(pem);
   return { pem, forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+}
+
+export function keyPair(): KeyPair {
+  return pairOf(crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+}
+
+/** A key pair generated in libuv's thread pool, while the main thread does other work. */
+export async function keyPairInBackground(): Promise<KeyPair> {
+  const { privateKey } = await promisify(crypto.generateKeyPair)('rsa', { modulusLength: 2048 });
+  return pairOf(privateKey);
 }
 
 export interface Validity {
@@ -42,8 +52,7 @@ export interface CaPem {
 }
 
 /** A self-signed CA certificate and its key. */
-export function createCa(commonName: string, validity: Validity): CaPem {
-  const pair = keyPair();
+export function createCa(commonName: string, validity: Validity, pair: KeyPair = keyPair()): CaPem {
   const cert = certificate(commonName, pair.publicKey, validity, [
     { name: 'basicConstraints', cA: true, critical: true },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
@@ -63,8 +72,7 @@ export interface LeafRequest {
 }
 
 /** A certificate signed by `ca`: PEM of the certificate alone and of its key. */
-export function issueLeaf(ca: CaPem, request: LeafRequest): { readonly cert: string; readonly key: string } {
-  const pair = keyPair();
+export function issueLeaf(ca: CaPem, request: LeafRequest, pair: KeyPair = keyPair()): { readonly cert: string; readonly key: string } {
   const altNames = [
     ...(request.dnsNames ?? []).map((value) => ({ type: 2, value })),
     ...(request.ipAddresses ?? []).map((ip) => ({ type: 7, ip })),

@@ -42,14 +42,19 @@ function describe(status: ObjectStatus): string {
   return [c('Accepted', status.accepted), c('ResolvedRefs', status.resolvedRefs), c('Programmed', status.programmed)].join(' ');
 }
 
-/** Logs each object's conditions when they change: standalone's `kubectl get`. */
+/**
+ * Logs each object's conditions when they change: standalone's `kubectl get`. An unchanged status
+ * is the same object as before (ObjectStatuses), so only changed ones are described.
+ */
 function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus>) => void {
-  const last = new Map<string, string>();
+  const last = new Map<string, { readonly status: ObjectStatus; readonly line: string }>();
   return (statuses) => {
     for (const [key, status] of statuses) {
+      const before = last.get(key);
+      if (before?.status === status) continue;
       const line = describe(status);
-      if (last.get(key) === line) continue;
-      last.set(key, line);
+      last.set(key, { status, line });
+      if (before?.line === line) continue;
       const fields = { object: key, ...status.fields, ...(status.servedGeneration === undefined ? {} : { servedGeneration: status.servedGeneration }) };
       if (status.accepted.status === 'False' || status.resolvedRefs.status === 'False' || status.programmed.status === 'False') log.warn(line, fields);
       else log.info(line, fields);
@@ -91,6 +96,8 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
   // The default subdomains answer over HTTPS with a certificate of a local CA, unless one is given.
   const tls = given.gateway.subdomainTls === undefined ? new StandaloneSubdomainTls(path.resolve(mode.stateDir), given.gateway.baseDomain, log.child({ component: 'tls' })) : undefined;
   const withTls: Config = tls === undefined ? given : { ...given, gateway: { ...given.gateway, subdomainTls: STANDALONE_SUBDOMAIN_TLS } };
+  // Its keys are generated while the rate-limit service and the xDS server start (on failure, later, in the foreground).
+  const keys = tls?.prepare().catch((err: unknown) => { log.warn('generating the subdomains\' keys ahead failed', { err }); });
   const limits = await startLocalRateLimit(withAuthnModule(withTls, log), mode, log, (name, child) => { processes.track(name, child); });
   started.unshift(limits);
   const config = limits.config;
@@ -107,6 +114,8 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
     const backend: EchoServer = await startEchoServer({ port, name: `demo-${port}` });
     started.unshift({ stop: () => backend.close() });
   }
+  if (mode.envoy) await assertPortFree(config.gateway.listenAddress, config.gateway.httpPort, '--http-port');
+  await keys;
   const provider = filesProvider({ dir: mode.dir, log, exclude: [mode.stateDir] });
   started.unshift(provider);
   let resources: ResourceSet | undefined;
@@ -115,7 +124,9 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
     const withCredentials = credentials.apply(set);
     pipeline.update(tls === undefined ? withCredentials : tls.apply(withCredentials));
   });
-  if (mode.envoy) await assertPortFree(config.gateway.listenAddress, config.gateway.httpPort, '--http-port');
+  // Envoy starts once the first snapshot is served: started earlier, it gives up waiting for its
+  // initial configuration after 15 s (a cold start at 10,000 Apis on a busy host takes longer),
+  // and Envoy 1.36 was seen to crash when the configuration then arrived.
   const envoy = mode.envoy
     ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log, (name, child) => { processes.track(name, child); })
     : undefined;

@@ -11,13 +11,18 @@ import type { Logger } from '../log';
 import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
 import { planGeneratedSecrets, type CredentialGenerator } from './plan';
 
-function readValues(file: string): Record<string, string> {
-  const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+function readValues(file: string, text = fs.readFileSync(file, 'utf8')): Record<string, string> {
+  const parsed: unknown = JSON.parse(text);
   if (typeof parsed !== 'object' || parsed === null) throw new Error(`${file}: not a JSON object`);
   return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 export class StateDirCredentials {
+  /** Each generated Secret with the text it was read from: unchanged, it keeps its identity. */
+  readonly #read = new Map<string, { readonly text: string; readonly secret: KubeObject }>();
+  /** The last input's kinds that decide the output, and the Secrets it gave. */
+  #last: { readonly from: readonly unknown[]; readonly secrets: ReadonlyMap<string, KubeObject> } | undefined;
+
   constructor(
     private readonly dir: string,
     private readonly generate: CredentialGenerator,
@@ -36,15 +41,28 @@ export class StateDirCredentials {
         if (!entry.endsWith('.json')) continue;
         const name = entry.slice(0, -'.json'.length);
         if (secrets.has(objectKey(namespace, name))) continue;
-        const stringData = readValues(path.join(this.dir, namespace, entry));
-        secrets.set(objectKey(namespace, name), { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', stringData });
+        const file = path.join(this.dir, namespace, entry);
+        const text = fs.readFileSync(file, 'utf8');
+        let known = this.#read.get(file);
+        if (known?.text !== text) {
+          known = { text, secret: { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: 'Opaque', stringData: readValues(file, text) } };
+          this.#read.set(file, known);
+        }
+        secrets.set(objectKey(namespace, name), known.secret);
       }
     }
     return secrets;
   }
 
-  /** `set` plus the generated Secrets (generating and saving the missing ones first). */
+  /**
+   * `set` plus the generated Secrets (generating and saving the missing ones first). While no
+   * App, SignatureKey or Secret changed there is nothing to generate: the last Secrets are reused
+   * (an edit of an Api costs nothing here).
+   */
   apply(set: ResourceSet): ResourceSet {
+    const from = [set.App, set.SignatureKey, set.Secret];
+    const last = this.#last;
+    if (last !== undefined && from.every((map, i) => map === last.from[i])) return { ...set, Secret: last.secrets };
     const withFiles: ResourceSet = { ...set, Secret: this.#load(set) };
     for (const plan of planGeneratedSecrets(withFiles, this.generate)) {
       const file = this.#file(plan.namespace, plan.name);
@@ -55,6 +73,8 @@ export class StateDirCredentials {
       fs.writeFileSync(file, JSON.stringify({ ...current, ...plan.values }, null, 2), { mode: 0o600 });
       this.log.info('generated credentials', { object: `Secret/${plan.namespace}/${plan.name}`, owner: `${plan.owner.kind}/${plan.owner.name}`, keys: Object.keys(plan.values), file });
     }
-    return { ...set, Secret: this.#load(set) };
+    const secrets = this.#load(set);
+    this.#last = { from, secrets };
+    return { ...set, Secret: secrets };
   }
 }

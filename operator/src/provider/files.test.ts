@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../log';
-import { filesProvider, GenerationCounter, manifestFiles, skipRule } from './files';
-import type { KubeObject, ResourceSet } from './resourceset';
+import { filesProvider, manifestFiles, skipRule } from './files';
+import type { ResourceSet } from './resourceset';
 
 const api = (name: string): string => `apiVersion: turnpike.dev/v1alpha1\nkind: Api\nmetadata: {name: ${name}}\nspec: {}\n`;
 
@@ -44,6 +44,8 @@ describe('the files provider', () => {
     try {
       expect([...(sets[0]?.Api.keys() ?? [])]).toEqual(['default/a']);
       expect([...provider.problems().keys()]).toEqual([path.join(dir, 'b.yaml')]);
+      // The file, and the line and column of the fault.
+      expect(provider.problems().get(path.join(dir, 'b.yaml'))?.split('\n')[0]).toMatch(new RegExp(`^${path.join(dir, 'b.yaml')}: .* \\(5:\\d+\\)$`));
       expect(lines.some((l) => l.includes('manifest file not loaded'))).toBe(true);
     } finally {
       await provider.stop();
@@ -51,25 +53,3 @@ describe('the files provider', () => {
   });
 });
 
-// Files mode's generation counter: the API server's part for manifests.
-const apiObject = (name: string, path: string, generation?: number): KubeObject => ({
-  apiVersion: 'turnpike.dev/v1alpha1', kind: 'Api', metadata: { name, namespace: 'n', ...(generation === undefined ? {} : { generation }) }, spec: { path },
-});
-const generations = (objects: readonly KubeObject[]): (number | undefined)[] => objects.map((o) => o.metadata.generation);
-
-describe('GenerationCounter', () => {
-  it('keeps a generation while the content holds, counts edits, and starts again for an object re-added', () => {
-    const counter = new GenerationCounter();
-    expect(generations(counter.apply([apiObject('a', '/a', 1), apiObject('b', '/b', 1)]))).toEqual([1, 1]);
-    const same = apiObject('a', '/a', 1);
-    expect(counter.apply([same, apiObject('b', '/b2', 1)])[0]).toBe(same); // unchanged: the object itself
-    expect(generations(counter.apply([apiObject('a', '/a', 1), apiObject('b', '/b3', 1)]))).toEqual([1, 3]);
-    // Only metadata changed (labels): no new generation.
-    const labelled = { ...apiObject('b', '/b3', 1), metadata: { name: 'b', namespace: 'n', generation: 1, labels: { x: 'y' } } };
-    expect(generations(counter.apply([labelled]))).toEqual([3]);
-    // A field named status inside the spec is content.
-    expect(generations(counter.apply([{ ...labelled, spec: { path: '/b3', mock: { status: 201 } } }]))).toEqual([4]);
-    expect(generations(counter.apply([]))).toEqual([]);
-    expect(generations(counter.apply([apiObject('b', '/b4', 1)]))).toEqual([1]);
-  });
-});

@@ -9,15 +9,20 @@
  * swap files such as `.x.yaml.swp`), files of any other extension (`x.yaml~`, vim's `4913`), and
  * the excluded folders (standalone's state directory when it lies inside the directory).
  *
+ * Incremental: after the first full read, only the files under the paths the watcher reported are
+ * read again, and only the objects whose text changed reach the set (ManifestStore), so an edit
+ * costs what it changed, as an informer event does in a cluster.
+ *
  * A file that does not parse is reported and contributes its last good content (nothing when it
  * never parsed, e.g. at start); every other file is served as it is.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import type { Logger } from '../log';
-import { toResourceSet, type KubeObject, type Provider, type ResourceSet } from './resourceset';
+import { ManifestStore } from './files-store';
+import type { KubeObject, Provider, ResourceSet } from './resourceset';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
@@ -53,18 +58,25 @@ function isKubeObject(value: unknown): value is KubeObject {
   return typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof meta?.name === 'string';
 }
 
-/** The objects of one manifest file; throws with the file (and line) of the first malformed document. */
+/**
+ * The objects of one manifest file; throws with the file (and line) of the first malformed document.
+ * js-yaml with the YAML 1.2 core schema (timestamps stay strings, as in the API server's JSON): it
+ * builds no document tree, unlike the `yaml` package, whose parsing was most of a cold start's
+ * reading at 10,000 Apis.
+ */
 export function readManifestFile(file: string): KubeObject[] {
+  const text = fs.readFileSync(file, 'utf8');
+  let docs: unknown[];
+  try {
+    docs = loadAll(text, undefined, { schema: CORE_SCHEMA });
+  } catch (err) {
+    throw new Error(`${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const objects: KubeObject[] = [];
-  const docs = parseAllDocuments(fs.readFileSync(file, 'utf8'));
-  const list = Array.isArray(docs) ? docs : [docs];
-  for (const doc of list) {
-    const error = doc.errors[0];
-    if (error !== undefined) throw new Error(`${file}: ${error.message}`);
-    const value: unknown = doc.toJS();
+  for (const value of docs) {
     if (value === null || value === undefined) continue;
     if (!isKubeObject(value)) throw new Error(`${file}: a document lacks apiVersion, kind or metadata.name`);
-    // Generation 1 unless the manifest says; filesProvider counts edits from there.
+    // Generation 1 unless the manifest says; the provider counts edits from there (files-store.ts).
     objects.push({ ...value, metadata: { generation: 1, ...value.metadata } });
   }
   return objects;
@@ -80,38 +92,17 @@ export function readManifests(dir: string, exclude: readonly string[] = []): Kub
   return manifestFiles(dir, exclude).flatMap(readManifestFile);
 }
 
-/**
- * Files have no generation counter: this one plays the API server's part. An object keeps its
- * generation while its content (all but metadata and status) is unchanged and gets the next one
- * when it changes; an object gone from the files is forgotten (re-added, it starts again from
- * its manifest's generation, 1 unless given).
- */
-export class GenerationCounter {
-  #known = new Map<string, { readonly content: string; readonly generation: number }>();
-
-  apply(objects: readonly KubeObject[]): KubeObject[] {
-    const next = new Map<string, { readonly content: string; readonly generation: number }>();
-    const out = objects.map((object) => {
-      const key = `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;
-      const { metadata } = object;
-      const content = JSON.stringify(Object.entries(object).filter(([field]) => field !== 'metadata' && field !== 'status'));
-      const before = this.#known.get(key);
-      const generation = before === undefined ? metadata.generation ?? 1 : before.content === content ? before.generation : before.generation + 1;
-      next.set(key, { content, generation });
-      return metadata.generation === generation ? object : { ...object, metadata: { ...metadata, generation } };
-    });
-    this.#known = next;
-    return out;
-  }
-}
-
 export interface FilesProviderOptions {
   readonly dir: string;
   readonly namespace?: string;
   readonly log: Logger;
   /** Folders never read (standalone's state directory). */
   readonly exclude?: readonly string[];
-  /** Coalesces editor save bursts. */
+  /**
+   * Quiet time after the last watcher event before the files are read (default 10 ms): coalesces
+   * the events of one save (truncate and write, or a write and a rename) without adding more than
+   * a few ms to an edit's latency.
+   */
   readonly debounceMs?: number;
 }
 
@@ -120,65 +111,132 @@ export interface FilesProvider extends Provider {
   problems(): ReadonlyMap<string, string>;
 }
 
+/** After reading, the known files are looked at (stat) once more this much later: chokidar's blind moment after a rename. */
+const RECHECK_MS = 250;
+
+const isUnder = (file: string, dir: string): boolean => file === dir || file.startsWith(`${dir}${path.sep}`);
+
+/** The manifest files a path the watcher reported stands for: those under it now and those it held. */
+function filesAt(reported: string, known: readonly string[], skip: (file: string, isDirectory?: boolean) => boolean): string[] {
+  const full = path.resolve(reported);
+  const files = known.filter((file) => isUnder(file, full));
+  let stats: fs.Stats | undefined;
+  try {
+    stats = fs.statSync(full);
+  } catch {
+    return files; // gone: every file it held is gone too
+  }
+  if (stats.isDirectory()) return skip(full, true) ? files : [...files, ...listManifests(full, skip)];
+  return skip(full, false) ? files : [...files, full];
+}
+
+/** A file's inode, size and modification time ('' when gone): a file whose stamp moved has changed. */
+function stampOf(file: string): string {
+  try {
+    const stats = fs.statSync(file, { bigint: true });
+    return `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Reads one file into the store; a file that does not parse keeps its last good content there and
+ * is recorded in `problems` (reported once per message); a file gone is removed.
+ */
+function readInto(store: ManifestStore, problems: Map<string, string>, file: string, log: Logger): void {
+  let objects: KubeObject[];
+  try {
+    objects = readManifestFile(file);
+  } catch (err) {
+    if (!fs.existsSync(file)) {
+      store.remove(file);
+      problems.delete(file);
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    if (problems.get(file) !== message) {
+      log.error(store.holds(file) ? 'manifest file not reloaded: it does not parse; still serving its last good content' : 'manifest file not loaded: it does not parse', { file, error: message });
+    }
+    problems.set(file, message);
+    return;
+  }
+  if (problems.delete(file)) log.info('manifest file loaded again', { file });
+  for (const object of store.put(file, objects)) {
+    log.info('ignoring object of a kind Turnpike does not read', { kind: object.kind, name: object.metadata.name });
+  }
+}
+
 export function filesProvider(options: FilesProviderOptions): FilesProvider {
-  const exclude = options.exclude ?? [];
-  const skip = skipRule(options.dir, exclude);
-  const lastGood = new Map<string, KubeObject[]>();
-  let problems = new Map<string, string>();
+  // Absolute paths throughout: the watcher's and the listing's names of a file must be the same.
+  const root = path.resolve(options.dir);
+  const skip = skipRule(root, options.exclude ?? []);
+  const store = new ManifestStore(options.namespace ?? 'default');
+  const problems = new Map<string, string>();
+  /** What each file read was like when read (stampOf). */
+  const stamps = new Map<string, string>();
+  /** Paths chokidar reported since the last load (files or folders, changed, added or gone). */
+  const dirty = new Set<string>();
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
-  const generations = new GenerationCounter();
-  const load = (): ResourceSet => {
-    const files = listManifests(options.dir, skip);
-    const now = new Map<string, string>();
-    const objects = files.flatMap((file) => {
-      try {
-        const read = readManifestFile(file);
-        lastGood.set(file, read);
-        return read;
-      } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        now.set(file, message);
-        const kept = lastGood.get(file);
-        if (problems.get(file) !== message) {
-          options.log.error(kept === undefined ? 'manifest file not loaded: it does not parse' : 'manifest file not reloaded: it does not parse; still serving its last good content', { file, error: message });
-        }
-        return kept ?? [];
-      }
-    });
-    for (const file of lastGood.keys()) if (!files.includes(file)) lastGood.delete(file);
-    for (const file of problems.keys()) if (!now.has(file) && files.includes(file)) options.log.info('manifest file loaded again', { file });
-    problems = now;
-    const { set, ignored } = toResourceSet(generations.apply(objects), options.namespace ?? 'default');
-    for (const object of ignored) {
-      options.log.info('ignoring object of a kind Turnpike does not read', { kind: object.kind, name: object.metadata.name });
+  let recheck: NodeJS.Timeout | undefined;
+
+  /** Reads `files` (those of the reported paths after the first load) and returns the set. */
+  const load = (files: readonly string[]): ResourceSet => {
+    for (const file of files) {
+      // Stamped before reading: a write in between moves the stamp, and the next load reads again.
+      const stamp = stampOf(file);
+      if (stamp === '') stamps.delete(file);
+      else stamps.set(file, stamp);
+      readInto(store, problems, file, options.log);
     }
+    const set = store.next();
+    if (files.length > 0) options.log.debug('manifests read', { files: files.length, changed: store.changed });
     return set;
   };
+
   return {
     start: async (onChange) => {
+      let last: ResourceSet | undefined;
       const reload = (): void => {
         try {
-          onChange(load());
+          const known = [...store.files(), ...problems.keys()];
+          // The paths reported, and any known file whose inode, size or mtime moved: for a moment
+          // after a rename over a file (sed -i, an editor's safe write) the watcher reports no
+          // writes to it, so the files are looked at again once things are quiet (below).
+          const moved = known.filter((file) => stamps.get(file) !== stampOf(file));
+          const files = [...new Set([...moved, ...[...dirty].flatMap((reported) => filesAt(reported, known, skip))])].sort();
+          dirty.clear();
+          const set = load(files);
+          clearTimeout(recheck);
+          if (files.length > 0) recheck = setTimeout(reload, RECHECK_MS);
+          if (set === last) return; // nothing changed for the files read (e.g. a file saved unchanged)
+          last = set;
+          onChange(set);
         } catch (err) {
           options.log.error('manifests not reloaded; still serving the last good set', { err });
         }
       };
-      watcher = watch(options.dir, {
+      watcher = watch(root, {
         ignoreInitial: true,
         ignored: (file, stats) => skip(file, stats === undefined ? undefined : stats.isDirectory()),
       });
-      watcher.on('all', () => {
+      watcher.on('all', (_event, file) => {
+        dirty.add(file);
         clearTimeout(timer);
-        timer = setTimeout(reload, options.debounceMs ?? 100);
+        timer = setTimeout(reload, options.debounceMs ?? 10);
       });
       watcher.on('error', (err) => { options.log.error('watching the manifests failed', { err }); });
       await new Promise<void>((resolve) => watcher?.once('ready', resolve));
-      onChange(load());
+      // Events before this point are covered by the full read; those after it by the next load.
+      dirty.clear();
+      last = load(listManifests(root, skip));
+      onChange(last);
     },
     problems: () => problems,
     stop: async () => {
       clearTimeout(timer);
+      clearTimeout(recheck);
       await watcher?.close();
     },
   };

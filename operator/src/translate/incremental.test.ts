@@ -83,6 +83,28 @@ describe('Translator (incremental)', () => {
     expect(status(second, 'Api/team/b1')?.generation).toBe(2);
   });
 
+  it('equals a full translation through edits in place: several at once, to invalid and back, to another group, to none', () => {
+    const translator = new Translator(config, validate);
+    let objects = [...world, api('a3', 'a', {}, 2), api('b2', 'b', {}, 3)];
+    const edit = (name: string, make: (generation: number) => KubeObject): void => {
+      objects = objects.map((o) => (o.kind === 'Api' && o.metadata.name === name ? make((o.metadata.generation ?? 1) + 1) : o));
+      pass(translator, objects);
+    };
+    pass(translator, objects);
+    const body = (name: string, group: string, value: string, second: number) => (generation: number): KubeObject => api(name, group, { backend: { mock: { body: value } } }, second, generation);
+    edit('a1', body('a1', 'a', 'one', 1));
+    objects = objects.map((o) => (o.kind === 'Api' && o.metadata.name === 'a2' ? api('a2', 'a', { path: '/a2-new' }, 1, 2) : o.kind === 'Api' && o.metadata.name === 'b1' ? api('b1', 'b', { path: '/b1-new' }, 1, 2) : o));
+    pass(translator, objects);
+    edit('a3', (generation) => api('a3', 'a', { path: 'no-slash' }, 2, generation)); // invalid: served at its last valid version
+    edit('a3', body('a3', 'a', 'valid again', 2));
+    edit('b2', body('b2', 'a', 'moved to a', 3));
+    edit('b2', body('b2', 'nope', 'orphaned', 3));
+    edit('orphan', body('orphan', 'nope', 'still orphaned', 1));
+    const last = pass(translator, objects);
+    expect(status(last, 'Api/team/b2')?.resolvedRefs.status).toBe('False');
+    expect(JSON.stringify(groupIR(last, 'a'))).toContain('valid again');
+  });
+
   it('re-translates the dependants of a referenced Service, EndpointSlice and TLS Secret', () => {
     const translator = new Translator(config, validate);
     const backed = api('s1', 'b', { path: '/s1', backend: { service: { name: 'svc', port: 80, path: '/' } } });

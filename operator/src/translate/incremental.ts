@@ -26,6 +26,7 @@ import type { ApiInput } from './api';
 import { domainOwners } from './apigroup';
 import { assembleGateway, StatusAssembly } from './assemble';
 import { Memo, memoiseValidate } from './memo';
+import { patchedBuckets, replacedKeys, sameSet, type ApisPass, type KindPass } from './patch';
 import { sourceOf } from './objects';
 import { AgeOrder } from './order';
 import { decorateGroup, hasPolicies, rateLimitOf, settlePolicies, type GroupPolicies } from './policies';
@@ -72,6 +73,9 @@ export class Translator {
   readonly #groupKeys = new WeakMap<KubeObject, string>();
   /** By kind, then `namespace/name`: each object's last valid version. */
   readonly #lastValid = new Map<TurnpikeKind, Map<string, LastValid>>();
+  /** Each kind's last #valid result, and the last Apis by group: an edit patches them (patch.ts). */
+  readonly #passes = new Map<TurnpikeKind, KindPass<Valid<unknown>>>();
+  #apisPass: ApisPass<Valid<ApiSpec>> | undefined;
   #pass = 0;
 
   constructor(private readonly config: GatewayConfig, validate: ValidateFn) {
@@ -114,8 +118,19 @@ export class Translator {
    * version (with `stale`), one never valid is refused and gets its status. Objects gone since the
    * last pass are forgotten.
    */
-  #valid<S>(kind: TurnpikeKind, set: ResourceSet): Valid<S>[] {
+  #valid<S>(kind: TurnpikeKind, set: ResourceSet): readonly Valid<S>[] {
+    const previous = this.#passes.get(kind);
+    const patched = previous === undefined ? undefined : this.#patchedValid(kind, previous, set[kind]);
+    if (patched === undefined || previous === undefined) return this.#allValid<S>(kind, set);
+    for (const refuse of previous.refused) refuse(set);
+    return patched as readonly Valid<S>[];
+  }
+
+  /** #valid in full: every object of the kind validated (memoised), in age order. */
+  #allValid<S>(kind: TurnpikeKind, set: ResourceSet): readonly Valid<S>[] {
     const valid: Valid<S>[] = [];
+    const position = new Map<string, number>();
+    const refused: ((set: ResourceSet) => void)[] = [];
     let last = this.#lastValid.get(kind);
     if (last === undefined) this.#lastValid.set(kind, (last = new Map<string, LastValid>()));
     let remembered = 0;
@@ -127,6 +142,7 @@ export class Translator {
         if (kept?.object === object) kept.seen = this.#pass;
         else last.set(key, { object, spec: result.spec, seen: this.#pass });
         remembered += 1;
+        position.set(key, valid.length);
         valid.push({ object, spec: result.spec as S });
         continue;
       }
@@ -135,7 +151,11 @@ export class Translator {
         kept = undefined;
       }
       if (kept === undefined) {
-        this.#add(this.#memo.get(stepKey('invalid', kind, sourceOf(kind, object)), [object, result], set, () => invalidStep(kind, object, result.errors)));
+        const refuse = (current: ResourceSet): void => {
+          this.#add(this.#memo.get(stepKey('invalid', kind, sourceOf(kind, object)), [object, result], current, () => invalidStep(kind, object, result.errors)));
+        };
+        refuse(set);
+        refused.push(refuse);
         continue;
       }
       kept.seen = this.#pass;
@@ -144,6 +164,31 @@ export class Translator {
       valid.push({ object: kept.object, spec: kept.spec as S, stale: kept.stale });
     }
     if (last.size > remembered) for (const [key, kept] of last) if (kept.seen !== this.#pass) last.delete(key);
+    this.#passes.set(kind, { map: set[kind], valid, position, refused });
+    return valid;
+  }
+
+  /** The fast path of #valid (patch.ts): the last pass's list with the replaced objects swapped in, if that is all. */
+  #patchedValid(kind: TurnpikeKind, previous: KindPass<Valid<unknown>>, map: ReadonlyMap<string, KubeObject>): readonly Valid<unknown>[] | undefined {
+    if (previous.map === map) return previous.valid;
+    const replaced = replacedKeys(previous.map, map);
+    const last = this.#lastValid.get(kind);
+    if (replaced === undefined || last === undefined) return undefined;
+    const updates: [number, string, Valid<unknown>][] = [];
+    for (const key of replaced) {
+      const at = previous.position.get(key);
+      const object = map.get(key);
+      if (at === undefined || object === undefined) return undefined;
+      const result = this.#validate(kind, object);
+      if (!result.ok) return undefined;
+      updates.push([at, key, { object, spec: result.spec }]);
+    }
+    const valid = previous.valid.slice();
+    for (const [at, key, entry] of updates) {
+      valid[at] = entry;
+      last.set(key, { object: entry.object, spec: entry.spec, seen: this.#pass });
+    }
+    this.#passes.set(kind, { ...previous, map, valid, basis: previous.valid });
     return valid;
   }
 
@@ -157,19 +202,36 @@ export class Translator {
   }
 
   /** Valid Apis by group (`namespace/name`), oldest first. */
-  #apis(set: ResourceSet, groups: ReadonlySet<string>): Map<string, Valid<ApiSpec>[]> {
+  #apis(set: ResourceSet, groups: ReadonlySet<string>): ReadonlyMap<string, readonly Valid<ApiSpec>[]> {
+    const valid = this.#valid<ApiSpec>('Api', set);
+    const previous = this.#apisPass;
+    const patchedFrom = this.#passes.get('Api')?.basis;
+    if (previous !== undefined && sameSet(previous.groups, groups) && (previous.valid === valid || previous.valid === patchedFrom)) {
+      const byGroup = previous.valid === valid ? previous.byGroup : patchedBuckets(previous, valid, (input) => this.#groupOf(input));
+      if (byGroup !== undefined) {
+        for (const orphan of previous.orphans) orphan(set);
+        this.#apisPass = { ...previous, valid, byGroup };
+        return byGroup;
+      }
+    }
     const byGroup = new Map<string, Valid<ApiSpec>[]>();
-    for (const input of this.#valid<ApiSpec>('Api', set)) {
+    const orphans: ((set: ResourceSet) => void)[] = [];
+    for (const input of valid) {
       const group = this.#groupOf(input);
       if (!groups.has(group)) {
-        const key = stepKey('orphan', 'Api', sourceOf('Api', input.object));
-        this.#add(this.#reported(key, this.#memo.get(key, [input.object], set, (rec) => orphanStep(input, rec)), [[input]], set));
+        const orphan = (current: ResourceSet): void => {
+          const key = stepKey('orphan', 'Api', sourceOf('Api', input.object));
+          this.#add(this.#reported(key, this.#memo.get(key, [input.object], current, (rec) => orphanStep(input, rec)), [[input]], current));
+        };
+        orphan(set);
+        orphans.push(orphan);
         continue;
       }
       const list = byGroup.get(group);
       if (list === undefined) byGroup.set(group, [input]);
       else list.push(input);
     }
+    this.#apisPass = { valid, groups, byGroup, orphans };
     return byGroup;
   }
 

@@ -116,17 +116,6 @@ export function fastThrottleConfig(ir: GatewayIR, envoys: number): JsonObject {
   const scopes = new Map<string, { readonly throttle: ThrottleIR; readonly scope: string }>();
   for (const group of ir.groups) for (const [key, value] of fastScopes(group)) scopes.set(key, value);
   const descriptors = [...scopes].sort(([a], [b]) => byString(a, b)).flatMap(([, { throttle, scope }]) => scopeDescriptors(throttle, scope, envoys));
-  // The same configuration as last time is the same object: the snapshot need not encode it again.
-  const key = JSON.stringify(descriptors);
-  if (last?.key === key) return last.config;
-  const config = configOf(descriptors);
-  last = { key, config };
-  return config;
-}
-
-let last: { readonly key: string; readonly config: JsonObject } | undefined;
-
-function configOf(descriptors: readonly JsonObject[]): JsonObject {
   const always = { default_value: { numerator: 100, denominator: 'HUNDRED' }, runtime_key: `${FAST_THROTTLE_FILTER}.enabled` };
   return {
     name: FAST_THROTTLE_FILTER,

@@ -15,6 +15,7 @@ import { rateLimitFlags } from './policy-routes';
 import type { GroupInputs } from './route-config';
 import type { Side } from './routes';
 import { buildSecrets } from './secrets';
+import { stable } from './stable';
 
 export { TranslateError, type TranslateErrorCode } from './translate-error';
 export { AUTHN_FILTER, AuthnFacts, MAX_SIGNED_BODY_BYTES } from './authn';
@@ -36,6 +37,11 @@ const NONE: ReadonlyMap<string, JsonObject> = new Map();
 /** The resources of one type (empty when none). */
 export function resourcesByType(resources: EnvoyResources, type: ResourceTypeUrl): ReadonlyMap<string, JsonObject> {
   return resources.get(type) ?? NONE;
+}
+
+/** Gateway-wide resources by name, each the previous pass's object while it is equal (stable.ts). */
+function stableByName(type: ResourceTypeUrl, resources: readonly JsonObject[]): ReadonlyMap<string, JsonObject> {
+  return byName(resources.map((resource) => stable(type, stringField(resource, 'name'), resource)));
 }
 
 function byName(resources: readonly JsonObject[], key: 'name' | 'cluster_name' = 'name'): ReadonlyMap<string, JsonObject> {
@@ -81,14 +87,15 @@ export function translateIR(ir: GatewayIR, fleet: FleetFacts = { envoys: 1 }): E
   const services = ir.clusters.flatMap((c) => (c.kind === 'Service' ? [c] : []));
   const rateLimit = ir.rateLimit === undefined ? [] : [rateLimitCluster(ir.rateLimit.service, ir.source)];
   const mocks = usesMockCluster(ir) ? [mockCluster(ir.source)] : [];
+  const gatewayClusters = stableByName(TYPE_URLS.cluster, [...rateLimit, ...mocks]).values();
   const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>> = {
-    [TYPE_URLS.listener]: byName(listeners),
+    [TYPE_URLS.listener]: stableByName(TYPE_URLS.listener, listeners),
     [TYPE_URLS.routeConfiguration]: byName(routes.routeConfigs),
     [TYPE_URLS.scopedRouteConfiguration]: byName(routes.scopes),
-    [TYPE_URLS.cluster]: byName([...ir.clusters.map(clusterOf), ...rateLimit, ...mocks]),
+    [TYPE_URLS.cluster]: byName([...ir.clusters.map(clusterOf), ...gatewayClusters]),
     [TYPE_URLS.clusterLoadAssignment]: byName(services.map(loadAssignmentOf), 'cluster_name'),
-    [TYPE_URLS.secret]: byName(https === undefined ? [] : buildSecrets(servedCertificates(ir))),
-    [TYPE_URLS.extensionConfig]: byName([...(ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]), fastThrottleConfig(ir, fleet.envoys)]),
+    [TYPE_URLS.secret]: stableByName(TYPE_URLS.secret, https === undefined ? [] : buildSecrets(servedCertificates(ir))),
+    [TYPE_URLS.extensionConfig]: stableByName(TYPE_URLS.extensionConfig, [...(ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]), fastThrottleConfig(ir, fleet.envoys)]),
   };
   return new Map(RESOURCE_ORDER.map((type) => [type, byType[type]]));
 }

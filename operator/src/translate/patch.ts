@@ -1,0 +1,82 @@
+/**
+ * The fast path of a pass for an edit: when the objects of a kind kept their keys, uids and ages
+ * and only a few of them are new objects, the previous pass's valid list (and Apis by group) is
+ * copied with those few entries replaced, instead of validating, ordering and bucketing every
+ * object again. The Translator falls back to its full path whenever anything else happened (an
+ * addition, a deletion, a re-creation, an object that became invalid or was served at its last
+ * valid version, an Api that moved to another group or has none), so results never differ from
+ * the full path's; incremental.test.ts compares both after every step.
+ */
+import type { KubeObject, ResourceSet } from '../provider/resourceset';
+
+/** Above this many changed objects of a kind, the full path is as cheap. */
+export const PATCH_LIMIT = 64;
+
+/**
+ * Keys whose object is another object than in `before`, or undefined when the kind changed in
+ * another way than objects replaced in place (keys, uids or creation times differ) or too many
+ * changed.
+ */
+export function replacedKeys(before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>): string[] | undefined {
+  if (before.size !== after.size) return undefined;
+  const replaced: string[] = [];
+  for (const [key, object] of after) {
+    const old = before.get(key);
+    if (old === object) continue;
+    if (old === undefined || old.metadata.uid !== object.metadata.uid || old.metadata.creationTimestamp !== object.metadata.creationTimestamp) return undefined;
+    replaced.push(key);
+    if (replaced.length > PATCH_LIMIT) return undefined;
+  }
+  return replaced;
+}
+
+/** One kind's result of the last pass, for the fast path. */
+export interface KindPass<V> {
+  /** The kind's map the pass read. */
+  readonly map: ReadonlyMap<string, KubeObject>;
+  /** The valid objects, oldest first (what #valid returned). */
+  readonly valid: readonly V[];
+  /** Where each object served as it is (valid, not at a last valid version) sits in `valid`. */
+  readonly position: ReadonlyMap<string, number>;
+  /** Re-books the status of each refused object (its step must be asked for in every pass). */
+  readonly refused: readonly ((set: ResourceSet) => void)[];
+  /** The list `valid` was patched from (positions kept), or undefined when built in full. */
+  readonly basis?: readonly V[];
+}
+
+/** The Apis by group of the last pass, for the fast path. */
+export interface ApisPass<V> {
+  /** The valid Apis they were bucketed from. */
+  readonly valid: readonly V[];
+  /** The groups that existed. */
+  readonly groups: ReadonlySet<string>;
+  readonly byGroup: ReadonlyMap<string, readonly V[]>;
+  /** Re-books each orphan's status. */
+  readonly orphans: readonly ((set: ResourceSet) => void)[];
+}
+
+export const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
+
+/**
+ * `previous.byGroup` with the Apis replaced between `previous.valid` and `valid` swapped in their
+ * buckets; undefined when one changed group or has none. `valid` must be `previous.valid` patched
+ * in place (KindPass.basis): the same objects at the same positions but the replaced ones.
+ */
+export function patchedBuckets<V>(previous: ApisPass<V>, valid: readonly V[], groupOf: (input: V) => string): Map<string, readonly V[]> | undefined {
+  if (valid.length !== previous.valid.length) return undefined;
+  const byGroup = new Map(previous.byGroup);
+  for (let i = 0; i < valid.length; i += 1) {
+    const before = previous.valid[i] as V;
+    const after = valid[i] as V;
+    if (before === after) continue;
+    const group = groupOf(after);
+    if (group !== groupOf(before)) return undefined;
+    const bucket = byGroup.get(group);
+    const at = bucket?.indexOf(before) ?? -1;
+    if (bucket === undefined || at < 0) return undefined; // an orphan: the full path books it
+    const copy = bucket.slice();
+    copy[at] = after;
+    byGroup.set(group, copy);
+  }
+  return byGroup;
+}
