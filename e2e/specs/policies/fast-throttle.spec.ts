@@ -3,7 +3,7 @@
 // for the Envoys connected to the operator. Precision Exact is throttle.spec.ts.
 import { json, startGatewayEnvoy, waitFor, type Envoy, type HttpReply } from '../../src';
 import { groupYaml } from '../routing/fixture';
-import { burst, callPort, fastShares as shares, programmed, startPolicyGateway, tally, type PolicyGateway } from './fixture';
+import { burst, callPort, fastShares as shares, mockApiYaml, programmed, startPolicyGateway, tally, throttleYaml, type PolicyGateway } from './fixture';
 
 interface HuaweiError { error_code: string; error_msg: string; request_id: string }
 
@@ -11,21 +11,8 @@ const SOURCES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'
 const BOUND = 'api.fast.example.com';
 const DEBUG = { 'X-Apig-Mode': 'debug' };
 
-const api = (name: string, environments = '[RELEASE]'): string => `---
-apiVersion: turnpike.dev/v1alpha1
-kind: Api
-metadata: {name: ${name}}
-spec: {groupRef: {name: shop}, method: GET, path: /${name}, backend: {mock: {body: ok}}, environments: ${environments}}
-`;
-
-const throttle = (name: string, targets: string, spec: string): string => `---
-apiVersion: turnpike.dev/v1alpha1
-kind: ThrottlePolicy
-metadata: {name: ${name}}
-spec:
-  targetRefs: [${targets}]
-${spec}
-`;
+const api = mockApiYaml;
+const throttle = throttleYaml;
 
 /** Calls an Envoy's local rate limit let through and refused, from its stats. */
 async function fastCounts(admin: string): Promise<{ ok: number; limited: number }> {

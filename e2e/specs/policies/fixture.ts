@@ -91,3 +91,21 @@ export async function fastShares(admin: string): Promise<Map<string, number>> {
   for (const d of filter?.typed_config.descriptors ?? []) out.set(d.entries.map((e) => e.value ?? '').join(' '), d.token_bucket.max_tokens);
   return out;
 }
+
+/** A mock Api of group `shop` answering `ok` on GET /<name>. */
+export const mockApiYaml = (name: string, environments = '[RELEASE]'): string => `---
+apiVersion: turnpike.dev/v1alpha1
+kind: Api
+metadata: {name: ${name}}
+spec: {groupRef: {name: shop}, method: GET, path: /${name}, backend: {mock: {body: ok}}, environments: ${environments}}
+`;
+
+/** A ThrottlePolicy on `targets` (flow-style refs); `spec`: its other fields, indented two spaces. */
+export const throttleYaml = (name: string, targets: string, spec: string): string => `---
+apiVersion: turnpike.dev/v1alpha1
+kind: ThrottlePolicy
+metadata: {name: ${name}}
+spec:
+  targetRefs: [${targets}]
+${spec}
+`;

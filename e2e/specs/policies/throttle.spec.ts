@@ -3,29 +3,16 @@
 // Precision Fast (counted in each Envoy) is fast-throttle.spec.ts.
 import { json, startGatewayEnvoy, waitFor, type Envoy } from '../../src';
 import { groupYaml, hostOf } from '../routing/fixture';
-import { burst, callPort, programmed, roomInMinute, startPolicyGateway, tally, type PolicyGateway } from './fixture';
+import { burst, callPort, mockApiYaml, programmed, roomInMinute, startPolicyGateway, tally, throttleYaml, type PolicyGateway } from './fixture';
 
 interface HuaweiError { error_code: string; error_msg: string; request_id: string }
 
 const SOURCES = ['127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6'];
 const BOUND = 'api.throttle.example.com';
 
-const api = (name: string, environments = '[RELEASE]'): string => `---
-apiVersion: turnpike.dev/v1alpha1
-kind: Api
-metadata: {name: ${name}}
-spec: {groupRef: {name: shop}, method: GET, path: /${name}, backend: {mock: {body: ok}}, environments: ${environments}}
-`;
-
-const throttle = (name: string, targets: string, spec: string): string => `---
-apiVersion: turnpike.dev/v1alpha1
-kind: ThrottlePolicy
-metadata: {name: ${name}}
-spec:
-  targetRefs: [${targets}]
-  precision: Exact
-${spec}
-`;
+const api = mockApiYaml;
+/** Precision Exact: this spec is about counting in the rate-limit service. */
+const throttle = (name: string, targets: string, spec: string): string => throttleYaml(name, targets, `  precision: Exact\n${spec}`);
 
 describe('throttling', () => {
   let pg: PolicyGateway;
