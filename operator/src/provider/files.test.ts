@@ -51,5 +51,28 @@ describe('the files provider', () => {
       await provider.stop();
     }
   });
-});
 
+  it('takes a file that held objects and reads empty as empty only when it still is at the next look (a write caught between truncate and content)', async () => {
+    write('a.yaml', api('a'));
+    write('b.yaml', api('b'));
+    const lines: string[] = [];
+    const provider = filesProvider({ dir, log: createLogger({ level: 'debug', write: (line) => lines.push(line) }), debounceMs: 5 });
+    const sets: { at: number; apis: string[] }[] = [];
+    await provider.start((set) => sets.push({ at: Date.now(), apis: [...set.Api.keys()] }));
+    try {
+      const reads = (): number => lines.filter((l) => l.includes('"msg":"manifests read"')).length;
+      const before = reads();
+      const emptiedAt = Date.now();
+      write('a.yaml', '');
+      const deadline = Date.now() + 10_000;
+      while (!sets.some((s) => !s.apis.includes('default/a')) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Read once and put off, then taken as empty at the look 250 ms later; b never moved.
+      expect(reads()).toBeGreaterThanOrEqual(before + 2);
+      const gone = sets.find((s) => !s.apis.includes('default/a'));
+      expect(gone?.apis).toEqual(['default/b']);
+      expect((gone?.at ?? 0) - emptiedAt).toBeGreaterThanOrEqual(200);
+    } finally {
+      await provider.stop();
+    }
+  });
+});

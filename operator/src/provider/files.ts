@@ -140,31 +140,49 @@ function stampOf(file: string): string {
   }
 }
 
+/** What the provider remembers between reads of a file besides its objects. */
+interface ReadState {
+  /** Files that do not parse, with the message last reported. */
+  readonly problems: Map<string, string>;
+  /** Files read empty once while they held objects: probably caught between truncate and write. */
+  readonly emptied: Set<string>;
+}
+
 /**
  * Reads one file into the store; a file that does not parse keeps its last good content there and
- * is recorded in `problems` (reported once per message); a file gone is removed.
+ * is recorded in `problems` (reported once per message); a file gone is removed. A file that held
+ * objects and reads empty is taken as empty only when it still is at the next read: false then,
+ * and the caller reads it again.
  */
-function readInto(store: ManifestStore, problems: Map<string, string>, file: string, log: Logger): void {
+function readInto(store: ManifestStore, state: ReadState, file: string, log: Logger): boolean {
+  const { problems, emptied } = state;
   let objects: KubeObject[];
   try {
     objects = readManifestFile(file);
   } catch (err) {
+    emptied.delete(file);
     if (!fs.existsSync(file)) {
       store.remove(file);
       problems.delete(file);
-      return;
+      return true;
     }
     const message = err instanceof Error ? err.message : String(err);
     if (problems.get(file) !== message) {
       log.error(store.holds(file) ? 'manifest file not reloaded: it does not parse; still serving its last good content' : 'manifest file not loaded: it does not parse', { file, error: message });
     }
     problems.set(file, message);
-    return;
+    return true;
   }
+  if (objects.length === 0 && store.holds(file) && !emptied.has(file)) {
+    emptied.add(file);
+    return false;
+  }
+  emptied.delete(file);
   if (problems.delete(file)) log.info('manifest file loaded again', { file });
   for (const object of store.put(file, objects)) {
     log.info('ignoring object of a kind Turnpike does not read', { kind: object.kind, name: object.metadata.name });
   }
+  return true;
 }
 
 export function filesProvider(options: FilesProviderOptions): FilesProvider {
@@ -172,7 +190,8 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
   const root = path.resolve(options.dir);
   const skip = skipRule(root, options.exclude ?? []);
   const store = new ManifestStore(options.namespace ?? 'default');
-  const problems = new Map<string, string>();
+  const state: ReadState = { problems: new Map(), emptied: new Set() };
+  const { problems } = state;
   /** What each file read was like when read (stampOf). */
   const stamps = new Map<string, string>();
   /** Paths chokidar reported since the last load (files or folders, changed, added or gone). */
@@ -186,9 +205,10 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
     for (const file of files) {
       // Stamped before reading: a write in between moves the stamp, and the next load reads again.
       const stamp = stampOf(file);
-      if (stamp === '') stamps.delete(file);
+      const taken = readInto(store, state, file, options.log);
+      // Put off (read empty mid-write?): no stamp, so the recheck reads it again.
+      if (stamp === '' || !taken) stamps.delete(file);
       else stamps.set(file, stamp);
-      readInto(store, problems, file, options.log);
     }
     const set = store.next();
     if (files.length > 0) options.log.debug('manifests read', { files: files.length, changed: store.changed });
