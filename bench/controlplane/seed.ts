@@ -5,7 +5,8 @@
  * date, as after a restart or a rollout, instead of spending its first minutes (hours at 10,000
  * Apis) writing one status per object, each of which comes back as a change to translate.
  */
-import { loadConfig, schemaValidate, toResourceSet, translateResourceSet, type Translation } from '@turnpike/operator';
+import { schemaValidate, toResourceSet, translateResourceSet, type Translation } from '@turnpike/operator';
+import { operatorGateway } from './translation';
 import { worldObjects, type Size } from './fixtures';
 import { collectionPath, type KubeClient, type Plural } from './kube';
 import { progress } from './log';
@@ -32,7 +33,7 @@ function statusOf(desired: Desired, now: string): unknown {
 
 export async function seedStatuses(kube: KubeClient, namespace: string, size: Size, concurrency: number): Promise<void> {
   const start = performance.now();
-  const gateway = loadConfig('operator', [], {}).gateway;
+  const gateway = operatorGateway();
   const { statuses } = translateResourceSet(toResourceSet(worldObjects(size, namespace)).set, gateway, schemaValidate());
   const now = new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const targets = [...statuses.values()].filter((s) => PLURAL[s.source.kind] !== undefined);

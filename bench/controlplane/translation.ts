@@ -10,6 +10,11 @@ import { worldObjects, type Size } from './fixtures';
 import { retainedMiB } from './heap';
 import { median, since } from './stats';
 
+/** The operator's default gateway configuration, as the bench's operator runs it (xDS on loopback). */
+export function operatorGateway(): ReturnType<typeof loadConfig>['gateway'] {
+  return loadConfig('operator', ['--xds-host', '127.0.0.1'], {}).gateway;
+}
+
 export interface TranslationTimes {
   readonly resourceSet: number;
   /** Schema + rule validation, summed over every object (part of translateResourceSet). */
@@ -51,7 +56,7 @@ function routeConfigBytes(cache: SnapshotCache, fleet: string): number {
 
 /** Everything one pipeline pass leaves alive: what the operator holds between changes. */
 function world(size: Size, validate: ValidateFn): unknown {
-  const gateway = loadConfig('operator', [], {}).gateway;
+  const gateway = operatorGateway();
   const { set } = toResourceSet(worldObjects(size, 'bench'));
   const translation = translateResourceSet(set, gateway, validate);
   const cache = new SnapshotCache();
@@ -72,7 +77,7 @@ function edited(set: ResourceSet, key: string, n: number): ResourceSet {
 
 /** The median time the operator's Translator takes for one edited Api, over `runs` edits of distinct Apis. */
 function measureEdit(size: Size, runs: number, validate: ValidateFn): number {
-  const translator = new Translator(loadConfig('operator', [], {}).gateway, validate);
+  const translator = new Translator(operatorGateway(), validate);
   let { set } = toResourceSet(worldObjects(size, 'bench'));
   translator.translate(set);
   const keys = [...set.Api.keys()];
@@ -87,7 +92,7 @@ function measureEdit(size: Size, runs: number, validate: ValidateFn): number {
 }
 
 function runOnce(size: Size, validate: ValidateFn): Timed {
-  const gateway = loadConfig('operator', [], {}).gateway;
+  const gateway = operatorGateway();
   const objects = worldObjects(size, 'bench');
   const clock = { ms: 0 };
   const start = performance.now();
