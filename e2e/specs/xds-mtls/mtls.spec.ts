@@ -129,7 +129,8 @@ describe('mutual TLS on xDS', () => {
       // Time for the CLI to stop its Envoy (it allows Envoy 5 s before SIGKILL), so none outlives the test.
       await cli.stop(15_000);
     }
-    if (admin !== '') await waitFor(async () => !(await fetch(`${admin}/ready`).then(() => true, () => false)), { what: 'the CLI\'s Envoy to exit with it' });
+    // By its process, not its admin port: another process may get that port once it is free.
+    if (admin !== '') await waitFor(() => !envoyRunningIn(stateDir), { what: 'the CLI\'s Envoy to exit with it' });
   });
 
   it('renews the server and client certificates under traffic without a failed call; a restarted operator accepts Envoy\'s renewed certificate', async () => {
@@ -172,3 +173,15 @@ describe('mutual TLS on xDS', () => {
     }
   });
 });
+
+/** Whether an Envoy process whose command line names `dir` (its bootstrap there) is running. */
+function envoyRunningIn(dir: string): boolean {
+  return fs.readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).some((pid) => {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return path.basename(argv[0] ?? '') === 'envoy' && argv.some((arg) => arg.startsWith(dir));
+    } catch {
+      return false;
+    }
+  });
+}
