@@ -24,7 +24,7 @@ pub mod sdk_date;
 pub mod signature;
 
 pub use config::{Config, ConfigError};
-pub use decide::{decide, Changes, Decision, RequestView};
+pub use decide::{decide, Changes, Decision, RequestView, APP_ID_HEADER};
 pub use errors::Denial;
 pub use headers::Headers;
 pub use route::RouteFacts;

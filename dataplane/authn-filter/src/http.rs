@@ -2,9 +2,11 @@
 //! sends can make this panic), buffer the body when there is one, decide, apply.
 
 use crate::metadata::RouteEntry;
+use crate::metrics::Metrics;
 use crate::route_cache::RouteCache;
+use crate::stats::{app_labels, calls_name, denied_name, latency_name};
 use apig_auth::errors::{denial_body, ENTITY_TOO_LARGE, INTERNAL_ERROR};
-use apig_auth::{decide, Config, Decision, Denial, Headers, RequestView};
+use apig_auth::{decide, Config, Decision, Denial, Headers, RequestView, RouteFacts, APP_ID_HEADER};
 use log::debug;
 use proxy_wasm::traits::{Context, HttpContext};
 use proxy_wasm::types::Action;
@@ -26,15 +28,24 @@ struct Pending {
     buffered: usize,
 }
 
+/// An authenticated call, counted when its answer comes back.
+struct Authenticated {
+    /// `;app=…;api=…;env=…` (stats.rs).
+    labels: String,
+    started_ms: i64,
+}
+
 pub struct AuthnHttp {
     config: Option<Rc<Config>>,
     routes: Rc<RefCell<RouteCache>>,
+    metrics: Rc<RefCell<Metrics>>,
     pending: Option<Pending>,
+    authenticated: Option<Authenticated>,
 }
 
 impl AuthnHttp {
-    pub fn new(config: Option<Rc<Config>>, routes: Rc<RefCell<RouteCache>>) -> Self {
-        Self { config, routes, pending: None }
+    pub fn new(config: Option<Rc<Config>>, routes: Rc<RefCell<RouteCache>>, metrics: Rc<RefCell<Metrics>>) -> Self {
+        Self { config, routes, metrics, pending: None, authenticated: None }
     }
 
     fn route(&self) -> Option<Rc<RouteEntry>> {
@@ -64,21 +75,33 @@ impl AuthnHttp {
         Action::Pause
     }
 
-    fn decide_and_apply(&self, config: &Config, route: &RouteEntry, headers: &[(String, Vec<u8>)], body: Option<&[u8]>) -> Action {
+    /// A refusal on a route with facts, counted by Api, environment and code.
+    fn refuse(&self, facts: &RouteFacts, denial: &Denial, headers: Option<&[(String, Vec<u8>)]>) -> Action {
+        let (api, environment) = (facts.api.as_deref().unwrap_or_default(), facts.environment.as_deref().unwrap_or_default());
+        self.metrics.borrow_mut().increment(denied_name(api, environment, denial.code));
+        self.deny(denial, headers)
+    }
+
+    fn decide_and_apply(&mut self, config: &Config, route: &RouteEntry, headers: &[(String, Vec<u8>)], body: Option<&[u8]>) -> Action {
         let facts = match route {
             RouteEntry::Facts(facts) => facts,
             RouteEntry::Skip => return Action::Continue,
             RouteEntry::Invalid => return self.deny(&INTERNAL_ERROR, Some(headers)),
         };
         let request = RequestView::new(Headers::new(headers), body);
-        match decide(&request, facts, config, self.now_ms()) {
-            Decision::Deny(denial) => self.deny(&denial, Some(headers)),
+        let now_ms = self.now_ms();
+        match decide(&request, facts, config, now_ms) {
+            Decision::Deny(denial) => self.refuse(facts, &denial, Some(headers)),
             Decision::Allow(changes) => {
                 for name in changes.remove {
                     self.set_http_request_header(name, None);
                 }
                 for (name, value) in &changes.set {
                     self.set_http_request_header(name, Some(value));
+                }
+                if let Some((_, app)) = changes.set.iter().find(|(name, _)| *name == APP_ID_HEADER) {
+                    let (api, environment) = (facts.api.as_deref().unwrap_or_default(), facts.environment.as_deref().unwrap_or_default());
+                    self.authenticated = Some(Authenticated { labels: app_labels(app, api, environment), started_ms: now_ms });
                 }
                 Action::Continue
             }
@@ -124,8 +147,13 @@ impl HttpContext for AuthnHttp {
         };
         pending.buffered = body_size;
         if body_size > pending.config.max_body_bytes {
-            let pending = self.pending.take();
-            return self.deny(&ENTITY_TOO_LARGE, pending.as_ref().map(|p| p.headers.as_slice()));
+            let Some(pending) = self.pending.take() else {
+                return Action::Continue;
+            };
+            return match pending.route.as_ref() {
+                RouteEntry::Facts(facts) => self.refuse(facts, &ENTITY_TOO_LARGE, Some(&pending.headers)),
+                _ => self.deny(&ENTITY_TOO_LARGE, Some(&pending.headers)),
+            };
         }
         if !end_of_stream {
             return Action::Pause;
@@ -135,5 +163,18 @@ impl HttpContext for AuthnHttp {
 
     fn on_http_request_trailers(&mut self, _num_trailers: usize) -> Action {
         self.finish()
+    }
+
+    /// An authenticated call's answer: counted under its App, with its latency so far.
+    fn on_http_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
+        let Some(call) = self.authenticated.take() else {
+            return Action::Continue;
+        };
+        let status = self.get_http_response_header_bytes(":status").unwrap_or_default();
+        let elapsed = u64::try_from(self.now_ms() - call.started_ms).unwrap_or(0);
+        let mut metrics = self.metrics.borrow_mut();
+        metrics.increment(calls_name(&call.labels, &status));
+        metrics.record(latency_name(&call.labels), elapsed);
+        Action::Continue
     }
 }

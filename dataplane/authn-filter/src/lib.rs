@@ -5,5 +5,7 @@
 mod entry;
 mod http;
 mod metadata;
+mod metrics;
 mod root;
 mod route_cache;
+mod stats;

@@ -1,6 +1,7 @@
 //! The root context: parses the configuration (on_configure) and hands it to each request.
 
 use crate::http::AuthnHttp;
+use crate::metrics::Metrics;
 use crate::route_cache::RouteCache;
 use apig_auth::Config;
 use log::{error, info};
@@ -14,6 +15,7 @@ pub struct AuthnRoot {
     /// None until a configuration parsed: requests on routes that need the filter get 500.
     config: Option<Rc<Config>>,
     routes: Rc<RefCell<RouteCache>>,
+    metrics: Rc<RefCell<Metrics>>,
 }
 
 impl Context for AuthnRoot {}
@@ -44,7 +46,7 @@ impl RootContext for AuthnRoot {
     }
 
     fn create_http_context(&self, _context_id: u32) -> Option<Box<dyn HttpContext>> {
-        Some(Box::new(AuthnHttp::new(self.config.clone(), Rc::clone(&self.routes))))
+        Some(Box::new(AuthnHttp::new(self.config.clone(), Rc::clone(&self.routes), Rc::clone(&self.metrics))))
     }
 
     fn get_type(&self) -> Option<ContextType> {

@@ -24,7 +24,7 @@ function manifests(backendPort: number): string {
 kind: ApiGroup
 metadata: {name: shop}
 spec: {domains: [{hostname: ${HOST}}]}
-${api('open', forward)}${api('signed', `auth: {type: APP}, ${forward}`)}${api('limited', 'backend: {mock: {body: ok}}')}${api('limited-fast', 'backend: {mock: {body: ok}}')}---
+${api('open', forward)}${api('signed', `auth: {type: APP}, ${forward}`)}${api('signed-fast', 'auth: {type: APP}, backend: {mock: {body: ok}}')}${api('limited', 'backend: {mock: {body: ok}}')}${api('limited-fast', 'backend: {mock: {body: ok}}')}---
 apiVersion: v1
 kind: Secret
 metadata: {name: observer-credentials}
@@ -44,6 +44,11 @@ apiVersion: turnpike.dev/v1alpha1
 kind: ThrottlePolicy
 metadata: {name: tight-fast}
 spec: {targetRefs: [{kind: Api, name: limited-fast}], limits: {api: 2}, precision: Fast}
+---
+apiVersion: turnpike.dev/v1alpha1
+kind: ThrottlePolicy
+metadata: {name: app-fast}
+spec: {targetRefs: [{kind: Api, name: signed-fast}], limits: {api: 10, app: 1}, precision: Fast}
 `;
 }
 
@@ -106,8 +111,8 @@ describe('observability (standalone)', () => {
   it('serves control-plane metrics on the health port: fleet, pushes, ACKs, objects, leader', async () => {
     const samples = await waitFor(async () => {
       const s = await metrics();
-      return total(s, 'turnpike_objects', { kind: 'Api', condition: 'Programmed', status: 'True' }) === 4 ? s : undefined;
-    }, { what: 'four Apis Programmed in turnpike_objects', timeoutMs: 20_000 });
+      return total(s, 'turnpike_objects', { kind: 'Api', condition: 'Programmed', status: 'True' }) === 5 ? s : undefined;
+    }, { what: 'five Apis Programmed in turnpike_objects', timeoutMs: 20_000 });
     expect(total(samples, 'turnpike_xds_clients_connected', { fleet: FLEET })).toBe(1);
     expect(total(samples, 'turnpike_xds_clients_connected', { fleet: `${FLEET}:ratelimit` })).toBe(1);
     for (const type of ['Cluster', 'Listener', 'RouteConfiguration', 'TypedExtensionConfig']) {
@@ -117,7 +122,7 @@ describe('observability (standalone)', () => {
     expect(total(samples, 'turnpike_xds_acks_total', { fleet: `${FLEET}:ratelimit`, type: 'RateLimitConfig' })).toBeGreaterThan(0);
     expect(total(samples, 'turnpike_xds_nacks_total')).toBe(0);
     expect(total(samples, 'turnpike_objects', { kind: 'App', condition: 'Accepted', status: 'True' })).toBe(1);
-    expect(total(samples, 'turnpike_objects', { kind: 'ThrottlePolicy', condition: 'Programmed', status: 'True' })).toBe(2);
+    expect(total(samples, 'turnpike_objects', { kind: 'ThrottlePolicy', condition: 'Programmed', status: 'True' })).toBe(3);
     expect(total(samples, 'turnpike_xds_snapshot_resources', { fleet: FLEET, type: 'Listener' })).toBeGreaterThan(0);
     expect(total(samples, 'turnpike_xds_snapshot_bytes', { fleet: FLEET })).toBeGreaterThan(0);
     expect(total(samples, 'turnpike_xds_sync_duration_seconds_count', { fleet: FLEET })).toBeGreaterThan(0);
@@ -138,6 +143,38 @@ describe('observability (standalone)', () => {
     expect(total(samples, 'envoy_vhost_route_upstream_rq_xx', { ...labels, envoy_response_code_class: '2' })).toBe(before + 3);
     // The signed Api is counted apart.
     expect(total(samples, 'envoy_vhost_route_upstream_rq_total', { turnpike_api: 'default/signed' })).toBeGreaterThan(0);
+  });
+
+  it('counts each App\'s calls by Api, environment and status, their latency, and authn refusals by code', async () => {
+    const app = { turnpike_app: 'default/observer', turnpike_environment: 'RELEASE' };
+    const signedOk = { ...app, turnpike_api: 'default/signed', turnpike_response_code: '200' };
+    const fastRefused = { ...app, turnpike_api: 'default/signed-fast', turnpike_response_code: '429' };
+    const unsignedRefused = { turnpike_api: 'default/signed', turnpike_environment: 'RELEASE', turnpike_error_code: 'APIG.0303' };
+    const before = await envoyStats();
+    for (let i = 0; i < 3; i += 1) expect((await signed('/signed')).status).toBe(200);
+    // limits.app 1 per minute, Fast (a full bucket of one): the second call is refused after authn.
+    const fast = [await signed('/signed-fast'), await signed('/signed-fast')];
+    expect(fast.map((r) => r.status)).toEqual([200, 429]);
+    expect((await get('/signed')).status).toBe(401);
+    const counted = (s: Sample[]): number[] => [
+      total(s, 'turnpike_app_rq_total', signedOk), total(s, 'turnpike_app_rq_time_count', { ...app, turnpike_api: 'default/signed' }),
+      total(s, 'turnpike_app_rq_total', fastRefused), total(s, 'turnpike_authn_denied_total', unsignedRefused),
+    ];
+    const was = counted(before);
+    const expected = [was[0]! + 3, was[1]! + 3, was[2]! + 1, was[3]! + 1];
+    const samples = await waitFor(async () => {
+      const s = await envoyStats();
+      return counted(s).every((n, i) => n === expected[i]) ? s : undefined;
+    }, { what: `per-App counts ${JSON.stringify(expected)} in Envoy's stats`, timeoutMs: 20_000, intervalMs: 500 });
+    // The latency histogram's buckets are labelled the same way; no label holds anything else.
+    expect(total(samples, 'turnpike_app_rq_time_bucket', { ...app, turnpike_api: 'default/signed', le: '+Inf' })).toBe(expected[1]);
+    const names = samples.filter((m) => m.name.startsWith('turnpike_')).map((m) => [m.name, ...Object.keys(m.labels).sort()].join(' '));
+    expect(new Set(names.map((n) => n.replace(/^(turnpike_app_rq_time)_(bucket|sum|count)/, '$1')))).toEqual(new Set([
+      'turnpike_app_rq_total turnpike_api turnpike_app turnpike_environment turnpike_response_code',
+      'turnpike_app_rq_time turnpike_api turnpike_app turnpike_environment',
+      'turnpike_app_rq_time le turnpike_api turnpike_app turnpike_environment',
+      'turnpike_authn_denied_total turnpike_api turnpike_environment turnpike_error_code',
+    ]));
   });
 
   it('writes one JSON line per call, field by field, with the App, the error code and no secret', async () => {
