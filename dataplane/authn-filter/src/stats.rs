@@ -43,7 +43,10 @@ mod tests {
         let labels = app_labels("team/client", "team/orders", "RELEASE");
         assert_eq!(calls_name(&labels, b"200"), "turnpike_app_rq_total;app=team/client;api=team/orders;env=RELEASE;code=200");
         assert_eq!(latency_name(&labels), "turnpike_app_rq_time;app=team/client;api=team/orders;env=RELEASE");
-        assert_eq!(denied_name("team/orders", "DEV", "APIG.0303"), "turnpike_authn_denied_total;api=team/orders;env=DEV;error_code=APIG.0303");
+        assert_eq!(
+            denied_name("team/orders", "DEV", "APIG.0303"),
+            "turnpike_authn_denied_total;api=team/orders;env=DEV;error_code=APIG.0303"
+        );
     }
 
     #[test]
