@@ -60,6 +60,18 @@ def facts(**values: str) -> dict:
 DISABLED = {FILTER: {"@type": "type.googleapis.com/envoy.config.route.v3.FilterConfig", "disabled": True}}
 
 
+def named(routes: list) -> list:
+    """Routes with facts named like the control plane names them: `#` and a digest of the facts."""
+    out = []
+    for i, route in enumerate(routes):
+        values = route.get("metadata", {}).get("filter_metadata", {}).get(FILTER)
+        if values is not None and "name" not in route:
+            digest = hashlib.sha256(json.dumps(sorted(values.items())).encode()).hexdigest()[:16]
+            route = {"name": f"r{i}#{digest}", **route}
+        out.append(route)
+    return out
+
+
 def hcm(routes: list, ecds_path: str) -> dict:
     replies = [
         # The filter's own replies pass unchanged (xds-server local-reply.ts does the same).
@@ -75,7 +87,7 @@ def hcm(routes: list, ecds_path: str) -> dict:
         "typed_config": {
             "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
             "stat_prefix": "h",
-            "route_config": {"name": "r", "virtual_hosts": [{"name": "all", "domains": ["*"], "routes": routes}]},
+            "route_config": {"name": "r", "virtual_hosts": [{"name": "all", "domains": ["*"], "routes": named(routes)}]},
             "local_reply_config": {"mappers": replies},
             "http_filters": [
                 {"name": FILTER, "config_discovery": {

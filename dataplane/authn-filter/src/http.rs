@@ -49,8 +49,8 @@ impl AuthnHttp {
     }
 
     fn route(&self) -> Option<Rc<RouteEntry>> {
-        let serialized = self.get_property(vec!["xds", "route_metadata"])?;
-        Some(self.routes.borrow_mut().get(&serialized))
+        let name = self.get_property(vec!["xds", "route_name"]).unwrap_or_default();
+        self.routes.borrow_mut().get(&name, || self.get_property(vec!["xds", "route_metadata"]))
     }
 
     fn now_ms(&self) -> i64 {

@@ -8,6 +8,7 @@
 //   - Routes that need neither authentication nor signing disable the filter.
 //   - Fail closed: a module that cannot load or crashes answers 500 APIG.0601 (local-reply.ts);
 //     the filter's own refusals carry Huawei's body and pass the local-reply mappers untouched.
+import { createHash } from 'node:crypto';
 import { type AppIR, type AuthnModuleIR, type AuthzIR, type GrantIR, type RouteIR, type SignatureKeyIR, type SourceRef } from '../ir';
 import { byString, stringField, typed, type JsonObject } from './json';
 import { redactResource } from './redact';
@@ -183,7 +184,18 @@ const BUFFERED: JsonObject = {
  * nothing from it and for routes that answer with a gateway error; else bodies buffered up to the
  * signed-body limit and the facts it decides on.
  */
-export function authnRoute(route: RouteIR, facts: AuthnRouteFacts): { readonly perFilter: JsonObject; readonly metadata?: JsonObject } {
+export function authnRoute(route: RouteIR, facts: AuthnRouteFacts): { readonly perFilter: JsonObject; readonly metadata?: JsonObject; readonly nameSuffix?: string } {
   if (facts.answersLocally === true || !needsAuthn(route)) return { perFilter: DISABLED };
-  return { perFilter: BUFFERED, metadata: { [AUTHN_FILTER]: routeFacts(route, facts) } };
+  const values = routeFacts(route, facts);
+  return { perFilter: BUFFERED, metadata: { [AUTHN_FILTER]: values }, nameSuffix: factsDigest(values) };
+}
+
+/**
+ * `#` and a digest of the facts, appended to the route's name: the filter caches parsed facts by
+ * route name, which Envoy hands out for less than the metadata, and a route whose facts change
+ * is renamed so that no Envoy serves it stale facts (dataplane/README.md).
+ */
+function factsDigest(values: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(Object.keys(values).sort().map((key) => [key, values[key]]));
+  return `#${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }

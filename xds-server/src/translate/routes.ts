@@ -120,7 +120,7 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
   const upstream = backend.kind === 'Forward' ? { rewrite: routing.rewrite, ...(host === undefined ? {} : { host }) } : undefined;
   const authn = authnConfig(route, context, upstream);
   return {
-    ...head,
+    name: `${head.name}${authn.nameSuffix ?? ''}`,
     // Per-route upstream stats (calls, status classes, upstream latency) for routes that have a
     // backend; the bootstrap's stats_tags turn the prefix into Api and environment labels.
     ...(backend.kind === 'Forward' ? { stat_prefix: routeName(route) } : {}),
