@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SETUP := hack/setup
 BIN := $(or $(TURNPIKE_CACHE),$(HOME)/.cache/turnpike)/bin
 
-.PHONY: help setup setup-standalone deps build lint test test-unit test-e2e test-dataplane run cluster-up cluster-down clean bench-controlplane bench-policies bench-authz
+.PHONY: help setup setup-standalone setup-bench deps build lint test test-unit test-e2e test-dataplane run cluster-up cluster-down clean bench-controlplane bench-policies bench-authz
 .PHONY: images chart-sync chart-lint kind-up kind-down
 
 help: ## List the targets
@@ -24,6 +24,9 @@ setup-standalone: deps ## Install only what standalone mode needs (Envoy, envoyp
 	@bash $(SETUP)/redis.sh
 	@bash $(SETUP)/ratelimit.sh
 	@bash $(SETUP)/authn.sh
+
+setup-bench: setup-standalone ## What the data-plane benches add: vegeta, the paced load generator
+	@bash $(SETUP)/vegeta.sh
 
 deps: node_modules/.package-lock.json ## npm dependencies (npm ci when package-lock.json changed)
 node_modules/.package-lock.json: package-lock.json
@@ -57,10 +60,10 @@ run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no
 bench-controlplane: setup build ## Control-plane benchmark, cluster and standalone modes side by side: translation, RSS, apply-to-served, edits under load (ARGS=--sizes 10000x500)
 	@node bench/dist/controlplane/main.js $(ARGS)
 
-bench-policies: setup-standalone build ## Cost of policies: plain vs ACL vs Fast vs Exact throttling vs fully policed APP Api, saturated and paced (ARGS=--seconds 10)
+bench-policies: setup-bench build ## Cost of policies: plain vs ACL vs Fast vs Exact throttling vs fully policed APP Api, saturated and paced (ARGS=--seconds 10)
 	@node bench/dist/policies/main.js $(ARGS)
 
-bench-authz: setup-standalone build ## Cost of app authentication in Envoy: throughput, CPU and p99 of an APP Api vs NONE, saturated and paced (ARGS=--seconds 10)
+bench-authz: setup-bench build ## Cost of app authentication in Envoy: throughput, CPU and p99 of an APP Api vs NONE, saturated and paced (ARGS=--seconds 10)
 	@node bench/dist/authz/main.js $(ARGS)
 
 cluster-up: setup build ## A local gateway the kubectl way: kube-apiserver + etcd, the operator, Envoy, ratelimit + Redis, demo backends (docs/getting-started.md §2)

@@ -6,8 +6,8 @@
  * request SDK-HMAC-SHA256-signed and verified by the filter). Two phases, each in alternating rounds
  * so drift in the machine's load hits every Api alike: saturated (closed loop, as fast as the host
  * allows: throughput and CPU per request) and paced at half of `none`'s saturated rate (p99 added
- * at a load the gateway carries). The load generator is the repository's Node client
- * (bench/policies/load.ts). Prints Markdown tables on stdout; progress on stderr.
+ * at a load the gateway carries). The saturated load is the repository's Node client
+ * (bench/policies/load.ts), the paced one vegeta (bench/policies/paced.ts, `make setup-bench`). Prints Markdown tables on stdout; progress on stderr.
  *
  *   make bench-authz
  *   node bench/dist/authz/main.js --seconds 10 --rounds 3 --connections 16
@@ -21,6 +21,7 @@ import { call, startStandalone, waitFor } from '@turnpike/e2e';
 import { startEchoServer } from '@turnpike/operator';
 import { cpuMs } from '../controlplane/procfs';
 import { load, merge, quantile, type LoadResult } from '../policies/load';
+import { pacedLoad } from '../policies/paced';
 
 const HOST = 'bench.example.com';
 const APP = { key: 'bench-app-key-0001', secret: 'bench-app-secret-0001' };
@@ -119,8 +120,8 @@ async function phase(options: Options, port: number, envoy: number, rate?: numbe
     for (const name of NAMES) {
       progress(`round ${round}/${options.rounds}: ${name}, ${options.connections} connections, ${options.seconds} s${rate === undefined ? '' : `, paced at ${rate.toFixed(0)} req/s`}`);
       const before = { envoy: cpuMs(envoy), client: clientCpuMs() };
-      const paced = rate === undefined ? {} : { rate };
-      results[name].push(await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: options.seconds, headers: headersOf(name), ...paced }));
+      const target = { port, host: HOST, path: `/${name}`, connections: options.connections, seconds: options.seconds, headers: headersOf(name) };
+      results[name].push(await (rate === undefined ? load(target) : pacedLoad({ ...target, rate })));
       cpu[name].envoy += cpuMs(envoy) - before.envoy;
       cpu[name].client += clientCpuMs() - before.client;
     }
@@ -150,8 +151,8 @@ async function throughput(options: Options, port: number, envoy: number): Promis
   const paced = await phase(options, port, envoy, half);
   return [
     table(`Saturated: ${options.connections} keep-alive connections, ${options.rounds} alternating rounds of ${options.seconds} s per Api (${host}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; load generator, Envoy and backend share the host)`, saturated),
-    table(`Paced at half of none's saturated rate (${half.toFixed(0)} req/s per Api), same rounds`, paced),
-    'CPU per request from /proc (10 ms ticks): Envoy; this process (load generator and backend).',
+    table(`Paced at half of none's saturated rate (${half.toFixed(0)} req/s per Api, open loop: vegeta), same rounds`, paced),
+    'CPU per request from /proc (10 ms ticks): Envoy; this process (saturated: load generator and backend; paced: the backend, vegeta runs apart).',
     '',
   ].join('\n');
 }

@@ -18,11 +18,6 @@ export interface LoadOptions {
   readonly seconds: number;
   /** Sent with every request (e.g. a signature, which stays valid for 15 minutes). */
   readonly headers?: Readonly<Record<string, string>>;
-  /**
-   * Requests per second over all connections: each client waits for its next slot before
-   * sending (it never catches up in a burst). Unset: as fast as answers come (closed loop).
-   */
-  readonly rate?: number;
 }
 
 function once(agent: http.Agent, options: LoadOptions): Promise<number> {
@@ -43,17 +38,8 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
   let errors = 0;
   const started = process.hrtime.bigint();
   const deadline = started + BigInt(options.seconds * 1e9);
-  const interval = options.rate === undefined ? 0n : BigInt(Math.round((options.connections / options.rate) * 1e9));
-  const client = async (index: number): Promise<void> => {
-    let next = started + (interval * BigInt(index)) / BigInt(options.connections);
+  const client = async (): Promise<void> => {
     while (process.hrtime.bigint() < deadline) {
-      if (interval > 0n) {
-        const wait = next - process.hrtime.bigint();
-        if (wait > 0n) await new Promise((resolve) => setTimeout(resolve, Number(wait / 1_000_000n)));
-        const now = process.hrtime.bigint();
-        next = (next > now ? next : now) + interval;
-        if (now >= deadline) break;
-      }
       const t0 = process.hrtime.bigint();
       try {
         const status = await once(agent, options);
@@ -64,7 +50,7 @@ export async function load(options: LoadOptions): Promise<LoadResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: options.connections }, (_, i) => client(i)));
+  await Promise.all(Array.from({ length: options.connections }, () => client()));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   agent.destroy();
   return { requests: latencies.length, seconds, latencies: latencies.sort((a, b) => a - b), statuses, errors };

@@ -8,7 +8,8 @@
  * ThrottlePolicy with api, app and ip limits, and the IP AclPolicy) and, with --apis, `api` (an
  * Exact policy with only the api limit). Two phases, each in rounds alternating between the Apis
  * so drift in the machine's load hits all alike: saturated (closed loop: throughput and CPU per
- * request), then paced at half of plain's saturated rate (p99 added). Prints Markdown tables on
+ * request; the repository's Node client, load.ts), then paced at half of plain's saturated rate
+ * (p99 added; open loop, vegeta: paced.ts, `make setup-bench`). Prints Markdown tables on
  * stdout; progress on stderr.
  *
  *   make bench-policies
@@ -26,6 +27,7 @@ import { call, startStandalone, waitFor } from '@turnpike/e2e';
 import { sign } from '@turnpike/sdk';
 import { children, cpuSeconds, hostCpu } from './cpu';
 import { load, merge, quantile, type LoadResult } from './load';
+import { pacedLoad } from './paced';
 import { BENCH_APP, HOST, manifests, VARIANTS, type Variant } from './manifests';
 
 const progress = (text: string): void => { process.stderr.write(`[bench/policies] ${text}\n`); };
@@ -111,12 +113,13 @@ async function ready(port: number, o: Options): Promise<void> {
 async function rounds(o: Options, port: number, pids: Parameters<typeof sample>[0], rate?: number): Promise<Map<string, Measured>> {
   const results = new Map<string, LoadResult[]>(o.variants.map((v) => [v.name, []]));
   const used = new Map<string, Cpu>(o.variants.map((v) => [v.name, zero()]));
-  const base = { port, host: HOST, connections: o.connections, ...(rate === undefined ? {} : { rate }) };
+  const base = { port, host: HOST, connections: o.connections };
   for (let round = 1; round <= o.rounds; round += 1) {
     for (const v of o.variants) {
       progress(`round ${round}/${o.rounds}: ${v.name}, ${o.connections} connections, ${o.seconds} s${rate === undefined ? '' : `, paced at ${rate.toFixed(0)} req/s`}`);
       const before = sample(pids);
-      results.get(v.name)?.push(await load({ ...base, path: `/${v.name}`, seconds: o.seconds, headers: headersOf(v) }));
+      const target = { ...base, path: `/${v.name}`, seconds: o.seconds, headers: headersOf(v) };
+      results.get(v.name)?.push(await (rate === undefined ? load(target) : pacedLoad({ ...target, rate })));
       add(used.get(v.name) ?? zero(), before, sample(pids));
     }
   }
@@ -178,7 +181,7 @@ function report(o: Options, saturated: ReadonlyMap<string, Measured>, paced: Rea
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...o.variants.map((v) => cpuRow(v.label, of(saturated, v).result, of(saturated, v).cpu, plain)),
     '',
-    `**Paced** at half of plain's saturated rate (${rate.toFixed(0)} req/s per Api), same rounds:`,
+    `**Paced** at half of plain's saturated rate (${rate.toFixed(0)} req/s per Api, open loop: vegeta), same rounds:`,
     '',
     '| Api | req/s | p50 ms | p99 ms | p99 added | Envoy CPU µs/req | non-2xx | errors |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
