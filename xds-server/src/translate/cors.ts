@@ -12,13 +12,15 @@ export const PREFLIGHT_HEADERS: readonly (readonly [string, string])[] = [
   ['access-control-max-age', '172800'],
 ];
 
-const ifAbsent = ([key, value]: readonly [string, string]): JsonObject => ({ header: { key, value }, append_action: 'ADD_IF_ABSENT' });
+/** The headers (lower-case name, value) the route's CORS flag adds where the answer has none. */
+export function corsHeaderPairs(route: RouteIR): (readonly [string, string])[] {
+  if (!route.cors) return [];
+  const origin = ['access-control-allow-origin', '*'] as const;
+  // The OPTIONS Api of the pair answers browser preflights.
+  return route.method === 'OPTIONS' ? [origin, ...PREFLIGHT_HEADERS] : [origin];
+}
 
 /** response_headers_to_add entries for the route's CORS flag. */
 export function corsHeaders(route: RouteIR): JsonObject[] {
-  if (!route.cors) return [];
-  const origin = ifAbsent(['access-control-allow-origin', '*']);
-  // The OPTIONS Api of the pair answers browser preflights.
-  if (route.method !== 'OPTIONS') return [origin];
-  return [origin, ...PREFLIGHT_HEADERS.map(ifAbsent)];
+  return corsHeaderPairs(route).map(([key, value]) => ({ header: { key, value }, append_action: 'ADD_IF_ABSENT' }));
 }

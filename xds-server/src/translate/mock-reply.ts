@@ -8,9 +8,8 @@
 // in the dynamic metadata first; local-reply.ts leaves marked replies as configured. Mocks without
 // policies stay direct responses.
 import type { GatewayIR, MockBackendIR, RouteIR, SourceRef } from '../ir';
-import { corsHeaders } from './cors';
-import { isJsonObject, typed, type JsonObject } from './json';
-import { HYGIENE_FILTER } from './lua';
+import { corsHeaderPairs } from './cors';
+import { typed, type JsonObject } from './json';
 import { METADATA_NAMESPACE, sourceMetadata } from './metadata';
 
 export const MOCK_FILTER = 'turnpike.mock';
@@ -63,28 +62,16 @@ export function mockCluster(source: SourceRef): JsonObject {
 function replyHeaders(route: RouteIR, mock: MockBackendIR): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const h of mock.headers) headers[h.name.toLowerCase()] = h.value;
-  for (const entry of corsHeaders(route)) {
-    const header = entry.header;
-    if (isJsonObject(header) && typeof header.key === 'string' && typeof header.value === 'string' && headers[header.key] === undefined) headers[header.key] = header.value;
-  }
+  for (const [key, value] of corsHeaderPairs(route)) headers[key] ??= value;
   return headers;
 }
 
-/** A built mock route turned into a forwarding route answered by the mock filter. */
-export function mockThroughFilters(built: JsonObject, route: RouteIR): JsonObject {
-  if (route.backend.kind !== 'Mock' || !isJsonObject(built.direct_response)) return built;
-  const mock = route.backend;
-  const metadata = isJsonObject(built.metadata) ? built.metadata : {};
-  const filterMetadata = isJsonObject(metadata.filter_metadata) ? metadata.filter_metadata : {};
-  const reply = { status: String(mock.status), body: mock.body, headers: replyHeaders(route, mock) };
-  const rest = Object.fromEntries(Object.entries(built).filter(([key]) => key !== 'direct_response' && key !== 'response_headers_to_add'));
-  // Not marked as a mock reply by the hygiene filter: the mock filter marks its own.
-  const kept = Object.fromEntries(Object.entries(filterMetadata).filter(([key]) => key !== HYGIENE_FILTER));
-  const perFilter = isJsonObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
+/** A policed mock route's parts: it forwards to the mock cluster, and the mock filter answers from its metadata. */
+export function filteredMock(route: RouteIR, mock: MockBackendIR): { readonly cluster: string; readonly perFilter: JsonObject; readonly metadata: JsonObject } {
   return {
-    ...rest,
-    route: { cluster: MOCK_CLUSTER },
-    typed_per_filter_config: { ...perFilter, [MOCK_FILTER]: typed('envoy.extensions.filters.http.lua.v3.LuaPerRoute', { name: REPLY_SOURCE }) },
-    metadata: { ...metadata, filter_metadata: { ...kept, [MOCK_FILTER]: reply } },
+    cluster: MOCK_CLUSTER,
+    perFilter: { [MOCK_FILTER]: typed('envoy.extensions.filters.http.lua.v3.LuaPerRoute', { name: REPLY_SOURCE }) },
+    // Not marked as a mock reply by the hygiene filter: the mock filter marks its own.
+    metadata: { [MOCK_FILTER]: { status: String(mock.status), body: mock.body, headers: replyHeaders(route, mock) } },
   };
 }

@@ -1,5 +1,5 @@
-// Puts a route's policies on its Envoy route: RBAC rules and rate-limit descriptors in
-// typed_per_filter_config (rbac.ts, ratelimit.ts), next to whatever else the route carries.
+// What a route's policies put on its Envoy route, decided from the IR (routes.ts assembles the
+// route): RBAC rules and rate-limit descriptors in typed_per_filter_config (rbac.ts, ratelimit.ts).
 //
 // A limited route (a ThrottlePolicy, or the gateway's default limit per Api) names its limits
 // twice: for the normal filter, all in one call, and for one debug filter per limit, each in a
@@ -10,9 +10,8 @@
 // rate_limits for the local rate-limit filter, and the window in the hygiene filter's metadata.
 import type { ApiGroupIR, GatewayIR, RouteIR, SourceRef } from '../ir';
 import { fastRateLimits, fastThrottle, tightestLimit, WINDOW_SECONDS } from './fast-throttle';
-import { byString, isJsonObject, type JsonObject } from './json';
-import { FAST_LIMIT_KEY, FAST_WINDOW_KEY, HYGIENE_FILTER } from './lua';
-import { mockThroughFilters } from './mock-reply';
+import type { JsonObject } from './json';
+import { FAST_LIMIT_KEY, FAST_WINDOW_KEY } from './lua';
 import { appAclPerRoute, ipAclPerRoute } from './rbac';
 import {
   defaultApiDescriptor, inMode, quotaDescriptor, RateLimitFilter, rateLimitPerRoute, subdomainDescriptor, throttleDescriptors, type Dimension,
@@ -57,14 +56,6 @@ export function policyContext(flags: RateLimitFlags, group: ApiGroupIR): PolicyC
   };
 }
 
-/** A route answering a gateway error (wrong protocol, no authn module) refuses the call anyway. */
-function answersError(built: JsonObject): boolean {
-  const metadata = built.metadata;
-  if (!isJsonObject(metadata) || !isJsonObject(metadata.filter_metadata)) return false;
-  const hygiene = metadata.filter_metadata[HYGIENE_FILTER];
-  return isJsonObject(hygiene) && hygiene.reply === 'error';
-}
-
 function aclConfigs(route: RouteIR): Record<string, JsonObject> {
   const { ipAcl, appAcl } = route.policies ?? {};
   return { ...(ipAcl === undefined ? {} : ipAclPerRoute(ipAcl)), ...(appAcl === undefined ? {} : appAclPerRoute(appAcl)) };
@@ -98,31 +89,24 @@ function rateLimitConfigs(route: RouteIR, context: PolicyContext): Record<string
   return out;
 }
 
-function withConfigs(built: JsonObject, configs: Readonly<Record<string, JsonObject>>): JsonObject {
-  if (Object.keys(configs).length === 0) return built;
-  const existing = isJsonObject(built.typed_per_filter_config) ? built.typed_per_filter_config : {};
-  const merged = Object.fromEntries(Object.entries({ ...existing, ...configs }).sort(([a], [b]) => byString(a, b)));
-  return { ...built, typed_per_filter_config: merged };
+/** What a route's policies put on its Envoy route, decided from the IR. */
+export interface RoutePolicies {
+  /** typed_per_filter_config entries: RBAC rules and rate-limit descriptors. */
+  readonly perFilter: Readonly<Record<string, JsonObject>>;
+  /** A Fast ThrottlePolicy: route-level rate_limits, and what the hygiene filter's debug headers name. */
+  readonly fast?: { readonly rateLimits: readonly JsonObject[]; readonly hygiene: Readonly<Record<string, string>> };
 }
 
-/** A forwarding route with its Fast limits: route-level rate_limits, and what debug headers name. */
-function withFastLimits(built: JsonObject, route: RouteIR): JsonObject {
+/** The policies of a route that does not answer an error (those refuse every call anyway). */
+export function routePolicies(route: RouteIR, context: PolicyContext | undefined): RoutePolicies {
+  const perFilter = { ...aclConfigs(route), ...(context === undefined ? {} : rateLimitConfigs(route, context)) };
   const throttle = fastThrottle(route);
-  if (throttle === undefined || !isJsonObject(built.route)) return built;
-  const metadata = isJsonObject(built.metadata) ? built.metadata : {};
-  const filterMetadata = isJsonObject(metadata.filter_metadata) ? metadata.filter_metadata : {};
-  const hygiene = isJsonObject(filterMetadata[HYGIENE_FILTER]) ? filterMetadata[HYGIENE_FILTER] : {};
-  return {
-    ...built,
-    route: { ...built.route, rate_limits: fastRateLimits(throttle, route.environment) },
-    metadata: { ...metadata, filter_metadata: { ...filterMetadata, [HYGIENE_FILTER]: { ...hygiene, [FAST_WINDOW_KEY]: String(WINDOW_SECONDS[throttle.unit]), [FAST_LIMIT_KEY]: tightestLimit(throttle, route) } } },
-  };
+  if (throttle === undefined) return { perFilter };
+  const hygiene = { [FAST_WINDOW_KEY]: String(WINDOW_SECONDS[throttle.unit]), [FAST_LIMIT_KEY]: tightestLimit(throttle, route) };
+  return { perFilter, fast: { rateLimits: fastRateLimits(throttle, route.environment), hygiene } };
 }
 
-/** The Envoy route for one built route, with its policies. */
-export function withPolicies(built: JsonObject, route: RouteIR, context: PolicyContext): JsonObject {
-  if (answersError(built)) return built;
-  const configs = { ...aclConfigs(route), ...rateLimitConfigs(route, context) };
-  const answered = Object.keys(configs).length === 0 && fastThrottle(route) === undefined ? built : mockThroughFilters(built, route);
-  return withConfigs(withFastLimits(answered, route), configs);
+/** Whether a route is under some policy (then a mock answers through the mock filter: mock-reply.ts). */
+export function policed(policies: RoutePolicies): boolean {
+  return Object.keys(policies.perFilter).length > 0 || policies.fast !== undefined;
 }

@@ -5,7 +5,7 @@ import type { ApiGroupIR, ClusterIR } from '../ir';
 import { byString, type JsonObject } from './json';
 import { LATENCY_HEADER, REPLY_CODE_HEADER, STAGE_HEADER, UPSTREAM_LATENCY_HEADER } from './lua';
 import { sourceMetadata } from './metadata';
-import { policyContext, withPolicies, type RateLimitFlags } from './policy-routes';
+import { policyContext, type RateLimitFlags } from './policy-routes';
 import { compareRoutes } from './route-order';
 import { buildRoute, type Side } from './routes';
 import { buildScope } from './scopes';
@@ -83,9 +83,8 @@ function virtualHosts(group: ApiGroupIR, inputs: GroupInputs): JsonObject[] {
   const domains = groupHostnames(group, side, inputs.subdomainTls).filter((host) => !redirected.has(host));
   const hosts: JsonObject[] = [];
   if (domains.length > 0) {
-    const policy = policyContext(inputs.rateLimit, group);
-    const context = { side, clusters: inputs.clusters, authn: inputs.authn, group: group.source };
-    const routes = [...group.routes].sort(compareRoutes).map((route) => withPolicies(buildRoute(route, context), route, policy));
+    const context = { side, clusters: inputs.clusters, authn: inputs.authn, group: group.source, policy: policyContext(inputs.rateLimit, group) };
+    const routes = [...group.routes].sort(compareRoutes).map((route) => buildRoute(route, context));
     hosts.push({ name: groupName(group), domains, routes, metadata: sourceMetadata(group.source) });
   }
   const redirect = side === 'http' ? redirectHost(group, inputs.publicPort) : undefined;

@@ -4,10 +4,12 @@ import { type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR
 import { corsHeaders } from './cors';
 import { TranslateError } from './translate-error';
 import { authnRoute } from './authn';
-import type { JsonObject } from './json';
+import { byString, type JsonObject } from './json';
 import { HYGIENE_FILTER, replyMetadata } from './lua';
+import { filteredMock } from './mock-reply';
 import { sourceMetadata } from './metadata';
 import { pathRouting } from './path-match';
+import { policed, routePolicies, type PolicyContext, type RoutePolicies } from './policy-routes';
 import { retryPolicy, timeouts } from './retry';
 import { stageMatcher } from './stage';
 import { hostHeader } from './upstream-host';
@@ -22,6 +24,8 @@ export interface RouteContext {
   readonly authn?: boolean;
   /** The ApiGroup of the virtual host (authn facts); default: the Api's namespace and no name. */
   readonly group?: SourceRef;
+  /** The group's rate-limit facts; none: the gateway has no rate-limit service. */
+  readonly policy?: PolicyContext;
 }
 
 /** `<namespace>/<api>/<environment>`: unique per route configuration, shown in logs and stats. */
@@ -58,8 +62,10 @@ function authnConfig(route: RouteIR, context: RouteContext, backend?: { rewrite:
   return authnRoute(route, { tls: context.side === 'https', group, answersLocally, ...(backend === undefined ? {} : { backend }) });
 }
 
-function perFilter(authn: Partial<ReturnType<typeof authnRoute>>): JsonObject {
-  return authn.perFilter === undefined ? {} : { typed_per_filter_config: authn.perFilter };
+/** typed_per_filter_config, keys sorted; none when empty. */
+function perFilter(configs: JsonObject): JsonObject {
+  const entries = Object.entries(configs).sort(([a], [b]) => byString(a, b));
+  return entries.length === 0 ? {} : { typed_per_filter_config: Object.fromEntries(entries) };
 }
 
 /** Route facts under METADATA_NAMESPACE: the access log and the hygiene filter read them. */
@@ -80,7 +86,7 @@ function mockHeaders(mock: MockBackendIR): JsonObject[] {
   return mock.headers.map((h) => ({ header: { key: h.name.toLowerCase(), value: h.value }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }));
 }
 
-function forwardAction(route: RouteIR, backend: ForwardBackendIR, clusters: ReadonlyMap<string, ClusterIR>, rewrite: JsonObject): JsonObject {
+function forwardAction(route: RouteIR, backend: ForwardBackendIR, clusters: ReadonlyMap<string, ClusterIR>, rewrite: JsonObject, rateLimits: JsonObject): JsonObject {
   const cluster = clusters.get(backend.cluster);
   if (cluster === undefined) {
     throw new TranslateError('XDS_TRANSLATE_UNKNOWN_CLUSTER', `${routeName(route)} forwards to unknown cluster ${backend.cluster}`);
@@ -94,40 +100,72 @@ function forwardAction(route: RouteIR, backend: ForwardBackendIR, clusters: Read
       ...rewrite,
       ...(host === undefined ? {} : { host_rewrite_literal: host }),
       ...(retry === undefined ? {} : { retry_policy: retry }),
+      ...rateLimits,
     },
   };
 }
 
-export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
-  const head = { name: routeName(route) };
-  const error = errorFor(route, context);
+/** A route that answers a gateway error (wrong protocol, no authn module) instead of its backend. */
+function errorRoute(route: RouteIR, context: RouteContext, error: GatewayError): JsonObject {
+  const authn = authnConfig(route, context, undefined, true);
+  return {
+    name: routeName(route),
+    match: { ...pathRouting(route.path, route.match).match, headers: headerMatchers(route) },
+    direct_response: { status: error.status },
+    ...perFilter(authn.perFilter ?? {}),
+    metadata: sourceMetadata(route.source, routeFacts(route, context), { [HYGIENE_FILTER]: replyMetadata({ kind: 'error', code: error.code, message: error.message }), ...authn.metadata }),
+  };
+}
+
+/** How a route answers: its action, response headers, and what the mock filter needs when it answers. */
+interface Answer {
+  readonly action: JsonObject;
+  readonly headers: readonly JsonObject[];
+  /** Route metadata under the hygiene filter (a direct mock reply is marked as one). */
+  readonly hygiene: Readonly<Record<string, string>>;
+  readonly perFilter: JsonObject;
+  readonly metadata: JsonObject;
+}
+
+function answer(route: RouteIR, context: RouteContext, rewrite: JsonObject, policies: RoutePolicies): Answer {
   const backend = route.backend;
-  if (error !== undefined) {
-    const authn = authnConfig(route, context, undefined, true);
-    return {
-      ...head,
-      match: { ...pathRouting(route.path, route.match).match, headers: headerMatchers(route) },
-      direct_response: { status: error.status },
-      ...perFilter(authn),
-      metadata: sourceMetadata(route.source, routeFacts(route, context), { [HYGIENE_FILTER]: replyMetadata({ kind: 'error', code: error.code, message: error.message }), ...authn.metadata }),
-    };
-  }
+  const rateLimits = policies.fast === undefined ? {} : { rate_limits: policies.fast.rateLimits };
+  const none = { perFilter: {}, metadata: {} };
+  if (backend.kind === 'Forward') return { action: forwardAction(route, backend, context.clusters, rewrite, rateLimits), headers: corsHeaders(route), hygiene: {}, ...none };
+  if (!policed(policies)) return { action: mockAction(backend), headers: [...mockHeaders(backend), ...corsHeaders(route)], hygiene: replyMetadata({ kind: 'mock' }), ...none };
+  // Policies must run before a mock answers: the mock filter does, with the mock's headers (CORS's included).
+  const filtered = filteredMock(route, backend);
+  return { action: { route: { cluster: filtered.cluster, ...rateLimits } }, headers: [], hygiene: {}, perFilter: filtered.perFilter, metadata: filtered.metadata };
+}
+
+/**
+ * The Envoy route of one Api in one environment, every part decided from the IR: the action
+ * (forward; a mock's direct response, or the mock filter's answer when policies must run first:
+ * mock-reply.ts), the policies' per-route configs and Fast limits (policy-routes.ts), authn's
+ * facts (authn.ts), CORS headers and the metadata the hygiene filter and the access log read.
+ */
+export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
+  const error = errorFor(route, context);
+  if (error !== undefined) return errorRoute(route, context, error);
+  const backend = route.backend;
+  const policies = routePolicies(route, context.policy);
   const routing = pathRouting(route.path, route.match, backend.kind === 'Forward' ? backend.path : undefined);
-  const action = backend.kind === 'Mock' ? mockAction(backend) : forwardAction(route, backend, context.clusters, routing.rewrite);
-  const headers = [...(backend.kind === 'Mock' ? mockHeaders(backend) : []), ...corsHeaders(route)];
   const cluster = backend.kind === 'Forward' ? context.clusters.get(backend.cluster) : undefined;
   const host = backend.kind === 'Forward' && cluster !== undefined ? upstreamHost(backend, cluster) : undefined;
   const upstream = backend.kind === 'Forward' ? { rewrite: routing.rewrite, ...(host === undefined ? {} : { host }) } : undefined;
   const authn = authnConfig(route, context, upstream);
+  const answered = answer(route, context, routing.rewrite, policies);
+  const hygiene = { ...answered.hygiene, ...policies.fast?.hygiene };
+  const filters = { ...(Object.keys(hygiene).length === 0 ? {} : { [HYGIENE_FILTER]: hygiene }), ...authn.metadata, ...answered.metadata };
   return {
-    name: `${head.name}${authn.nameSuffix ?? ''}`,
+    name: `${routeName(route)}${authn.nameSuffix ?? ''}`,
     // Per-route upstream stats (calls, status classes, upstream latency) for routes that have a
     // backend; the bootstrap's stats_tags turn the prefix into Api and environment labels.
     ...(backend.kind === 'Forward' ? { stat_prefix: routeName(route) } : {}),
     match: { ...routing.match, headers: headerMatchers(route) },
-    ...action,
-    ...(headers.length === 0 ? {} : { response_headers_to_add: headers }),
-    ...perFilter(authn),
-    metadata: sourceMetadata(route.source, routeFacts(route, context), { ...(backend.kind === 'Mock' ? { [HYGIENE_FILTER]: replyMetadata({ kind: 'mock' }) } : {}), ...authn.metadata }),
+    ...answered.action,
+    ...(answered.headers.length === 0 ? {} : { response_headers_to_add: answered.headers }),
+    ...perFilter({ ...authn.perFilter, ...answered.perFilter, ...policies.perFilter }),
+    metadata: sourceMetadata(route.source, routeFacts(route, context), filters),
   };
 }
