@@ -1,6 +1,6 @@
 /**
- * Standalone mode's child processes (Envoy, envoyproxy/ratelimit, Redis) and what guarantees that
- * a restart never leaves two gateways serving:
+ * The child processes of standalone mode (Envoy, envoyproxy/ratelimit, Redis) and of `turnpike
+ * envoy`, and what guarantees that a restart never leaves two gateways serving:
  *
  * - every child is recorded, with its start time, in `<state-dir>/processes.json` as it starts;
  * - at start, a record left by a process that died without stopping its children (`kill -9`, an
@@ -92,9 +92,10 @@ export class StandaloneProcesses {
   private readonly owner: ProcessRecord;
   private readonly onExit = (): void => { this.killAll(); };
 
-  constructor(stateDir: string, private readonly log: Logger) {
+  /** `owner`: the command holding the state directory (`turnpike standalone`, `turnpike envoy`), in messages. */
+  constructor(stateDir: string, private readonly log: Logger, owner = 'turnpike standalone') {
     this.file = path.join(path.resolve(stateDir), 'processes.json');
-    this.owner = { name: 'turnpike standalone', pid: process.pid, startTime: startTimeOf(process.pid) ?? '' };
+    this.owner = { name: owner, pid: process.pid, startTime: startTimeOf(process.pid) ?? '' };
   }
 
   /**
@@ -105,13 +106,13 @@ export class StandaloneProcesses {
     const previous = this.read();
     if (previous !== undefined && previous.owner.pid !== process.pid && alive(previous.owner)) {
       throw new Error(
-        `another turnpike standalone (pid ${previous.owner.pid}) is running with the state directory ${path.dirname(this.file)}; ` +
+        `another ${previous.owner.name} (pid ${previous.owner.pid}) is running with the state directory ${path.dirname(this.file)}; ` +
           `stop it first (kill ${previous.owner.pid}) or pass another --state-dir`,
       );
     }
     const stale = (previous?.children ?? []).filter(alive);
     if (stale.length > 0) {
-      this.log.warn(`stopping processes left running by a turnpike standalone that did not stop them (pid ${previous?.owner.pid ?? '?'}): ${stale.map(describe).join(', ')}`, {
+      this.log.warn(`stopping processes left running by a ${previous?.owner.name ?? 'turnpike'} that did not stop them (pid ${previous?.owner.pid ?? '?'}): ${stale.map(describe).join(', ')}`, {
         pids: stale.map((p) => p.pid),
       });
       await stopStale(stale, graceMs);

@@ -1,6 +1,7 @@
 // Standalone's processes: a start with a broken manifest, a restart after `kill -9`, a second
-// start on a busy state directory, a failed start, and a stop whose child ignores SIGTERM. Never
-// two gateways, never a half-started process, never a child left behind.
+// start on a busy state directory, a failed start, a stop whose child ignores SIGTERM, and a
+// `turnpike envoy` killed with SIGKILL. Never two gateways, never a half-started process, never a
+// child left behind.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,5 +139,26 @@ describe('standalone processes', () => {
     expect(children.filter((c) => isAlive(c.pid))).toEqual([]);
     expect(processes().size).toBeGreaterThan(0);
     expect([...processes().values()].filter((argv) => argv.some((a) => a.startsWith(state)))).toEqual([]);
+  });
+  it('`turnpike envoy` killed with SIGKILL: the next one started on its state directory stops the Envoy it left', async () => {
+    const state = path.join(dir, 'cli-envoy-state');
+    // No control plane needed: Envoy starts, and retries xDS, without one.
+    const args = [turnpikeCli, 'envoy', '--xds', `127.0.0.1:${await freePort()}`, '--state-dir', state];
+    const cliEnvoys = (): number[] => [...processes()].filter(([, argv]) => argv.includes(path.join(state, 'envoy-bootstrap.json'))).map(([pid]) => pid);
+    const adminUp = (): boolean => fs.existsSync(path.join(state, 'envoy-admin.addr')) && fs.readFileSync(path.join(state, 'envoy-admin.addr'), 'utf8').trim() !== '';
+    const first = startProcess({ name: 'cli-envoy-1', command: process.execPath, logDir: dir, args });
+    const [orphan] = await waitFor(() => adminUp() && cliEnvoys().length === 1 && cliEnvoys(), { what: 'the first CLI\'s Envoy', timeoutMs: 30_000 });
+    process.kill(first.pid, 'SIGKILL');
+    await first.exited;
+    expect(isAlive(orphan!)).toBe(true);
+    const second = startProcess({ name: 'cli-envoy-2', command: process.execPath, logDir: dir, args });
+    try {
+      await waitFor(() => adminUp() && cliEnvoys().length === 1 && cliEnvoys()[0] !== orphan, { what: 'the second CLI\'s Envoy, alone', timeoutMs: 30_000 });
+      expect(isAlive(orphan!)).toBe(false);
+      expect(fs.readFileSync(second.logFile, 'utf8')).toContain(`stopping processes left running by a turnpike envoy that did not stop them (pid ${first.pid})`);
+    } finally {
+      await second.stop(15_000);
+    }
+    expect(cliEnvoys()).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../config';
 import { createLogger } from '../log';
 import { untilSignalled } from '../runtime';
+import { StandaloneProcesses } from '../standalone-processes';
 import { findEnvoy, launchEnvoy } from './launch';
 
 const USAGE = 'usage: turnpike envoy --xds HOST:PORT [--fleet turnpike] [--node-id ID] [--state-dir DIR] [--admin-port 0] [--xds-tls-dir DIR [--xds-server-name HOST]]';
@@ -60,9 +61,19 @@ export async function runEnvoy(argv: readonly string[]): Promise<void> {
   // The server's certificate must name the host dialled unless another name is given.
   const xdsTls = tlsDir === undefined ? {} : { xdsTls: { certDir: path.resolve(tlsDir), sdsDir: stateDir, serverName: values['xds-server-name'] ?? xds.host } };
   const bootstrap = { nodeId, fleet, xdsHost: xds.host, xdsPort: xds.port, adminPort: portNumber('admin-port', values['admin-port'] ?? '0'), ...xdsTls };
-  const envoy = await launchEnvoy(findEnvoy(process.env), bootstrap, stateDir, log);
-  process.stdout.write(`Envoy ${nodeId} (fleet ${fleet}) started against xDS ${xds.host}:${xds.port}${tlsDir === undefined ? '' : ' (mutual TLS)'}; admin ${envoy.admin}; bootstrap in ${stateDir}. Stop with Ctrl-C.\n`);
-  const outcome = await Promise.race([untilSignalled(), envoy.exited.then((code) => new Error(`Envoy exited (code ${String(code)})`))]);
-  await envoy.stop();
-  if (outcome instanceof Error) throw outcome;
+  // Listening before Envoy starts: a signal during its start still stops it.
+  const signalled = untilSignalled();
+  // Recorded in the state directory: an Envoy left by a CLI killed with SIGKILL is stopped by the
+  // next one started there, and Node's exit hook kills Envoy whatever else ends this process.
+  const processes = new StandaloneProcesses(stateDir, log, 'turnpike envoy');
+  await processes.claim();
+  try {
+    const envoy = await launchEnvoy(findEnvoy(process.env), bootstrap, stateDir, log, (name, child) => { processes.track(name, child); });
+    process.stdout.write(`Envoy ${nodeId} (fleet ${fleet}) started against xDS ${xds.host}:${xds.port}${tlsDir === undefined ? '' : ' (mutual TLS)'}; admin ${envoy.admin}; bootstrap in ${stateDir}. Stop with Ctrl-C.\n`);
+    const outcome = await Promise.race([signalled, envoy.exited.then((code) => new Error(`Envoy exited (code ${String(code)})`))]);
+    await envoy.stop();
+    if (outcome instanceof Error) throw outcome;
+  } finally {
+    processes.release();
+  }
 }
