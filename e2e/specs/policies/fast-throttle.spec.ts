@@ -49,9 +49,11 @@ describe('throttling with precision Fast', () => {
     });
     // No rate-limit header leaks outside debug mode, the filter's own included.
     expect(Object.keys(replies[0]!.headers).filter((h) => h.includes('ratelimit'))).toEqual([]);
-    // A window without calls refills the whole bucket (the wait is the behaviour under test).
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
-    expect(tally(await burst(6, { host: BOUND, path: '/fast-n' }, (o) => pg.gw.request(o), SOURCES, 6))).toEqual({ 200: 5, 429: 1 });
+    // Time refills the bucket: debug probes (each takes a token, fewer than the refill brings)
+    // until one finds it full, then the rest of the full bucket and no more.
+    const probe = async (): Promise<unknown> => (await pg.gw.request({ host: BOUND, path: '/fast-n', headers: DEBUG })).headers['x-apig-ratelimit-api'];
+    await waitFor(async () => (await probe()) === 'remain:4,limit:5,time:1 second', { what: 'the bucket full again', intervalMs: 400, timeoutMs: 10_000 });
+    expect(tally(await burst(5, { host: BOUND, path: '/fast-n' }, (o) => pg.gw.request(o), SOURCES, 5))).toEqual({ 200: 4, 429: 1 });
   });
 
   it('needs no rate-limit service: counts exactly while Redis is down', async () => {
