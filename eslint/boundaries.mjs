@@ -27,8 +27,8 @@ const KUBE_HELPERS = ['informers-backoff.ts', 'informers-errors.ts', 'informers-
 const OP_STAGES = {
   api: [],
   provider: ['api'],
-  // translate/index.ts: validate-fn.ts adapts validation to translate's ValidateFn type.
-  validate: ['api', { stage: 'provider', only: ['resourceset.ts'] }, { stage: 'translate', only: ['index.ts'] }],
+  // translate/types.ts: validate-fn.ts adapts validation to translate's ValidateFn type.
+  validate: ['api', { stage: 'provider', only: ['resourceset.ts'] }, { stage: 'translate', only: ['types.ts'] }],
   translate: ['api', 'validate', { stage: 'provider', only: ['resourceset.ts'] }],
   pipeline: ['translate', { stage: 'provider', only: ['resourceset.ts'] }],
   status: ['api', { stage: 'provider', only: ['resourceset.ts', ...KUBE_HELPERS] }],

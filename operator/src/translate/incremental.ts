@@ -33,7 +33,7 @@ import { decorateGroup, hasPolicies, rateLimitOf, settlePolicies, type GroupPoli
 import { StatusBook } from './status';
 import { subdomainTls } from './subdomain-tls';
 import { authzStep, groupStep, invalidStep, orphanStep, policyStep, staleStatuses, stepKey, type GroupStep, type Stale, type StatusEntries } from './units';
-import type { Translation, ValidateFn } from '.';
+import type { Translation, ValidateFn } from './types';
 
 interface Valid<S> {
   readonly object: KubeObject;
@@ -305,4 +305,9 @@ export class Translator {
     }
     return [...clusters.values()];
   }
+}
+
+/** One full translation (nothing remembered). */
+export function translateResourceSet(set: ResourceSet, config: GatewayConfig, validate: ValidateFn): Translation {
+  return new Translator(config, validate).translate(set);
 }

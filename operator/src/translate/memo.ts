@@ -5,7 +5,7 @@
  */
 import type { KubeObject, ResourceSet } from '../provider/resourceset';
 import { readsHold, recorded, type Reads } from './recording';
-import type { ValidateFn } from '.';
+import type { ValidateFn } from './types';
 
 interface Entry {
   readonly inputs: readonly unknown[];
