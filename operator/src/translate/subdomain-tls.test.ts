@@ -2,7 +2,7 @@
 import type { GatewayConfig } from '../config';
 import { toResourceSet, type KubeObject } from '../provider/resourceset';
 import { schemaValidate } from '../validate/validate-fn';
-import { Translator } from './incremental';
+import { Translator } from './translator';
 
 const validate = schemaValidate();
 const config: GatewayConfig = {

@@ -32,7 +32,7 @@ import { AgeOrder } from './order';
 import { decorateGroup, hasPolicies, rateLimitOf, settlePolicies, type GroupPolicies } from './policies';
 import { StatusBook } from './status';
 import { subdomainTls } from './subdomain-tls';
-import { authzStep, groupStep, invalidStep, orphanStep, policyStep, staleStatuses, stepKey, type GroupStep, type Stale, type StatusEntries } from './units';
+import { authzStep, groupStep, invalidStep, orphanStep, policyStep, staleStatuses, stepKey, type GroupStep, type Stale, type StatusEntries } from './steps';
 import type { Translation, ValidateFn } from './types';
 
 interface Valid<S> {
