@@ -13,7 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import type { KubeObject } from './resourceset';
 import { normalise, type ResourceDescriptor } from './informers-set';
-import { requestOptions } from './informers-kube';
+import { requestOptions } from '../kube/request';
 
 /** Server-side filters of one informer (the watch uses the same ones). */
 export interface Selectors {

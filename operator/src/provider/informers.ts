@@ -15,7 +15,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
 import type { Kind, KubeObject, Provider, ResourceSet } from './resourceset';
-import { backoffPolicy, type BackoffOptions } from './informers-backoff';
+import { backoffPolicy, type BackoffOptions } from '../kube/backoff';
 import type { Selectors } from './informers-list';
 import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet, patchResourceSet } from './informers-set';
 import { SupervisedInformer } from './informers-watch';

@@ -1,7 +1,7 @@
 /** The status writer's public shapes. */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import type { BackoffOptions } from '../provider/informers-backoff';
+import type { BackoffOptions } from '../kube/backoff';
 import type { TurnpikeKind } from '../provider/resourceset';
 import type { DesiredStatus } from './conditions';
 
