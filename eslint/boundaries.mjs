@@ -19,23 +19,23 @@ const XDS_STAGES = {
   ads: ['proto', 'snapshot'],
 };
 
-// ResourceSet still lives in provider/ (resourceset.ts); the stages that use it name that file.
-
 /**
  * operator: provider → validate → translate → IR (pipeline serves it); status, leader, credentials
- * beside. kube: the generic Kubernetes client helpers (backoff, errors, request options).
+ * beside. resources: the ResourceSet every stage passes on; kube: the generic Kubernetes client
+ * helpers (backoff, errors, request options).
  */
 const OP_STAGES = {
   api: [],
+  resources: ['api'],
   kube: [],
-  provider: ['api', 'kube'],
+  provider: ['api', 'kube', 'resources'],
   // translate/types.ts: validate-fn.ts adapts validation to translate's ValidateFn type.
-  validate: ['api', { stage: 'provider', only: ['resourceset.ts'] }, { stage: 'translate', only: ['types.ts'] }],
-  translate: ['api', 'validate', { stage: 'provider', only: ['resourceset.ts'] }],
-  pipeline: ['translate', { stage: 'provider', only: ['resourceset.ts'] }],
-  status: ['api', 'kube', { stage: 'provider', only: ['resourceset.ts'] }],
+  validate: ['api', 'resources', { stage: 'translate', only: ['types.ts'] }],
+  translate: ['api', 'validate', 'resources'],
+  pipeline: ['translate', 'resources'],
+  status: ['api', 'kube', 'resources'],
   leader: ['kube'],
-  credentials: ['api', 'kube', { stage: 'provider', only: ['resourceset.ts'] }],
+  credentials: ['api', 'kube', 'resources'],
 };
 /** Commands: they compose stages, no stage imports them. */
 const OP_COMMANDS = ['call', 'demo', 'envoy'];

@@ -11,7 +11,7 @@ import { API_VERSION } from '../api';
 import type { Logger } from '../log';
 import { describeError, httpStatus } from '../kube/errors';
 import { requestOptions } from '../kube/request';
-import type { ResourceSet } from '../provider/resourceset';
+import type { ResourceSet } from '../resources/resourceset';
 import { randomCredentials } from './generate';
 import { planGeneratedSecrets, type CredentialGenerator, type SecretPlan } from './plan';
 

@@ -22,7 +22,8 @@ import { watch, type FSWatcher } from 'chokidar';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import type { Logger } from '../log';
 import { ManifestStore } from './files-store';
-import type { KubeObject, Provider, ResourceSet } from './resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
+import type { Provider } from './provider';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 

@@ -11,7 +11,7 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import type { KubeObject } from './resourceset';
+import type { KubeObject } from '../resources/resourceset';
 import { normalise, type ResourceDescriptor } from './informers-set';
 import { requestOptions } from '../kube/request';
 

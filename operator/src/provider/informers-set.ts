@@ -3,7 +3,7 @@
  * objects become one immutable, deterministic ResourceSet. No I/O here.
  */
 import { GROUP, PLURALS, VERSION } from '../api';
-import { CORE_KINDS, TURNPIKE_KINDS, objectKey, type KubeObject, type Kind, type ResourceSet } from './resourceset';
+import { CORE_KINDS, TURNPIKE_KINDS, objectKey, type KubeObject, type Kind, type ResourceSet } from '../resources/resourceset';
 
 /** One watched resource type. `group` is '' for the core API. */
 export interface ResourceDescriptor {

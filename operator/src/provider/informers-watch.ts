@@ -7,7 +7,7 @@
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import { objectKey, type Kind, type KubeObject } from './resourceset';
+import { objectKey, type Kind, type KubeObject } from '../resources/resourceset';
 import { backoffDelay, type BackoffPolicy } from '../kube/backoff';
 import { describeError } from '../kube/errors';
 import { listFunction, type Selectors } from './informers-list';

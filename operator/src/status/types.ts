@@ -2,7 +2,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
 import type { BackoffOptions } from '../kube/backoff';
-import type { TurnpikeKind } from '../provider/resourceset';
+import type { TurnpikeKind } from '../resources/resourceset';
 import type { DesiredStatus } from './conditions';
 
 /** Which object a desired status is for. `uid`, when given, guards against a recreated namesake. */

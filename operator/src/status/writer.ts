@@ -14,7 +14,7 @@ import type { Logger } from '../log';
 import { backoffDelay, backoffPolicy, type BackoffPolicy } from '../kube/backoff';
 import { delay, describeError, httpStatus, isTransient } from '../kube/errors';
 import { requestOptions } from '../kube/request';
-import { TURNPIKE_KINDS, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { TURNPIKE_KINDS, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import { mergeStatus, rfc3339, sameStatus, statusPatch } from './conditions';
 import { KeyQueue, TokenBucket } from './queue';
 import { newer, snapshotOf, statusKey, type Known } from './known';

@@ -1,7 +1,7 @@
 /** ApiGroup → the group's virtual host data (subdomain, bound domains with TLS) and environments. */
 import { SecretValue, type BoundDomainIR, type DownstreamTlsIR, type SourceRef } from '@turnpike/xds-server';
 import type { ApiGroupSpec } from '../api';
-import type { KubeObject, ResourceSet } from '../provider/resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import { hasSecret, secretValue, sourceOf } from './objects';
 import type { StatusBook } from './status';
 

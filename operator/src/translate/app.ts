@@ -7,7 +7,7 @@
  */
 import { RELEASE, SecretValue, type AppIR, type GrantIR, type SourceRef } from '@turnpike/xds-server';
 import { AppSecretKeys, CredentialFormats, generatedCredentialsSecretName, MAX_APP_CODES, type AppSpec } from '../api';
-import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import { hasSecret, secretValue, sourceOf } from './objects';
 import type { StatusBook } from './status';
 

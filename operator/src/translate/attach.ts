@@ -8,7 +8,7 @@
  */
 import type { RouteIR, SourceRef } from '@turnpike/xds-server';
 import type { TargetRef } from '../api';
-import { objectKey, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type ResourceSet } from '../resources/resourceset';
 import type { StatusBook } from './status';
 
 export const RELEASE = 'RELEASE';

@@ -7,7 +7,7 @@
  * valid version, an Api that moved to another group or has none), so results never differ from
  * the full path's; incremental.test.ts compares both after every step.
  */
-import type { KubeObject, ResourceSet } from '../provider/resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
 
 /** Above this many changed objects of a kind, the full path is as cheap. */
 export const PATCH_LIMIT = 64;

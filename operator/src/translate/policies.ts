@@ -4,7 +4,7 @@
  */
 import type { AppAclIR, IpAclIR, RateLimitIR, RouteIR, RoutePoliciesIR, SourceRef, ThrottleIR } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
-import type { ResourceSet } from '../provider/resourceset';
+import type { ResourceSet } from '../resources/resourceset';
 import { aclAttachables, type AclInput } from './aclpolicy';
 import type { AppInput } from './app';
 import { attach, routeKey, settle, type Attachable, type Attached, type PublishedRoute } from './attach';

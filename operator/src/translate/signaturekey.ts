@@ -5,7 +5,7 @@
  */
 import { SecretValue, type SignatureKeyIR } from '@turnpike/xds-server';
 import { CredentialFormats, generatedSignatureSecretName, SignatureSecretKeys, type SignatureKeySpec } from '../api';
-import type { KubeObject, ResourceSet } from '../provider/resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import { hasSecret, secretValue, sourceOf } from './objects';
 import type { StatusBook } from './status';
 

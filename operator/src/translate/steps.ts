@@ -4,7 +4,7 @@
  */
 import type { ApiGroupIR, AuthzIR, ClusterIR, SourceRef } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
-import type { Kind, KubeObject, ResourceSet, TurnpikeKind } from '../provider/resourceset';
+import type { Kind, KubeObject, ResourceSet, TurnpikeKind } from '../resources/resourceset';
 import { translateApis, type ApiInput } from './api';
 import { translateApps, type AppInput } from './app';
 import { translateGroup, type GroupInfo, type GroupInput } from './apigroup';

@@ -1,7 +1,7 @@
 /** ThrottlePolicy → the ThrottleIR of each route it applies to (attach.ts decides which). */
 import { appId, type RouteIR, type SpecialAppLimitIR, type ThrottleIR, type ThrottlePrecision } from '@turnpike/xds-server';
 import type { ThrottlePolicySpec, TimeUnit } from '../api';
-import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import { checkTargets, type Attachable } from './attach';
 import { sourceOf } from './objects';
 import type { StatusBook } from './status';

@@ -21,7 +21,7 @@
 import { sourceKey, type ApiGroupIR, type AuthzIR, type ClusterIR, type RateLimitIR, type SourceRef } from '@turnpike/xds-server';
 import type { ApiGroupSpec, ApiSpec, AppSpec, SignatureKeySpec, ThrottlePolicySpec, AclPolicySpec } from '../api';
 import type { GatewayConfig } from '../config';
-import { objectKey, type KubeObject, type ResourceSet, type TurnpikeKind } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet, type TurnpikeKind } from '../resources/resourceset';
 import type { ApiInput } from './api';
 import { domainOwners } from './apigroup';
 import { assembleGateway, StatusAssembly } from './assemble';

@@ -3,7 +3,7 @@
  * here, never from index.ts, so the folder has no import cycle.
  */
 import type { GatewayIR } from '@turnpike/xds-server';
-import type { KubeObject, TurnpikeKind } from '../provider/resourceset';
+import type { KubeObject, TurnpikeKind } from '../resources/resourceset';
 import type { DesiredStatus } from './status';
 
 /** Validates and defaults one object's spec: user mistakes are returned, never thrown. */

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { TURNPIKE_KINDS, type TurnpikeKind } from '../provider/resourceset';
+import { TURNPIKE_KINDS, type TurnpikeKind } from '../resources/resourceset';
 import { schemaIssue, type SchemaIssue } from './issues';
 import { listTypeErrors, unknownFields } from './listtype';
 import { shareUnchanged } from './share';

@@ -82,10 +82,3 @@ export function toResourceSet(objects: readonly KubeObject[], defaultNamespace =
   }
   return { set: maps, ignored };
 }
-
-/** A source of ResourceSets: calls `onChange` with a complete, consistent set after every change. */
-export interface Provider {
-  /** Resolves once the first complete set has been delivered (informers synced, files read). */
-  start(onChange: (set: ResourceSet) => void): Promise<void>;
-  stop(): Promise<void>;
-}
