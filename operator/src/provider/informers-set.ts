@@ -4,6 +4,7 @@
  */
 import { GROUP, PLURALS, VERSION } from '../api';
 import { CORE_KINDS, TURNPIKE_KINDS, objectKey, type KubeObject, type Kind, type ResourceSet } from '../resources/resourceset';
+import { isRecord } from '../json';
 
 /** One watched resource type. `group` is '' for the core API. */
 export interface ResourceDescriptor {
@@ -57,7 +58,6 @@ const deepFreeze = <T>(value: T): T => {
 };
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** kubectl's copy of the whole applied object: as large as the object, and never read. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -6,6 +6,7 @@
  * file rejected in standalone mode reads like the `kubectl apply` error for the same object.
  */
 import type { ErrorObject } from 'ajv';
+import { isContainer } from '../json';
 
 /** One schema violation, rendered. */
 export interface SchemaIssue {
@@ -28,9 +29,6 @@ export interface SchemaIssue {
 export const RULES_NOT_CHECKED =
   'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
-const isContainer = (value: unknown): value is Readonly<Record<string, unknown>> | readonly unknown[] =>
-  typeof value === 'object' && value !== null;
-
 /** The API server's spelling of a JSON pointer inside spec: arrays as [i], object keys as .key. */
 export function fieldPath(instancePath: string, spec: unknown, root = 'spec'): string {
   let field = root;
@@ -38,7 +36,7 @@ export function fieldPath(instancePath: string, spec: unknown, root = 'spec'): s
   for (const raw of instancePath.split('/').slice(1)) {
     const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     field += Array.isArray(value) ? `[${token}]` : `.${token}`;
-    value = isContainer(value) ? (value as Readonly<Record<string, unknown>>)[token] : undefined;
+    value = isContainer(value) ? value[token] : undefined;
   }
   return field;
 }
@@ -48,7 +46,7 @@ function valueAt(instancePath: string, spec: unknown): unknown {
   let value = spec;
   for (const raw of instancePath.split('/').slice(1)) {
     const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    value = isContainer(value) ? (value as Readonly<Record<string, unknown>>)[token] : undefined;
+    value = isContainer(value) ? value[token] : undefined;
   }
   return value;
 }
