@@ -44,12 +44,6 @@ export function objectKey(namespace: string | undefined, name: string): string {
 /** Objects of every kind by `namespace/name`. Immutable once built. */
 export type ResourceSet = Readonly<Record<Kind, ReadonlyMap<string, KubeObject>>>;
 
-export function emptyResourceSet(): ResourceSet {
-  const set = {} as Record<Kind, ReadonlyMap<string, KubeObject>>;
-  for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) set[kind] = new Map();
-  return set;
-}
-
 const API_VERSIONS: Readonly<Record<Kind, string>> = {
   ApiGroup: TURNPIKE_API_VERSION, Api: TURNPIKE_API_VERSION, App: TURNPIKE_API_VERSION,
   ThrottlePolicy: TURNPIKE_API_VERSION, AclPolicy: TURNPIKE_API_VERSION, SignatureKey: TURNPIKE_API_VERSION,
