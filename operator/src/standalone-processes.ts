@@ -35,7 +35,7 @@ interface StateRecord {
 }
 
 /** The start time of a live (not zombie) process, from /proc/<pid>/stat; undefined when gone. */
-export function startTimeOf(pid: number): string | undefined {
+function startTimeOf(pid: number): string | undefined {
   let stat: string;
   try {
     stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

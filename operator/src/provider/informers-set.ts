@@ -21,7 +21,7 @@ export const DESCRIPTORS: readonly ResourceDescriptor[] = [
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices' },
 ];
 
-export function apiVersionOf(descriptor: ResourceDescriptor): string {
+function apiVersionOf(descriptor: ResourceDescriptor): string {
   return descriptor.group === '' ? descriptor.version : `${descriptor.group}/${descriptor.version}`;
 }
 

@@ -27,7 +27,7 @@ export interface KubeObject {
   readonly addressType?: string;
 }
 
-export const TURNPIKE_API_VERSION = 'turnpike.dev/v1alpha1';
+const TURNPIKE_API_VERSION = 'turnpike.dev/v1alpha1';
 
 /** The kinds the operator reads: its own, then the core ones they reference. */
 export const TURNPIKE_KINDS = ['ApiGroup', 'Api', 'App', 'ThrottlePolicy', 'AclPolicy', 'SignatureKey'] as const;

@@ -33,7 +33,7 @@ export interface ThrottleAttachable extends Attachable<ThrottleIR> {
  * The default precision of a window: Fast for short windows; Exact for HOUR and DAY, whose
  * counts an Envoy restart would lose (admission refuses Fast there).
  */
-export function defaultPrecision(unit: TimeUnit): ThrottlePrecision {
+function defaultPrecision(unit: TimeUnit): ThrottlePrecision {
   return unit === 'SECOND' || unit === 'MINUTE' ? 'Fast' : 'Exact';
 }
 

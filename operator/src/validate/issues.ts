@@ -52,7 +52,7 @@ function valueAt(instancePath: string, spec: unknown): unknown {
 }
 
 /** The JSON type name the API server reports for a value ("integer" for whole numbers). */
-export function typeName(value: unknown): string {
+function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';

@@ -12,7 +12,7 @@ import { describeError } from '../kube/errors';
 import { requestOptions } from '../kube/request';
 import { certificateFacts } from './plan';
 
-export const CERTIFICATE_ANNOTATION = 'turnpike.dev/xds-tls-serial';
+const CERTIFICATE_ANNOTATION = 'turnpike.dev/xds-tls-serial';
 
 export class RateLimitRollout {
   readonly #api: AppsV1Api;
