@@ -28,14 +28,14 @@ export const RATELIMIT_DOMAIN = 'turnpike';
  * into failures (calls let through unchecked, or 500s when failing closed); 500 ms only bounds a
  * hung service.
  */
-export const RATELIMIT_TIMEOUT_MS = 500;
+const RATELIMIT_TIMEOUT_MS = 500;
 
 /**
  * The limits on a route: a ThrottlePolicy's (api, app, ip) and the gateway's default per Api
  * (api-allenv). Also the names in X-Apig-RateLimit-<name> (docs/huawei-compatibility.md §11).
  */
 export type Dimension = 'api' | 'app' | 'ip' | 'api-allenv';
-export const DIMENSIONS: readonly Dimension[] = ['api', 'app', 'ip', 'api-allenv'];
+const DIMENSIONS: readonly Dimension[] = ['api', 'app', 'ip', 'api-allenv'];
 
 /** Descriptor entry keys (RateLimitConfig descriptor keys). */
 export const DescriptorKey = {
