@@ -171,7 +171,7 @@ export class StandaloneProcesses {
 }
 
 /** The processes holding a listening TCP socket on `port` (from /proc/net/tcp{,6} and /proc/<pid>/fd). */
-export function listeners(port: number): string[] {
+function listeners(port: number): string[] {
   const inodes = new Set<string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';

@@ -21,7 +21,6 @@ import type { Selectors } from './informers-list';
 import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet, patchResourceSet } from './informers-set';
 import { SupervisedInformer } from './informers-watch';
 
-export { DEFAULT_SECRET_FIELD_SELECTOR, IGNORED_SECRET_TYPES } from './informers-set';
 
 export interface InformersProviderOptions {
   readonly kubeConfig: KubeConfig;

@@ -30,7 +30,7 @@ export const RULES_NOT_CHECKED =
   'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
 /** The API server's spelling of a JSON pointer inside spec: arrays as [i], object keys as .key. */
-export function fieldPath(instancePath: string, spec: unknown, root = 'spec'): string {
+function fieldPath(instancePath: string, spec: unknown, root = 'spec'): string {
   let field = root;
   let value = spec;
   for (const raw of instancePath.split('/').slice(1)) {
