@@ -63,7 +63,7 @@ export const DescriptorKey = {
 export const SUBDOMAIN_MATCH_VALUE = 'subdomain';
 
 /** Huawei's debug mode header (docs/huawei-compatibility.md §11): `X-Apig-Mode: debug`. */
-export const DEBUG_HEADER = 'x-apig-mode';
+const DEBUG_HEADER = 'x-apig-mode';
 /** The value of the header_match entry every limit's descriptor starts with (see inMode). */
 export const LIMITS_MATCH_VALUE = 'limits';
 
