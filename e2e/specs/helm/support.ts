@@ -45,7 +45,7 @@ export interface PodSpec {
   readonly automountServiceAccountToken?: boolean;
 }
 
-export const fixtures = path.join(__dirname, 'fixtures');
+const fixtures = path.join(__dirname, 'fixtures');
 export const customValues = path.join(fixtures, 'custom-values.yaml');
 export const minimalValues = path.join(fixtures, 'minimal-values.yaml');
 export const certManagerValues = path.join(fixtures, 'cert-manager-values.yaml');
