@@ -19,21 +19,23 @@ const XDS_STAGES = {
   ads: ['proto', 'snapshot'],
 };
 
-// The generic Kubernetes helpers still live in provider/ (informers-backoff, -errors, -kube) and so
-// does ResourceSet (resourceset.ts); the stages that use them name those files.
-const KUBE_HELPERS = ['informers-backoff.ts', 'informers-errors.ts', 'informers-kube.ts'];
-
-/** operator: provider → validate → translate → IR (pipeline serves it); status, leader, credentials beside. */
+/**
+ * operator: provider → validate → translate → IR (pipeline serves it); status, leader, credentials
+ * beside. resources: the ResourceSet every stage passes on; kube: the generic Kubernetes client
+ * helpers (backoff, errors, request options).
+ */
 const OP_STAGES = {
   api: [],
-  provider: ['api'],
-  // translate/index.ts: validate-fn.ts adapts validation to translate's ValidateFn type.
-  validate: ['api', { stage: 'provider', only: ['resourceset.ts'] }, { stage: 'translate', only: ['index.ts'] }],
-  translate: ['api', 'validate', { stage: 'provider', only: ['resourceset.ts'] }],
-  pipeline: ['translate', { stage: 'provider', only: ['resourceset.ts'] }],
-  status: ['api', { stage: 'provider', only: ['resourceset.ts', ...KUBE_HELPERS] }],
-  leader: [{ stage: 'provider', only: KUBE_HELPERS }],
-  credentials: ['api', { stage: 'provider', only: ['resourceset.ts', ...KUBE_HELPERS] }],
+  resources: ['api'],
+  kube: [],
+  provider: ['api', 'kube', 'resources'],
+  // translate/types.ts: validate-fn.ts adapts validation to translate's ValidateFn type.
+  validate: ['api', 'resources', { stage: 'translate', only: ['types.ts'] }],
+  translate: ['api', 'validate', 'resources'],
+  pipeline: ['translate', 'resources'],
+  status: ['api', 'kube', 'resources'],
+  leader: ['kube'],
+  credentials: ['api', 'kube', 'resources'],
 };
 /** Commands: they compose stages, no stage imports them. */
 const OP_COMMANDS = ['call', 'demo', 'envoy'];

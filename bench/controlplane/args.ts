@@ -62,7 +62,7 @@ function int(name: string, value: string | undefined, fallback: number, min = 1)
   return n;
 }
 
-export function parseSizes(text: string): Size[] {
+function parseSizes(text: string): Size[] {
   return text.split(',').map((item) => {
     const match = /^(\d+)x(\d+)$/.exec(item.trim());
     const apis = Number(match?.[1]);
@@ -72,7 +72,7 @@ export function parseSizes(text: string): Size[] {
   });
 }
 
-export function parseModes(text: string): Mode[] {
+function parseModes(text: string): Mode[] {
   return text.split(',').map((item) => {
     const mode = MODES.find((m) => m === item.trim());
     if (mode === undefined) throw new Error(`--modes: "${item}" is not one of ${MODES.join(', ')}`);

@@ -6,14 +6,14 @@
 import type { KubeObject } from '@turnpike/operator';
 
 export const API_VERSION = 'turnpike.dev/v1alpha1';
-export const BASE_DOMAIN = 'apigw.localhost';
+const BASE_DOMAIN = 'apigw.localhost';
 
 export interface Size {
   readonly apis: number;
   readonly groups: number;
 }
 
-export function groupName(g: number): string {
+function groupName(g: number): string {
   return `grp-${g}`;
 }
 

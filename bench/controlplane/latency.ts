@@ -41,7 +41,7 @@ export interface EditTiming {
 }
 
 /** Edits Api `i` to its next revision and times it. */
-export async function timedEdit(live: Live, i: number, options: Pick<LatencyOptions, 'pollMs' | 'timeoutMs'>): Promise<EditTiming> {
+async function timedEdit(live: Live, i: number, options: Pick<LatencyOptions, 'pollMs' | 'timeoutMs'>): Promise<EditTiming> {
   const revision = (live.revisions.get(i) ?? 0) + 1;
   live.revisions.set(i, revision);
   let sent = 0;

@@ -61,7 +61,7 @@ export function disruptionTable(rows: readonly LiveResult[], clients: number): s
 }
 
 /** The targets (docs/performance.md), checked for each mode on the largest size measured. */
-export const TARGETS = { p99Ms: 50, peakMiB: 192, coldStartMs: 8_000 } as const;
+const TARGETS = { p99Ms: 50, peakMiB: 192, coldStartMs: 8_000 } as const;
 
 export function targetsSummary(rows: readonly LiveResult[]): string {
   const largest = Math.max(...rows.map((r) => r.size.apis));

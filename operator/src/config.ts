@@ -221,7 +221,7 @@ function accessLog(value: string | undefined): Pick<GatewayConfig, 'accessLog'> 
 }
 
 /** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 

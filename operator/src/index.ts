@@ -4,7 +4,7 @@ export * from './demo/echo';
 export { loadConfig, type Config, type GatewayConfig } from './config';
 export { createLogger, redact, type Logger } from './log';
 export { readManifests } from './provider/files';
-export { toResourceSet, type KubeObject, type ResourceSet } from './provider/resourceset';
+export { toResourceSet, type KubeObject, type ResourceSet } from './resources/resourceset';
 export { translateResourceSet, Translator, type Translation, type ValidateFn } from './translate';
 export { schemaValidate } from './validate/validate-fn';
 export { writeBootstrap } from './envoy/launch';

@@ -6,7 +6,7 @@ export type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 const SECRET_FIELD = /secret|password|token|private.?key|appcode|^key$|credential|authorization|^data$|^stringData$/i;
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 /** Deep copy with secret-looking fields replaced; safe for logs, dumps and golden files. */
 export function redact(value: unknown, depth = 0): unknown {

@@ -49,7 +49,7 @@ function statusUpdate(status: ObjectStatus): StatusUpdate {
 }
 
 /** Pipeline statuses → the writer's updates (GatewayConfig and core kinds have no status to write). */
-export function statusUpdates(statuses: ReadonlyMap<string, ObjectStatus>): StatusUpdate[] {
+function statusUpdates(statuses: ReadonlyMap<string, ObjectStatus>): StatusUpdate[] {
   const out: StatusUpdate[] = [];
   for (const status of statuses.values()) {
     if (STATUSLESS_KINDS.has(status.source.kind)) continue;

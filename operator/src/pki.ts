@@ -35,7 +35,7 @@ export interface Validity {
 }
 
 /** An unsigned certificate: subject CN, validity and extensions. */
-export function certificate(subject: string, publicKey: forge.pki.rsa.PublicKey, validity: Validity, extensions: object[]): forge.pki.Certificate {
+function certificate(subject: string, publicKey: forge.pki.rsa.PublicKey, validity: Validity, extensions: object[]): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = `01${crypto.randomBytes(15).toString('hex')}`;

@@ -27,13 +27,16 @@ describe('stage boundaries', () => {
     ['xds-server/src/translate/probe.ts', "import { defaultRegistry } from '../proto/registry';"],
     ['operator/src/validate/probe.ts', "import { Pipeline } from '../pipeline';"],
     ['operator/src/pipeline/probe.ts', "import { translateIR } from '../../../xds-server/src/translate';"],
+    ['operator/src/kube/probe.ts', "import { informersProvider } from '../provider/informers';"],
+    ['operator/src/translate/probe.ts', "import { filesProvider } from '../provider/files';"],
   ])('%s may not %s', async (file, source) => {
     expect(await problems(file, source)).toEqual([expect.stringMatching(/^import-x\/no-restricted-paths: Unexpected path/)]);
   });
 
   it.concurrent.each([
     ['xds-server/src/translate/probe.ts', "import { RELEASE } from '../ir';\nimport { TYPE_URLS } from '../proto/type-urls';"],
-    ['operator/src/status/probe.ts', "import { backoffDelay } from '../provider/informers-backoff';"],
+    ['operator/src/status/probe.ts', "import { backoffDelay } from '../kube/backoff';"],
+    ['operator/src/translate/probe.ts', "import { objectKey } from '../resources/resourceset';"],
   ])('%s may %s', async (file, source) => {
     expect(await problems(file, source)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 /** The calls standalone's start banner suggests: derived from the Apis actually served. */
 import { RELEASE } from '@turnpike/xds-server';
 import type { ObjectStatus } from './pipeline';
-import { objectKey, type ResourceSet } from './provider/resourceset';
+import { objectKey, type ResourceSet } from './resources/resourceset';
 
 interface ApiSpecShape {
   readonly groupRef?: { readonly name?: unknown };

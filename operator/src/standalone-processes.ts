@@ -35,7 +35,7 @@ interface StateRecord {
 }
 
 /** The start time of a live (not zombie) process, from /proc/<pid>/stat; undefined when gone. */
-export function startTimeOf(pid: number): string | undefined {
+function startTimeOf(pid: number): string | undefined {
   let stat: string;
   try {
     stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -172,7 +172,7 @@ export class StandaloneProcesses {
 }
 
 /** The processes holding a listening TCP socket on `port` (from /proc/net/tcp{,6} and /proc/<pid>/fd). */
-export function listeners(port: number): string[] {
+function listeners(port: number): string[] {
   const inodes = new Set<string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';

@@ -26,7 +26,7 @@ export interface LocalRateLimit {
 }
 
 /** A binary from $TURNPIKE_CACHE/bin (`make setup-standalone`), then PATH. */
-export function findBinary(name: string, env: NodeJS.ProcessEnv): string | undefined {
+function findBinary(name: string, env: NodeJS.ProcessEnv): string | undefined {
   const cache = env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike');
   const candidates = [path.join(cache, 'bin', name), ...(env.PATH ?? '').split(':').filter((d) => d !== '').map((d) => path.join(d, name))];
   return candidates.find((c) => fs.existsSync(c));

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from './log';
 import { createCa, issueLeaf, keyPair, keyPairInBackground, type CaPem, type KeyPair, type Validity } from './pki';
-import { objectKey, type KubeObject, type ResourceSet } from './provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet } from './resources/resourceset';
 
 /** The Secret standalone mode serves the subdomains with (config.ts points --subdomain-tls-secret at it). */
 export const STANDALONE_SUBDOMAIN_TLS = { namespace: 'turnpike-system', name: 'turnpike-subdomain-tls' } as const;

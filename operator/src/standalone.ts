@@ -12,7 +12,7 @@ import { findEnvoy, launchEnvoy, type RunningEnvoy } from './envoy/launch';
 import { createLogger, type Logger } from './log';
 import type { Pipeline, ObjectStatus } from './pipeline';
 import { filesProvider, type FilesProvider } from './provider/files';
-import type { ResourceSet } from './provider/resourceset';
+import type { ResourceSet } from './resources/resourceset';
 import { startRuntime, untilSignalled } from './runtime';
 import { startHealthServer } from './health';
 import { startLocalRateLimit } from './standalone-ratelimit';

@@ -85,7 +85,7 @@ function parseDate(value: string): number {
   return m === null ? Number.NaN : Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
 }
 
-export function verify(request: Incoming, hmacSecrets: ReadonlyMap<string, string>, basic: ReadonlyMap<string, string>, now = Date.now()): Verdict {
+function verify(request: Incoming, hmacSecrets: ReadonlyMap<string, string>, basic: ReadonlyMap<string, string>, now = Date.now()): Verdict {
   const authorization = request.headers.authorization;
   if (typeof authorization !== 'string') return { ok: false, reason: 'Authorization not found.' };
   if (authorization.startsWith('Basic ')) {

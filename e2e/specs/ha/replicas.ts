@@ -67,7 +67,7 @@ export async function startHaEnvoy(dir: string, xdsPorts: readonly number[]): Pr
 }
 
 /** Active connections from Envoy to each xDS endpoint, by port. */
-export async function xdsConnections(envoy: Envoy): Promise<Map<number, number>> {
+async function xdsConnections(envoy: Envoy): Promise<Map<number, number>> {
   const text = await (await fetch(`${envoy.admin}/clusters`)).text();
   const result = new Map<number, number>();
   for (const match of text.matchAll(/^turnpike-xds::127\.0\.0\.1:(\d+)::cx_active::(\d+)$/gm)) result.set(Number(match[1]), Number(match[2]));

@@ -45,11 +45,11 @@ export interface PodSpec {
   readonly automountServiceAccountToken?: boolean;
 }
 
-export const fixtures = path.join(__dirname, 'fixtures');
+const fixtures = path.join(__dirname, 'fixtures');
 export const customValues = path.join(fixtures, 'custom-values.yaml');
 export const minimalValues = path.join(fixtures, 'minimal-values.yaml');
 export const certManagerValues = path.join(fixtures, 'cert-manager-values.yaml');
-export const kindValues = path.join(repoRoot, 'hack', 'kind', 'values.yaml');
+const kindValues = path.join(repoRoot, 'hack', 'kind', 'values.yaml');
 export const kindUpScript = path.join(repoRoot, 'hack', 'kind', 'up.sh');
 
 const imageId = { 'turnpike.dev/image-id': 'sha256:4f2a7c1e9b0d3a5c8e6f1b2d4a6c8e0f2a4c6e8f0b2d4f6a8c0e2b4d6f8a0c2e' };

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { informersProvider, type InformersProvider } from '../../../operator/src/provider/informers';
-import type { ResourceSet } from '../../../operator/src/provider/resourceset';
+import type { ResourceSet } from '../../../operator/src/resources/resourceset';
 import { kubectlOk, repoRoot, startTestCluster, waitFor, type TestCluster } from '../../src/harness';
 import type { NativeClient } from './native-client';
 import { adminKubeConfig, captureLog } from './support';

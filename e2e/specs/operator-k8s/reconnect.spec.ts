@@ -4,7 +4,7 @@
 jest.mock('@kubernetes/client-node', () => jest.requireActual<NativeClient>('./native-client').load());
 import { LeaderElector } from '../../../operator/src/leader';
 import { informersProvider, type InformersProvider } from '../../../operator/src/provider/informers';
-import type { ResourceSet } from '../../../operator/src/provider/resourceset';
+import type { ResourceSet } from '../../../operator/src/resources/resourceset';
 import { kubectlOk, startTestCluster, waitFor, type Proc, type TestCluster } from '../../src/harness';
 import type { NativeClient } from './native-client';
 import { adminKubeConfig, captureLog, stopApiServer } from './support';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { call, waitFor, type HttpReply } from '../../src';
 
-export const HOST = 'demo.default.apigw.localhost';
+const HOST = 'demo.default.apigw.localhost';
 
 export const GROUP = 'apiVersion: turnpike.dev/v1alpha1\nkind: ApiGroup\nmetadata: {name: demo}\n';
 
@@ -21,7 +21,7 @@ export function mockApi(name: string, body: string): string {
 export const get = (port: number, path: string): Promise<HttpReply> => call({ port, host: HOST, path, timeoutMs: 2_000 });
 
 /** Waits until `/<path>` answers as `check` wants; returns the reply. */
-export function until(port: number, path: string, what: string, check: (r: HttpReply) => boolean, timeoutMs = 15_000): Promise<HttpReply> {
+function until(port: number, path: string, what: string, check: (r: HttpReply) => boolean, timeoutMs = 15_000): Promise<HttpReply> {
   return waitFor(async () => {
     const reply = await get(port, path);
     return check(reply) ? reply : undefined;

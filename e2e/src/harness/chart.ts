@@ -20,7 +20,7 @@ export const chartDir = path.join(repoRoot, 'charts', 'turnpike');
 export const CHART_XDS_TLS: XdsClientTls = { certDir: '/etc/turnpike/xds-tls', sdsDir: '/etc/envoy', serverName: 'turnpike-xds' };
 
 /** The options the committed bootstrap file is generated with (values.yaml's defaults). */
-export const CHART_BOOTSTRAP_DEFAULTS: BootstrapOptions = {
+const CHART_BOOTSTRAP_DEFAULTS: BootstrapOptions = {
   nodeId: 'turnpike-envoy',
   fleet: 'turnpike',
   xdsHost: 'turnpike-xds',
@@ -35,7 +35,7 @@ const crdHeader = (file: string): string =>
   `# Generated from crds/${file} by \`make chart-sync\`: edit crds/${file}, not this copy.\n`;
 
 /** Every generated file of the chart: path relative to the chart → content. */
-export function generatedChartFiles(): Map<string, string> {
+function generatedChartFiles(): Map<string, string> {
   const files = new Map<string, string>();
   const crds = path.join(repoRoot, 'crds');
   for (const file of fs.readdirSync(crds).filter((f) => f.endsWith('.yaml')).sort()) {

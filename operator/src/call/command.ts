@@ -10,6 +10,7 @@ import https from 'node:https';
 import { parseAllDocuments } from 'yaml';
 import { sign } from '@turnpike/sdk';
 import { ConfigError } from '../config';
+import { isRecord } from '../json';
 import { parseCallOptions, type CallOptions } from './options';
 
 export interface CallResult {
@@ -19,7 +20,7 @@ export interface CallResult {
   readonly body: Buffer;
 }
 
-const record = (v: unknown): Readonly<Record<string, unknown>> => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Readonly<Record<string, unknown>> => (isRecord(v) ? v : {});
 
 function credentialsOf(doc: unknown): { key: string; secret: string } | undefined {
   const root = record(doc);

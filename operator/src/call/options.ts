@@ -44,7 +44,7 @@ const OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
 } as const;
 
-export const CALL_USAGE = `usage: turnpike call [flags] URL
+const CALL_USAGE = `usage: turnpike call [flags] URL
   -X, --request METHOD        default GET (POST with a body)
   -H, --header 'Name: value'  repeatable; signed like every header present
   -d, --data BODY             request body (@FILE reads a file)

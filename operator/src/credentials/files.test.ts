@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../log';
-import { toResourceSet, type KubeObject } from '../provider/resourceset';
+import { toResourceSet, type KubeObject } from '../resources/resourceset';
 import { StateDirCredentials } from './files';
 import { randomCredentials } from './generate';
 

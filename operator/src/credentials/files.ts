@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log';
-import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import { planGeneratedSecrets, type CredentialGenerator } from './plan';
 
 function readValues(file: string, text = fs.readFileSync(file, 'utf8')): Record<string, string> {

@@ -9,9 +9,9 @@
 import { CoreV1Api, V1Secret, type KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION } from '../api';
 import type { Logger } from '../log';
-import { describeError, httpStatus } from '../provider/informers-errors';
-import { requestOptions } from '../provider/informers-kube';
-import type { ResourceSet } from '../provider/resourceset';
+import { describeError, httpStatus } from '../kube/errors';
+import { requestOptions } from '../kube/request';
+import type { ResourceSet } from '../resources/resourceset';
 import { randomCredentials } from './generate';
 import { planGeneratedSecrets, type CredentialGenerator, type SecretPlan } from './plan';
 

@@ -1,5 +1,5 @@
 import { CredentialFormats } from '../api';
-import { toResourceSet, type KubeObject } from '../provider/resourceset';
+import { toResourceSet, type KubeObject } from '../resources/resourceset';
 import { randomCredentials } from './generate';
 import { planGeneratedSecrets, type CredentialGenerator } from './plan';
 

@@ -6,8 +6,8 @@
  * set by hand is kept. Secrets named by a ref are never written.
  */
 import { AppSecretKeys, generatedCredentialsSecretName, generatedSignatureSecretName, SignatureSecretKeys } from '../api';
-import type { KubeObject, ResourceSet } from '../provider/resourceset';
-import { objectKey } from '../provider/resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
+import { objectKey } from '../resources/resourceset';
 
 export interface CredentialGenerator {
   appKey(): string;

@@ -13,8 +13,8 @@
  */
 import { CoordinationV1Api, PatchStrategy, V1Lease, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import { describeError, httpStatus } from '../provider/informers-errors';
-import { requestOptions } from '../provider/informers-kube';
+import { describeError, httpStatus } from '../kube/errors';
+import { requestOptions } from '../kube/request';
 import { CENSUS_PREFIX as PREFIX, censusKey } from './census-key';
 
 const POLL_MS = 250;

@@ -7,8 +7,8 @@
  */
 import { CoordinationV1Api, V1Lease, V1MicroTime, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import { delay, describeError, httpStatus } from '../provider/informers-errors';
-import { requestOptions } from '../provider/informers-kube';
+import { delay, describeError, httpStatus } from '../kube/errors';
+import { requestOptions } from '../kube/request';
 import {
   DEFAULT_TIMINGS, JITTER_FACTOR, acquiredRecord, mayAcquire, releasedRecord, sameRecord, timeMs, validateTimings,
   type LeaseRecord, type LeaseTimings,

@@ -2,7 +2,7 @@
 // an unchanged world, and unchanged statuses handed to listeners as the same objects.
 import { SnapshotCache, TYPE_URLS, type NodeAckState } from '@turnpike/xds-server';
 import { buildResourceSet } from '../provider/informers-set';
-import type { Kind, KubeObject, ResourceSet } from '../provider/resourceset';
+import type { Kind, KubeObject, ResourceSet } from '../resources/resourceset';
 import { createLogger } from '../log';
 import { testGateway, validate } from '../translate/testing';
 import { Pipeline, type ObjectStatus } from './pipeline';

@@ -8,7 +8,7 @@
 import { translateIR, TranslateError, type NodeAckState, type SnapshotCache } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
 import type { Logger } from '../log';
-import type { ResourceSet } from '../provider/resourceset';
+import type { ResourceSet } from '../resources/resourceset';
 import { Translator, type ConditionValue, type DesiredStatus, type Translation, type ValidateFn } from '../translate';
 import { ObjectStatuses } from './statuses';
 import { RATE_LIMIT_KINDS, RateLimitPlane } from './ratelimit-plane';

@@ -1,6 +1,6 @@
 import { TYPE_URLS, type NodeAckState, type Snapshot, type TypeAckState } from '@turnpike/xds-server';
 import type { DesiredStatus } from '../translate';
-import { fleetState, programmedCondition } from './programmed';
+import { fleetState, notProgrammed, programmedCondition } from './programmed';
 
 const { listener: LDS, cluster: CDS } = TYPE_URLS;
 const snapshot = { fleet: 'f', version: 'v2', types: new Map([[LDS, { version: 'l2' }], [CDS, { version: 'c2' }]]) } as unknown as Snapshot;
@@ -36,6 +36,16 @@ describe('fleetState', () => {
     expect(fleetState(snapshot, [node({ [LDS]: acked('l2') })], members)).toEqual({ kind: 'Pending', message: 'Waiting for 1 rate-limit service(s) to acknowledge the configuration.' });
     const nacked: TypeAckState = { nacked: { version: 'c2', snapshotVersion: 'v2', errorMessage: 'bad limit', resourceNames: [] } };
     expect(fleetState(snapshot, [node({ [LDS]: acked('l2'), [CDS]: nacked })], members)).toEqual({ kind: 'Rejected', message: 'ratelimit envoy-1 rejected: bad limit' });
+  });
+});
+
+describe('notProgrammed', () => {
+  it('states a fleet verdict as the condition: Rejected is False, Pending is Unknown, one object per state', () => {
+    const rejected = { kind: 'Rejected', message: 'no' } as const;
+    const pending = { kind: 'Pending', message: 'wait' } as const;
+    expect(notProgrammed(rejected)).toEqual({ status: 'False', reason: 'Rejected', message: 'no' });
+    expect(notProgrammed(pending)).toEqual({ status: 'Unknown', reason: 'Pending', message: 'wait' });
+    expect(notProgrammed(pending)).toBe(notProgrammed(pending));
   });
 });
 

@@ -78,8 +78,11 @@ const PROGRAMMED: ConditionValue = Object.freeze({ status: 'True', reason: 'Prog
 const NOT_ACCEPTED: ConditionValue = Object.freeze({ status: 'False', reason: 'NotAccepted', message: 'Not part of the configuration: see the Accepted and ResolvedRefs conditions.' });
 const waiting = new WeakMap<FleetState, ConditionValue>();
 
-/** The condition of an object the fleet does not serve yet: one object per fleet state. */
-function waitingFor(state: Exclude<FleetState, { kind: 'Programmed' }>): ConditionValue {
+/**
+ * The condition of an object a fleet does not serve yet (Rejected: False, Pending: Unknown), one
+ * object per fleet state; the rate-limit plane states its fleet's verdict with it too.
+ */
+export function notProgrammed(state: Exclude<FleetState, { kind: 'Programmed' }>): ConditionValue {
   let value = waiting.get(state);
   if (value === undefined) {
     value = state.kind === 'Rejected' ? { status: 'False', reason: 'Rejected', message: state.message } : { status: 'Unknown', reason: 'Pending', message: state.message };
@@ -118,5 +121,5 @@ export function programmedCondition(key: string, status: DesiredStatus, state: F
   const programmed = state.kind === 'Programmed' || carries(lastGood, key, served);
   if (status.servedGeneration !== undefined) return olderServed(status, served, programmed, state);
   if (programmed) return PROGRAMMED;
-  return waitingFor(state);
+  return notProgrammed(state);
 }

@@ -7,7 +7,7 @@
 import { rateLimitFleet, translateRateLimitConfig, type GatewayIR, type NodeAckState, type SnapshotCache } from '@turnpike/xds-server';
 import type { Logger } from '../log';
 import type { ConditionValue } from '../translate';
-import { fleetState, type FleetMembers, type FleetState } from './programmed';
+import { fleetState, notProgrammed, type FleetMembers, type FleetState } from './programmed';
 
 /** Kinds whose limits live in the rate-limit service. */
 export const RATE_LIMIT_KINDS: ReadonlySet<string> = new Set(['ThrottlePolicy']);
@@ -63,7 +63,7 @@ export class RateLimitPlane {
 
   /** Programmed for a ThrottlePolicy: Envoy's verdict, unless the rate-limit service's is worse. */
   programmed(envoy: ConditionValue): ConditionValue {
-    if (!this.#inUse || envoy.status !== 'True' || this.#state.kind === 'Programmed') return envoy;
-    return { status: this.#state.kind === 'Rejected' ? 'False' : 'Unknown', reason: this.#state.kind, message: this.#state.message };
+    const state = this.#state;
+    return !this.#inUse || envoy.status !== 'True' || state.kind === 'Programmed' ? envoy : notProgrammed(state);
   }
 }

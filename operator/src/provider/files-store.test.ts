@@ -1,5 +1,5 @@
 import { ManifestStore } from './files-store';
-import type { KubeObject, ResourceSet } from './resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
 
 const api = (name: string, path: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({
   apiVersion: 'turnpike.dev/v1alpha1', kind: 'Api', metadata: { name, generation: 1, ...extra }, spec: { path },

@@ -12,7 +12,7 @@
  *   its manifest's generation, 1 unless given).
  * - An object whose manifest text is unchanged keeps its identity, so translation's memos hit.
  */
-import { CORE_KINDS, TURNPIKE_KINDS, kindOf, objectKey, type Kind, type KubeObject, type ResourceSet } from './resourceset';
+import { CORE_KINDS, TURNPIKE_KINDS, kindOf, objectKey, type Kind, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import { buildResourceSet, patchResourceSet } from './informers-set';
 
 /** One object as a file holds it: its kind, key and JSON (namespace defaulted). */

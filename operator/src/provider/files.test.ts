@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLogger } from '../log';
 import { filesProvider, manifestFiles, skipRule } from './files';
-import type { ResourceSet } from './resourceset';
+import type { ResourceSet } from '../resources/resourceset';
 
 const api = (name: string): string => `apiVersion: turnpike.dev/v1alpha1\nkind: Api\nmetadata: {name: ${name}}\nspec: {}\n`;
 

@@ -22,7 +22,8 @@ import { watch, type FSWatcher } from 'chokidar';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import type { Logger } from '../log';
 import { ManifestStore } from './files-store';
-import type { KubeObject, Provider, ResourceSet } from './resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
+import type { Provider } from './provider';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
 
@@ -64,7 +65,7 @@ function isKubeObject(value: unknown): value is KubeObject {
  * builds no document tree, unlike the `yaml` package, whose parsing was most of a cold start's
  * reading at 10,000 Apis.
  */
-export function readManifestFile(file: string): KubeObject[] {
+function readManifestFile(file: string): KubeObject[] {
   const text = fs.readFileSync(file, 'utf8');
   let docs: unknown[];
   try {

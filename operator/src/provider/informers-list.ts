@@ -11,9 +11,9 @@ import {
   type KubernetesListObject,
   type KubernetesObject,
 } from '@kubernetes/client-node';
-import type { KubeObject } from './resourceset';
+import type { KubeObject } from '../resources/resourceset';
 import { normalise, type ResourceDescriptor } from './informers-set';
-import { requestOptions } from './informers-kube';
+import { requestOptions } from '../kube/request';
 
 /** Server-side filters of one informer (the watch uses the same ones). */
 export interface Selectors {

@@ -1,5 +1,5 @@
 import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, LAST_APPLIED, buildResourceSet, collectionPath, normalise, patchResourceSet, type ResourceDescriptor } from './informers-set';
-import type { Kind, KubeObject } from './resourceset';
+import type { Kind, KubeObject } from '../resources/resourceset';
 
 const descriptor = (kind: Kind): ResourceDescriptor => {
   const found = DESCRIPTORS.find((d) => d.kind === kind);

@@ -3,7 +3,8 @@
  * objects become one immutable, deterministic ResourceSet. No I/O here.
  */
 import { GROUP, PLURALS, VERSION } from '../api';
-import { CORE_KINDS, TURNPIKE_KINDS, objectKey, type KubeObject, type Kind, type ResourceSet } from './resourceset';
+import { CORE_KINDS, TURNPIKE_KINDS, objectKey, type KubeObject, type Kind, type ResourceSet } from '../resources/resourceset';
+import { isRecord } from '../json';
 
 /** One watched resource type. `group` is '' for the core API. */
 export interface ResourceDescriptor {
@@ -20,7 +21,7 @@ export const DESCRIPTORS: readonly ResourceDescriptor[] = [
   { kind: 'EndpointSlice', group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices' },
 ];
 
-export function apiVersionOf(descriptor: ResourceDescriptor): string {
+function apiVersionOf(descriptor: ResourceDescriptor): string {
   return descriptor.group === '' ? descriptor.version : `${descriptor.group}/${descriptor.version}`;
 }
 
@@ -57,7 +58,6 @@ const deepFreeze = <T>(value: T): T => {
 };
 
 type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** kubectl's copy of the whole applied object: as large as the object, and never read. */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

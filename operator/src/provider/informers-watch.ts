@@ -7,9 +7,9 @@
  */
 import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import { objectKey, type Kind, type KubeObject } from './resourceset';
-import { backoffDelay, type BackoffPolicy } from './informers-backoff';
-import { describeError } from './informers-errors';
+import { objectKey, type Kind, type KubeObject } from '../resources/resourceset';
+import { backoffDelay, type BackoffPolicy } from '../kube/backoff';
+import { describeError } from '../kube/errors';
 import { listFunction, type Selectors } from './informers-list';
 import { collectionPath, normalise, type ResourceDescriptor } from './informers-set';
 

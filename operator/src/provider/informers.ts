@@ -14,13 +14,13 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import type { Kind, KubeObject, Provider, ResourceSet } from './resourceset';
-import { backoffPolicy, type BackoffOptions } from './informers-backoff';
+import type { Kind, KubeObject, ResourceSet } from '../resources/resourceset';
+import type { Provider } from './provider';
+import { backoffPolicy, type BackoffOptions } from '../kube/backoff';
 import type { Selectors } from './informers-list';
 import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, buildResourceSet, patchResourceSet } from './informers-set';
 import { SupervisedInformer } from './informers-watch';
 
-export { DEFAULT_SECRET_FIELD_SELECTOR, IGNORED_SECRET_TYPES } from './informers-set';
 
 export interface InformersProviderOptions {
   readonly kubeConfig: KubeConfig;

@@ -1,6 +1,6 @@
 import { buildResourceSet } from './informers-set';
 import { TranslationView, sameForTranslation } from './relevance';
-import type { Kind, KubeObject } from './resourceset';
+import type { Kind, KubeObject } from '../resources/resourceset';
 
 const api = (name: string, extra: { generation?: number; status?: unknown; resourceVersion?: string; spec?: unknown; uid?: string } = {}): KubeObject => ({
   apiVersion: 'turnpike.dev/v1alpha1',

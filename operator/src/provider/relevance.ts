@@ -6,7 +6,7 @@
  * The status writer and the credentials controller still get every set: they read
  * resourceVersion, status and uid, which this view deliberately keeps stale.
  */
-import { CORE_KINDS, TURNPIKE_KINDS, type Kind, type KubeObject, type ResourceSet } from './resourceset';
+import { CORE_KINDS, TURNPIKE_KINDS, type Kind, type KubeObject, type ResourceSet } from '../resources/resourceset';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 

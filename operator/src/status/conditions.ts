@@ -32,7 +32,7 @@ export function rfc3339(ms: number): string {
 }
 
 /** The conditions of a status read from the server, tolerating any shape. */
-export function conditionsOf(status: unknown): StatusCondition[] {
+function conditionsOf(status: unknown): StatusCondition[] {
   const list = isRecord(status) ? status.conditions : undefined;
   if (!Array.isArray(list)) return [];
   return list.filter((c): c is StatusCondition => isRecord(c) && typeof c.type === 'string' && typeof c.status === 'string');

@@ -1,5 +1,5 @@
 /** What the status writer knows about an object's current state. Pure. */
-import type { KubeObject } from '../provider/resourceset';
+import type { KubeObject } from '../resources/resourceset';
 
 export interface Known {
   readonly resourceVersion: string;

@@ -1,8 +1,8 @@
 /** The status writer's public shapes. */
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import type { BackoffOptions } from '../provider/informers-backoff';
-import type { TurnpikeKind } from '../provider/resourceset';
+import type { BackoffOptions } from '../kube/backoff';
+import type { TurnpikeKind } from '../resources/resourceset';
 import type { DesiredStatus } from './conditions';
 
 /** Which object a desired status is for. `uid`, when given, guards against a recreated namesake. */

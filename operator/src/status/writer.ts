@@ -11,10 +11,10 @@
 import { CustomObjectsApi, PatchStrategy } from '@kubernetes/client-node';
 import { GROUP, PLURALS, VERSION } from '../api';
 import type { Logger } from '../log';
-import { backoffDelay, backoffPolicy, type BackoffPolicy } from '../provider/informers-backoff';
-import { delay, describeError, httpStatus, isTransient } from '../provider/informers-errors';
-import { requestOptions } from '../provider/informers-kube';
-import { TURNPIKE_KINDS, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { backoffDelay, backoffPolicy, type BackoffPolicy } from '../kube/backoff';
+import { delay, describeError, httpStatus, isTransient } from '../kube/errors';
+import { requestOptions } from '../kube/request';
+import { TURNPIKE_KINDS, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import { mergeStatus, rfc3339, sameStatus, statusPatch } from './conditions';
 import { KeyQueue, TokenBucket } from './queue';
 import { newer, snapshotOf, statusKey, type Known } from './known';

@@ -5,7 +5,7 @@
  */
 import { appId, type AppAclIR, type IpAclIR, type RouteIR } from '@turnpike/xds-server';
 import type { AclPolicySpec } from '../api';
-import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import { checkTargets, type Attachable } from './attach';
 import { entryToCidrs } from './cidr';
 import { sourceOf } from './objects';

@@ -1,8 +1,8 @@
 /** Api → one RouteIR per published environment, plus the clusters those routes forward to. */
-import { parsePathTemplate, type ClusterIR, type RouteIR, type SourceRef } from '@turnpike/xds-server';
+import { RELEASE, parsePathTemplate, type ClusterIR, type RouteIR, type SourceRef } from '@turnpike/xds-server';
 import type { ApiSpec } from '../api';
-import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
-import { RELEASE, type GroupInfo } from './apigroup';
+import { objectKey, type KubeObject, type ResourceSet } from '../resources/resourceset';
+import type { GroupInfo } from './apigroup';
 import { resolveBackend } from './backend';
 import { sourceOf } from './objects';
 import type { StatusBook } from './status';

@@ -1,11 +1,9 @@
 /** ApiGroup → the group's virtual host data (subdomain, bound domains with TLS) and environments. */
-import { SecretValue, type BoundDomainIR, type DownstreamTlsIR, type SourceRef } from '@turnpike/xds-server';
+import { RELEASE, SecretValue, type BoundDomainIR, type DownstreamTlsIR, type SourceRef } from '@turnpike/xds-server';
 import type { ApiGroupSpec } from '../api';
-import type { KubeObject, ResourceSet } from '../provider/resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import { hasSecret, secretValue, sourceOf } from './objects';
 import type { StatusBook } from './status';
-
-export const RELEASE = 'RELEASE';
 
 /** A translated group, before its routes are known. */
 export interface GroupInfo {

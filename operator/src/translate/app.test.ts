@@ -1,7 +1,7 @@
 // Apps and SignatureKeys → the authz part of the IR, with their statuses.
 import { inspect } from 'node:util';
 import type { GatewayConfig } from '../config';
-import { toResourceSet, type KubeObject } from '../provider/resourceset';
+import { toResourceSet, type KubeObject } from '../resources/resourceset';
 import { schemaValidate } from '../validate/validate-fn';
 import { translateResourceSet, type Translation } from '.';
 

@@ -7,7 +7,7 @@
  */
 import { RELEASE, SecretValue, type AppIR, type GrantIR, type SourceRef } from '@turnpike/xds-server';
 import { AppSecretKeys, CredentialFormats, generatedCredentialsSecretName, MAX_APP_CODES, type AppSpec } from '../api';
-import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import { hasSecret, secretValue, sourceOf } from './objects';
 import type { StatusBook } from './status';
 
@@ -20,13 +20,13 @@ type Credentials = { readonly appKey: string; readonly appSecret: string; readon
 type Problem = { readonly reason: 'SecretNotFound' | 'InvalidSecret'; readonly message: string };
 
 /** The Secret holding an App's credentials, and whether the operator generates it. */
-export function credentialsSecretOf(name: string, spec: AppSpec): { readonly name: string; readonly generated: boolean } {
+function credentialsSecretOf(name: string, spec: AppSpec): { readonly name: string; readonly generated: boolean } {
   const ref = spec.credentialsSecretRef?.name;
   return ref === undefined ? { name: generatedCredentialsSecretName(name), generated: true } : { name: ref, generated: false };
 }
 
 /** AppCodes are one per line; blank lines and surrounding spaces do not count. */
-export function parseAppCodes(text: string | undefined): string[] {
+function parseAppCodes(text: string | undefined): string[] {
   return (text ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '');
 }
 

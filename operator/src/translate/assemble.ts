@@ -43,7 +43,7 @@ export function assembleGateway(config: GatewayConfig, parts: GatewayParts, prev
  * Statuses sorted by key. A status equal to the previous one is the previous object; the previous
  * map itself is returned when nothing changed; the previous order is reused when the keys did not.
  */
-export function sortedStatuses(statuses: ReadonlyMap<string, DesiredStatus>, previous: ReadonlyMap<string, DesiredStatus> | undefined): ReadonlyMap<string, DesiredStatus> {
+function sortedStatuses(statuses: ReadonlyMap<string, DesiredStatus>, previous: ReadonlyMap<string, DesiredStatus> | undefined): ReadonlyMap<string, DesiredStatus> {
   let sameKeys = previous !== undefined && previous.size === statuses.size;
   let changed = !sameKeys;
   const kept = new Map<string, DesiredStatus>();

@@ -6,12 +6,10 @@
  * level the older wins and the newer reports Accepted=False, reason Conflicted (it still applies
  * wherever it does not conflict).
  */
-import type { RouteIR, SourceRef } from '@turnpike/xds-server';
+import { RELEASE, type RouteIR, type SourceRef } from '@turnpike/xds-server';
 import type { TargetRef } from '../api';
-import { objectKey, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type ResourceSet } from '../resources/resourceset';
 import type { StatusBook } from './status';
-
-export const RELEASE = 'RELEASE';
 
 /** A valid policy, as the kinds' modules hand it over (oldest first). */
 export interface Attachable<T> {

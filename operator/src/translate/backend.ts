@@ -12,7 +12,7 @@ import {
   type SourceRef,
 } from '@turnpike/xds-server';
 import type { ApiBackend, ServiceBackend, UrlBackend } from '../api';
-import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import type { GroupInfo } from './apigroup';
 import { slicesOf } from './recording';
 import { substitute, splitHostPort } from './variables';

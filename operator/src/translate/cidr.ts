@@ -26,7 +26,7 @@ function format(value: bigint, family: 4 | 6): string {
 }
 
 /** The CIDRs covering first..last (inclusive), largest blocks first. */
-export function rangeToCidrs(first: IpAddress, last: IpAddress): CidrIR[] {
+function rangeToCidrs(first: IpAddress, last: IpAddress): CidrIR[] {
   const bits = first.family === 4 ? 32 : 128;
   const out: CidrIR[] = [];
   let start = toBigInt(first);

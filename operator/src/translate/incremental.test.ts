@@ -3,7 +3,7 @@
 import type { ApiGroupIR } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
 import { buildResourceSet } from '../provider/informers-set';
-import type { Kind, KubeObject, ResourceSet } from '../provider/resourceset';
+import type { Kind, KubeObject, ResourceSet } from '../resources/resourceset';
 import { testGateway, validate } from './testing';
 import { Translator, translateResourceSet, type Translation } from '.';
 

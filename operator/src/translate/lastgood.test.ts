@@ -1,7 +1,7 @@
 // The last valid version of an object keeps being served while its current spec is invalid.
 import type { GatewayConfig } from '../config';
 import { buildResourceSet } from '../provider/informers-set';
-import type { Kind, KubeObject, ResourceSet } from '../provider/resourceset';
+import type { Kind, KubeObject, ResourceSet } from '../resources/resourceset';
 import { testGateway, validate } from './testing';
 import { Translator, translateResourceSet, type Translation } from '.';
 

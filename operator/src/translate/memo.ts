@@ -3,9 +3,9 @@
  * values (objects compared by identity) and every read it made of the ResourceSet would answer
  * the same; entries not asked for in a pass are dropped at sweep(), so nothing outlives its object.
  */
-import type { KubeObject, ResourceSet } from '../provider/resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import { readsHold, recorded, type Reads } from './recording';
-import type { ValidateFn } from '.';
+import type { ValidateFn } from './types';
 
 interface Entry {
   readonly inputs: readonly unknown[];

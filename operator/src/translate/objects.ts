@@ -1,6 +1,6 @@
 /** Small pure readers over a ResourceSet shared by the kind modules. */
 import type { SourceKind, SourceRef } from '@turnpike/xds-server';
-import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet } from '../resources/resourceset';
 
 export function sourceOf(kind: SourceKind, object: KubeObject): SourceRef {
   return { kind, namespace: object.metadata.namespace ?? 'default', name: object.metadata.name };

@@ -3,7 +3,7 @@
  * is kept between passes while no object of the kind is added, removed or re-created, so an edit
  * costs a linear check instead of a sort; a sort parses each creationTimestamp once.
  */
-import { objectKey, type Kind, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type Kind, type KubeObject, type ResourceSet } from '../resources/resourceset';
 
 interface Ordered {
   readonly map: ReadonlyMap<string, KubeObject>;

@@ -7,10 +7,10 @@
  * valid version, an Api that moved to another group or has none), so results never differ from
  * the full path's; incremental.test.ts compares both after every step.
  */
-import type { KubeObject, ResourceSet } from '../provider/resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
 
 /** Above this many changed objects of a kind, the full path is as cheap. */
-export const PATCH_LIMIT = 64;
+const PATCH_LIMIT = 64;
 
 /**
  * Keys whose object is another object than in `before`, or undefined when the kind changed in

@@ -2,7 +2,7 @@
 // special apps, IP entries, App rules only on APP Apis, and the rate-limit service switch.
 import type { RouteIR } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
-import { toResourceSet, type KubeObject } from '../provider/resourceset';
+import { toResourceSet, type KubeObject } from '../resources/resourceset';
 import { testGateway, validate } from './testing';
 import { translateResourceSet, type Translation } from '.';
 

@@ -4,7 +4,7 @@
  */
 import type { AppAclIR, IpAclIR, RateLimitIR, RouteIR, RoutePoliciesIR, SourceRef, ThrottleIR } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
-import type { ResourceSet } from '../provider/resourceset';
+import type { ResourceSet } from '../resources/resourceset';
 import { aclAttachables, type AclInput } from './aclpolicy';
 import type { AppInput } from './app';
 import { attach, routeKey, settle, type Attachable, type Attached, type PublishedRoute } from './attach';
@@ -13,9 +13,9 @@ import type { StatusBook } from './status';
 import { throttleAttachable, type ThrottleAttachable, type ThrottleInput } from './throttlepolicy';
 
 /** Huawei's cap on calls through a group's default subdomain (docs/huawei-compatibility.md §4; not configurable). */
-export const SUBDOMAIN_DAILY_LIMIT = 1000;
+const SUBDOMAIN_DAILY_LIMIT = 1000;
 
-export const NO_RATE_LIMIT_SERVICE =
+const NO_RATE_LIMIT_SERVICE =
   'No rate-limit service is configured (--ratelimit-address; standalone mode starts one when envoyproxy/ratelimit and Redis are installed): the Exact limits are not enforced (precision Fast needs no service).';
 
 export interface PolicyInputs {

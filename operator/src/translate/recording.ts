@@ -4,7 +4,7 @@
  * `get` records the object's identity, `has` only existence; iterating a kind depends on the
  * whole kind (its map's identity). EndpointSlices are read by Service through slicesOf().
  */
-import { CORE_KINDS, TURNPIKE_KINDS, type Kind, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { CORE_KINDS, TURNPIKE_KINDS, type Kind, type KubeObject, type ResourceSet } from '../resources/resourceset';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 

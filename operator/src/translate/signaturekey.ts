@@ -5,7 +5,7 @@
  */
 import { SecretValue, type SignatureKeyIR } from '@turnpike/xds-server';
 import { CredentialFormats, generatedSignatureSecretName, SignatureSecretKeys, type SignatureKeySpec } from '../api';
-import type { KubeObject, ResourceSet } from '../provider/resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import { hasSecret, secretValue, sourceOf } from './objects';
 import type { StatusBook } from './status';
 
@@ -15,7 +15,7 @@ export interface SignatureKeyInput {
 }
 
 /** The Secret holding a SignatureKey's values, and whether the operator generates it. */
-export function signatureSecretOf(name: string, spec: SignatureKeySpec): { readonly name: string; readonly generated: boolean } {
+function signatureSecretOf(name: string, spec: SignatureKeySpec): { readonly name: string; readonly generated: boolean } {
   const ref = spec.secretRef?.name;
   return ref === undefined ? { name: generatedSignatureSecretName(name), generated: true } : { name: ref, generated: false };
 }

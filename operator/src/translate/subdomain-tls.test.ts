@@ -1,8 +1,8 @@
 // The default subdomains' certificate (--subdomain-tls-secret) → the HTTPS listener's default chain.
 import type { GatewayConfig } from '../config';
-import { toResourceSet, type KubeObject } from '../provider/resourceset';
+import { toResourceSet, type KubeObject } from '../resources/resourceset';
 import { schemaValidate } from '../validate/validate-fn';
-import { Translator } from './incremental';
+import { Translator } from './translator';
 
 const validate = schemaValidate();
 const config: GatewayConfig = {

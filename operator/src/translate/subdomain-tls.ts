@@ -7,7 +7,7 @@
  */
 import { SecretValue, type DownstreamTlsIR } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
-import type { ResourceSet } from '../provider/resourceset';
+import type { ResourceSet } from '../resources/resourceset';
 import { secretValue } from './objects';
 
 export function subdomainTls(config: GatewayConfig, set: ResourceSet): DownstreamTlsIR | undefined {

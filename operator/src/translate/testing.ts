@@ -1,7 +1,7 @@
 // Shared by the translate tests: the CRD-schema validator and a gateway configuration.
 import type { GatewayConfig } from '../config';
 import { compileSpecValidators, findCrdsDir, loadCrds } from '../validate/schema';
-import type { ValidateFn } from '.';
+import type { ValidateFn } from './types';
 
 const validators = compileSpecValidators(loadCrds(findCrdsDir()));
 

@@ -1,7 +1,7 @@
 /** ThrottlePolicy → the ThrottleIR of each route it applies to (attach.ts decides which). */
 import { appId, type RouteIR, type SpecialAppLimitIR, type ThrottleIR, type ThrottlePrecision } from '@turnpike/xds-server';
 import type { ThrottlePolicySpec, TimeUnit } from '../api';
-import { objectKey, type KubeObject, type ResourceSet } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet } from '../resources/resourceset';
 import { checkTargets, type Attachable } from './attach';
 import { sourceOf } from './objects';
 import type { StatusBook } from './status';
@@ -33,7 +33,7 @@ export interface ThrottleAttachable extends Attachable<ThrottleIR> {
  * The default precision of a window: Fast for short windows; Exact for HOUR and DAY, whose
  * counts an Envoy restart would lose (admission refuses Fast there).
  */
-export function defaultPrecision(unit: TimeUnit): ThrottlePrecision {
+function defaultPrecision(unit: TimeUnit): ThrottlePrecision {
   return unit === 'SECOND' || unit === 'MINUTE' ? 'Fast' : 'Exact';
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import type { GatewayConfig } from '../config';
 import { readManifests } from '../provider/files';
-import { toResourceSet, type KubeObject } from '../provider/resourceset';
+import { toResourceSet, type KubeObject } from '../resources/resourceset';
 import { testGateway, validate } from './testing';
 import { translateResourceSet, type Translation } from '.';
 

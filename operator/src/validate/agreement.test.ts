@@ -27,7 +27,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { TURNPIKE_KINDS, type TurnpikeKind } from '../provider/resourceset';
+import { TURNPIKE_KINDS, type TurnpikeKind } from '../resources/resourceset';
 import { RULES, SPEC_REQUIRED, validateObject } from './index';
 import { findCrdsDir, loadCrds } from './schema';
 import { schemas } from './testing';

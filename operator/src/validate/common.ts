@@ -134,8 +134,8 @@ export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 /** RFC 1123 label: namespace names. */
 export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Environment names. */
-export const ENVIRONMENT_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-export const ENVIRONMENT_MESSAGE = "environment name must start with a letter and contain only letters, digits and '_' (3-64 characters)";
+const ENVIRONMENT_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const ENVIRONMENT_MESSAGE = "environment name must start with a letter and contain only letters, digits and '_' (3-64 characters)";
 
 /** The environment-name rule, which every kind with environments declares on each list item. */
 export const environmentRule = (at: string): CelRule => cel<string>(at, ENVIRONMENT_MESSAGE, (self) => ENVIRONMENT_NAME.test(self));

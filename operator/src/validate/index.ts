@@ -12,7 +12,7 @@
  * is a user mistake and comes back as a value, for Accepted=False with reason Invalid.
  */
 import type { AclPolicySpec, ApiGroupSpec, ApiSpec, AppSpec, SignatureKeySpec, ThrottlePolicySpec } from '../api/types';
-import type { TurnpikeKind } from '../provider/resourceset';
+import type { TurnpikeKind } from '../resources/resourceset';
 import { aclPolicyRules } from './aclpolicy';
 import { apiRules } from './api';
 import { apiGroupRules } from './apigroup';

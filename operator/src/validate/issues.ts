@@ -6,6 +6,7 @@
  * file rejected in standalone mode reads like the `kubectl apply` error for the same object.
  */
 import type { ErrorObject } from 'ajv';
+import { isContainer } from '../json';
 
 /** One schema violation, rendered. */
 export interface SchemaIssue {
@@ -28,17 +29,14 @@ export interface SchemaIssue {
 export const RULES_NOT_CHECKED =
   'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
 
-const isContainer = (value: unknown): value is Readonly<Record<string, unknown>> | readonly unknown[] =>
-  typeof value === 'object' && value !== null;
-
 /** The API server's spelling of a JSON pointer inside spec: arrays as [i], object keys as .key. */
-export function fieldPath(instancePath: string, spec: unknown, root = 'spec'): string {
+function fieldPath(instancePath: string, spec: unknown, root = 'spec'): string {
   let field = root;
   let value = spec;
   for (const raw of instancePath.split('/').slice(1)) {
     const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     field += Array.isArray(value) ? `[${token}]` : `.${token}`;
-    value = isContainer(value) ? (value as Readonly<Record<string, unknown>>)[token] : undefined;
+    value = isContainer(value) ? value[token] : undefined;
   }
   return field;
 }
@@ -48,13 +46,13 @@ function valueAt(instancePath: string, spec: unknown): unknown {
   let value = spec;
   for (const raw of instancePath.split('/').slice(1)) {
     const token = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    value = isContainer(value) ? (value as Readonly<Record<string, unknown>>)[token] : undefined;
+    value = isContainer(value) ? value[token] : undefined;
   }
   return value;
 }
 
 /** The JSON type name the API server reports for a value ("integer" for whole numbers). */
-export function typeName(value: unknown): string {
+function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';

@@ -11,7 +11,7 @@ type Json = Readonly<Record<string, unknown>>;
 const schemaAt = (value: unknown): Json | undefined => (isRecord(value) ? value : undefined);
 
 /** JSON with sorted keys: the API server's rendering of a duplicate (Go marshals maps sorted). */
-export function canonical(value: unknown): string {
+function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (isRecord(value)) {
     const keys = Object.keys(value).sort();

@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { TURNPIKE_KINDS, type TurnpikeKind } from '../provider/resourceset';
+import { TURNPIKE_KINDS, type TurnpikeKind } from '../resources/resourceset';
 import { schemaIssue, type SchemaIssue } from './issues';
 import { listTypeErrors, unknownFields } from './listtype';
 import { shareUnchanged } from './share';
@@ -106,7 +106,7 @@ export function compileSpecValidators(crds: readonly CrdDocument[]): SpecValidat
  * prunes them before defaulting (so `ips:` with no value is as if absent). Nulls inside lists stay
  * and fail the type check, as they do at admission.
  */
-export function dropNulls(schema: unknown, value: unknown): void {
+function dropNulls(schema: unknown, value: unknown): void {
   if (!isRecord(schema)) return;
   if (Array.isArray(value)) {
     for (const item of value as unknown[]) dropNulls(schema.items, item);

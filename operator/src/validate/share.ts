@@ -3,7 +3,7 @@
  * doubles the memory of every cached object; this puts the original's (frozen, cached) subtrees
  * back wherever defaulting changed nothing, so a validated spec costs only what defaults added.
  */
-const isContainer = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+import { isContainer } from '../json';
 
 /** Equality of JSON data (specs are JSON: no prototypes, cycles or special objects to consider). */
 function sameJson(a: unknown, b: unknown): boolean {

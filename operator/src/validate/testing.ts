@@ -2,7 +2,7 @@
  * Test support for the validate/ tests (not used by the operator): the schemas compiled from the
  * repository's crds/, and a one-call way to validate a spec of a kind.
  */
-import type { TurnpikeKind } from '../provider/resourceset';
+import type { TurnpikeKind } from '../resources/resourceset';
 import { validateObject } from './index';
 import { compileSchemas, findCrdsDir, loadCrds, type SchemaValidators } from './schema';
 

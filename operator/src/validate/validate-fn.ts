@@ -1,5 +1,5 @@
 /** The validation the pipeline runs: the CRD schemas (with defaults), then the kinds' own rules. */
-import type { ValidateFn } from '../translate';
+import type { ValidateFn } from '../translate/types';
 import { validateObject } from './index';
 import { compileSchemas, findCrdsDir, loadCrds } from './schema';
 

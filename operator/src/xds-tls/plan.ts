@@ -7,7 +7,7 @@
 import { X509Certificate } from 'node:crypto';
 import { fleetsOf } from '@turnpike/xds-server';
 
-export const RENEW_AT_FRACTION = 2 / 3;
+const RENEW_AT_FRACTION = 2 / 3;
 
 export interface CertificateFacts {
   readonly serial: string;

@@ -8,11 +8,11 @@
  */
 import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
-import { describeError } from '../provider/informers-errors';
-import { requestOptions } from '../provider/informers-kube';
+import { describeError } from '../kube/errors';
+import { requestOptions } from '../kube/request';
 import { certificateFacts } from './plan';
 
-export const CERTIFICATE_ANNOTATION = 'turnpike.dev/xds-tls-serial';
+const CERTIFICATE_ANNOTATION = 'turnpike.dev/xds-tls-serial';
 
 export class RateLimitRollout {
   readonly #api: AppsV1Api;

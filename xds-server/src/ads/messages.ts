@@ -1,6 +1,6 @@
 // xDS transport messages (proto field names) and their binary codec, built on the proto registry.
 import type * as protobuf from 'protobufjs';
-import type { EncodedAny, ProtoRegistry } from '../proto';
+import { isJsonObject, type EncodedAny, type ProtoRegistry } from '../proto';
 
 export interface NodeInfo {
   readonly id: string;
@@ -71,7 +71,7 @@ function strs(o: Obj, key: string): string[] {
 
 function obj(o: Obj, key: string): Obj | undefined {
   const v = o[key];
-  return typeof v === 'object' && v !== null ? (v as Obj) : undefined;
+  return isJsonObject(v) ? v : undefined;
 }
 
 /** The string values of a google.protobuf.Struct (as protobufjs' toObject gives it). */

@@ -9,11 +9,11 @@ import { ProtoError } from './proto-error';
 import { PROTO_FILES } from './files';
 
 /** xds-server/protos, from both src/proto and dist/proto. */
-export const PROTOS_DIR: string = path.resolve(__dirname, '..', '..', 'protos');
+const PROTOS_DIR: string = path.resolve(__dirname, '..', '..', 'protos');
 export const DESCRIPTOR_PATH: string = path.join(PROTOS_DIR, 'descriptor.json');
 
 /** Include directories: grpc-js-xds' vendored API trees, protobufjs' google/protobuf, our protos. */
-export function includeDirs(): string[] {
+function includeDirs(): string[] {
   const xdsDeps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
   const protobufjsDir = path.dirname(require.resolve('protobufjs/package.json'));
   return [

@@ -10,7 +10,7 @@ import { METADATA_NAMESPACE } from './metadata';
 const route = (key: string): string => `%METADATA(ROUTE:${METADATA_NAMESPACE}:${key})%`;
 
 /** Field → Envoy command operator. Numbers stay numbers in json_format; a missing value is null. */
-export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
   time: '%START_TIME(%Y-%m-%dT%H:%M:%S.%3fZ)%',
   request_id: '%REQ(X-REQUEST-ID)%',
   group: route('group'),

@@ -5,7 +5,7 @@ import type { RouteIR } from '../ir';
 import type { JsonObject } from './json';
 
 /** The preflight set Huawei returns from a `cors: true` OPTIONS Api. */
-export const PREFLIGHT_HEADERS: readonly (readonly [string, string])[] = [
+const PREFLIGHT_HEADERS: readonly (readonly [string, string])[] = [
   ['access-control-allow-headers', 'X-Stage,X-Sdk-Date,X-Sdk-Nonce,X-Proxy-Signed-Headers,X-Sdk-Content-Sha256,X-Forwarded-For,Authorization,Content-Type,Accept,Accept-Ranges,Cache-Control,Range'],
   ['access-control-expose-headers', 'X-Request-Id,X-Apig-Latency,X-Apig-Upstream-Latency,X-Apig-RateLimit-Api,X-Apig-RateLimit-User,X-Apig-RateLimit-App,X-Apig-RateLimit-Ip,X-Apig-RateLimit-Api-Allenv'],
   ['access-control-allow-methods', 'GET,POST,PUT,DELETE,HEAD,OPTIONS,PATCH'],

@@ -21,9 +21,9 @@ import { countsApps, DescriptorKey, policyKey } from './ratelimit';
 export const FAST_THROTTLE_FILTER = 'turnpike.throttle.fast';
 const LOCAL_RATE_LIMIT_TYPE = 'envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit';
 /** The stage of the route-level rate_limits the local filter reads (the global filters read stage 0). */
-export const FAST_STAGE = 1;
+const FAST_STAGE = 1;
 /** Distinct client addresses (or Apps) one Envoy keeps a bucket for, per limit. */
-export const MAX_TRACKED_CLIENTS = 10_000;
+const MAX_TRACKED_CLIENTS = 10_000;
 
 export const WINDOW_SECONDS: Readonly<Record<RateLimitUnit, number>> = { SECOND: 1, MINUTE: 60, HOUR: 3600, DAY: 86400 };
 

@@ -22,7 +22,7 @@ import { PUBLISH_RATELIMITS_LUA } from './ratelimit-headers';
 
 /** The Lua filter's name: Envoy hands it the route metadata stored under this key. */
 export const HYGIENE_FILTER = 'turnpike.hygiene';
-export const INTERNAL_HEADER_PREFIX = 'x-turnpike-';
+const INTERNAL_HEADER_PREFIX = 'x-turnpike-';
 /** Added by the route configuration: ms from receipt to response headers (%DURATION% then). */
 export const LATENCY_HEADER = 'x-turnpike-latency';
 /** Added by the route configuration: ms from sending upstream to upstream response headers. */

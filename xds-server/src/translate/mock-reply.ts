@@ -12,11 +12,11 @@ import { corsHeaderPairs } from './cors';
 import { typed, type JsonObject } from './json';
 import { METADATA_NAMESPACE, sourceMetadata } from './metadata';
 
-export const MOCK_FILTER = 'turnpike.mock';
-export const MOCK_CLUSTER = 'turnpike-mock';
+const MOCK_FILTER = 'turnpike.mock';
+const MOCK_CLUSTER = 'turnpike-mock';
 
 /** The dynamic-metadata key (namespace METADATA_NAMESPACE) marking the mock filter's replies. */
-export const MOCK_REPLY_KEY = 'mock_reply';
+const MOCK_REPLY_KEY = 'mock_reply';
 /** LuaPerRoute.name of the mock answer. */
 const REPLY_SOURCE = 'reply';
 

@@ -23,7 +23,7 @@ export interface PathRouting {
 }
 
 /** Escapes RE2 metacharacters (path literals may hold . + * ( ) $ and friends). */
-export function escapeRegex(text: string): string {
+function escapeRegex(text: string): string {
   return text.replace(/[\\.+*?()|[\]{}^$]/g, '\\$&');
 }
 

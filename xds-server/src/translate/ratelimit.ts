@@ -28,14 +28,14 @@ export const RATELIMIT_DOMAIN = 'turnpike';
  * into failures (calls let through unchecked, or 500s when failing closed); 500 ms only bounds a
  * hung service.
  */
-export const RATELIMIT_TIMEOUT_MS = 500;
+const RATELIMIT_TIMEOUT_MS = 500;
 
 /**
  * The limits on a route: a ThrottlePolicy's (api, app, ip) and the gateway's default per Api
  * (api-allenv). Also the names in X-Apig-RateLimit-<name> (docs/huawei-compatibility.md §11).
  */
 export type Dimension = 'api' | 'app' | 'ip' | 'api-allenv';
-export const DIMENSIONS: readonly Dimension[] = ['api', 'app', 'ip', 'api-allenv'];
+const DIMENSIONS: readonly Dimension[] = ['api', 'app', 'ip', 'api-allenv'];
 
 /** Descriptor entry keys (RateLimitConfig descriptor keys). */
 export const DescriptorKey = {
@@ -63,7 +63,7 @@ export const DescriptorKey = {
 export const SUBDOMAIN_MATCH_VALUE = 'subdomain';
 
 /** Huawei's debug mode header (docs/huawei-compatibility.md §11): `X-Apig-Mode: debug`. */
-export const DEBUG_HEADER = 'x-apig-mode';
+const DEBUG_HEADER = 'x-apig-mode';
 /** The value of the header_match entry every limit's descriptor starts with (see inMode). */
 export const LIMITS_MATCH_VALUE = 'limits';
 

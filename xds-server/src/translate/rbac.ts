@@ -17,8 +17,8 @@ import { APP_ID_HEADER, type AppAclIR, type IpAclIR, type SourceRef } from '../i
 import { typed, type JsonObject } from './json';
 import { policyKey } from './ratelimit';
 
-export const IP_ACL_FILTER = 'turnpike.acl.ip';
-export const APP_ACL_FILTER = 'turnpike.acl.app';
+const IP_ACL_FILTER = 'turnpike.acl.ip';
+const APP_ACL_FILTER = 'turnpike.acl.app';
 
 function rbacFilter(name: string, prefix: string): JsonObject {
   return { name, typed_config: typed('envoy.extensions.filters.http.rbac.v3.RBAC', { rules_stat_prefix: prefix }) };

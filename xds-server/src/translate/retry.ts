@@ -4,7 +4,7 @@ import { TranslateError } from './translate-error';
 import { duration, type JsonObject } from './json';
 
 /** Huawei retries idempotent methods once by default, never POST or PATCH. */
-export const IDEMPOTENT_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'PUT', 'OPTIONS', 'DELETE'];
+const IDEMPOTENT_METHODS: readonly HttpMethod[] = ['GET', 'HEAD', 'PUT', 'OPTIONS', 'DELETE'];
 
 /** Connection failures only: a request the backend may have started processing is never resent. */
 const RETRY_ON = 'connect-failure,refused-stream,reset-before-request';

@@ -42,7 +42,7 @@ function groupName(group: ApiGroupIR): string {
   return `${group.source.namespace}/${group.source.name}`;
 }
 
-export function routeConfigName(side: Side, group: ApiGroupIR): string {
+function routeConfigName(side: Side, group: ApiGroupIR): string {
   return `${side}/${groupName(group)}`;
 }
 
@@ -69,7 +69,7 @@ function redirectHost(group: ApiGroupIR, publicPort: number): JsonObject | undef
  * the gateway has a certificate for subdomains, so a Host configured for plain HTTP is never served
  * over a TLS connection opened with another domain's SNI.
  */
-export function groupHostnames(group: ApiGroupIR, side: Side, subdomainTls = false): string[] {
+function groupHostnames(group: ApiGroupIR, side: Side, subdomainTls = false): string[] {
   if (side === 'https') {
     const subdomain = subdomainTls && group.subdomain !== undefined ? [group.subdomain] : [];
     return [...subdomain, ...group.domains.filter((d) => d.tls !== undefined).map((d) => d.hostname)].sort(byString);

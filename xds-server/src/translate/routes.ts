@@ -29,7 +29,7 @@ export interface RouteContext {
 }
 
 /** `<namespace>/<api>/<environment>`: unique per route configuration, shown in logs and stats. */
-export function routeName(route: RouteIR): string {
+function routeName(route: RouteIR): string {
   return `${route.source.namespace}/${route.source.name}/${route.environment}`;
 }
 

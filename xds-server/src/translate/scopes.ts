@@ -27,7 +27,7 @@ export function scopedRoutes(side: Side): JsonObject {
 }
 
 /** `<side>/<host>`: unique across both sides, as Envoy's wildcard subscription needs. */
-export function scopeName(side: Side, host: string): string {
+function scopeName(side: Side, host: string): string {
   return `${side}/${host}`;
 }
 

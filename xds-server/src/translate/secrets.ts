@@ -7,7 +7,7 @@ export function secretName(tls: DownstreamTlsIR): string {
   return `tls/${tls.source.namespace}/${tls.source.name}`;
 }
 
-export function buildSecret(tls: DownstreamTlsIR): JsonObject {
+function buildSecret(tls: DownstreamTlsIR): JsonObject {
   return {
     name: secretName(tls),
     tls_certificate: {

@@ -26,7 +26,7 @@ process.once('exit', () => {
   }
 });
 
-export function envoyBinary(): string {
+function envoyBinary(): string {
   const cache = process.env['TURNPIKE_CACHE'] ?? path.join(os.homedir(), '.cache', 'turnpike');
   const file = path.join(cache, 'bin', 'envoy');
   if (!fs.existsSync(file)) throw new Error(`envoy is not installed (no ${file}): run \`make setup\``);

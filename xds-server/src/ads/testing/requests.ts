@@ -1,7 +1,7 @@
 // Request builders for protocol unit tests.
 import type { DeltaDiscoveryRequest, DiscoveryRequest } from '../messages';
 
-export const NODE = { id: 'node-1', cluster: 'fleet', user_agent_name: 'test' };
+const NODE = { id: 'node-1', cluster: 'fleet', user_agent_name: 'test' };
 
 export function sotw(typeUrl: string, options: { names?: readonly string[]; nonce?: string; version?: string; error?: string } = {}): DiscoveryRequest {
   return {

@@ -8,8 +8,8 @@ import {
   type BackendPath,
 } from '../../ir';
 
-export const NS = 'shop';
-export const BASE_DOMAIN = 'apis.example.test';
+const NS = 'shop';
+const BASE_DOMAIN = 'apis.example.test';
 const TLS_DIR = path.join(__dirname, '..', '..', '..', 'testdata', 'tls');
 
 export const source = (kind: SourceRef['kind'], name: string, namespace = NS): SourceRef => ({ kind, namespace, name });

@@ -28,7 +28,7 @@ export function envoyBinary(): string {
 }
 
 /** The authn filter's Wasm module (dataplane/authn-filter). */
-export function authnModule(): string {
+function authnModule(): string {
   return installed('turnpike-authn.wasm');
 }
 

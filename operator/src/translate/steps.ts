@@ -4,7 +4,7 @@
  */
 import type { ApiGroupIR, AuthzIR, ClusterIR, SourceRef } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
-import type { Kind, KubeObject, ResourceSet, TurnpikeKind } from '../provider/resourceset';
+import type { Kind, KubeObject, ResourceSet, TurnpikeKind } from '../resources/resourceset';
 import { translateApis, type ApiInput } from './api';
 import { translateApps, type AppInput } from './app';
 import { translateGroup, type GroupInfo, type GroupInput } from './apigroup';
@@ -33,7 +33,7 @@ export interface Stale {
  * Accepted=False (Invalid), and, when that version is in the IR, which generation is served
  * (the served version's references, fields and `inIR` still hold).
  */
-export function staleStatus(served: DesiredStatus, stale: Stale): DesiredStatus {
+function staleStatus(served: DesiredStatus, stale: Stale): DesiredStatus {
   const errors = stale.errors.join('; ');
   const generation = generationOf(stale.object);
   if (!served.inIR) return invalidStep(served.source.kind as TurnpikeKind, stale.object, stale.errors)[0]?.[1] ?? served;

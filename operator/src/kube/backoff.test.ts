@@ -1,4 +1,4 @@
-import { backoffDelay, backoffPolicy } from './informers-backoff';
+import { backoffDelay, backoffPolicy } from './backoff';
 
 describe('backoffDelay', () => {
   const policy = backoffPolicy({ initialMs: 100, maxMs: 1_000, factor: 2, jitter: 0.5 });

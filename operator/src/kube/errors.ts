@@ -3,8 +3,9 @@
  * instanceof: @kubernetes/client-node may live in another realm (Jest's sandbox loads it through
  * Node's own loader), where instanceof fails. Pure: no client import, so unit-testable.
  */
-const asRecord = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+import { isRecord } from '../json';
+
+const asRecord = (value: unknown): Record<string, unknown> | undefined => (isRecord(value) ? value : undefined);
 
 /** The HTTP status of a failed API call or watch, when there was a response at all. */
 export function httpStatus(err: unknown): number | undefined {

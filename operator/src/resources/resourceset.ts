@@ -27,7 +27,7 @@ export interface KubeObject {
   readonly addressType?: string;
 }
 
-export const TURNPIKE_API_VERSION = 'turnpike.dev/v1alpha1';
+const TURNPIKE_API_VERSION = 'turnpike.dev/v1alpha1';
 
 /** The kinds the operator reads: its own, then the core ones they reference. */
 export const TURNPIKE_KINDS = ['ApiGroup', 'Api', 'App', 'ThrottlePolicy', 'AclPolicy', 'SignatureKey'] as const;
@@ -43,12 +43,6 @@ export function objectKey(namespace: string | undefined, name: string): string {
 
 /** Objects of every kind by `namespace/name`. Immutable once built. */
 export type ResourceSet = Readonly<Record<Kind, ReadonlyMap<string, KubeObject>>>;
-
-export function emptyResourceSet(): ResourceSet {
-  const set = {} as Record<Kind, ReadonlyMap<string, KubeObject>>;
-  for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) set[kind] = new Map();
-  return set;
-}
 
 const API_VERSIONS: Readonly<Record<Kind, string>> = {
   ApiGroup: TURNPIKE_API_VERSION, Api: TURNPIKE_API_VERSION, App: TURNPIKE_API_VERSION,
@@ -81,11 +75,4 @@ export function toResourceSet(objects: readonly KubeObject[], defaultNamespace =
     maps[kind].set(objectKey(namespace, object.metadata.name), normalised);
   }
   return { set: maps, ignored };
-}
-
-/** A source of ResourceSets: calls `onChange` with a complete, consistent set after every change. */
-export interface Provider {
-  /** Resolves once the first complete set has been delivered (informers synced, files read). */
-  start(onChange: (set: ResourceSet) => void): Promise<void>;
-  stop(): Promise<void>;
 }

@@ -14,7 +14,7 @@ export interface BackoffOptions {
 
 export type BackoffPolicy = Required<BackoffOptions>;
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.3 };
+const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 500, maxMs: 30_000, factor: 2, jitter: 0.3 };
 
 export function backoffPolicy(options: BackoffOptions = {}): BackoffPolicy {
   const policy = { ...DEFAULT_BACKOFF, ...options };

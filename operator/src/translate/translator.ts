@@ -21,7 +21,7 @@
 import { sourceKey, type ApiGroupIR, type AuthzIR, type ClusterIR, type RateLimitIR, type SourceRef } from '@turnpike/xds-server';
 import type { ApiGroupSpec, ApiSpec, AppSpec, SignatureKeySpec, ThrottlePolicySpec, AclPolicySpec } from '../api';
 import type { GatewayConfig } from '../config';
-import { objectKey, type KubeObject, type ResourceSet, type TurnpikeKind } from '../provider/resourceset';
+import { objectKey, type KubeObject, type ResourceSet, type TurnpikeKind } from '../resources/resourceset';
 import type { ApiInput } from './api';
 import { domainOwners } from './apigroup';
 import { assembleGateway, StatusAssembly } from './assemble';
@@ -32,8 +32,8 @@ import { AgeOrder } from './order';
 import { decorateGroup, hasPolicies, rateLimitOf, settlePolicies, type GroupPolicies } from './policies';
 import { StatusBook } from './status';
 import { subdomainTls } from './subdomain-tls';
-import { authzStep, groupStep, invalidStep, orphanStep, policyStep, staleStatuses, stepKey, type GroupStep, type Stale, type StatusEntries } from './units';
-import type { Translation, ValidateFn } from '.';
+import { authzStep, groupStep, invalidStep, orphanStep, policyStep, staleStatuses, stepKey, type GroupStep, type Stale, type StatusEntries } from './steps';
+import type { Translation, ValidateFn } from './types';
 
 interface Valid<S> {
   readonly object: KubeObject;
@@ -305,4 +305,9 @@ export class Translator {
     }
     return [...clusters.values()];
   }
+}
+
+/** One full translation (nothing remembered). */
+export function translateResourceSet(set: ResourceSet, config: GatewayConfig, validate: ValidateFn): Translation {
+  return new Translator(config, validate).translate(set);
 }

@@ -1,4 +1,4 @@
-import { delay, describeError, httpStatus, isTransient } from './informers-errors';
+import { delay, describeError, httpStatus, isTransient } from './errors';
 
 // Shapes as @kubernetes/client-node produces them: ApiException (code, body) and Watch errors
 // (statusCode); plain objects here, as the library's classes may come from another realm.
