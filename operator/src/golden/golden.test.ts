@@ -1,0 +1,46 @@
+// Golden translations from manifests to Envoy: each operator/testdata/cases/<case>.in.yaml (and
+// examples/) is translated by the operator and the xds-server; the result must equal
+// <case>.out.yaml, and the real Envoy must accept every case's resources (one `envoy --mode
+// validate` for all). `npm run golden:update` rewrites the outputs and deletes orphan ones.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { EnvoyResources } from '@turnpike/xds-server';
+import { envoyValidate, staticBootstrap } from '../../../xds-server/src/translate/testing/envoy';
+import { schemaValidate } from '..';
+import { CASES_DIR, loadCases, orphanOutputs, OUT } from './testing/cases';
+import { render, secretValues, type Rendered } from './testing/render';
+
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const validate = schemaValidate();
+const cases = loadCases();
+const rendered = new Map<string, Rendered>(cases.map((c) => [c.name, render(c, validate)]));
+
+describe('golden translations (operator/testdata/cases)', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', (name, golden) => {
+    const { text } = rendered.get(name)!;
+    for (const value of secretValues(golden.objects)) expect({ name, leaked: text.includes(value) }).toEqual({ name, leaked: false });
+    const file = path.join(CASES_DIR, `${name}${OUT}`);
+    if (UPDATE) fs.writeFileSync(file, text);
+    else if (!fs.existsSync(file)) throw new Error(`no golden ${file}: run \`npm run golden:update\` and review it`);
+    else expect(text).toBe(fs.readFileSync(file, 'utf8'));
+  });
+
+  it('has no output without an input', () => {
+    if (UPDATE) for (const file of orphanOutputs()) fs.rmSync(path.join(CASES_DIR, file));
+    expect(orphanOutputs()).toEqual([]);
+  });
+
+  it('is deterministic: the manifests in reverse order give the same output', () => {
+    for (const golden of cases) {
+      const again = render({ ...golden, objects: [...golden.objects].reverse() }, validate).text;
+      expect({ name: golden.name, again }).toEqual({ name: golden.name, again: rendered.get(golden.name)!.text });
+    }
+  });
+});
+
+describe('real Envoy', () => {
+  it('accepts every case', async () => {
+    const all = new Map<string, EnvoyResources>([...rendered].map(([name, { resources }]) => [name, resources]));
+    expect(await envoyValidate(staticBootstrap(all))).toContain('OK');
+  }, 120_000);
+});

@@ -1,0 +1,44 @@
+// One case's golden text: what the operator concludes of each object (statuses), the IR, the Envoy
+// resources and the rate-limit service's configuration, as YAML with sorted keys. Secret values
+// print as `[redacted]` (SecretValue in the IR, dumpResources for Envoy).
+import { stringify } from 'yaml';
+import { buildRateLimitConfig, dumpResources, translateIR, type EnvoyResources } from '@turnpike/xds-server';
+import { toResourceSet, translateResourceSet, type KubeObject, type ValidateFn } from '../..';
+import type { GoldenCase } from './cases';
+
+export interface Rendered {
+  readonly text: string;
+  readonly resources: EnvoyResources;
+}
+
+const key = (o: KubeObject): string => `${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
+
+export function render(golden: GoldenCase, validate: ValidateFn): Rendered {
+  const { set, ignored } = toResourceSet(golden.objects);
+  const translation = translateResourceSet(set, golden.config, validate);
+  const resources = translateIR(translation.ir, { envoys: golden.envoys });
+  // The statuses' keys name their objects: the source inside each is noise.
+  const statuses = Object.fromEntries([...translation.statuses].map(([name, status]) => [name, { ...status, source: undefined }]));
+  const out = {
+    statuses,
+    ...(ignored.length === 0 ? {} : { ignored: ignored.map(key) }),
+    ir: translation.ir,
+    envoy: dumpResources(resources),
+    ratelimit: buildRateLimitConfig(translation.ir) ?? null,
+  };
+  // Through JSON: SecretValue prints as [redacted], undefined fields vanish.
+  const text = stringify(JSON.parse(JSON.stringify(out)) as unknown, { sortMapEntries: true, lineWidth: 0 });
+  return { text, resources };
+}
+
+/** Secret keys that hold identifiers, not secrets (status.appKey shows the AppKey; certificates are public). */
+const PUBLIC_KEYS = new Set(['appKey', 'key', 'tls.crt', 'ca.crt']);
+
+/** The secret values of the case's Secrets (AppCodes one by one): none may appear in its golden. */
+export function secretValues(objects: readonly KubeObject[]): string[] {
+  return objects.filter((o) => o.apiVersion === 'v1' && o.kind === 'Secret').flatMap((secret) => {
+    const encoded = Object.entries(secret.data ?? {}).map(([name, value]): [string, string] => [name, Buffer.from(value, 'base64').toString('utf8')]);
+    const values = [...encoded, ...Object.entries(secret.stringData ?? {})].filter(([name]) => !PUBLIC_KEYS.has(name));
+    return values.flatMap(([, value]) => value.split('\n').map((line) => line.trim())).filter((line) => line.length >= 8 && !line.startsWith('-----'));
+  });
+}
