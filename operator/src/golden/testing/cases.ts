@@ -1,7 +1,8 @@
 // The golden translation cases: operator/testdata/cases/<case>.in.yaml, the manifests a user writes
 // (several documents a file), plus the examples/ folder as the case `examples`. A document of kind
 // GatewayConfig (apiVersion golden.turnpike.dev/v1) is no manifest: it overrides the operator's
-// command-line configuration for its case (spec: a partial GatewayConfig, plus `envoys`).
+// command-line configuration for its case (spec: a partial GatewayConfig, a field set to null is
+// unset; plus `envoys`, the Envoys connected).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { GatewayConfig, KubeObject } from '../..';
@@ -34,10 +35,14 @@ function isConfig(object: KubeObject): boolean {
   return object.apiVersion === CONFIG_API_VERSION && object.kind === 'GatewayConfig';
 }
 
+type Overrides = Partial<GatewayConfig> & { readonly envoys?: number };
+
+/** The case's configuration: the base, then its GatewayConfig documents; a field set to null is unset. */
 function fromObjects(name: string, all: readonly KubeObject[]): GoldenCase {
-  const overrides = all.filter(isConfig).map((o) => (o as unknown as { spec?: Partial<GatewayConfig> & { envoys?: number } }).spec ?? {});
-  const { envoys = 1, ...config } = Object.assign({}, ...overrides) as Partial<GatewayConfig> & { envoys?: number };
-  return { name, objects: all.filter((o) => !isConfig(o)), config: { ...BASE_CONFIG, ...config }, envoys };
+  const overrides = all.filter(isConfig).map((o) => (o.spec ?? {}) as Record<string, unknown>);
+  const merged = Object.entries(Object.assign({ ...BASE_CONFIG }, ...overrides) as Record<string, unknown>).filter(([, value]) => value !== null);
+  const { envoys = 1, ...config } = Object.fromEntries(merged) as unknown as GatewayConfig & Overrides;
+  return { name, objects: all.filter((o) => !isConfig(o)), config, envoys };
 }
 
 /** The case names with an input file, sorted. */
