@@ -4,7 +4,7 @@
 // validate` for all). `npm run golden:update` rewrites the outputs and deletes orphan ones.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { EnvoyResources } from '@turnpike/xds-server';
+import { defaultRegistry, RATELIMIT_CONFIG_TYPE, type EnvoyResources } from '@turnpike/xds-server';
 import { envoyValidate, staticBootstrap } from '../../../xds-server/src/translate/testing/envoy';
 import { schemaValidate } from '..';
 import { CASES_DIR, loadCases, orphanOutputs, OUT } from './testing/cases';
@@ -34,6 +34,16 @@ describe('golden translations (operator/testdata/cases)', () => {
     for (const golden of cases) {
       const again = render({ ...golden, objects: [...golden.objects].reverse() }, validate).text;
       expect({ name: golden.name, again }).toEqual({ name: golden.name, again: rendered.get(golden.name)!.text });
+    }
+  });
+});
+
+describe('the rate-limit service', () => {
+  it('decodes every rate-limit configuration as it was', () => {
+    const registry = defaultRegistry();
+    for (const [name, { rateLimit }] of rendered) {
+      const decoded = rateLimit === undefined ? undefined : registry.decode(registry.encode(RATELIMIT_CONFIG_TYPE, rateLimit));
+      expect({ name, decoded }).toEqual({ name, decoded: rateLimit });
     }
   });
 });

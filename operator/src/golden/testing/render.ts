@@ -9,6 +9,8 @@ import type { GoldenCase } from './cases';
 export interface Rendered {
   readonly text: string;
   readonly resources: EnvoyResources;
+  /** The rate-limit service's configuration; undefined without a rate-limit service. */
+  readonly rateLimit: ReturnType<typeof buildRateLimitConfig>;
 }
 
 const key = (o: KubeObject): string => `${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
@@ -17,6 +19,7 @@ export function render(golden: GoldenCase, validate: ValidateFn): Rendered {
   const { set, ignored } = toResourceSet(golden.objects);
   const translation = translateResourceSet(set, golden.config, validate);
   const resources = translateIR(translation.ir, { envoys: golden.envoys });
+  const rateLimit = buildRateLimitConfig(translation.ir);
   // The statuses' keys name their objects: the source inside each is noise.
   const statuses = Object.fromEntries([...translation.statuses].map(([name, status]) => [name, { ...status, source: undefined }]));
   const out = {
@@ -24,11 +27,11 @@ export function render(golden: GoldenCase, validate: ValidateFn): Rendered {
     ...(ignored.length === 0 ? {} : { ignored: ignored.map(key) }),
     ir: translation.ir,
     envoy: dumpResources(resources),
-    ratelimit: buildRateLimitConfig(translation.ir) ?? null,
+    ratelimit: rateLimit ?? null,
   };
   // Through JSON: SecretValue prints as [redacted], undefined fields vanish.
   const text = stringify(JSON.parse(JSON.stringify(out)) as unknown, { sortMapEntries: true, lineWidth: 0 });
-  return { text, resources };
+  return { text, resources, rateLimit };
 }
 
 /** Secret keys that hold identifiers, not secrets (status.appKey shows the AppKey; certificates are public). */
