@@ -2,7 +2,8 @@
 // (several documents a file), plus the examples/ folder as the case `examples`. A document of kind
 // GatewayConfig (apiVersion golden.turnpike.dev/v1) is no manifest: it overrides the operator's
 // command-line configuration for its case (spec: a partial GatewayConfig, a field set to null is
-// unset; plus `envoys`, the Envoys connected).
+// unset; plus `envoys`, the Envoys connected). An optional <case>.before.yaml is translated first by
+// the same Translator: the manifests as they were before an edit (the last valid generation).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { GatewayConfig, KubeObject } from '../..';
@@ -13,6 +14,7 @@ export const CASES_DIR = path.join(ROOT, 'operator', 'testdata', 'cases');
 const EXAMPLES_DIR = path.join(ROOT, 'examples');
 export const IN = '.in.yaml';
 export const OUT = '.out.yaml';
+const BEFORE = '.before.yaml';
 const CONFIG_API_VERSION = 'golden.turnpike.dev/v1';
 
 /** What the cases run with unless they say otherwise: every optional feature of the gateway on. */
@@ -29,6 +31,8 @@ export interface GoldenCase {
   readonly config: GatewayConfig;
   /** Envoys connected to the control plane: each serves 1/envoys of a Fast limit. */
   readonly envoys: number;
+  /** The manifests of an earlier pass (before.yaml), translated first. */
+  readonly before?: readonly KubeObject[];
 }
 
 function isConfig(object: KubeObject): boolean {
@@ -54,7 +58,11 @@ export function caseNames(): string[] {
 export function loadCases(): GoldenCase[] {
   return [
     fromObjects('examples', readManifests(EXAMPLES_DIR)),
-    ...caseNames().map((name) => fromObjects(name, readManifestFile(path.join(CASES_DIR, `${name}${IN}`)))),
+    ...caseNames().map((name) => {
+      const golden = fromObjects(name, readManifestFile(path.join(CASES_DIR, `${name}${IN}`)));
+      const before = path.join(CASES_DIR, `${name}${BEFORE}`);
+      return fs.existsSync(before) ? { ...golden, before: readManifestFile(before) } : golden;
+    }),
   ];
 }
 

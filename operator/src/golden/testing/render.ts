@@ -3,7 +3,7 @@
 // print as `[redacted]` (SecretValue in the IR, dumpResources for Envoy).
 import { stringify } from 'yaml';
 import { buildRateLimitConfig, dumpResources, translateIR, type EnvoyResources } from '@turnpike/xds-server';
-import { toResourceSet, translateResourceSet, type KubeObject, type ValidateFn } from '../..';
+import { toResourceSet, Translator, type KubeObject, type ValidateFn } from '../..';
 import type { GoldenCase } from './cases';
 
 export interface Rendered {
@@ -17,7 +17,9 @@ const key = (o: KubeObject): string => `${o.kind}/${o.metadata.namespace ?? 'def
 
 export function render(golden: GoldenCase, validate: ValidateFn): Rendered {
   const { set, ignored } = toResourceSet(golden.objects);
-  const translation = translateResourceSet(set, golden.config, validate);
+  const translator = new Translator(golden.config, validate);
+  if (golden.before !== undefined) translator.translate(toResourceSet(golden.before).set);
+  const translation = translator.translate(set);
   const resources = translateIR(translation.ir, { envoys: golden.envoys });
   const rateLimit = buildRateLimitConfig(translation.ir);
   // The statuses' keys name their objects: the source inside each is noise.
