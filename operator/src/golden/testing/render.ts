@@ -1,9 +1,11 @@
-// One case's golden text: what the operator concludes of each object (statuses), the IR, the Envoy
+// One case's golden text: what the operator concludes of each object (statuses: Accepted,
+// ResolvedRefs, Programmed as it reads once the fleet ACKed, the status fields), the IR, the Envoy
 // resources and the rate-limit service's configuration, as YAML with sorted keys. Secret values
 // print as `[redacted]` (SecretValue in the IR, dumpResources for Envoy).
 import { stringify } from 'yaml';
 import { buildRateLimitConfig, dumpResources, translateIR, type EnvoyResources } from '@turnpike/xds-server';
 import { toResourceSet, Translator, type KubeObject, type ValidateFn } from '../..';
+import { programmedCondition } from '../../pipeline';
 import type { GoldenCase } from './cases';
 
 export interface Rendered {
@@ -22,8 +24,11 @@ export function render(golden: GoldenCase, validate: ValidateFn): Rendered {
   const translation = translator.translate(set);
   const resources = translateIR(translation.ir, { envoys: golden.envoys });
   const rateLimit = buildRateLimitConfig(translation.ir);
-  // The statuses' keys name their objects: the source inside each is noise.
-  const statuses = Object.fromEntries([...translation.statuses].map(([name, status]) => [name, { ...status, source: undefined }]));
+  // Programmed as it reads once every Envoy ACKed; the keys name the objects, so no source.
+  const statuses = Object.fromEntries([...translation.statuses].map(([name, status]) => {
+    const programmed = programmedCondition(name, status, { kind: 'Programmed' }, new Map());
+    return [name, { ...status, programmed, source: undefined }];
+  }));
   const out = {
     statuses,
     ...(ignored.length === 0 ? {} : { ignored: ignored.map(key) }),
