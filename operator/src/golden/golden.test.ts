@@ -8,6 +8,7 @@ import { defaultRegistry, RATELIMIT_CONFIG_TYPE, type EnvoyResources } from '@tu
 import { envoyValidate, staticBootstrap } from '../../../xds-server/src/translate/testing/envoy';
 import { schemaValidate } from '..';
 import { CASES_DIR, loadCases, orphanOutputs, OUT } from './testing/cases';
+import { crdFields, unusedFields } from './testing/coverage';
 import { render, secretValues, type Rendered } from './testing/render';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -35,6 +36,13 @@ describe('golden translations (operator/testdata/cases)', () => {
       const again = render({ ...golden, objects: [...golden.objects].reverse() }, validate).text;
       expect({ name: golden.name, again }).toEqual({ name: golden.name, again: rendered.get(golden.name)!.text });
     }
+  });
+});
+
+describe('coverage', () => {
+  const objects = [...rendered.values()].flatMap((r) => r.accepted);
+  it.each([...crdFields()])('some case sets every spec field of %s in a valid object', (kind, fields) => {
+    expect(unusedFields(kind, fields, objects)).toEqual([]);
   });
 });
 

@@ -13,6 +13,8 @@ export interface Rendered {
   readonly resources: EnvoyResources;
   /** The rate-limit service's configuration; undefined without a rate-limit service. */
   readonly rateLimit: ReturnType<typeof buildRateLimitConfig>;
+  /** The case's objects whose spec the operator accepted. */
+  readonly accepted: readonly KubeObject[];
 }
 
 const key = (o: KubeObject): string => `${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
@@ -38,7 +40,8 @@ export function render(golden: GoldenCase, validate: ValidateFn): Rendered {
   };
   // Through JSON: SecretValue prints as [redacted], undefined fields vanish.
   const text = stringify(JSON.parse(JSON.stringify(out)) as unknown, { sortMapEntries: true, lineWidth: 0 });
-  return { text, resources, rateLimit };
+  const accepted = golden.objects.filter((o) => translation.statuses.get(key(o))?.accepted.status === 'True');
+  return { text, resources, rateLimit, accepted };
 }
 
 /** Secret keys that hold identifiers, not secrets (status.appKey shows the AppKey; certificates are public). */
