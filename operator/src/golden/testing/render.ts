@@ -19,6 +19,12 @@ export interface Rendered {
 
 const key = (o: KubeObject): string => `${o.kind}/${o.metadata.namespace ?? 'default'}/${o.metadata.name}`;
 
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return (value as unknown[]).map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => [k, sortKeys(v)]));
+}
+
 export function render(golden: GoldenCase, validate: ValidateFn): Rendered {
   const { set, ignored } = toResourceSet(golden.objects);
   const translator = new Translator(golden.config, validate);
@@ -38,8 +44,10 @@ export function render(golden: GoldenCase, validate: ValidateFn): Rendered {
     envoy: dumpResources(resources),
     ratelimit: rateLimit ?? null,
   };
-  // Through JSON: SecretValue prints as [redacted], undefined fields vanish.
-  const text = stringify(JSON.parse(JSON.stringify(out)) as unknown, { sortMapEntries: true, lineWidth: 0 });
+  // Through JSON: SecretValue prints as [redacted], undefined fields vanish. The sections keep
+  // their order (statuses first: what a user reads), everything inside is sorted.
+  const json = JSON.parse(JSON.stringify(out)) as Record<string, unknown>;
+  const text = stringify(Object.fromEntries(Object.entries(json).map(([section, value]) => [section, sortKeys(value)])), { lineWidth: 0 });
   const accepted = golden.objects.filter((o) => translation.statuses.get(key(o))?.accepted.status === 'True');
   return { text, resources, rateLimit, accepted };
 }
