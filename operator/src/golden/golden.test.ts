@@ -7,14 +7,24 @@ import path from 'node:path';
 import { defaultRegistry, RATELIMIT_CONFIG_TYPE, type EnvoyResources } from '@turnpike/xds-server';
 import { envoyValidate, staticBootstrap } from '../../../xds-server/src/translate/testing/envoy';
 import { schemaValidate } from '..';
-import { CASES_DIR, loadCases, orphanOutputs, OUT } from './testing/cases';
+import { CASES_DIR, loadCases, orphanOutputs, OUT, type GoldenCase } from './testing/cases';
 import { crdFields, unusedFields } from './testing/coverage';
 import { render, secretValues, type Rendered } from './testing/render';
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const validate = schemaValidate();
 const cases = loadCases();
-const rendered = new Map<string, Rendered>(cases.map((c) => [c.name, render(c, validate)]));
+
+/** A case whose IR the xds-server refuses (TranslateError) fails the suite: say which one. */
+function renderCase(golden: GoldenCase): Rendered {
+  try {
+    return render(golden, validate);
+  } catch (error) {
+    throw new Error(`case ${golden.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+const rendered = new Map<string, Rendered>(cases.map((c) => [c.name, renderCase(c)]));
 
 describe('golden translations (operator/testdata/cases)', () => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', (name, golden) => {
