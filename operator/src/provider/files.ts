@@ -65,7 +65,7 @@ function isKubeObject(value: unknown): value is KubeObject {
  * builds no document tree, unlike the `yaml` package, whose parsing was most of a cold start's
  * reading at 10,000 Apis.
  */
-function readManifestFile(file: string): KubeObject[] {
+export function readManifestFile(file: string): KubeObject[] {
   const text = fs.readFileSync(file, 'utf8');
   let docs: unknown[];
   try {

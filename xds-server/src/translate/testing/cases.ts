@@ -1,5 +1,5 @@
-// The golden cases: each is an IR fixture whose translation is compared with
-// testdata/golden/<name>.json and validated by the real Envoy.
+// IR fixtures: each is translated and validated by the real Envoy (golden.test.ts) and serves the
+// unit tests; the goldens of what users write are the operator's (operator/testdata/cases).
 import type { GatewayIR } from '../../ir';
 import { domain, forward, gateway, group, mock, route, serviceCluster, tls, urlCluster } from './builder';
 import { POLICY_CASES } from './policy-cases';

@@ -22,6 +22,11 @@ export function expectGolden(name: string, value: JsonObject): void {
   expect(actual).toBe(fs.readFileSync(file, 'utf8'));
 }
 
+/** Deletes the golden files of names not in `keep` (UPDATE_GOLDEN=1: cases removed). */
+export function deleteGoldensExcept(keep: readonly string[]): void {
+  for (const name of goldenNames()) if (!keep.includes(name)) fs.rmSync(path.join(GOLDEN_DIR, `${name}.json`));
+}
+
 /** Names of the golden files on disk (to catch stale ones). */
 export function goldenNames(): string[] {
   if (!fs.existsSync(GOLDEN_DIR)) return [];
