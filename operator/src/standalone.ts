@@ -62,11 +62,11 @@ function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus
   };
 }
 
-/** Without the authn module (not built yet) APP Apis answer 401 rather than go unauthenticated. */
+/** Without the authn module (not built yet) APP Apis answer 401 and signing Apis 500, never unchecked or unsigned. */
 function withAuthnModule(config: Config, log: Logger): Config {
   const { authnModule, ...gateway } = config.gateway;
   if (authnModule === undefined || fs.existsSync(authnModule)) return config;
-  log.warn('the authn module is not installed: APP Apis answer 401 and backend requests are not signed (run `make setup`)', { module: authnModule });
+  log.warn('the authn module is not installed: APP Apis answer 401 and Apis with a SignatureKey 500 (run `make setup`)', { module: authnModule });
   return { ...config, gateway };
 }
 

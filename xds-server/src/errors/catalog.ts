@@ -86,7 +86,7 @@ export const PROTOCOL_NOT_SUPPORTED = {
 } as const satisfies CatalogEntry;
 export const BACKEND_SIGNING_FAILED = {
   status: 500, code: 'APIG.0705', message: 'Backend signature calculation failed.',
-  when: "The Api's SignatureKey is not usable, so the request to the backend cannot be signed.", answeredBy: ['authn filter'],
+  when: "The Api's SignatureKey is not usable, or the gateway runs without the authn module, so the request to the backend cannot be signed.", answeredBy: ['authn filter', 'Envoy'],
 } as const satisfies CatalogEntry;
 
 /** The catalog, by code then status. */

@@ -1,5 +1,5 @@
 // One Envoy route per (Api, environment) on one listener side.
-import { APP_AUTH_UNAVAILABLE, protocolNotSupported, type GatewayError } from '../errors/catalog';
+import { APP_AUTH_UNAVAILABLE, BACKEND_SIGNING_FAILED, protocolNotSupported, type GatewayError } from '../errors/catalog';
 import { type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR, type SourceRef } from '../ir';
 import { corsHeaders } from './cors';
 import { TranslateError } from './translate-error';
@@ -45,8 +45,9 @@ function errorFor(route: RouteIR, context: RouteContext): GatewayError | undefin
   const { side } = context;
   if (side === 'http' && route.protocol === 'HTTPS') return protocolNotSupported('HTTPS');
   if (side === 'https' && route.protocol === 'HTTP') return protocolNotSupported('HTTP');
-  // Without the authn filter nothing can verify signatures: APP Apis fail closed.
+  // Without the authn filter nothing can verify signatures, or sign for the backend: fail closed.
   if (route.auth.type === 'APP' && context.authn !== true) return APP_AUTH_UNAVAILABLE;
+  if (route.backend.kind === 'Forward' && route.backend.signatureKey !== undefined && context.authn !== true) return BACKEND_SIGNING_FAILED;
   return undefined;
 }
 
