@@ -20,7 +20,7 @@ import { sign } from '@turnpike/sdk';
 import { call, startStandalone, waitFor } from '@turnpike/e2e';
 import { startEchoServer } from '@turnpike/operator';
 import { cpuMs } from '../controlplane/procfs';
-import { load, merge, quantile, type LoadResult } from '../policies/load';
+import { load, merge, pairedP99Added, quantile, type LoadResult } from '../policies/load';
 import { pacedLoad } from '../policies/paced';
 
 const HOST = 'bench.example.com';
@@ -90,10 +90,15 @@ function clientCpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-function row(name: string, r: LoadResult, cpu: CpuShare, base?: LoadResult): string {
+/** One Api's rounds, merged, and its CPU. */
+interface Measured { readonly rounds: readonly LoadResult[]; readonly merged: LoadResult; readonly cpu: CpuShare }
+
+function row(name: string, m: Measured, base?: Measured): string {
+  const { merged: r, cpu } = m;
   const rps = r.requests / r.seconds;
-  const ratio = base === undefined ? '100 %' : `${((rps / (base.requests / base.seconds)) * 100).toFixed(1)} %`;
-  const added = base === undefined ? '' : ` (+${(quantile(r.latencies, 0.99) - quantile(base.latencies, 0.99)).toFixed(2)})`;
+  const ratio = base === undefined ? '100 %' : `${((rps / (base.merged.requests / base.merged.seconds)) * 100).toFixed(1)} %`;
+  const paired = base === undefined ? Number.NaN : pairedP99Added(m.rounds, base.rounds);
+  const added = base === undefined ? '' : ` (${paired >= 0 ? '+' : ''}${paired.toFixed(2)})`;
   const non2xx = Object.entries(r.statuses).filter(([s]) => !s.startsWith('2')).reduce((n, [, c]) => n + c, 0);
   const us = (ms: number): string => ((ms * 1000) / r.requests).toFixed(0);
   return `| ${name} | ${r.requests.toLocaleString('en-US')} | ${rps.toFixed(0)} | ${ratio} | ${quantile(r.latencies, 0.5).toFixed(2)} | ${quantile(r.latencies, 0.99).toFixed(2)}${added} | ${us(cpu.envoy)} | ${us(cpu.client)} | ${non2xx} | ${r.errors} |`;
@@ -113,7 +118,7 @@ const LABELS: Readonly<Record<Name, string>> = {
 const headersOf = (name: Name): Record<string, string> => (name === 'app' ? signedGet('/app') : {});
 
 /** Alternating rounds over the three Apis; `rate` paces the clients (requests per second in total). */
-async function phase(options: Options, port: number, envoy: number, rate?: number): Promise<{ results: Record<Name, LoadResult>; cpu: Record<Name, CpuShare> }> {
+async function phase(options: Options, port: number, envoy: number, rate?: number): Promise<Record<Name, Measured>> {
   const results: Record<Name, LoadResult[]> = { none: [], basic: [], app: [] };
   const cpu: Record<Name, CpuShare> = { none: { envoy: 0, client: 0 }, basic: { envoy: 0, client: 0 }, app: { envoy: 0, client: 0 } };
   for (let round = 1; round <= options.rounds; round += 1) {
@@ -126,18 +131,19 @@ async function phase(options: Options, port: number, envoy: number, rate?: numbe
       cpu[name].client += clientCpuMs() - before.client;
     }
   }
-  return { results: { none: merge(results.none), basic: merge(results.basic), app: merge(results.app) }, cpu };
+  const measured = (name: Name): Measured => ({ rounds: results[name], merged: merge(results[name]), cpu: cpu[name] });
+  return { none: measured('none'), basic: measured('basic'), app: measured('app') };
 }
 
 function table(title: string, run: Awaited<ReturnType<typeof phase>>): string {
   return [
     title,
     '',
-    '| Api | requests | req/s | vs NONE | p50 ms | p99 ms (added) | Envoy CPU µs/req | client+backend CPU µs/req | non-2xx | errors |',
+    '| Api | requests | req/s | vs NONE | p50 ms | p99 ms (added, paired by round) | Envoy CPU µs/req | client+backend CPU µs/req | non-2xx | errors |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    row(LABELS.none, run.results.none, run.cpu.none),
-    row(LABELS.basic, run.results.basic, run.cpu.basic, run.results.none),
-    row(LABELS.app, run.results.app, run.cpu.app, run.results.none),
+    row(LABELS.none, run.none),
+    row(LABELS.basic, run.basic, run.none),
+    row(LABELS.app, run.app, run.none),
     '',
   ].join('\n');
 }
@@ -147,12 +153,13 @@ async function throughput(options: Options, port: number, envoy: number): Promis
   const cpus = os.cpus();
   const host = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}`;
   const saturated = await phase(options, port, envoy);
-  const half = (saturated.results.none.requests / saturated.results.none.seconds) / 2;
+  const half = (saturated.none.merged.requests / saturated.none.merged.seconds) / 2;
   const paced = await phase(options, port, envoy, half);
   return [
     table(`Saturated: ${options.connections} keep-alive connections, ${options.rounds} alternating rounds of ${options.seconds} s per Api (${host}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; load generator, Envoy and backend share the host)`, saturated),
     table(`Paced at half of none's saturated rate (${half.toFixed(0)} req/s per Api, open loop: vegeta), same rounds`, paced),
-    'CPU per request from /proc (10 ms ticks): Envoy; this process (saturated: load generator and backend; paced: the backend, vegeta runs apart).',
+    'p99 added: the median over rounds of the p99 difference to none in the same round. CPU per request from /proc (10 ms ticks): Envoy;',
+    'this process (saturated: load generator and backend; paced: the backend, vegeta runs apart).',
     '',
   ].join('\n');
 }

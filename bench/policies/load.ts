@@ -74,3 +74,15 @@ export function merge(results: readonly LoadResult[]): LoadResult {
     errors: results.reduce((n, r) => n + r.errors, 0),
   };
 }
+
+/**
+ * p99 added by `rounds` over `base`, paired by round (the rounds alternate, so round i of each ran
+ * under the same conditions): the median over rounds of the per-round difference. One stalled
+ * round, which moves the p99 of everything measured in it by tens of ms, cannot move it.
+ */
+export function pairedP99Added(rounds: readonly LoadResult[], base: readonly LoadResult[]): number {
+  const added = rounds.map((r, i) => quantile(r.latencies, 0.99) - quantile(base[i]?.latencies ?? [], 0.99)).sort((a, b) => a - b);
+  const middle = Math.floor(added.length / 2);
+  if (added.length === 0) return Number.NaN;
+  return added.length % 2 === 1 ? (added[middle] ?? Number.NaN) : ((added[middle - 1] ?? Number.NaN) + (added[middle] ?? Number.NaN)) / 2;
+}

@@ -1,6 +1,6 @@
 // Every Huawei APIG error the gateway answers (docs/huawei-compatibility.md §12), in one place.
 // The Envoy translation builds its local replies from these entries (translate/local-reply.ts,
-// translate/policy-replies.ts, translate/routes.ts); the authn filter (dataplane/apig-auth/src/
+// the features' reply mappers, translate/routes.ts); the authn filter (dataplane/apig-auth/src/
 // errors.rs) cannot import them, so dataplane.test.ts checks its codes against this file, and
 // docs/reference/errors.md is generated from it (reference-doc.ts).
 

@@ -10,8 +10,11 @@
 //     the filter's own refusals carry Huawei's body and pass the local-reply mappers untouched.
 import { createHash } from 'node:crypto';
 import { type AppIR, type AuthnModuleIR, type AuthzIR, type GrantIR, type RouteIR, type SignatureKeyIR, type SourceRef } from '../ir';
+import type { Feature } from './feature';
 import { byString, stringField, typed, type JsonObject } from './json';
+import { AUTHN_REPLY_CODE, replyCode } from './lua';
 import { redactResource } from './redact';
+import { replyIs } from './reply-mappers';
 
 /** The HTTP filter's name, which is also its ECDS resource name and its route metadata namespace. */
 export const AUTHN_FILTER = 'turnpike.authn';
@@ -46,12 +49,12 @@ export const AuthnFacts = {
 const BUFFER_FILTER = 'envoy.filters.http.buffer';
 
 /**
- * The HCM's filter entries (position 4 of http-filters.ts). A Wasm filter cannot raise a stream's
+ * The HCM's filter entries. A Wasm filter cannot raise a stream's
  * buffer limit above the listener's (1 MiB), so Envoy's buffer filter, off unless a route turns it
  * on, raises it to the signed-body limit on the routes the filter serves and answers a larger
  * body with 413 (APIG.0201, local-reply.ts). The filter's own configuration comes over ECDS.
  */
-export function authnFilters(): JsonObject[] {
+function authnFilters(): JsonObject[] {
   return [
     { name: BUFFER_FILTER, typed_config: typed('envoy.extensions.filters.http.buffer.v3.Buffer', { max_request_bytes: MAX_SIGNED_BODY_BYTES }), disabled: true },
     {
@@ -199,3 +202,14 @@ function factsDigest(values: Readonly<Record<string, string>>): string {
   const canonical = JSON.stringify(Object.keys(values).sort().map((key) => [key, values[key]]));
   return `#${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }
+
+/**
+ * App authentication and backend signing, with an authn module: the filters, the plugin's
+ * configuration over ECDS, and its refusals, which carry Huawei's body already (401 APIG.0303,
+ * 403 APIG.0304, 413 APIG.0201, 500 APIG.0601 and APIG.0705) and are marked as its own.
+ */
+export const AUTHN: Feature = {
+  httpFilters: (ir) => (ir.authz?.module === undefined ? [] : authnFilters()),
+  extensionConfigs: (ir) => (ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]),
+  replyMappers: { marked: [{ filter: replyIs('authn'), ...replyCode(AUTHN_REPLY_CODE) }] },
+};

@@ -2,7 +2,8 @@
 // absent, so a backend's own CORS headers win as Huawei documents. Envoy's CORS filter is not used
 // for the flag: it echoes the Origin instead of `*` and overrides the backend.
 import type { RouteIR } from '../ir';
-import type { JsonObject } from './json';
+import type { Feature } from './feature';
+import { typed, type JsonObject } from './json';
 
 /** The preflight set Huawei returns from a `cors: true` OPTIONS Api. */
 const PREFLIGHT_HEADERS: readonly (readonly [string, string])[] = [
@@ -24,3 +25,11 @@ export function corsHeaderPairs(route: RouteIR): (readonly [string, string])[] {
 export function corsHeaders(route: RouteIR): JsonObject[] {
   return corsHeaderPairs(route).map(([key, value]) => ({ header: { key, value }, append_action: 'ADD_IF_ABSENT' }));
 }
+
+/**
+ * Envoy's CORS filter: a no-op until a route carries a CorsPolicy (the CORS plugin); the Huawei
+ * `cors` flag itself is the response headers above.
+ */
+export const CORS: Feature = {
+  httpFilters: () => [{ name: 'envoy.filters.http.cors', typed_config: typed('envoy.extensions.filters.http.cors.v3.Cors') }],
+};

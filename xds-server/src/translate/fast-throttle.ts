@@ -12,10 +12,14 @@
 //     (ratelimit.ts) read per-filter descriptors and stage 0, so they never see these.
 //   - Per-IP and per-App limits are wildcard descriptors: Envoy keeps one bucket per address or App,
 //     at most MAX_TRACKED_CLIENTS per limit (the least recently seen is forgotten).
+import { THROTTLED } from '../errors/catalog';
 import type { GatewayIR, RateLimitUnit, RouteIR, ThrottleIR } from '../ir';
 import { APP_ID_HEADER } from '../ir';
+import type { Feature } from './feature';
 import { byString, typed, type JsonObject } from './json';
+import { REPLY_HEADER } from './lua';
 import { countsApps, DescriptorKey, policyKey } from './ratelimit';
+import { answer, statusIs } from './reply-mappers';
 
 /** The HTTP filter's name and its ECDS resource name. */
 export const FAST_THROTTLE_FILTER = 'turnpike.throttle.fast';
@@ -33,13 +37,21 @@ export function fastThrottle(route: RouteIR): ThrottleIR | undefined {
   return throttle?.precision === 'Fast' ? throttle : undefined;
 }
 
-/** The HCM filter entry (position 5 of http-filters.ts); its configuration comes over ECDS. */
-export function fastThrottleFilter(): JsonObject {
-  return {
+/**
+ * The filter entry (its configuration, the buckets, comes over ECDS) and its refusals: Envoy's
+ * local rate limit flags RL only after its reply is formatted, so a 429 without a local-reply mark
+ * (a mock Api's own 429 has one) is a Fast limit's.
+ */
+export const FAST_THROTTLE: Feature = {
+  httpFilters: () => [{
     name: FAST_THROTTLE_FILTER,
     config_discovery: { config_source: { ads: {}, resource_api_version: 'V3' }, type_urls: [`type.googleapis.com/${LOCAL_RATE_LIMIT_TYPE}`] },
-  };
-}
+  }],
+  extensionConfigs: (ir, fleet) => [fastThrottleConfig(ir, fleet.envoys)],
+  replyMappers: {
+    limited: [answer({ and_filter: { filters: [statusIs(THROTTLED.status), { header_filter: { header: { name: REPLY_HEADER, present_match: true, invert_match: true } } }] } }, THROTTLED)],
+  },
+};
 
 const generic = (key: string, value: string): JsonObject => ({ generic_key: { descriptor_key: key, descriptor_value: value } });
 const entry = (key: string, value = ''): JsonObject => ({ key, value });

@@ -1,7 +1,7 @@
 // The HTTP connection manager shared by the HTTP listener and every HTTPS filter chain.
 import type { GatewayIR } from '../ir';
 import { accessLogs } from './access-log';
-import { httpFilters } from './http-filters';
+import { httpFilters } from './features';
 import { typed, type JsonObject } from './json';
 import { localReplyConfig } from './local-reply';
 import type { Side } from './routes';

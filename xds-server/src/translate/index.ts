@@ -2,14 +2,13 @@
 import type { GatewayIR } from '../ir';
 import { RESOURCE_ORDER, TYPE_URLS, type ResourceTypeUrl } from '../proto/type-urls';
 import { clusterOf, loadAssignmentOf } from './cluster-memo';
-import { AUTHN_FILTER, authnExtensionConfig, redactAuthnConfig } from './authn';
-import { fastThrottleConfig } from './fast-throttle';
+import { AUTHN_FILTER, redactAuthnConfig } from './authn';
+import type { FleetFacts } from './feature';
+import { FEATURES } from './features';
 import { checkGateway, indexClusters } from './invariants';
 import { byString, stringField, type JsonObject } from './json';
 import { buildHttpListener, buildHttpsListener, servedCertificates } from './listeners';
 import { redactResource } from './redact';
-import { mockCluster, usesMockCluster } from './mock-reply';
-import { rateLimitCluster } from './ratelimit';
 import { groupResources } from './group-memo';
 import { rateLimitFlags } from './policy-routes';
 import type { GroupInputs } from './route-config';
@@ -69,11 +68,7 @@ function routeResources(ir: GatewayIR, sides: readonly Side[], clusters: GroupIn
   return out;
 }
 
-/** What the translation knows of the fleet beyond the IR. */
-export interface FleetFacts {
-  /** Envoys of the fleet connected now: each gets 1/envoys of every Fast limit (fast-throttle.ts). */
-  readonly envoys: number;
-}
+export type { FleetFacts } from './feature';
 
 /** Translates the whole IR; throws TranslateError when the IR breaks its invariants. */
 export function translateIR(ir: GatewayIR, fleet: FleetFacts = { envoys: 1 }): EnvoyResources {
@@ -85,9 +80,7 @@ export function translateIR(ir: GatewayIR, fleet: FleetFacts = { envoys: 1 }): E
   const sides: Side[] = [...(http === undefined ? [] : ['http' as const]), ...(https === undefined ? [] : ['https' as const])];
   const routes = routeResources(ir, sides, clusters);
   const services = ir.clusters.flatMap((c) => (c.kind === 'Service' ? [c] : []));
-  const rateLimit = ir.rateLimit === undefined ? [] : [rateLimitCluster(ir.rateLimit.service, ir.source)];
-  const mocks = usesMockCluster(ir) ? [mockCluster(ir.source)] : [];
-  const gatewayClusters = stableByName(TYPE_URLS.cluster, [...rateLimit, ...mocks]).values();
+  const gatewayClusters = stableByName(TYPE_URLS.cluster, FEATURES.flatMap((f) => f.clusters?.(ir) ?? [])).values();
   const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>> = {
     [TYPE_URLS.listener]: stableByName(TYPE_URLS.listener, listeners),
     [TYPE_URLS.routeConfiguration]: byName(routes.routeConfigs),
@@ -95,7 +88,7 @@ export function translateIR(ir: GatewayIR, fleet: FleetFacts = { envoys: 1 }): E
     [TYPE_URLS.cluster]: byName([...ir.clusters.map(clusterOf), ...gatewayClusters]),
     [TYPE_URLS.clusterLoadAssignment]: byName(services.map(loadAssignmentOf), 'cluster_name'),
     [TYPE_URLS.secret]: stableByName(TYPE_URLS.secret, https === undefined ? [] : buildSecrets(servedCertificates(ir))),
-    [TYPE_URLS.extensionConfig]: stableByName(TYPE_URLS.extensionConfig, [...(ir.authz?.module === undefined ? [] : [authnExtensionConfig(ir.authz, ir.authz.module)]), fastThrottleConfig(ir, fleet.envoys)]),
+    [TYPE_URLS.extensionConfig]: stableByName(TYPE_URLS.extensionConfig, FEATURES.flatMap((f) => f.extensionConfigs?.(ir, fleet) ?? [])),
   };
   return new Map(RESOURCE_ORDER.map((type) => [type, byType[type]]));
 }

@@ -8,10 +8,10 @@ import {
   type GatewayError,
 } from '../errors/catalog';
 import type { JsonObject } from './json';
-import { AUTHN_REPLY_CODE, ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, REPLY_HEADER, replyCode } from './lua';
-import { mockReplyMapper } from './mock-reply';
-import { aclReplyMappers, rateLimitReplyMappers } from './policy-replies';
-import { answer, bodyFormat, flagsAre, statusIs } from './reply-mappers';
+import type { ReplyStage } from './feature';
+import { FEATURES } from './features';
+import { ERROR_CODE_HEADER, ERROR_MESSAGE_HEADER, replyCode } from './lua';
+import { answer, bodyFormat, flagsAre, replyIs, statusIs } from './reply-mappers';
 
 /** Envoy response flags meaning the backend could not be reached or answered with a reset. */
 const UNAVAILABLE_FLAGS = ['UF', 'UH', 'URX', 'UC', 'UR', 'NC', 'UO'];
@@ -33,35 +33,28 @@ const withoutRequestId = (filter: JsonObject, error: GatewayError): JsonObject =
 /** Replies matching `filter` keep their status and get `error`'s body. */
 const bodyOnly = (filter: JsonObject, error: GatewayError): JsonObject => ({ filter, body_format_override: bodyFormat(error.code, error.message), ...replyCode(error.code) });
 
-/**
- * The request is marked as a local reply of `kind`: by the hygiene filter from route metadata
- * (`mock`, `error`; lua.ts), or by the authn filter before it refuses a call (`authn`).
- */
-const replyIs = (kind: 'mock' | 'error' | 'authn'): JsonObject => ({
-  header_filter: { header: { name: REPLY_HEADER, string_match: { exact: kind } } },
-});
+/** The mappers the features place at `stage`, in feature order. */
+const featureMappers = (stage: ReplyStage): JsonObject[] => FEATURES.flatMap((f) => f.replyMappers?.[stage] ?? []);
 
 export function localReplyConfig(): JsonObject {
   const header = (name: string): string => `%REQ(${name.toUpperCase()})%`;
   return {
     mappers: [
-      // The authn filter's refusals already carry Huawei's body (401 APIG.0303, 403 APIG.0304,
-      // 413 APIG.0201, 500 APIG.0601 and APIG.0705; authn.ts).
-      { filter: replyIs('authn'), ...replyCode(AUTHN_REPLY_CODE) },
-      // Rate limits (policy-replies.ts): also on mock Apis, so before their mappers.
-      ...rateLimitReplyMappers(),
-      // Mock responses are local replies (direct responses, or the mock filter's for mocks with
-      // policies, mock-reply.ts): leave them exactly as configured.
-      mockReplyMapper(),
-      { filter: replyIs('mock') },
+      // The features' own (feature.ts ReplyStage): replies a filter marked as its own (authn's
+      // refusals carry Huawei's body already), refusals of limits (also on mock Apis, so before
+      // their mappers), mock answers (left exactly as configured).
+      ...featureMappers('marked'),
+      ...featureMappers('limited'),
+      ...featureMappers('mock'),
       // Routes that exist to answer an error (wrong protocol, APP until ext_authz): status from the
       // route's direct_response, code and message from its metadata (copied into headers by Lua).
       { filter: replyIs('error'), body_format_override: bodyFormat(header(ERROR_CODE_HEADER), header(ERROR_MESSAGE_HEADER)), ...replyCode(header(ERROR_CODE_HEADER)) },
       answer(flagsAre(['NR']), API_NOT_FOUND),
       answer(flagsAre(['UT']), BACKEND_TIMEOUT),
       answer(flagsAre(UNAVAILABLE_FLAGS), BACKEND_UNAVAILABLE),
-      // ACL denials (policy-replies.ts): RBAC's 403s, once every flagged cause is ruled out.
-      ...aclReplyMappers(),
+      // ACL denials (rbac.ts): RBAC's 403s, once every flagged cause is ruled out.
+      ...featureMappers('refused'),
+      ...featureMappers('refusedOtherwise'),
       // Before any request id exists, only the request can be at fault: whatever the status, APIG.0201.
       withoutRequestId(statusIs(431), HEADERS_TOO_LARGE),
       withoutRequestId(statusIs(400, 'GE'), BAD_REQUEST),

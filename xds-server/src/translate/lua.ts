@@ -16,8 +16,9 @@
 //           those timings as X-Apig-Latency and X-Apig-Upstream-Latency, and the limits as
 //           X-Apig-RateLimit-* (docs/huawei-compatibility.md §11); outside it drop the Fast
 //           limit's x-ratelimit-* (ratelimit-headers.ts).
+import type { Feature } from './feature';
+import { typed, type JsonObject } from './json';
 import { METADATA_NAMESPACE } from './metadata';
-import type { JsonObject } from './json';
 import { PUBLISH_RATELIMITS_LUA } from './ratelimit-headers';
 
 /** The Lua filter's name: Envoy hands it the route metadata stored under this key. */
@@ -133,3 +134,8 @@ function envoy_on_response(handle)
   record_reply_code(handle, code)
 end
 `;
+
+/** Header hygiene: the first filter, so no later filter or backend trusts a caller's x-turnpike-* header. */
+export const HYGIENE: Feature = {
+  httpFilters: () => [{ name: HYGIENE_FILTER, typed_config: typed('envoy.extensions.filters.http.lua.v3.Lua', { default_source_code: { inline_string: HYGIENE_LUA } }) }],
+};

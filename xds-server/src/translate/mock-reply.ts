@@ -9,8 +9,10 @@
 // policies stay direct responses.
 import type { GatewayIR, MockBackendIR, RouteIR, SourceRef } from '../ir';
 import { corsHeaderPairs } from './cors';
+import type { Feature } from './feature';
 import { typed, type JsonObject } from './json';
 import { METADATA_NAMESPACE, sourceMetadata } from './metadata';
+import { replyIs } from './reply-mappers';
 
 const MOCK_FILTER = 'turnpike.mock';
 const MOCK_CLUSTER = 'turnpike-mock';
@@ -36,25 +38,16 @@ function envoy_on_request(handle)
 end
 `;
 
-/** Position 6b of http-filters.ts: after every policy, right before the router. Runs only where a route names it. */
-export function mockFilter(): JsonObject {
-  return { name: MOCK_FILTER, typed_config: typed('envoy.extensions.filters.http.lua.v3.Lua', { source_codes: { [REPLY_SOURCE]: { inline_string: MOCK_LUA } } }) };
-}
-
-/** Local-reply mapper: the mock filter's answers stay exactly as configured. */
-export function mockReplyMapper(): JsonObject {
-  return { filter: { metadata_filter: { matcher: { filter: METADATA_NAMESPACE, path: [{ key: MOCK_REPLY_KEY }], value: { bool_match: true } }, match_if_key_not_found: false } } };
-}
 
 /** Whether some route answers through the mock filter (and so needs the mock cluster). */
-export function usesMockCluster(ir: GatewayIR): boolean {
+function usesMockCluster(ir: GatewayIR): boolean {
   if (ir.rateLimit !== undefined) return true;
   const policed = (r: RouteIR): boolean => r.policies?.ipAcl !== undefined || r.policies?.appAcl !== undefined || r.policies?.throttle?.precision === 'Fast';
   return ir.groups.some((g) => g.routes.some((r) => r.backend.kind === 'Mock' && policed(r)));
 }
 
 /** Never contacted: it only gives mock routes the route entry the rate-limit filter needs. */
-export function mockCluster(source: SourceRef): JsonObject {
+function mockCluster(source: SourceRef): JsonObject {
   return { name: MOCK_CLUSTER, type: 'STATIC', connect_timeout: '1s', load_assignment: { cluster_name: MOCK_CLUSTER, endpoints: [] }, metadata: sourceMetadata(source) };
 }
 
@@ -75,3 +68,19 @@ export function filteredMock(route: RouteIR, mock: MockBackendIR): { readonly cl
     metadata: { [MOCK_FILTER]: { status: String(mock.status), body: mock.body, headers: replyHeaders(route, mock) } },
   };
 }
+
+/**
+ * Mock answers: the mock filter after every policy, right before the router (it runs only where a
+ * route names it), the cluster policed mocks forward to, and mappers that leave every mock answer
+ * exactly as configured (the mock filter's, and direct responses the hygiene filter marked).
+ */
+export const MOCK: Feature = {
+  httpFilters: () => [{ name: MOCK_FILTER, typed_config: typed('envoy.extensions.filters.http.lua.v3.Lua', { source_codes: { [REPLY_SOURCE]: { inline_string: MOCK_LUA } } }) }],
+  clusters: (ir) => (usesMockCluster(ir) ? [mockCluster(ir.source)] : []),
+  replyMappers: {
+    mock: [
+      { filter: { metadata_filter: { matcher: { filter: METADATA_NAMESPACE, path: [{ key: MOCK_REPLY_KEY }], value: { bool_match: true } }, match_if_key_not_found: false } } },
+      { filter: replyIs('mock') },
+    ],
+  },
+};

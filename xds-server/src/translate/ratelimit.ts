@@ -15,9 +15,12 @@
 // Each route names the descriptors it sends in typed_per_filter_config (RateLimitPerRoute); a
 // filter without per-route configuration sends nothing and costs nothing, and a debug filter on a
 // call without X-Apig-Mode: debug costs one header match.
+import { INTERNAL_ERROR, QUOTA_USED_UP, THROTTLED } from '../errors/catalog';
 import { APP_ID_HEADER, type RateLimitServiceIR, type SourceRef, type ThrottleIR } from '../ir';
+import type { Feature } from './feature';
 import { duration, typed, type JsonObject, type JsonValue } from './json';
 import { grpcServiceCluster } from './grpc-cluster';
+import { answer, flagsAre, statusIs } from './reply-mappers';
 
 /** The CDS cluster Envoy reaches envoyproxy/ratelimit through. */
 export const RATELIMIT_CLUSTER = 'turnpike-ratelimit';
@@ -101,10 +104,10 @@ function filter(name: string, options: FilterOptions): JsonObject {
 }
 
 /**
- * The rate-limit HTTP filters, in chain order (position 6 of http-filters.ts). The default limit's
- * debug filters only when it is set (operator configuration: a change restarts the operator).
+ * The rate-limit HTTP filters, in chain order. The default limit's debug filters only when it is
+ * set (operator configuration: a change restarts the operator).
  */
-export function rateLimitFilters(defaultApiLimit: boolean): JsonObject[] {
+function rateLimitFilters(defaultApiLimit: boolean): JsonObject[] {
   const modes = [false, true];
   const dimensions = defaultApiLimit ? DIMENSIONS : DIMENSIONS.filter((d) => d !== 'api-allenv');
   return [
@@ -197,3 +200,20 @@ export function quotaDescriptor(): JsonObject {
 export function rateLimitPerRoute(descriptors: readonly JsonObject[]): JsonObject {
   return typed('envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute', { rate_limits: descriptors });
 }
+
+/**
+ * Global rate limiting, when a rate-limit service is configured: its filters, its cluster, and its
+ * refusals (an App quota used up: the quota filter's 405 with RL; any other limit: RL; the service
+ * unreachable under a FailClosed ThrottlePolicy: RLSE).
+ */
+export const RATE_LIMIT: Feature = {
+  httpFilters: (ir) => (ir.rateLimit === undefined ? [] : rateLimitFilters(ir.rateLimit.defaultApiLimit !== undefined)),
+  clusters: (ir) => (ir.rateLimit === undefined ? [] : [rateLimitCluster(ir.rateLimit.service, ir.source)]),
+  replyMappers: {
+    limited: [
+      answer({ and_filter: { filters: [flagsAre(['RL']), statusIs(QUOTA_USED_UP.status)] } }, QUOTA_USED_UP),
+      answer(flagsAre(['RL']), THROTTLED),
+      answer(flagsAre(['RLSE']), INTERNAL_ERROR),
+    ],
+  },
+};

@@ -1,8 +1,8 @@
-// The pieces of HCM local_reply_config mappers that local-reply.ts and policy-replies.ts share:
+// The pieces of HCM local_reply_config mappers that local-reply.ts and the features share:
 // one way to write Huawei's body (errors/catalog.ts) and to match a reply.
 import { errorBody, type GatewayError } from '../errors/catalog';
 import type { JsonObject } from './json';
-import { replyCode } from './lua';
+import { REPLY_HEADER, replyCode } from './lua';
 
 /** Envoy's command operator for the request id the gateway generated (or kept). */
 const REQUEST_ID = '%REQ(X-REQUEST-ID)%';
@@ -26,4 +26,12 @@ export const answer = (filter: JsonObject, error: GatewayError): JsonObject => (
   status_code: error.status,
   body_format_override: bodyFormat(error.code, error.message),
   ...replyCode(error.code),
+});
+
+/**
+ * The request is marked as a local reply of `kind`: by the hygiene filter from route metadata
+ * (`mock`, `error`; lua.ts), or by the authn filter before it refuses a call (`authn`).
+ */
+export const replyIs = (kind: 'mock' | 'error' | 'authn'): JsonObject => ({
+  header_filter: { header: { name: REPLY_HEADER, string_match: { exact: kind } } },
 });
