@@ -32,7 +32,13 @@ struct Pending {
 struct Authenticated {
     /// `;app=…;api=…;env=…` (stats.rs).
     labels: String,
-    started_ms: i64,
+    /// When the filter decided (with a body: once all of it had arrived).
+    decided_ms: i64,
+}
+
+/// The Api and environment labels of a route's calls (empty if the facts lack them).
+fn api_and_environment(facts: &RouteFacts) -> (&str, &str) {
+    (facts.api.as_deref().unwrap_or_default(), facts.environment.as_deref().unwrap_or_default())
 }
 
 pub struct AuthnHttp {
@@ -77,7 +83,7 @@ impl AuthnHttp {
 
     /// A refusal on a route with facts, counted by Api, environment and code.
     fn refuse(&self, facts: &RouteFacts, denial: &Denial, headers: Option<&[(String, Vec<u8>)]>) -> Action {
-        let (api, environment) = (facts.api.as_deref().unwrap_or_default(), facts.environment.as_deref().unwrap_or_default());
+        let (api, environment) = api_and_environment(facts);
         self.metrics.borrow_mut().increment(denied_name(api, environment, denial.code));
         self.deny(denial, headers)
     }
@@ -100,8 +106,8 @@ impl AuthnHttp {
                     self.set_http_request_header(name, Some(value));
                 }
                 if let Some((_, app)) = changes.set.iter().find(|(name, _)| *name == APP_ID_HEADER) {
-                    let (api, environment) = (facts.api.as_deref().unwrap_or_default(), facts.environment.as_deref().unwrap_or_default());
-                    self.authenticated = Some(Authenticated { labels: app_labels(app, api, environment), started_ms: now_ms });
+                    let (api, environment) = api_and_environment(facts);
+                    self.authenticated = Some(Authenticated { labels: app_labels(app, api, environment), decided_ms: now_ms });
                 }
                 Action::Continue
             }
@@ -165,13 +171,13 @@ impl HttpContext for AuthnHttp {
         self.finish()
     }
 
-    /// An authenticated call's answer: counted under its App, with its latency so far.
+    /// An authenticated call's answer: counted under its App, with the time since the decision.
     fn on_http_response_headers(&mut self, _num_headers: usize, _end_of_stream: bool) -> Action {
         let Some(call) = self.authenticated.take() else {
             return Action::Continue;
         };
         let status = self.get_http_response_header_bytes(":status").unwrap_or_default();
-        let elapsed = u64::try_from(self.now_ms() - call.started_ms).unwrap_or(0);
+        let elapsed = u64::try_from(self.now_ms() - call.decided_ms).unwrap_or(0);
         let mut metrics = self.metrics.borrow_mut();
         metrics.increment(calls_name(&call.labels, &status));
         metrics.record(latency_name(&call.labels), elapsed);

@@ -7,7 +7,7 @@
 
 /// Calls an App made, by Api, environment and answer status.
 pub const CALLS: &str = "turnpike_app_rq_total";
-/// From the request reaching the filter to the answer's headers, ms, by App, Api and environment.
+/// From the filter's decision to the answer's headers, ms, by App, Api and environment.
 pub const LATENCY: &str = "turnpike_app_rq_time";
 /// Calls the filter refused, by Api, environment and APIG error code.
 pub const DENIED: &str = "turnpike_authn_denied_total";
