@@ -218,13 +218,16 @@ describe('observability (standalone)', () => {
 
   it('counts a NACK per fleet and type when Envoy refuses a configuration', async () => {
     fs.writeFileSync(path.join(manifestDir, 'broken.yaml'), BROKEN_TLS);
+    // The NACK is counted as it arrives; the group's Programmed=False follows once the pipeline
+    // has derived it from that NACK: wait for both.
+    const rejected = (s: Sample[]): number => total(s, 'turnpike_objects', { kind: 'ApiGroup', condition: 'Programmed', status: 'False', reason: 'Rejected' });
     const samples = await waitFor(async () => {
       const s = await metrics();
-      return total(s, 'turnpike_xds_nacks_total', { fleet: FLEET }) > 0 ? s : undefined;
-    }, { what: 'a NACK in turnpike_xds_nacks_total', timeoutMs: 20_000 });
+      return total(s, 'turnpike_xds_nacks_total', { fleet: FLEET }) > 0 && rejected(s) > 0 ? s : undefined;
+    }, { what: 'a NACK in turnpike_xds_nacks_total and the group Rejected', timeoutMs: 20_000 });
     const nacked = samples.filter((s) => s.name === 'turnpike_xds_nacks_total' && s.value > 0).map((s) => s.labels.type);
     expect(nacked.length).toBeGreaterThan(0);
-    expect(total(samples, 'turnpike_objects', { kind: 'ApiGroup', condition: 'Programmed', status: 'False', reason: 'Rejected' })).toBe(1);
+    expect(rejected(samples)).toBe(1);
   });
 
   it('shows the fleet and every object\'s conditions with `turnpike status`', async () => {
