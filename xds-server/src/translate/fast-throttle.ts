@@ -9,7 +9,8 @@
 //     calls per window; the control plane recomputes the share when an Envoy of the fleet connects
 //     or disconnects (the `envoys` argument of translateIR).
 //   - Routes name their limits as route-level rate_limits of stage FAST_STAGE: the global filters
-//     (ratelimit.ts) read per-filter descriptors and stage 0, so they never see these.
+//     (ratelimit.ts) read per-filter descriptors and stage 0, so they never see these. Envoy 1.36
+//     warns that a future version ignores route-level rate_limits here (docs/policies.md).
 //   - Per-IP and per-App limits are wildcard descriptors: Envoy keeps one bucket per address or App,
 //     at most MAX_TRACKED_CLIENTS per limit (the least recently seen is forgotten).
 import { THROTTLED } from '../errors/catalog';
