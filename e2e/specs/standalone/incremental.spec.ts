@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { call, startStandalone, waitFor, type TurnpikeProcess } from '../../src';
-import { get, GROUP, mockApi, untilBody, untilGone } from './manifests';
+import { get, GROUP, markerReloader, mockApi, untilBody, untilGone } from './manifests';
 
 interface LogRecord { msg?: string; files?: number; changed?: number; steps?: number }
 
@@ -52,13 +52,8 @@ describe('standalone: the files provider feeds what changed', () => {
 
   const elsewhere = (): ReturnType<typeof get> => call({ port, host: OTHER_HOST, path: '/elsewhere', timeoutMs: 2_000 });
 
-  let marker = 0;
-  /** An edit of marker.yaml, served: every earlier change has been read by then. */
-  const reloaded = async (): Promise<void> => {
-    marker += 1;
-    fs.writeFileSync(file('marker.yaml'), mockApi('marker', `m${marker}`));
-    await untilBody(port, '/marker', `m${marker}`);
-  };
+  /** An edit of marker.yaml, served: after it, every earlier change has been read. */
+  const reloaded = markerReloader(manifests, () => port);
 
   beforeAll(async () => {
     fs.mkdirSync(path.join(manifests, 'team'), { recursive: true });

@@ -1,6 +1,7 @@
 // Small manifests for the standalone specs: one group and mock Apis whose body names them, and
 // probes that wait for what the gateway serves.
 import fs from 'node:fs';
+import path from 'node:path';
 import { call, waitFor, type HttpReply } from '../../src';
 
 const HOST = 'demo.default.apigw.localhost';
@@ -34,6 +35,19 @@ export const untilBody = (port: number, path: string, body: string, timeoutMs?: 
 
 /** Waits until `/<path>` is not served (404). */
 export const untilGone = (port: number, path: string): Promise<HttpReply> => until(port, path, 'not served (404)', (r) => r.status === 404);
+
+/**
+ * Edits `<dir>/marker.yaml` and waits until the gateway on `port()` serves the edit: after it,
+ * every earlier change to the folder has been read.
+ */
+export function markerReloader(dir: string, port: () => number): () => Promise<void> {
+  let marker = 0;
+  return async () => {
+    marker += 1;
+    fs.writeFileSync(path.join(dir, 'marker.yaml'), mockApi('marker', `m${marker}`));
+    await untilBody(port(), '/marker', `m${marker}`);
+  };
+}
 
 /** The argv of every live process, by pid (from /proc). */
 export function processes(): Map<number, string[]> {

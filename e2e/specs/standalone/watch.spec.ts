@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startStandalone, waitFor, type TurnpikeProcess } from '../../src';
-import { get, GROUP, mockApi, untilBody, untilGone } from './manifests';
+import { get, GROUP, markerReloader, mockApi, untilBody, untilGone } from './manifests';
 
 describe('standalone -f . watching its folder', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-watch-'));
@@ -14,13 +14,8 @@ describe('standalone -f . watching its folder', () => {
   const file = (name: string): string => path.join(manifests, name);
   let gateway: TurnpikeProcess;
   let port: number;
-  let marker = 0;
   /** An edit of marker.yaml, served: after it, every earlier change has been read. */
-  const reloaded = async (): Promise<void> => {
-    marker += 1;
-    fs.writeFileSync(file('marker.yaml'), mockApi('marker', `m${marker}`));
-    await untilBody(port, '/marker', `m${marker}`);
-  };
+  const reloaded = markerReloader(manifests, () => port);
 
   beforeAll(async () => {
     fs.mkdirSync(manifests);
