@@ -57,7 +57,7 @@ function upstreamHost(backend: ForwardBackendIR, cluster: ClusterIR): string | u
 }
 
 /** The route's side of the authn filter (off, or its facts as route metadata); nothing without the filter. */
-function authnConfig(route: RouteIR, context: RouteContext, backend?: { rewrite: JsonObject; host?: string }, answersLocally = false): Partial<ReturnType<typeof authnRoute>> {
+function authnConfig(route: RouteIR, context: RouteContext, backend?: Upstream, answersLocally = false): Partial<ReturnType<typeof authnRoute>> {
   if (context.authn !== true) return {};
   const group = context.group ?? { kind: 'ApiGroup', namespace: route.source.namespace, name: '' };
   return authnRoute(route, { tls: context.side === 'https', group, answersLocally, ...(backend === undefined ? {} : { backend }) });
@@ -87,19 +87,26 @@ function mockHeaders(mock: MockBackendIR): JsonObject[] {
   return mock.headers.map((h) => ({ header: { key: h.name.toLowerCase(), value: h.value }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' }));
 }
 
-function forwardAction(route: RouteIR, backend: ForwardBackendIR, clusters: ReadonlyMap<string, ClusterIR>, rewrite: JsonObject, rateLimits: JsonObject): JsonObject {
+/** What the backend receives: the path rewrite, and the Host when the route rewrites it. */
+interface Upstream { readonly rewrite: JsonObject; readonly host?: string }
+
+function upstreamOf(route: RouteIR, backend: ForwardBackendIR, clusters: ReadonlyMap<string, ClusterIR>, rewrite: JsonObject): Upstream {
   const cluster = clusters.get(backend.cluster);
   if (cluster === undefined) {
     throw new TranslateError('XDS_TRANSLATE_UNKNOWN_CLUSTER', `${routeName(route)} forwards to unknown cluster ${backend.cluster}`);
   }
   const host = upstreamHost(backend, cluster);
+  return { rewrite, ...(host === undefined ? {} : { host }) };
+}
+
+function forwardAction(route: RouteIR, backend: ForwardBackendIR, upstream: Upstream, rateLimits: JsonObject): JsonObject {
   const retry = retryPolicy(backend.retries, route.method);
   return {
     route: {
       cluster: backend.cluster,
       ...timeouts(backend),
-      ...rewrite,
-      ...(host === undefined ? {} : { host_rewrite_literal: host }),
+      ...upstream.rewrite,
+      ...(upstream.host === undefined ? {} : { host_rewrite_literal: upstream.host }),
       ...(retry === undefined ? {} : { retry_policy: retry }),
       ...rateLimits,
     },
@@ -128,11 +135,14 @@ interface Answer {
   readonly metadata: JsonObject;
 }
 
-function answer(route: RouteIR, context: RouteContext, rewrite: JsonObject, policies: RoutePolicies): Answer {
-  const backend = route.backend;
+/** The route's backend, with what a forwarding backend receives. */
+type Target = { readonly kind: 'Forward'; readonly backend: ForwardBackendIR; readonly upstream: Upstream } | { readonly kind: 'Mock'; readonly backend: MockBackendIR };
+
+function answer(route: RouteIR, target: Target, policies: RoutePolicies): Answer {
   const rateLimits = policies.fast === undefined ? {} : { rate_limits: policies.fast.rateLimits };
   const none = { perFilter: {}, metadata: {} };
-  if (backend.kind === 'Forward') return { action: forwardAction(route, backend, context.clusters, rewrite, rateLimits), headers: corsHeaders(route), hygiene: {}, ...none };
+  if (target.kind === 'Forward') return { action: forwardAction(route, target.backend, target.upstream, rateLimits), headers: corsHeaders(route), hygiene: {}, ...none };
+  const backend = target.backend;
   if (!policed(policies)) return { action: mockAction(backend), headers: [...mockHeaders(backend), ...corsHeaders(route)], hygiene: replyMetadata({ kind: 'mock' }), ...none };
   // Policies must run before a mock answers: the mock filter does, with the mock's headers (CORS's included).
   const filtered = filteredMock(route, backend);
@@ -151,11 +161,11 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
   const backend = route.backend;
   const policies = routePolicies(route, context.policy);
   const routing = pathRouting(route.path, route.match, backend.kind === 'Forward' ? backend.path : undefined);
-  const cluster = backend.kind === 'Forward' ? context.clusters.get(backend.cluster) : undefined;
-  const host = backend.kind === 'Forward' && cluster !== undefined ? upstreamHost(backend, cluster) : undefined;
-  const upstream = backend.kind === 'Forward' ? { rewrite: routing.rewrite, ...(host === undefined ? {} : { host }) } : undefined;
-  const authn = authnConfig(route, context, upstream);
-  const answered = answer(route, context, routing.rewrite, policies);
+  const target: Target = backend.kind === 'Forward'
+    ? { kind: 'Forward', backend, upstream: upstreamOf(route, backend, context.clusters, routing.rewrite) }
+    : { kind: 'Mock', backend };
+  const authn = authnConfig(route, context, target.kind === 'Forward' ? target.upstream : undefined);
+  const answered = answer(route, target, policies);
   const hygiene = { ...answered.hygiene, ...policies.fast?.hygiene };
   const filters = { ...(Object.keys(hygiene).length === 0 ? {} : { [HYGIENE_FILTER]: hygiene }), ...authn.metadata, ...answered.metadata };
   return {
