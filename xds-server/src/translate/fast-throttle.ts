@@ -102,13 +102,16 @@ function scopeDescriptors(throttle: ThrottleIR, scope: string, envoys: number): 
   return out;
 }
 
-/** Every (policy, scope) the routes count in, keyed `<policy> <scope>`, from routes' identities. */
-const scopesOfGroup = new WeakMap<GatewayIR['groups'][number], ReadonlyMap<string, { readonly throttle: ThrottleIR; readonly scope: string }>>();
+/** A policy counted in one scope (`<environment>/<api or *>`). */
+interface FastScope { readonly throttle: ThrottleIR; readonly scope: string }
 
-function fastScopes(group: GatewayIR['groups'][number]): ReadonlyMap<string, { readonly throttle: ThrottleIR; readonly scope: string }> {
+/** Every (policy, scope) the routes count in, keyed `<policy> <scope>`, from routes' identities. */
+const scopesOfGroup = new WeakMap<GatewayIR['groups'][number], ReadonlyMap<string, FastScope>>();
+
+function fastScopes(group: GatewayIR['groups'][number]): ReadonlyMap<string, FastScope> {
   let scopes = scopesOfGroup.get(group);
   if (scopes === undefined) {
-    const found = new Map<string, { readonly throttle: ThrottleIR; readonly scope: string }>();
+    const found = new Map<string, FastScope>();
     for (const route of group.routes) {
       const throttle = fastThrottle(route);
       if (throttle === undefined) continue;
@@ -126,7 +129,7 @@ function fastScopes(group: GatewayIR['groups'][number]): ReadonlyMap<string, { r
  * that Envoy parses with its own schema: max_dynamic_descriptors is newer than the vendored one.
  */
 export function fastThrottleConfig(ir: GatewayIR, envoys: number): JsonObject {
-  const scopes = new Map<string, { readonly throttle: ThrottleIR; readonly scope: string }>();
+  const scopes = new Map<string, FastScope>();
   for (const group of ir.groups) for (const [key, value] of fastScopes(group)) scopes.set(key, value);
   const descriptors = [...scopes].sort(([a], [b]) => byString(a, b)).flatMap(([, { throttle, scope }]) => scopeDescriptors(throttle, scope, envoys));
   const always = { default_value: { numerator: 100, denominator: 'HUNDRED' }, runtime_key: `${FAST_THROTTLE_FILTER}.enabled` };
