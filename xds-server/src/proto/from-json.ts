@@ -4,7 +4,7 @@ import * as protobuf from 'protobufjs';
 import { ProtoError } from './proto-error';
 import { isJsonObject } from './json';
 import { parseDuration, parseFieldMask, parseTimestamp } from './wkt';
-import { WRAPPERS, fieldByJsonKey, hasSpecialJson, isSyntheticOneof, resolveAnyType, typeUrlOf, valueFieldNames, type ValueFieldNames } from './reflect';
+import { WRAPPERS, fieldByJsonKey, fullNameOf, hasSpecialJson, isSyntheticOneof, resolveAnyType, typeUrlOf, valueFieldNames, type ValueFieldNames } from './reflect';
 import { parseScalar } from './scalars';
 
 type Plain = Record<string, unknown>;
@@ -35,12 +35,12 @@ export class JsonReader {
   message(type: protobuf.Type, json: unknown, path: string): Plain {
     const special = this.wellKnown(type, json, path);
     if (special !== undefined) return special;
-    if (!isJsonObject(json)) throw invalid(path, `expected an object for ${type.fullName.slice(1)}`);
+    if (!isJsonObject(json)) throw invalid(path, `expected an object for ${fullNameOf(type).slice(1)}`);
     const out: Plain = {};
     const oneofSeen = new Map<string, string>();
     for (const [key, value] of Object.entries(json)) {
       const field = fieldByJsonKey(type, key);
-      if (field === undefined) throw invalid(join(path, key), `unknown field in ${type.fullName.slice(1)}`);
+      if (field === undefined) throw invalid(join(path, key), `unknown field in ${fullNameOf(type).slice(1)}`);
       if (value === null && !isNullable(field)) continue;
       if (Object.prototype.hasOwnProperty.call(out, field.name)) {
         throw invalid(join(path, key), `field given twice (${field.name})`);
@@ -91,7 +91,7 @@ export class JsonReader {
   }
 
   private wellKnown(type: protobuf.Type, json: unknown, path: string): Plain | undefined {
-    const name = type.fullName;
+    const name = fullNameOf(type);
     if (name === '.google.protobuf.Any') return this.any(json, path);
     if (!hasSpecialJson(name)) return undefined;
     if (WRAPPERS.has(name)) {
@@ -119,10 +119,10 @@ export class JsonReader {
     if (inner === undefined) {
       throw new ProtoError('XDS_PROTO_UNKNOWN_TYPE', join(path, '@type'), `no message type for ${typeUrl}`);
     }
-    const innerPath = `${path}<${inner.fullName.slice(1)}>`;
+    const innerPath = `${path}<${fullNameOf(inner).slice(1)}>`;
     const rest = Object.fromEntries(Object.entries(json).filter(([k]) => k !== '@type'));
     let plain: Plain;
-    if (hasSpecialJson(inner.fullName)) {
+    if (hasSpecialJson(fullNameOf(inner))) {
       const extra = Object.keys(rest).filter((k) => k !== 'value');
       if (extra.length > 0) throw invalid(join(innerPath, extra[0] ?? ''), 'unknown field (well-known type in Any takes "value")');
       plain = this.message(inner, rest['value'], innerPath);
@@ -146,7 +146,7 @@ function isNullable(field: protobuf.Field): boolean {
   // JSON null is "unset" except for google.protobuf.Value (null_value) and the NullValue enum.
   return !field.repeated && !field.map &&
     (field.type === 'google.protobuf.Value' || field.type === 'google.protobuf.NullValue' ||
-     field.resolvedType?.fullName === '.google.protobuf.Value' || field.resolvedType?.fullName === '.google.protobuf.NullValue');
+     (field.resolvedType ? fullNameOf(field.resolvedType) : '') === '.google.protobuf.Value' || (field.resolvedType ? fullNameOf(field.resolvedType) : '') === '.google.protobuf.NullValue');
 }
 
 function secondsNanos(
@@ -159,14 +159,14 @@ function secondsNanos(
 }
 
 function enumValue(type: protobuf.Enum, value: unknown, path: string): number {
-  if (type.fullName === '.google.protobuf.NullValue' && value === null) return 0;
+  if (fullNameOf(type) === '.google.protobuf.NullValue' && value === null) return 0;
   if (typeof value === 'string') {
     const n = type.values[value];
-    if (n === undefined) throw invalid(path, `${JSON.stringify(value)} is not a value of ${type.fullName.slice(1)}`);
+    if (n === undefined) throw invalid(path, `${JSON.stringify(value)} is not a value of ${fullNameOf(type).slice(1)}`);
     return n;
   }
   if (typeof value === 'number' && Number.isInteger(value) && type.valuesById[value] !== undefined) return value;
-  throw invalid(path, `expected a ${type.fullName.slice(1)} name, got ${JSON.stringify(value)}`);
+  throw invalid(path, `expected a ${fullNameOf(type).slice(1)} name, got ${JSON.stringify(value)}`);
 }
 
 function checkMapKey(keyType: string, key: string, path: string): void {

@@ -5,7 +5,7 @@ import { ProtoError } from './proto-error';
 import { isJsonObject, type JsonObject } from './json';
 import { JsonReader } from './from-json';
 import { JsonWriter } from './to-json';
-import { resolveAnyType } from './reflect';
+import { fullNameOf, resolveAnyType } from './reflect';
 
 /** google.protobuf.Any as protobufjs encodes it (proto field names). */
 export interface EncodedAny {
@@ -67,7 +67,7 @@ export class ProtoRegistry {
     try {
       return type.decode(bytes);
     } catch (err: unknown) {
-      throw new ProtoError('XDS_PROTO_DECODE_FAILED', '', `${type.fullName.slice(1)}: ${String(err)}`);
+      throw new ProtoError('XDS_PROTO_DECODE_FAILED', '', `${fullNameOf(type).slice(1)}: ${String(err)}`);
     }
   }
 
@@ -75,7 +75,7 @@ export class ProtoRegistry {
   encodePlain(type: protobuf.Type, plain: Record<string, unknown>, path: string): Uint8Array {
     const message = type.fromObject(plain);
     const problem = type.verify(message);
-    if (problem !== null) throw new ProtoError('XDS_PROTO_VERIFY_FAILED', path, `${type.fullName.slice(1)}: ${problem}`);
+    if (problem !== null) throw new ProtoError('XDS_PROTO_VERIFY_FAILED', path, `${fullNameOf(type).slice(1)}: ${problem}`);
     return type.encode(message).finish();
   }
 
@@ -83,7 +83,7 @@ export class ProtoRegistry {
     try {
       return type.decode(bytes) as unknown as Record<string, unknown>;
     } catch (err: unknown) {
-      throw new ProtoError('XDS_PROTO_DECODE_FAILED', path, `${type.fullName.slice(1)}: ${String(err)}`);
+      throw new ProtoError('XDS_PROTO_DECODE_FAILED', path, `${fullNameOf(type).slice(1)}: ${String(err)}`);
     }
   }
 }

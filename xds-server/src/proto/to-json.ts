@@ -3,7 +3,7 @@ import * as protobuf from 'protobufjs';
 import { ProtoError } from './proto-error';
 import type { JsonObject, JsonValue } from './json';
 import { formatDuration, formatFieldMask, formatTimestamp } from './wkt';
-import { WRAPPERS, hasSpecialJson, resolveAnyType, valueFieldNames, type ValueFieldNames } from './reflect';
+import { WRAPPERS, fullNameOf, hasSpecialJson, resolveAnyType, valueFieldNames, type ValueFieldNames } from './reflect';
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -81,14 +81,14 @@ export class JsonWriter {
     const resolved = field.resolvedType;
     if (resolved instanceof protobuf.Type) return this.message(resolved, value as Fields, path);
     if (resolved instanceof protobuf.Enum) {
-      if (resolved.fullName === '.google.protobuf.NullValue') return null;
+      if (fullNameOf(resolved) === '.google.protobuf.NullValue') return null;
       return resolved.valuesById[value as number] ?? (value as number);
     }
     return scalarJson(field.type, value);
   }
 
   private wellKnown(type: protobuf.Type, msg: Fields, path: string): JsonValue | undefined {
-    switch (type.fullName) {
+    switch (fullNameOf(type)) {
       case '.google.protobuf.Any': return this.any(msg, path);
       case '.google.protobuf.Duration': return formatDuration(numberish(msg['seconds'] ?? 0), Number(msg['nanos'] ?? 0));
       case '.google.protobuf.Timestamp': return formatTimestamp(numberish(msg['seconds'] ?? 0), Number(msg['nanos'] ?? 0));
@@ -96,9 +96,9 @@ export class JsonWriter {
       case '.google.protobuf.Struct':
       case '.google.protobuf.Value':
       case '.google.protobuf.ListValue':
-        return structJson(this.valueNames, type.fullName, msg);
+        return structJson(this.valueNames, fullNameOf(type), msg);
       default:
-        if (!WRAPPERS.has(type.fullName)) return undefined;
+        if (!WRAPPERS.has(fullNameOf(type))) return undefined;
         return scalarJson((type.fieldsArray[0] as protobuf.Field).type, msg['value'] ?? defaultOf(type));
     }
   }
@@ -109,9 +109,9 @@ export class JsonWriter {
     const inner = resolveAnyType(this.root, typeUrl);
     if (inner === undefined) throw new ProtoError('XDS_PROTO_UNKNOWN_TYPE', path, `no message type for ${typeUrl}`);
     const bytes = (msg['value'] ?? new Uint8Array()) as Uint8Array;
-    const innerPath = `${path}<${inner.fullName.slice(1)}>`;
+    const innerPath = `${path}<${fullNameOf(inner).slice(1)}>`;
     const body = this.message(inner, this.decodeNested(inner, bytes, innerPath), innerPath);
-    return hasSpecialJson(inner.fullName) ? { '@type': typeUrl, value: body } : { '@type': typeUrl, ...(body as JsonObject) };
+    return hasSpecialJson(fullNameOf(inner)) ? { '@type': typeUrl, value: body } : { '@type': typeUrl, ...(body as JsonObject) };
   }
 }
 
