@@ -5,7 +5,7 @@
  * splits the in-process snapshot stage into a full build and the build after a one-Api change.
  */
 import fs from 'node:fs';
-import { TYPE_URLS, type ResourceInput, type SnapshotCache } from '@turnpike/xds-server';
+import { jsonOf, TYPE_URLS, type ResourceInput, type SnapshotCache } from '@turnpike/xds-server';
 import { percentile, since } from './stats';
 
 export interface Split {
@@ -78,7 +78,7 @@ function editFirstMockBody(value: unknown): boolean {
 export function withOneApiChanged(resources: ResourceInput): ResourceInput {
   const routes = resources.get(TYPE_URLS.routeConfiguration);
   for (const [name, config] of routes ?? []) {
-    const copy = structuredClone(config);
+    const copy = structuredClone(jsonOf(config));
     if (editFirstMockBody(copy)) return new Map(resources).set(TYPE_URLS.routeConfiguration, new Map(routes).set(name, copy));
   }
   throw new Error('no route configuration with a mock body to edit');

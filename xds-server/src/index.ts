@@ -8,7 +8,7 @@ export {
 export * from './bootstrap/bootstrap';
 export * from './snapshot';
 export {
-  defaultRegistry, encodeResource, decodeResource, ProtoError, ProtoRegistry, RESOURCE_ORDER, TYPE_URLS, type ResourceTypeUrl, type EncodedAny, type ProtoErrorCode,
+  defaultRegistry, encodeResource, decodeResource, jsonOf, LazyJson, type ResourceJson, ProtoError, ProtoRegistry, RESOURCE_ORDER, TYPE_URLS, type ResourceTypeUrl, type EncodedAny, type ProtoErrorCode,
 } from './proto';
 export { XdsCodec, type DiscoveryRequest, type DiscoveryResponse, type NodeInfo } from './ads/messages';
 export * from './tls';

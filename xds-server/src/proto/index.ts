@@ -1,6 +1,6 @@
 // Public surface of the protobuf layer.
 export { ProtoError, type ProtoErrorCode } from './proto-error';
-export { isJsonObject, type JsonObject, type JsonValue } from './json';
+export { isJsonObject, jsonOf, LazyJson, type JsonObject, type JsonValue, type ResourceJson } from './json';
 export { ProtoRegistry, defaultRegistry, encodeResource, decodeResource, type EncodedAny } from './registry';
 export { RESOURCE_ORDER, TYPE_URLS, type KnownTypeUrl, type ResourceTypeUrl } from './type-urls';
 export { PROTO_FILES } from './files';

@@ -12,3 +12,32 @@ export interface JsonObject {
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }
+
+/**
+ * A resource whose JSON is built when asked. A translator hands back the same instance while the
+ * resource's inputs are unchanged, so what lives between passes is this handle and, in the
+ * snapshot's encoder, its encoding: not the JSON, which for a group's routes is several times
+ * larger. The first JSON, built anyway to check the inputs, is handed over once.
+ */
+export class LazyJson {
+  #first: JsonObject | undefined;
+
+  constructor(first: JsonObject, private readonly build: () => JsonObject) {
+    this.#first = first;
+  }
+
+  /** The resource's JSON (equal on every call). */
+  value(): JsonObject {
+    const first = this.#first;
+    this.#first = undefined;
+    return first ?? this.build();
+  }
+}
+
+/** A resource as translators hand it to the snapshot: its JSON, or a handle that builds it. */
+export type ResourceJson = JsonObject | LazyJson;
+
+/** The JSON of a resource. */
+export function jsonOf(resource: ResourceJson): JsonObject {
+  return resource instanceof LazyJson ? resource.value() : resource;
+}

@@ -1,5 +1,5 @@
 // Encodes translator output into an immutable Snapshot and runs the validation gate.
-import type { JsonObject, ProtoRegistry } from '../proto';
+import type { ProtoRegistry, ResourceJson } from '../proto';
 import { assembleType } from './assemble';
 import { isProblem, ResourceEncoder } from './encoder';
 import { compareNames, versionOf } from './hash';
@@ -22,9 +22,9 @@ export interface BuildOptions {
   readonly previous?: Snapshot;
 }
 
-const NO_RESOURCES: ReadonlyMap<string, JsonObject> = new Map();
+const NO_RESOURCES: ReadonlyMap<string, ResourceJson> = new Map();
 
-function encodeType(typeUrl: string, input: ReadonlyMap<string, JsonObject>, encoder: ResourceEncoder, problems: SnapshotProblem[]): SnapshotResource[] {
+function encodeType(typeUrl: string, input: ReadonlyMap<string, ResourceJson>, encoder: ResourceEncoder, problems: SnapshotProblem[]): SnapshotResource[] {
   const encoded: SnapshotResource[] = [];
   const found: SnapshotProblem[] = [];
   for (const [name, json] of input) {

@@ -1,4 +1,4 @@
-import { TYPE_URLS } from '../proto';
+import { LazyJson, TYPE_URLS } from '../proto';
 import { SnapshotCache } from './cache';
 import { routeConfiguration, resourceInput, world } from './fixtures';
 import type { Snapshot } from './types';
@@ -19,6 +19,21 @@ describe('SnapshotCache', () => {
     stop();
     cache.set('f', world({ listenerPort: 2, clusters: ['a'], endpoint }));
     expect(seen).toHaveLength(2);
+  });
+
+  it('builds a LazyJson resource once, however many snapshots it is in, and serves what it builds', () => {
+    const cache = new SnapshotCache();
+    const build = jest.fn(() => routeConfiguration('routes', [{ prefix: '/a', cluster: 'a' }]));
+    const routes = new LazyJson(build(), build);
+    const input = world({ listenerPort: 1, clusters: ['a'], endpoint });
+    const withLazy = new Map(input).set(TYPE_URLS.routeConfiguration, new Map([['routes', routes]]));
+    const first = cache.set('f', withLazy);
+    expect(first.status).toBe('updated');
+    expect(cache.set('f', withLazy).status).toBe('unchanged');
+    expect(cache.set('g', withLazy).status).toBe('updated');
+    expect(build).toHaveBeenCalledTimes(1);
+    // The same content as plain JSON: the same version.
+    expect(cache.set('f', input).status).toBe('unchanged');
   });
 
   it('never serves a snapshot that fails validation; the last good one stays', () => {

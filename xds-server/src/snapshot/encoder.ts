@@ -1,8 +1,9 @@
 // Encodes resources one at a time and remembers each outcome per input object. Translators hand
-// back the identical object for a resource whose inputs did not change, so such a resource is
-// encoded, decoded, walked and hashed once; a WeakMap lets an entry go with its object.
+// back the identical object (JSON or LazyJson) for a resource whose inputs did not change, so such
+// a resource is built, encoded, decoded, walked and hashed once; a WeakMap lets an entry go with
+// its object.
 // Contract: a resource object is not mutated once handed over (it would keep its old encoding).
-import { isJsonObject, ProtoError, TYPE_URLS, type JsonObject, type ProtoRegistry } from '../proto';
+import { isJsonObject, jsonOf, LazyJson, ProtoError, TYPE_URLS, type JsonObject, type ProtoRegistry, type ResourceJson } from '../proto';
 import { resourceHash } from './hash';
 import { shortType, type SnapshotProblem } from './problems';
 import { referencesOf, type Reference } from './references';
@@ -49,20 +50,20 @@ function encodeOne(registry: ProtoRegistry, typeUrl: string, name: string, json:
 
 /** Encodes resources with one registry, remembering outcomes by input object identity. */
 export class ResourceEncoder {
-  private readonly memo = new WeakMap<JsonObject, Entry>();
+  private readonly memo = new WeakMap<ResourceJson, Entry>();
 
   constructor(readonly registry: ProtoRegistry) {}
 
-  /** The resource `json` keyed `name` of `typeUrl`, encoded and checked, or why it cannot be. */
-  encode(typeUrl: string, name: string, json: JsonObject): EncodeOutcome {
-    if (!isJsonObject(json)) {
+  /** The resource `resource` keyed `name` of `typeUrl`, encoded and checked, or why it cannot be. */
+  encode(typeUrl: string, name: string, resource: ResourceJson): EncodeOutcome {
+    if (!(resource instanceof LazyJson) && !isJsonObject(resource)) {
       return { kind: 'encoding', typeUrl, name, message: `${shortType(typeUrl)} "${name}": not a JSON object` };
     }
-    const hit = this.memo.get(json);
+    const hit = this.memo.get(resource);
     // The same object keyed differently (another type or name) is a different resource.
     if (hit !== undefined && hit.typeUrl === typeUrl && hit.name === name) return hit.outcome;
-    const outcome = encodeOne(this.registry, typeUrl, name, json);
-    this.memo.set(json, { typeUrl, name, outcome });
+    const outcome = encodeOne(this.registry, typeUrl, name, jsonOf(resource));
+    this.memo.set(resource, { typeUrl, name, outcome });
     return outcome;
   }
 }

@@ -2,7 +2,7 @@
 // the validation gate stays exact.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { defaultRegistry, TYPE_URLS, type JsonObject } from '../proto';
+import { defaultRegistry, TYPE_URLS, type JsonObject, type ResourceJson } from '../proto';
 import { buildSnapshot } from './build';
 import { SnapshotCache, type SetResult } from './cache';
 import { edsCluster, loadAssignment, routeConfiguration, world } from './fixtures';
@@ -140,7 +140,7 @@ describe('SnapshotCache: memory', () => {
 
   it('does not keep input objects alive once the world no longer holds them', async () => {
     const cache = new SnapshotCache({ registry });
-    const first = ((): WeakRef<JsonObject> => {
+    const first = ((): WeakRef<ResourceJson> => {
       const input = world({ listenerPort: 1, clusters: ['a'], endpoint });
       served(cache.set('f', input));
       const routes = input.get(RDS)?.get('routes');

@@ -1,14 +1,14 @@
 // Immutable snapshot model: per fleet, per type URL, named encoded resources with content hashes.
-import type { EncodedAny, JsonObject } from '../proto';
+import type { EncodedAny, ResourceJson } from '../proto';
 import { versionOf, versionOfSorted } from './hash';
 import type { Reference } from './references';
 
 /**
- * Translator output: per type URL, resources by name, as proto3 JSON. The SnapshotCache remembers
- * each resource's encoding by object identity: hand over a new object to change a resource, never
- * mutate one already handed over.
+ * Translator output: per type URL, resources by name, as proto3 JSON (or a LazyJson that builds it).
+ * The SnapshotCache remembers each resource's encoding by object identity: hand over a new object
+ * to change a resource, never mutate one already handed over.
  */
-export type ResourceInput = ReadonlyMap<string, ReadonlyMap<string, JsonObject>>;
+export type ResourceInput = ReadonlyMap<string, ReadonlyMap<string, ResourceJson>>;
 
 export interface SnapshotResource {
   readonly typeUrl: string;

@@ -1,5 +1,6 @@
-// The per-group memo: unchanged groups yield the identical JsonObjects, anything a group's routes
-// read invalidates it, and a group that lost its identity is rebuilt to the same content.
+// The per-group memo: unchanged groups yield the identical instances (LazyJson route
+// configurations, JSON scopes), anything a group's routes read invalidates it, and a group that
+// lost its identity is rebuilt to the same content.
 import { resourcesByType, translateIR, type EnvoyResources } from '.';
 import { TYPE_URLS } from '../proto/type-urls';
 import type { GatewayIR } from '../ir';
@@ -10,8 +11,10 @@ const shop = group('shop', [route('items', { path: '/items', backend: forward(sh
 const blog = group('blog', [route('posts', { path: '/posts', backend: mock(200, 'posts') })], { domains: [domain('blog.example.test', { tls: tls('blog-cert'), httpsRedirect: true })] });
 const world: GatewayIR = gateway({ https: { address: '0.0.0.0', port: 8443, publicPort: 443 }, groups: [shop, blog], clusters: [shopBackend] });
 
-const routes = (resources: EnvoyResources): ReadonlyMap<string, unknown> => resourcesByType(resources, TYPE_URLS.routeConfiguration);
-const scopes = (resources: EnvoyResources): ReadonlyMap<string, unknown> => resourcesByType(resources, TYPE_URLS.scopedRouteConfiguration);
+/** As translateIR hands them on (identity matters here), not built. */
+const routes = (resources: EnvoyResources): ReadonlyMap<string, unknown> => resources.get(TYPE_URLS.routeConfiguration) ?? new Map();
+const scopes = (resources: EnvoyResources): ReadonlyMap<string, unknown> => resources.get(TYPE_URLS.scopedRouteConfiguration) ?? new Map();
+const routeJson = (resources: EnvoyResources, name: string): string => JSON.stringify(resourcesByType(resources, TYPE_URLS.routeConfiguration).get(name));
 
 /** Names whose object is not the identical instance in `after`. */
 function rebuilt(before: ReadonlyMap<string, unknown>, after: ReadonlyMap<string, unknown>): string[] {
@@ -32,7 +35,7 @@ describe('per-group memo', () => {
     const edited = { ...blog, routes: [route('posts', { path: '/posts', backend: mock(200, 'edited') })] };
     const second = translateIR({ ...world, groups: [shop, edited] });
     expect(rebuilt(routes(first), routes(second))).toEqual(['http/shop/blog', 'https/shop/blog']);
-    expect(JSON.stringify(routes(second).get('https/shop/blog'))).toContain('edited');
+    expect(routeJson(second, 'https/shop/blog')).toContain('edited');
   });
 
   it('rebuilds when what routes read outside the group changes', () => {
@@ -41,7 +44,7 @@ describe('per-group memo', () => {
     expect(rebuilt(routes(first), routes(authn)).sort()).toEqual([...routes(first).keys()]);
     const port = translateIR({ ...world, https: { address: '0.0.0.0', port: 8443, publicPort: 8443 } });
     expect(rebuilt(routes(first), routes(port))).toContain('http/shop/blog');
-    expect(JSON.stringify(routes(port).get('http/shop/blog'))).toContain('"port_redirect":8443');
+    expect(routeJson(port, 'http/shop/blog')).toContain('"port_redirect":8443');
   });
 
   it('rebuilds a group when a cluster it forwards to would translate differently, not for an equal copy', () => {
@@ -50,14 +53,24 @@ describe('per-group memo', () => {
     expect(rebuilt(routes(first), routes(copy))).toEqual([]);
     const moved = translateIR({ ...world, clusters: [{ ...shopBackend, port: 9090 }] });
     expect(rebuilt(routes(first), routes(moved))).toEqual(['http/shop/shop', 'https/shop/shop']);
-    expect(JSON.stringify(routes(moved).get('http/shop/shop'))).toContain('shop.internal:9090');
+    expect(routeJson(moved, 'http/shop/shop')).toContain('shop.internal:9090');
   });
 
   it('is correct without identity: copies of every group give equal, freshly built resources', () => {
     const first = translateIR(world);
     const copied = translateIR({ ...world, groups: world.groups.map((g) => ({ ...g, routes: [...g.routes] })) });
     expect(rebuilt(routes(first), routes(copied)).length).toBe(routes(first).size);
-    expect([...routes(copied)]).toEqual([...routes(first)]);
+    expect([...resourcesByType(copied, TYPE_URLS.routeConfiguration)]).toEqual([...resourcesByType(first, TYPE_URLS.routeConfiguration)]);
     expect([...scopes(copied)]).toEqual([...scopes(first)]);
+  });
+});
+
+describe('a kept route configuration', () => {
+  it('builds the same JSON again when asked after its first JSON was handed over', () => {
+    const resources = translateIR(world);
+    const first = resourcesByType(resources, TYPE_URLS.routeConfiguration);
+    const again = resourcesByType(resources, TYPE_URLS.routeConfiguration);
+    expect([...again]).toEqual([...first]);
+    expect(again.get('https/shop/shop')).not.toBe(first.get('https/shop/shop'));
   });
 });

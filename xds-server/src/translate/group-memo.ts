@@ -1,7 +1,9 @@
 // Memoised per-group translation. translateIR runs on every change over the whole GatewayIR; a
 // group whose ApiGroupIR object is the same as last time (identity: the IR is readonly) and whose
-// other inputs are unchanged yields the *identical* JsonObject instances as last time, so the
-// snapshot's encoding cache (keyed by object identity) skips it and nothing is re-sent for it.
+// other inputs are unchanged yields the *identical* instances as last time, so the snapshot's
+// encoding cache (keyed by object identity) skips it and nothing is re-sent for it. A route
+// configuration is kept as a LazyJson (its JSON, all the group's routes, is built again only when
+// asked: the encoder keeps its encoding), the scopes (a few small objects) as JSON.
 //
 // Correct without identity too: a group rebuilt by the operator as a new object is a cache miss
 // (just slower). Everything else the group's resources read is compared on each call:
@@ -9,17 +11,23 @@
 //   - each cluster its routes forward to: the same ClusterIR object, or one a route would
 //     translate identically (existence, kind, and for URL clusters the Host header).
 import type { ApiGroupIR, ClusterIR } from '../ir';
-import { buildGroupResources, type GroupInputs, type GroupResources } from './route-config';
+import { buildGroupResources, type GroupInputs } from './route-config';
 import type { Side } from './routes';
-import { forKeeping } from './json';
+import { forKeeping, LazyJson, stringField, type JsonObject } from './json';
 import { hostHeader } from './upstream-host';
+
+/** A group's resources on one side, as translateIR hands them on. */
+export interface KeptGroupResources {
+  readonly routeConfigs: readonly (readonly [name: string, config: LazyJson])[];
+  readonly scopes: readonly JsonObject[];
+}
 
 interface Entry {
   /** The inputs of the build, without the clusters map (it belongs to one pass). */
   readonly inputs: Omit<GroupInputs, 'clusters'>;
   /** The clusters the group's routes looked up, as they were. */
   readonly used: readonly (readonly [string, ClusterIR])[];
-  readonly resources: GroupResources;
+  readonly resources: KeptGroupResources;
 }
 
 const memo = new WeakMap<ApiGroupIR, Map<Side, Entry>>();
@@ -53,17 +61,26 @@ function valid(entry: Entry, inputs: GroupInputs): boolean {
 }
 
 /** buildGroupResources, memoised by the group object's identity (see above). */
-export function groupResources(group: ApiGroupIR, inputs: GroupInputs): GroupResources {
+export function groupResources(group: ApiGroupIR, inputs: GroupInputs): KeptGroupResources {
   let sides = memo.get(group);
   const entry = sides?.get(inputs.side);
   if (entry !== undefined && valid(entry, inputs)) return entry.resources;
+  // Built now, not only when asked: a group that cannot be translated fails this pass.
   const built = buildGroupResources(group, inputs);
-  const resources: GroupResources = { routeConfigs: built.routeConfigs.map(forKeeping), scopes: built.scopes.map(forKeeping) };
+  const { clusters, ...kept } = inputs;
+  const used = usedClusters(group, clusters);
+  // Rebuilding reads only the clusters the routes use, not this pass's whole map.
+  const rebuild = (k: number) => (): JsonObject => {
+    const again = buildGroupResources(group, { ...kept, clusters: new Map(used) }).routeConfigs[k];
+    if (again === undefined) throw new Error(`group ${group.source.name}: route configuration ${k} is gone on rebuild`);
+    return again;
+  };
+  const routeConfigs = built.routeConfigs.map((config, k) => [stringField(config, 'name'), new LazyJson(config, rebuild(k))] as const);
+  const resources: KeptGroupResources = { routeConfigs, scopes: built.scopes.map(forKeeping) };
   if (sides === undefined) {
     sides = new Map();
     memo.set(group, sides);
   }
-  const { clusters, ...kept } = inputs;
-  sides.set(inputs.side, { inputs: kept, used: usedClusters(group, clusters), resources });
+  sides.set(inputs.side, { inputs: kept, used, resources });
   return resources;
 }

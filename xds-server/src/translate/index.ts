@@ -6,7 +6,7 @@ import { AUTHN_FILTER, redactAuthnConfig } from './authn';
 import type { FleetFacts } from './feature';
 import { FEATURES } from './features';
 import { checkGateway, indexClusters } from './invariants';
-import { byString, stringField, type JsonObject } from './json';
+import { byString, jsonOf, stringField, type JsonObject, type ResourceJson } from './json';
 import { buildHttpListener, buildHttpsListener, servedCertificates } from './listeners';
 import { redactResource } from './redact';
 import { groupResources } from './group-memo';
@@ -26,16 +26,15 @@ export { buildRateLimitConfig, RATELIMIT_CONFIG_NAME, RATELIMIT_CONFIG_TYPE, tra
 export { redactResource } from './redact';
 
 /**
- * Type URL → resource name → resource (proto3 JSON, snake_case, nested Anys with "@type"). Every
- * type URL of RESOURCE_ORDER is present, in that order; names iterate sorted.
+ * Type URL → resource name → resource (proto3 JSON, snake_case, nested Anys with "@type"; route
+ * configurations as LazyJson, see group-memo.ts). Every type URL of RESOURCE_ORDER is present, in
+ * that order; names iterate sorted.
  */
-export type EnvoyResources = ReadonlyMap<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>;
+export type EnvoyResources = ReadonlyMap<ResourceTypeUrl, ReadonlyMap<string, ResourceJson>>;
 
-const NONE: ReadonlyMap<string, JsonObject> = new Map();
-
-/** The resources of one type (empty when none). */
+/** The resources of one type as JSON (empty when none); builds lazy ones, so not for the hot path. */
 export function resourcesByType(resources: EnvoyResources, type: ResourceTypeUrl): ReadonlyMap<string, JsonObject> {
-  return resources.get(type) ?? NONE;
+  return new Map([...(resources.get(type) ?? [])].map(([name, resource]) => [name, jsonOf(resource)]));
 }
 
 /** Gateway-wide resources by name, each the previous pass's object while it is equal (stable.ts). */
@@ -44,12 +43,15 @@ function stableByName(type: ResourceTypeUrl, resources: readonly JsonObject[]): 
 }
 
 function byName(resources: readonly JsonObject[], key: 'name' | 'cluster_name' = 'name'): ReadonlyMap<string, JsonObject> {
-  const named = resources.map((resource): [string, JsonObject] => [stringField(resource, key), resource]);
+  return sortedMap(resources.map((resource): [string, JsonObject] => [stringField(resource, key), resource]));
+}
+
+function sortedMap<T>(named: [string, T][]): ReadonlyMap<string, T> {
   return new Map(named.sort(([a], [b]) => byString(a, b)));
 }
 
 interface RouteResources {
-  readonly routeConfigs: JsonObject[];
+  readonly routeConfigs: [string, ResourceJson][];
   readonly scopes: JsonObject[];
 }
 
@@ -61,7 +63,7 @@ function routeResources(ir: GatewayIR, sides: readonly Side[], clusters: GroupIn
     const inputs: GroupInputs = { ...shared, side };
     for (const group of ir.groups) {
       const built = groupResources(group, inputs);
-      for (const r of built.routeConfigs) out.routeConfigs.push(r);
+      for (const [name, config] of built.routeConfigs) out.routeConfigs.push([name, config]);
       for (const s of built.scopes) out.scopes.push(s);
     }
   }
@@ -81,9 +83,9 @@ export function translateIR(ir: GatewayIR, fleet: FleetFacts = { envoys: 1 }): E
   const routes = routeResources(ir, sides, clusters);
   const services = ir.clusters.flatMap((c) => (c.kind === 'Service' ? [c] : []));
   const gatewayClusters = stableByName(TYPE_URLS.cluster, FEATURES.flatMap((f) => f.clusters?.(ir) ?? [])).values();
-  const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, JsonObject>>> = {
+  const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, ResourceJson>>> = {
     [TYPE_URLS.listener]: stableByName(TYPE_URLS.listener, listeners),
-    [TYPE_URLS.routeConfiguration]: byName(routes.routeConfigs),
+    [TYPE_URLS.routeConfiguration]: sortedMap(routes.routeConfigs),
     [TYPE_URLS.scopedRouteConfiguration]: byName(routes.scopes),
     [TYPE_URLS.cluster]: byName([...ir.clusters.map(clusterOf), ...gatewayClusters]),
     [TYPE_URLS.clusterLoadAssignment]: byName(services.map(loadAssignmentOf), 'cluster_name'),

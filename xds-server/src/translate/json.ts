@@ -1,6 +1,6 @@
 // Plain proto3-JSON values (snake_case field names, enums as strings, Durations as "1.5s"): the
 // types are the proto layer's, which encodes them.
-export { isJsonObject, type JsonObject, type JsonValue } from '../proto/json';
+export { isJsonObject, jsonOf, LazyJson, type JsonObject, type JsonValue, type ResourceJson } from '../proto/json';
 import type { JsonObject, JsonValue } from '../proto/json';
 
 /** Prefix of every type URL: protobufjs' Any JSON conversion looks the type up after the last '/'. */
