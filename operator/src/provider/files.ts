@@ -219,18 +219,24 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
   return {
     start: async (onChange) => {
       let last: ResourceSet | undefined;
-      const reload = (): void => {
+      /** Reads what the watcher reported; `all`: also every known file whose stamp moved. */
+      const reload = (all: boolean): void => {
         try {
           const known = [...store.files(), ...problems.keys()];
-          // The paths reported, and any known file whose inode, size or mtime moved: for a moment
-          // after a rename over a file (sed -i, an editor's safe write) the watcher reports no
-          // writes to it, so the files are looked at again once things are quiet (below).
-          const moved = known.filter((file) => stamps.get(file) !== stampOf(file));
-          const files = [...new Set([...moved, ...[...dirty].flatMap((reported) => filesAt(reported, known, skip))])].sort();
+          const reported = [...dirty];
           dirty.clear();
+          // For a moment after a rename over a file (sed -i, an editor's safe write) the watcher
+          // reports no writes to it, so every known file whose inode, size or mtime moved is read
+          // too: at the recheck once things are quiet (below), and at once when the watcher
+          // reported anything but known files. A write to known files (the usual edit) stats no
+          // other file: 500 files cost ~4 ms.
+          const knownSet = new Set(known);
+          const scan = all || reported.some((file) => !knownSet.has(path.resolve(file)));
+          const moved = scan ? known.filter((file) => stamps.get(file) !== stampOf(file)) : [];
+          const files = [...new Set([...moved, ...reported.flatMap((file) => filesAt(file, known, skip))])].sort();
           const set = load(files);
           clearTimeout(recheck);
-          if (files.length > 0) recheck = setTimeout(reload, RECHECK_MS);
+          if (files.length > 0) recheck = setTimeout(() => { reload(true); }, RECHECK_MS);
           if (set === last) return; // nothing changed for the files read (e.g. a file saved unchanged)
           last = set;
           onChange(set);
@@ -245,7 +251,7 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
       watcher.on('all', (_event, file) => {
         dirty.add(file);
         clearTimeout(timer);
-        timer = setTimeout(reload, options.debounceMs ?? 10);
+        timer = setTimeout(() => { reload(false); }, options.debounceMs ?? 10);
       });
       watcher.on('error', (err) => { options.log.error('watching the manifests failed', { err }); });
       await new Promise<void>((resolve) => watcher?.once('ready', resolve));
