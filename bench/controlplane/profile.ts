@@ -2,10 +2,13 @@
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`, or the operator run with `--cpu-prof DIR`):
  * self time by function and by file, and total (inclusive) time of the functions that matter.
  *
- *   node bench/dist/controlplane/profile.js FILE.cpuprofile [--top 25]
+ *   node bench/dist/controlplane/profile.js FILE.cpuprofile [--top 25] [--after SECONDS]
+ *
+ * --after leaves out the first SECONDS of the profile (a start-up, to see the edits after it).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 interface CallFrame {
   readonly functionName: string;
@@ -34,10 +37,15 @@ function label(frame: CallFrame): string {
   return `${frame.functionName === '' ? '(anonymous)' : frame.functionName} ${where(frame)}:${frame.lineNumber + 1}`;
 }
 
-/** Self time per node id, in ms. */
-function selfTimes(profile: CpuProfile): Map<number, number> {
+/** Self time per node id, in ms, of the samples taken `afterMs` or later into the profile. */
+function selfTimes(profile: CpuProfile, afterMs: number): Map<number, number> {
   const self = new Map<number, number>();
-  profile.samples.forEach((id, k) => { self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[k] ?? 0) / 1000); });
+  let at = 0;
+  profile.samples.forEach((id, k) => {
+    const delta = (profile.timeDeltas[k] ?? 0) / 1000;
+    at += delta;
+    if (at >= afterMs) self.set(id, (self.get(id) ?? 0) + delta);
+  });
   return self;
 }
 
@@ -65,9 +73,9 @@ function top(map: ReadonlyMap<string, number>, n: number, all: number): string[]
     .map(([name, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / all).toFixed(1).padStart(5)} %  ${name}`);
 }
 
-function summarise(file: string, n: number): string {
+function summarise(file: string, n: number, afterMs: number): string {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
-  const self = selfTimes(profile);
+  const self = selfTimes(profile, afterMs);
   const all = [...self.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
@@ -84,10 +92,11 @@ function summarise(file: string, n: number): string {
   ].join('\n');
 }
 
-const [file, flag, count] = process.argv.slice(2);
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, after: { type: 'string', default: '0' } } });
+const [file] = positionals;
 if (file === undefined) {
-  process.stderr.write('usage: node bench/dist/controlplane/profile.js FILE.cpuprofile [--top N]\n');
+  process.stderr.write('usage: node bench/dist/controlplane/profile.js FILE.cpuprofile [--top N] [--after SECONDS]\n');
   process.exitCode = 2;
 } else {
-  process.stdout.write(`${summarise(file, flag === '--top' ? Number(count) : 25)}\n`);
+  process.stdout.write(`${summarise(file, Number(values.top), 1000 * Number(values.after))}\n`);
 }

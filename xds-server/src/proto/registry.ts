@@ -13,12 +13,28 @@ export interface EncodedAny {
   readonly value: Uint8Array;
 }
 
+/**
+ * One message of an encoded resource (the resource itself or one inside an Any), in protobufjs'
+ * plain form: proto field names, enums as numbers, a nested Any as `{type_url, value}` (its
+ * message is visited on its own). `path` is where it sits, in the input's JSON keys.
+ */
+export interface EncodedMessage {
+  readonly typeName: string;
+  readonly plain: Readonly<Record<string, unknown>>;
+  readonly path: string;
+}
+
 export class ProtoRegistry {
   private readonly reader: JsonReader;
   private readonly writer: JsonWriter;
+  /** Collects the messages of the resource encodeVisiting is encoding. */
+  private visited: EncodedMessage[] | undefined;
 
   constructor(readonly root: protobuf.Root) {
-    this.reader = new JsonReader(root, (type, plain, path) => this.encodePlain(type, plain, path));
+    this.reader = new JsonReader(root, (type, plain, path) => {
+      this.visited?.push({ typeName: fullNameOf(type), plain, path });
+      return this.encodePlain(type, plain, path);
+    });
     this.writer = new JsonWriter(root, (type, bytes, path) => this.decodeBytes(type, bytes, path));
   }
 
@@ -48,6 +64,24 @@ export class ProtoRegistry {
   /** Encodes a resource as an Any of its own type. */
   encode(typeUrl: string, json: JsonObject): EncodedAny {
     return { type_url: typeUrl, value: this.encodeMessage(typeUrl, json) };
+  }
+
+  /**
+   * encode, and every message of the resource as it was encoded (the resource first): what a
+   * caller needs to read from the resource without decoding it again.
+   */
+  encodeVisiting(typeUrl: string, json: JsonObject): { readonly any: EncodedAny; readonly messages: readonly EncodedMessage[] } {
+    const type = this.typeOf(typeUrl);
+    const nested: EncodedMessage[] = [];
+    this.visited = nested;
+    try {
+      // Reading encodes (and visits) the messages inside Anys; the resource itself is encoded last.
+      const plain = this.reader.message(type, stripOwnType(json, typeUrl), '');
+      const any = { type_url: typeUrl, value: this.encodePlain(type, plain, '') };
+      return { any, messages: [{ typeName: fullNameOf(type), plain, path: '' }, ...nested] };
+    } finally {
+      this.visited = undefined;
+    }
   }
 
   /** Binary → proto3 JSON (proto field names; nested Anys carry "@type"). */

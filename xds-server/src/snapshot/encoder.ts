@@ -30,16 +30,15 @@ export function isProblem(value: EncodeOutcome): value is SnapshotProblem {
 
 function encodeOne(registry: ProtoRegistry, typeUrl: string, name: string, json: JsonObject): EncodeOutcome {
   try {
-    const any = registry.encode(typeUrl, json);
-    // Name and references are read from the canonical form (proto field names, defaults dropped),
-    // not from the input, which may use JSON names; the canonical JSON itself is not kept.
-    const canonical = registry.decode(any);
+    // Name and references are read from the messages as encoded (proto field names, defaults
+    // dropped), not from the input, which may use JSON names; they are not kept.
+    const { any, messages } = registry.encodeVisiting(typeUrl, json);
     const nameField = NAME_FIELDS[typeUrl] ?? 'name';
-    const own = canonical[nameField];
+    const own = messages[0]?.plain[nameField];
     if (registry.typeOf(typeUrl).fields[nameField] !== undefined && own !== name) {
       return { kind: 'name-mismatch', typeUrl, name, path: nameField, message: `${shortType(typeUrl)} "${name}": keyed "${name}" but its ${nameField} is ${JSON.stringify(own ?? '')}` };
     }
-    const found = referencesOf(typeUrl, canonical);
+    const found = referencesOf(typeUrl, messages);
     const references = found.length === 0 ? NO_REFERENCES : Object.freeze(found);
     return Object.freeze({ typeUrl, name, hash: resourceHash(typeUrl, any.value), any, references });
   } catch (err: unknown) {

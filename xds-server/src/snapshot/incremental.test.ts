@@ -32,7 +32,7 @@ function count(input: ResourceInput): number {
 
 describe('SnapshotCache: encodings cached per resource object', () => {
   let encode: jest.SpyInstance;
-  beforeEach(() => { encode = jest.spyOn(registry, 'encode'); });
+  beforeEach(() => { encode = jest.spyOn(registry, 'encodeVisiting'); });
   afterEach(() => { encode.mockRestore(); });
 
   it('never encodes the same object twice; a changed object alone is encoded, its type alone moves', () => {
@@ -88,7 +88,7 @@ describe('SnapshotCache: encodings cached per resource object', () => {
 
 describe('SnapshotCache: the validation gate with cached resources', () => {
   let encode: jest.SpyInstance;
-  beforeEach(() => { encode = jest.spyOn(registry, 'encode'); });
+  beforeEach(() => { encode = jest.spyOn(registry, 'encodeVisiting'); });
   afterEach(() => { encode.mockRestore(); });
 
   it('checks references of unchanged resources on every set: removing a used cluster is rejected', () => {

@@ -1,7 +1,9 @@
-// References between xDS resources, read from canonical JSON (proto field names). They drive the
-// validation gate: a snapshot whose resources point at a missing cluster, route configuration
-// (from an HCM or a scope), load assignment or secret (delivered over ADS) is never served.
-import { isJsonObject, TYPE_URLS, type JsonObject, type JsonValue } from '../proto';
+// References between xDS resources, read from the messages of a resource as the registry encoded
+// them (proto field names, whatever JSON names the input used; each message inside an Any on its
+// own). They drive the validation gate: a snapshot whose resources point at a missing cluster,
+// route configuration (from an HCM or a scope), load assignment or secret (delivered over ADS) is
+// never served.
+import { isJsonObject, TYPE_URLS, type EncodedMessage } from '../proto';
 
 export interface Reference {
   /** Type URL of the referenced resource. */
@@ -11,13 +13,17 @@ export interface Reference {
   readonly path: string;
 }
 
-type Obj = Readonly<Record<string, JsonValue>>;
+type Obj = Readonly<Record<string, unknown>>;
 
-function isAds(configSource: JsonValue | undefined): boolean {
+const AGGREGATE_CLUSTER = '.envoy.extensions.clusters.aggregate.v3.ClusterConfig';
+/** envoy.config.cluster.v3.Cluster.DiscoveryType.EDS (enums are numbers in the encoded form). */
+const DISCOVERY_TYPE_EDS = 3;
+
+function isAds(configSource: unknown): boolean {
   return isJsonObject(configSource) && configSource['ads'] !== undefined;
 }
 
-function str(value: JsonValue | undefined): string | undefined {
+function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
@@ -34,12 +40,9 @@ function objectReferences(obj: Obj, path: string, out: Reference[]): void {
   add(out, TYPE_URLS.cluster, str(obj['collector_cluster']), `${path}.collector_cluster`);
   const weighted = obj['weighted_clusters'];
   if (isJsonObject(weighted) && Array.isArray(weighted['clusters'])) {
-    (weighted['clusters'] as JsonValue[]).forEach((c, i) => {
+    (weighted['clusters'] as unknown[]).forEach((c, i) => {
       if (isJsonObject(c)) add(out, TYPE_URLS.cluster, str(c['name']), `${path}.weighted_clusters.clusters[${i}].name`);
     });
-  }
-  if (obj['@type'] === 'type.googleapis.com/envoy.extensions.clusters.aggregate.v3.ClusterConfig' && Array.isArray(obj['clusters'])) {
-    (obj['clusters'] as JsonValue[]).forEach((c, i) => { add(out, TYPE_URLS.cluster, str(c ?? undefined), `${path}.clusters[${i}]`); });
   }
   const rds = obj['rds'];
   if (isJsonObject(rds) && isAds(rds['config_source'])) {
@@ -49,9 +52,9 @@ function objectReferences(obj: Obj, path: string, out: Reference[]): void {
   if (isAds(obj['sds_config'])) add(out, TYPE_URLS.secret, str(obj['name']), `${path}.name`);
 }
 
-function walk(value: JsonValue, path: string, out: Reference[]): void {
+function walk(value: unknown, path: string, out: Reference[]): void {
   if (Array.isArray(value)) {
-    (value as readonly JsonValue[]).forEach((item, i) => { walk(item, `${path}[${i}]`, out); });
+    (value as readonly unknown[]).forEach((item, i) => { walk(item, `${path}[${i}]`, out); });
     return;
   }
   if (!isJsonObject(value)) return;
@@ -60,9 +63,19 @@ function walk(value: JsonValue, path: string, out: Reference[]): void {
   for (const [key, child] of Object.entries(obj)) walk(child, path === '' ? key : `${path}.${key}`, out);
 }
 
-function edsReference(cluster: JsonObject): Reference[] {
+/** An aggregate cluster's configuration names its clusters. */
+function aggregateReferences(config: Obj, path: string): Reference[] {
+  const clusters = config['clusters'];
+  if (!Array.isArray(clusters)) return [];
+  return (clusters as unknown[]).flatMap((c, i) => {
+    const name = str(c);
+    return name === undefined ? [] : [{ typeUrl: TYPE_URLS.cluster, name, path: `${path}.clusters[${i}]` }];
+  });
+}
+
+function edsReference(cluster: Obj): Reference[] {
   const eds = cluster['eds_cluster_config'];
-  if (cluster['type'] !== 'EDS' || !isJsonObject(eds) || !isAds(eds['eds_config'])) return [];
+  if (cluster['type'] !== DISCOVERY_TYPE_EDS || !isJsonObject(eds) || !isAds(eds['eds_config'])) return [];
   const name = str(eds['service_name']) ?? str(cluster['name']);
   return name === undefined ? [] : [{ typeUrl: TYPE_URLS.clusterLoadAssignment, name, path: 'eds_cluster_config' }];
 }
@@ -72,20 +85,31 @@ function edsReference(cluster: JsonObject): Reference[] {
  * which Turnpike always sets to ADS. (HCM scoped_routes itself names no resource: Envoy subscribes
  * to every ScopedRouteConfiguration.)
  */
-function scopeReference(scope: JsonObject): Reference[] {
+function scopeReference(scope: Obj): Reference[] {
   const name = str(scope['route_configuration_name']);
   return name === undefined ? [] : [{ typeUrl: TYPE_URLS.routeConfiguration, name, path: 'route_configuration_name' }];
 }
 
+/** Where a message sits, as the JSON path of its Any (without the registry's `<type>` marks). */
+function plainPath(path: string): string {
+  return path.replace(/<[^>]*>/g, '');
+}
+
 /**
- * Every reference one resource makes to another xDS resource delivered over ADS. Only Envoy types
- * are walked (other registered types, such as RateLimitConfig, have no cross-resource references).
+ * Every reference one resource makes to another xDS resource delivered over ADS, from its messages
+ * (ProtoRegistry.encodeVisiting: the resource first). Only Envoy types are walked (other registered
+ * types, such as RateLimitConfig, have no cross-resource references).
  */
-export function referencesOf(typeUrl: string, json: JsonObject): Reference[] {
+export function referencesOf(typeUrl: string, messages: readonly EncodedMessage[]): Reference[] {
   if (!typeUrl.startsWith('type.googleapis.com/envoy.')) return [];
   const out: Reference[] = [];
-  walk(json, '', out);
-  if (typeUrl === TYPE_URLS.cluster) out.push(...edsReference(json));
-  if (typeUrl === TYPE_URLS.scopedRouteConfiguration) out.push(...scopeReference(json));
+  for (const message of messages) {
+    const path = plainPath(message.path);
+    walk(message.plain, path, out);
+    if (message.typeName === AGGREGATE_CLUSTER) out.push(...aggregateReferences(message.plain, path));
+  }
+  const resource = messages[0]?.plain ?? {};
+  if (typeUrl === TYPE_URLS.cluster) out.push(...edsReference(resource));
+  if (typeUrl === TYPE_URLS.scopedRouteConfiguration) out.push(...scopeReference(resource));
   return out.map((r) => (r.path.startsWith('.') ? { ...r, path: r.path.slice(1) } : r));
 }
