@@ -89,13 +89,17 @@ export class Pipeline {
   #serve(translation: Translation): void {
     const { gateway, cache, log } = this.options;
     try {
-      const result = cache.set(gateway.fleet, translateIR(translation.ir, { envoys: this.#envoys }));
+      const started = performance.now();
+      const resources = translateIR(translation.ir, { envoys: this.#envoys });
+      const translated = performance.now();
+      const result = cache.set(gateway.fleet, resources);
+      const timing = { translateMs: Math.round(translated - started), snapshotMs: Math.round(performance.now() - translated) };
       if (result.status === 'rejected') {
         const problems = result.problems.map((p) => p.message).join('; ');
         log.error('snapshot failed validation; Envoy keeps the last good one', { problems });
         this.#state = { kind: 'Rejected', message: `The control plane refused the configuration: ${problems}` };
       } else {
-        if (result.status === 'updated') log.info('serving snapshot', { version: result.snapshot.version, fleet: gateway.fleet, envoys: this.#envoys });
+        if (result.status === 'updated') log.info('serving snapshot', { version: result.snapshot.version, fleet: gateway.fleet, envoys: this.#envoys, ...timing });
         this.#served = { version: result.snapshot.version, carried: translation.statuses };
       }
     } catch (err) {
