@@ -10,6 +10,11 @@ export interface SentResponse {
   readonly resourceNames: readonly string[];
   /** Delta only: names removed by the response. */
   readonly removedNames: readonly string[];
+  /**
+   * Delta only: one part of the type's update, more to follow once it is ACKed (a large update is
+   * sent in parts, see DeltaChannel). Its ACK acknowledges those resources, not `version`.
+   */
+  readonly partial?: true;
 }
 
 /** What a request meant for the protocol. */

@@ -126,4 +126,39 @@ describe('DeltaChannel', () => {
     expect(summary(acked(ch, CDS, { ...final, keep: new Set(['old']) }, '2'))).toEqual({ names: ['new'], removed: [] });
     expect(summary(ch.respond(final, '3'))).toEqual({ names: [], removed: ['old'] });
   });
+
+  it('sends an update larger than its byte budget in parts, the removals with the last part', () => {
+    const ch = new DeltaChannel(CDS, 1);
+    ch.receive(delta(CDS));
+    acked(ch, CDS, target(clusters(['old']), CDS), '1');
+    const t = target(clusters(['a', 'b', 'c']), CDS);
+    const parts = ['2', '3', '4'].map((nonce) => {
+      const res = ch.respond(t, nonce);
+      const partial = ch.lastSent?.partial === true;
+      ch.receive(delta(CDS, { nonce }));
+      return { ...summary(res), partial };
+    });
+    expect(parts).toEqual([
+      { names: ['a'], removed: [], partial: true },
+      { names: ['b'], removed: [], partial: true },
+      { names: ['c'], removed: ['old'], partial: false },
+    ]);
+    expect(ch.respond(t, '5')).toBeUndefined();
+    expect(ch.lastOutcome).toBe('ack');
+  });
+
+  it('goes on with the other parts after one is NACKed, and the version is not accepted', () => {
+    const ch = new DeltaChannel(CDS, 1);
+    ch.receive(delta(CDS));
+    const t = target(clusters(['a', 'bad', 'c']), CDS);
+    ch.respond(t, '1');
+    ch.receive(delta(CDS, { nonce: '1' }));
+    expect(summary(ch.respond(t, '2'))).toEqual({ names: ['bad'], removed: [] });
+    expect(ch.receive(delta(CDS, { nonce: '2', error: 'rejected bad' }))).toMatchObject({ kind: 'nack' });
+    expect(summary(ch.respond(t, '3'))).toEqual({ names: ['c'], removed: [] });
+    // The last part's ACK says nothing of the NACKed one: reported as a part, the outcome stays NACK.
+    expect(ch.receive(delta(CDS, { nonce: '3' }))).toMatchObject({ kind: 'ack', sent: { partial: true } });
+    expect(ch.lastOutcome).toBe('nack');
+    expect(ch.respond(t, '4')).toBeUndefined();
+  });
 });

@@ -4,6 +4,25 @@ import type { LastOutcome, RequestOutcome, SentResponse, TypeChannel } from './c
 import type { DeltaDiscoveryRequest, DeltaDiscoveryResponse } from './messages';
 import type { Held, TypeTarget } from './target';
 
+/**
+ * The most resource bytes one response carries (at least one resource). A first sync of 10,000 Apis
+ * is ~16 MiB of route configurations: in one response, the control plane holds it two or three
+ * times over while gRPC frames and writes it, and Envoy parses it in one go.
+ */
+export const MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+
+/** The first resources of `updates` that fit in `budget` bytes (at least one). */
+function firstPart(updates: readonly SnapshotResource[], budget: number): SnapshotResource[] {
+  let bytes = 0;
+  let n = 0;
+  while (n < updates.length) {
+    bytes += updates[n]?.any.value.length ?? 0;
+    if (n > 0 && bytes > budget) break;
+    n += 1;
+  }
+  return updates.slice(0, n);
+}
+
 interface Prior {
   readonly version: string | undefined;
   readonly resource: SnapshotResource | undefined;
@@ -34,7 +53,7 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
   private suppressedVersion: string | undefined;
   private sentOnce = false;
 
-  constructor(readonly typeUrl: string) {}
+  constructor(readonly typeUrl: string, private readonly maxResponseBytes = MAX_RESPONSE_BYTES) {}
 
   get inFlight(): boolean {
     return this.pending !== undefined;
@@ -48,7 +67,10 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
     const sent = this.pending;
     if (sent === undefined || nonce !== sent.nonce) return { kind: 'stale', nonce };
     this.pending = undefined;
+    // A part of this version was NACKed: later ACKs of the version do not make the type accepted.
+    const rejected = this.suppressedVersion === sent.version;
     if (request.error_detail === undefined) {
+      if (rejected) return { kind: 'ack', sent: { ...sent, partial: true } };
       this.lastOutcome = 'ack';
       this.suppressed = new Map();
       this.suppressedVersion = undefined;
@@ -56,7 +78,7 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
     }
     this.lastOutcome = 'nack';
     for (const [name, prior] of sent.before) this.restore(name, prior);
-    this.suppressed = new Map(sent.sentHashes);
+    this.suppressed = new Map([...(rejected ? this.suppressed : []), ...sent.sentHashes]);
     this.suppressedVersion = sent.version;
     return { kind: 'nack', sent, errorMessage: request.error_detail.message };
   }
@@ -123,10 +145,17 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
     return [...removed].sort();
   }
 
+  /**
+   * The response moving the client toward `target`: every changed resource and every removal, or,
+   * when the changes exceed maxResponseBytes, a first part of the changes (partial: the session
+   * asks again once it is ACKed, and the removals come with the last part).
+   */
   respond(target: TypeTarget, nonce: string): DeltaDiscoveryResponse | undefined {
     if (!this.subscribed) return undefined;
-    const updates = this.updates(target);
-    const removed = this.removals(target);
+    const due = this.updates(target);
+    const updates = firstPart(due, this.maxResponseBytes);
+    const partial = updates.length < due.length;
+    const removed = partial ? [] : this.removals(target);
     // A wildcard subscriber gets one (possibly empty) response so its initial fetch completes.
     if (updates.length === 0 && removed.length === 0 && (this.sentOnce || !this.wildcard)) return undefined;
     const before = new Map<string, Prior>();
@@ -142,12 +171,12 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
       this.content.delete(name);
       if (this.names.has(name)) this.reportedAbsent.add(name);
     }
-    this.mustReport.clear();
+    if (!partial) this.mustReport.clear();
     this.sentOnce = true;
     this.pending = {
       nonce, version: target.version, snapshotVersion: target.snapshotVersion,
       resourceNames: updates.map((r) => r.name), removedNames: removed, before,
-      sentHashes: new Map(updates.map((r) => [r.name, r.hash])),
+      sentHashes: new Map(updates.map((r) => [r.name, r.hash])), ...(partial ? { partial: true } : {}),
     };
     this.latest = this.pending;
     return {

@@ -25,6 +25,8 @@ export interface AckEvent {
   readonly streamId: string;
   /** True when no response was sent: a reconnecting SotW client already had this version. */
   readonly resumed: boolean;
+  /** Delta: the answered response was one part of the type's update (SentResponse.partial). */
+  readonly partial?: true;
 }
 
 export interface StreamEvent {
@@ -88,7 +90,7 @@ export function ackEvent(stream: StreamIdentity, typeUrl: string, sent: SentResp
   return {
     kind: nack === undefined ? 'ack' : 'nack', ack: nack === undefined, ...stream, typeUrl,
     version: sent.version, snapshotVersion: sent.snapshotVersion, nonce: sent.nonce,
-    resourceNames: sent.resourceNames, removedResourceNames: sent.removedNames, resumed: sent.nonce === '',
+    resourceNames: sent.resourceNames, removedResourceNames: sent.removedNames, resumed: sent.nonce === '', ...(sent.partial ? { partial: true } : {}),
     ...(nack === undefined ? {} : { errorMessage: nack.errorMessage }),
   };
 }
@@ -163,6 +165,8 @@ export class AckTracker {
       node.streams += event.kind === 'connected' ? 1 : -1;
       return;
     }
+    // A part of an update acknowledges its resources, not the type's version: the last part does.
+    if (event.ack && event.partial === true) return;
     const previous = node.types.get(event.typeUrl) ?? {};
     const at = { version: event.version, snapshotVersion: event.snapshotVersion, resourceNames: event.resourceNames };
     node.types.set(event.typeUrl, event.ack

@@ -88,6 +88,15 @@ describe('AckTracker', () => {
     expect(t.node('n')?.types.get(TYPE_URLS.cluster)).toEqual({ acked: { version: 'v3', snapshotVersion: 's3', resourceNames: ['a'] } });
   });
 
+  it('takes the ACK of a part of an update for no version: the NACK stays until a whole update is ACKed', () => {
+    const t = new AckTracker();
+    t.record({ ...base, kind: 'ack', ack: true, version: 'v1', snapshotVersion: 's1' });
+    t.record({ ...base, kind: 'nack', ack: false, version: 'v2', snapshotVersion: 's2', errorMessage: 'bad' });
+    t.record({ ...base, kind: 'ack', ack: true, version: 'v2', snapshotVersion: 's2', partial: true });
+    expect(t.node('n')?.types.get(TYPE_URLS.cluster)?.nacked?.version).toBe('v2');
+    expect(t.node('n')?.types.get(TYPE_URLS.cluster)?.acked?.version).toBe('v1');
+  });
+
   it('counts streams, remembers the synced snapshot, and lists nodes by fleet', () => {
     const t = new AckTracker();
     const stream = { nodeId: 'n', fleet: 'f', protocol: 'delta' as const, streamId: 's' };
