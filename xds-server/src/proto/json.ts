@@ -17,20 +17,14 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
  * A resource whose JSON is built when asked. A translator hands back the same instance while the
  * resource's inputs are unchanged, so what lives between passes is this handle and, in the
  * snapshot's encoder, its encoding: not the JSON, which for a group's routes is several times
- * larger. The first JSON, built anyway to check the inputs, is handed over once.
+ * larger (and, built for every group at once at start, a peak of its own).
  */
 export class LazyJson {
-  #first: JsonObject | undefined;
+  constructor(private readonly build: () => JsonObject) {}
 
-  constructor(first: JsonObject, private readonly build: () => JsonObject) {
-    this.#first = first;
-  }
-
-  /** The resource's JSON (equal on every call). */
+  /** The resource's JSON (a new, equal object on every call). */
   value(): JsonObject {
-    const first = this.#first;
-    this.#first = undefined;
-    return first ?? this.build();
+    return this.build();
   }
 }
 

@@ -24,7 +24,7 @@ describe('SnapshotCache', () => {
   it('builds a LazyJson resource once, however many snapshots it is in, and serves what it builds', () => {
     const cache = new SnapshotCache();
     const build = jest.fn(() => routeConfiguration('routes', [{ prefix: '/a', cluster: 'a' }]));
-    const routes = new LazyJson(build(), build);
+    const routes = new LazyJson(build);
     const input = world({ listenerPort: 1, clusters: ['a'], endpoint });
     const withLazy = new Map(input).set(TYPE_URLS.routeConfiguration, new Map([['routes', routes]]));
     const first = cache.set('f', withLazy);

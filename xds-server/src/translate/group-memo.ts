@@ -65,7 +65,9 @@ export function groupResources(group: ApiGroupIR, inputs: GroupInputs): KeptGrou
   let sides = memo.get(group);
   const entry = sides?.get(inputs.side);
   if (entry !== undefined && valid(entry, inputs)) return entry.resources;
-  // Built now, not only when asked: a group that cannot be translated fails this pass.
+  // Built now, not only when asked, so that a group that cannot be translated fails this pass;
+  // the route configurations are built again when the encoder asks (building is cheap, holding
+  // every group's JSON until then is not).
   const built = buildGroupResources(group, inputs);
   const { clusters, ...kept } = inputs;
   const used = usedClusters(group, clusters);
@@ -75,7 +77,7 @@ export function groupResources(group: ApiGroupIR, inputs: GroupInputs): KeptGrou
     if (again === undefined) throw new Error(`group ${group.source.name}: route configuration ${k} is gone on rebuild`);
     return again;
   };
-  const routeConfigs = built.routeConfigs.map((config, k) => [stringField(config, 'name'), new LazyJson(config, rebuild(k))] as const);
+  const routeConfigs = built.routeConfigs.map((config, k) => [stringField(config, 'name'), new LazyJson(rebuild(k))] as const);
   const resources: KeptGroupResources = { routeConfigs, scopes: built.scopes.map(forKeeping) };
   if (sides === undefined) {
     sides = new Map();
