@@ -79,5 +79,5 @@ COPY --from=wasm /src/dataplane/target/wasm32-wasip1/release/authn_filter.wasm d
 USER 65532:65532
 # xDS, probes (--health-port in the chart).
 EXPOSE 18000 8081
-ENTRYPOINT ["/nodejs/bin/node", "/app/operator/dist/cli.js"]
+ENTRYPOINT ["/nodejs/bin/node", "--max-semi-space-size=8", "/app/operator/dist/cli.js"]
 CMD ["operator"]

@@ -12,6 +12,15 @@ import { setFlagsFromString } from 'node:v8';
 
 export const HEAP_GROWING_PERCENT = 10;
 
+/**
+ * Flags the control plane's launchers give Node, since V8 reads them only as it starts. The young
+ * generation's default semi-spaces (16 MiB each, all committed once a start-up's burst of
+ * allocation fills them) were 25 MiB of RSS at 10,000 Apis; 8 MiB cost no measurable latency
+ * (docs/performance.md). The launchers: the image's entrypoint (Dockerfile), `make run`, the CLI's
+ * shebang (npm's `turnpike`) and the e2e harness; heap.test.ts checks they all pass these.
+ */
+export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+
 /** The V8 flags to set, unless the command line already chose a growing factor. */
 export function heapFlags(execArgv: readonly string[]): string[] {
   const chosen = execArgv.some((arg) => arg.replaceAll('_', '-').startsWith('--heap-growing-percent'));

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { NODE_FLAGS } from '@turnpike/operator';
 import {
   authnModule, freePort, isListening, kubectl, kubectlOk, repoRoot, startProcess, startTestCluster, waitFor, type Proc, type TestCluster,
 } from '../../src';
@@ -76,7 +77,7 @@ describe('control-plane image', () => {
     expect(runtime.base).toBe('gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot');
     expect(op(runtime, 'WORKDIR')).toEqual(['/app']);
     expect(op(runtime, 'USER')).toEqual(['65532:65532']);
-    expect(JSON.parse(op(runtime, 'ENTRYPOINT')[0]!)).toEqual(['/nodejs/bin/node', '/app/operator/dist/cli.js']);
+    expect(JSON.parse(op(runtime, 'ENTRYPOINT')[0]!)).toEqual(['/nodejs/bin/node', ...NODE_FLAGS, '/app/operator/dist/cli.js']);
     expect(JSON.parse(op(runtime, 'CMD')[0]!)).toEqual(['operator']);
     expect(dockerfile.stages.flatMap((s) => s.instructions).some((i) => i.op === 'ADD')).toBe(false);
     // Every COPY in the runtime stage takes from a named build stage, never from the context.
@@ -156,11 +157,12 @@ describe('control-plane image', () => {
     });
 
     const run = (name: string, args: readonly string[]): Proc => {
-      const entrypoint = JSON.parse(op(runtime, 'ENTRYPOINT')[0]!) as string[];
-      const cli = path.join(app, path.posix.relative('/app', entrypoint[1]!));
+      // node, its flags, the CLI.
+      const [, ...nodeArgs] = JSON.parse(op(runtime, 'ENTRYPOINT')[0]!) as string[];
+      const cli = path.join(app, path.posix.relative('/app', nodeArgs.pop()!));
       // The runtime stage's ENV lines (KEY=value), as the container would have them.
       const env = Object.fromEntries(op(runtime, 'ENV').map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-      const proc = startProcess({ name, command: process.execPath, args: [cli, ...args], cwd: app, logDir: dir, env });
+      const proc = startProcess({ name, command: process.execPath, args: [...nodeArgs, cli, ...args], cwd: app, logDir: dir, env });
       procs.push(proc);
       return proc;
     };
