@@ -50,6 +50,8 @@ export interface SentEvent {
   readonly removedResourceNames: readonly string[];
   readonly protocol: Protocol;
   readonly streamId: string;
+  /** Delta: one part of the type's update (SentResponse.partial). */
+  readonly partial?: true;
 }
 
 /**
@@ -98,7 +100,7 @@ export function ackEvent(stream: StreamIdentity, typeUrl: string, sent: SentResp
 export function sentEvent(stream: StreamIdentity, typeUrl: string, sent: SentResponse): SentEvent {
   return {
     kind: 'sent', ...stream, typeUrl, version: sent.version, snapshotVersion: sent.snapshotVersion, nonce: sent.nonce,
-    resourceNames: sent.resourceNames, removedResourceNames: sent.removedNames,
+    resourceNames: sent.resourceNames, removedResourceNames: sent.removedNames, ...(sent.partial ? { partial: true } : {}),
   };
 }
 

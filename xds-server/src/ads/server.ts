@@ -30,6 +30,8 @@ export interface AdsServerOptions {
    */
   readonly peerFleets?: (call: Pick<grpc.ServerDuplexStream<unknown, unknown>, 'getAuthContext'>) => readonly string[];
   readonly logger?: AdsLogger;
+  /** The most resource bytes in one Delta response (default MAX_RESPONSE_BYTES: 2 MiB). */
+  readonly maxDeltaResponseBytes?: number;
 }
 
 interface XdsRequest {
@@ -91,7 +93,7 @@ export class AdsServer {
       },
       DeltaAggregatedResources: (call: grpc.ServerDuplexStream<DeltaDiscoveryRequest, DeltaDiscoveryResponse>) => {
         this.serve(call, 'delta', (stream, emit, snapshot) =>
-          new Session<DeltaDiscoveryRequest, DeltaDiscoveryResponse>({ stream, emit, channel: (typeUrl) => new DeltaChannel(typeUrl) }, snapshot));
+          new Session<DeltaDiscoveryRequest, DeltaDiscoveryResponse>({ stream, emit, channel: (typeUrl) => new DeltaChannel(typeUrl, this.options.maxDeltaResponseBytes) }, snapshot));
       },
     });
   }
