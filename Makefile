@@ -55,7 +55,7 @@ test-dataplane: ## The authn Wasm filter's Rust tests and clippy (native, and th
 	@cd dataplane && cargo clippy --locked -p authn-filter --all-targets --target wasm32-wasip1 -- -D warnings
 
 run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no cluster needed)
-	@node --max-semi-space-size=8 operator/dist/cli.js standalone -f examples --demo-backends 18080,18081
+	@MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 operator/dist/cli.js standalone -f examples --demo-backends 18080,18081
 
 bench-controlplane: setup build ## Control-plane benchmark, cluster and standalone modes side by side: translation, RSS, apply-to-served, edits under load (ARGS=--sizes 10000x500)
 	@node bench/dist/controlplane/main.js $(ARGS)

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=8
 /**
  * `turnpike` — one binary, components chosen by sub-command:
  *   turnpike standalone -f DIR    the whole gateway from YAML files (quick start)

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HEAP_GROWING_PERCENT, heapFlags, NODE_FLAGS } from './heap';
+import { HEAP_GROWING_PERCENT, heapFlags, LAUNCH_ENV, NODE_FLAGS } from './heap';
 
 const repo = path.join(__dirname, '..', '..');
 const read = (file: string): string => fs.readFileSync(path.join(repo, file), 'utf8');
@@ -20,11 +20,16 @@ describe('heap policy', () => {
     for (const flag of NODE_FLAGS) expect(options).toContain(flag.split('=')[0]);
   });
 
-  it('has every launcher of the control plane pass NODE_FLAGS (V8 reads them only at start)', () => {
+  it('has every launcher of the control plane pass NODE_FLAGS and LAUNCH_ENV (read only at start)', () => {
     const flags = NODE_FLAGS.join(' ');
-    expect(read('operator/src/cli.ts').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${flags}`);
-    expect(read('Makefile')).toContain(`@node ${flags} operator/dist/cli.js standalone`);
-    expect(read('Dockerfile')).toContain(`ENTRYPOINT ["/nodejs/bin/node", ${NODE_FLAGS.map((f) => JSON.stringify(f)).join(', ')}, "/app/operator/dist/cli.js"]`);
-    expect(read('e2e/src/harness/gateway.ts')).toContain('args: [...NODE_FLAGS, turnpikeCli');
+    const env = Object.entries(LAUNCH_ENV).map(([name, value]) => `${name}=${value}`);
+    expect(read('operator/src/cli.ts').split('\n')[0]).toBe(`#!/usr/bin/env -S ${env.join(' ')} node ${flags}`);
+    expect(read('Makefile')).toContain(`@${env.join(' ')} node ${flags} operator/dist/cli.js standalone`);
+    const dockerfile = read('Dockerfile');
+    expect(dockerfile).toContain(`ENTRYPOINT ["/nodejs/bin/node", ${NODE_FLAGS.map((f) => JSON.stringify(f)).join(', ')}, "/app/operator/dist/cli.js"]`);
+    for (const assignment of env) expect(dockerfile).toContain(`\nENV ${assignment}\n`);
+    const harness = read('e2e/src/harness/gateway.ts');
+    expect(harness).toContain('args: [...NODE_FLAGS, turnpikeCli');
+    expect(harness).toContain('...LAUNCH_ENV');
   });
 });

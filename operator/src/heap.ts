@@ -13,13 +13,17 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 10;
 
 /**
- * Flags the control plane's launchers give Node, since V8 reads them only as it starts. The young
- * generation's default semi-spaces (16 MiB each, all committed once a start-up's burst of
- * allocation fills them) were 25 MiB of RSS at 10,000 Apis; 8 MiB cost no measurable latency
- * (docs/performance.md). The launchers: the image's entrypoint (Dockerfile), `make run`, the CLI's
- * shebang (npm's `turnpike`) and the e2e harness; heap.test.ts checks they all pass these.
+ * What the control plane's launchers give Node, since V8 and the C library read it only as the
+ * process starts (docs/performance.md has the measurements, at 10,000 Apis):
+ * - `--max-semi-space-size=8`: V8's young generation at 16 MiB instead of 32, all of which a
+ *   start-up's burst of allocation committed: 25 MiB of RSS, no measurable latency;
+ * - `MALLOC_ARENA_MAX=2`: glibc's malloc gives each thread (libuv's pool, V8's workers) an arena
+ *   of its own by default, up to 8 per core, each holding freed memory: 10–14 MiB of RSS.
+ * The launchers: the image (Dockerfile's entrypoint and ENV), `make run`, the CLI's shebang (npm's
+ * `turnpike`) and the e2e harness; heap.test.ts checks they all pass these.
  */
 export const NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
+export const LAUNCH_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
 
 /** The V8 flags to set, unless the command line already chose a growing factor. */
 export function heapFlags(execArgv: readonly string[]): string[] {

@@ -2,7 +2,7 @@
 // Kubernetes client, so it loads anywhere.
 export * from './demo/echo';
 export { loadConfig, type Config, type GatewayConfig } from './config';
-export { NODE_FLAGS } from './heap';
+export { LAUNCH_ENV, NODE_FLAGS } from './heap';
 export { createLogger, redact, type Logger } from './log';
 export { readManifests } from './provider/files';
 export { toResourceSet, type KubeObject, type ResourceSet } from './resources/resourceset';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { NODE_FLAGS } from '@turnpike/operator';
+import { LAUNCH_ENV, NODE_FLAGS } from '@turnpike/operator';
 import { envoyBootstrap } from '@turnpike/xds-server';
 import { authnModule } from './bins';
 import { repoRoot } from './cluster';
@@ -39,7 +39,7 @@ async function freePorts(fixed: Partial<Ports> = {}): Promise<Ports> {
 
 async function startCli(name: string, args: readonly string[], dir: string, ports: Ports, options: { cwd?: string; env?: Readonly<Record<string, string>> } = {}): Promise<TurnpikeProcess> {
   const proc = startProcess({
-    name, command: process.execPath, args: [...NODE_FLAGS, turnpikeCli, ...args], logDir: dir, env: { TURNPIKE_LOG_LEVEL: 'debug', ...options.env },
+    name, command: process.execPath, args: [...NODE_FLAGS, turnpikeCli, ...args], logDir: dir, env: { TURNPIKE_LOG_LEVEL: 'debug', ...LAUNCH_ENV, ...options.env },
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
   await waitFor(async () => {
