@@ -230,8 +230,8 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
           // too: at the recheck once things are quiet (below), and at once when the watcher
           // reported anything but known files. A write to known files (the usual edit) stats no
           // other file: 500 files cost ~4 ms.
-          const knownSet = new Set(known);
-          const scan = all || reported.some((file) => !knownSet.has(path.resolve(file)));
+          const isKnown = (file: string): boolean => store.holds(file) || problems.has(file);
+          const scan = all || reported.some((file) => !isKnown(path.resolve(file)));
           const moved = scan ? known.filter((file) => stamps.get(file) !== stampOf(file)) : [];
           const files = [...new Set([...moved, ...reported.flatMap((file) => filesAt(file, known, skip))])].sort();
           const set = load(files);

@@ -144,9 +144,10 @@ const INT64_TYPES: ReadonlySet<string> = new Set(['int64', 'uint64', 'sint64', '
 
 function isNullable(field: protobuf.Field): boolean {
   // JSON null is "unset" except for google.protobuf.Value (null_value) and the NullValue enum.
+  const resolved = field.resolvedType === null ? '' : fullNameOf(field.resolvedType);
   return !field.repeated && !field.map &&
     (field.type === 'google.protobuf.Value' || field.type === 'google.protobuf.NullValue' ||
-     (field.resolvedType ? fullNameOf(field.resolvedType) : '') === '.google.protobuf.Value' || (field.resolvedType ? fullNameOf(field.resolvedType) : '') === '.google.protobuf.NullValue');
+     resolved === '.google.protobuf.Value' || resolved === '.google.protobuf.NullValue');
 }
 
 function secondsNanos(

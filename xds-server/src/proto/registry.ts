@@ -31,10 +31,7 @@ export class ProtoRegistry {
   private visited: EncodedMessage[] | undefined;
 
   constructor(readonly root: protobuf.Root) {
-    this.reader = new JsonReader(root, (type, plain, path) => {
-      this.visited?.push({ typeName: fullNameOf(type), plain, path });
-      return this.encodePlain(type, plain, path);
-    });
+    this.reader = new JsonReader(root, (type, plain, path) => this.encodeVisited(type, plain, path));
     this.writer = new JsonWriter(root, (type, bytes, path) => this.decodeBytes(type, bytes, path));
   }
 
@@ -57,8 +54,8 @@ export class ProtoRegistry {
   /** Strictly converts proto3 JSON to binary; unknown fields, wrong types and unknown Anys throw ProtoError. */
   encodeMessage(typeUrl: string, json: JsonObject): Uint8Array {
     const type = this.typeOf(typeUrl);
-    const body = stripOwnType(json, typeUrl);
-    return this.encodePlain(type, this.reader.message(type, body, ''), '');
+    // Reading encodes the messages inside Anys; the resource itself is encoded last.
+    return this.encodeVisited(type, this.reader.message(type, stripOwnType(json, typeUrl), ''), '');
   }
 
   /** Encodes a resource as an Any of its own type. */
@@ -71,17 +68,21 @@ export class ProtoRegistry {
    * caller needs to read from the resource without decoding it again.
    */
   encodeVisiting(typeUrl: string, json: JsonObject): { readonly any: EncodedAny; readonly messages: readonly EncodedMessage[] } {
-    const type = this.typeOf(typeUrl);
-    const nested: EncodedMessage[] = [];
-    this.visited = nested;
+    const messages: EncodedMessage[] = [];
+    this.visited = messages;
     try {
-      // Reading encodes (and visits) the messages inside Anys; the resource itself is encoded last.
-      const plain = this.reader.message(type, stripOwnType(json, typeUrl), '');
-      const any = { type_url: typeUrl, value: this.encodePlain(type, plain, '') };
-      return { any, messages: [{ typeName: fullNameOf(type), plain, path: '' }, ...nested] };
+      const any = this.encode(typeUrl, json);
+      const resource = messages.pop(); // encoded last
+      return { any, messages: resource === undefined ? messages : [resource, ...messages] };
     } finally {
       this.visited = undefined;
     }
+  }
+
+  /** encodePlain, telling encodeVisiting about the message. */
+  private encodeVisited(type: protobuf.Type, plain: Record<string, unknown>, path: string): Uint8Array {
+    this.visited?.push({ typeName: fullNameOf(type), plain, path });
+    return this.encodePlain(type, plain, path);
   }
 
   /** Binary → proto3 JSON (proto field names; nested Anys carry "@type"). */

@@ -1,9 +1,8 @@
 // Encodes resources one at a time and remembers each outcome per input object. Translators hand
 // back the identical object (JSON or LazyJson) for a resource whose inputs did not change, so such
-// a resource is built, encoded, decoded, walked and hashed once; a WeakMap lets an entry go with
-// its object.
+// a resource is built, encoded, walked and hashed once; a WeakMap lets an entry go with its object.
 // Contract: a resource object is not mutated once handed over (it would keep its old encoding).
-import { isJsonObject, jsonOf, LazyJson, ProtoError, TYPE_URLS, type JsonObject, type ProtoRegistry, type ResourceJson } from '../proto';
+import { isJsonObject, jsonOf, ProtoError, TYPE_URLS, type JsonObject, type ProtoRegistry, type ResourceJson } from '../proto';
 import { resourceHash } from './hash';
 import { shortType, type SnapshotProblem } from './problems';
 import { referencesOf, type Reference } from './references';
@@ -55,7 +54,7 @@ export class ResourceEncoder {
 
   /** The resource `resource` keyed `name` of `typeUrl`, encoded and checked, or why it cannot be. */
   encode(typeUrl: string, name: string, resource: ResourceJson): EncodeOutcome {
-    if (!(resource instanceof LazyJson) && !isJsonObject(resource)) {
+    if (!isJsonObject(resource)) {
       return { kind: 'encoding', typeUrl, name, message: `${shortType(typeUrl)} "${name}": not a JSON object` };
     }
     const hit = this.memo.get(resource);

@@ -46,12 +46,12 @@ function byName(resources: readonly JsonObject[], key: 'name' | 'cluster_name' =
   return sortedMap(resources.map((resource): [string, JsonObject] => [stringField(resource, key), resource]));
 }
 
-function sortedMap<T>(named: [string, T][]): ReadonlyMap<string, T> {
+function sortedMap<T>(named: (readonly [string, T])[]): ReadonlyMap<string, T> {
   return new Map(named.sort(([a], [b]) => byString(a, b)));
 }
 
 interface RouteResources {
-  readonly routeConfigs: [string, ResourceJson][];
+  readonly routeConfigs: (readonly [string, ResourceJson])[];
   readonly scopes: JsonObject[];
 }
 
@@ -63,7 +63,7 @@ function routeResources(ir: GatewayIR, sides: readonly Side[], clusters: GroupIn
     const inputs: GroupInputs = { ...shared, side };
     for (const group of ir.groups) {
       const built = groupResources(group, inputs);
-      for (const [name, config] of built.routeConfigs) out.routeConfigs.push([name, config]);
+      for (const r of built.routeConfigs) out.routeConfigs.push(r);
       for (const s of built.scopes) out.scopes.push(s);
     }
   }
