@@ -1,11 +1,11 @@
 # syntax=docker/dockerfile:1
 # The Turnpike control-plane image. One Node.js program; the first argument picks the component:
 #   operator (default) | standalone | demo-backend
-# It also carries the authn filter, Envoy's Wasm module (/app/dataplane/turnpike-authn.wasm): the
+# It also carries the authn filter, Envoy's native module (/app/dataplane/libturnpike_authn.so): the
 # chart's Envoy pods copy it out with an init container (charts/turnpike/templates/envoy.yaml).
-# Build with `make images` (IMAGE=…, CONTAINER_ENGINE=docker|podman). No native modules and a
-# platform-independent Wasm module, so `docker buildx build --platform linux/amd64,linux/arm64 .`
-# works as well.
+# Build with `make images` (IMAGE=…, CONTAINER_ENGINE=docker|podman). The module is built for the
+# image's platform, so `docker buildx build --platform linux/amd64,linux/arm64 .` works as well
+# (the arm64 module then builds under emulation).
 # There is no container engine on the development machines: e2e/specs/helm/image.spec.ts checks
 # this file's structure, replays the runtime stage's COPY lines into a directory and runs the
 # result, so what the image contains is enough to start.
@@ -46,17 +46,16 @@ COPY e2e/package.json e2e/
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts \
  && find node_modules \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.map' -o -name '*.md' \) -type f -delete
 
-# 3. The authn filter (dataplane/), as `make setup` builds it (hack/setup/authn.sh): the pinned
-#    toolchain, Cargo.lock as is, wasm32-wasip1. Wasm is the same on every platform, so this stage
-#    runs once, on the build machine's platform. rust-toolchain.toml is left out: the image's
-#    toolchain is already the pinned one, and the file would make rustup add clippy and rustfmt.
-FROM --platform=$BUILDPLATFORM rust:${RUST_VERSION}-slim-bookworm AS wasm
+# 3. The authn module (dataplane/), as `make setup` builds it (hack/setup/authn.sh): the pinned
+#    toolchain, Cargo.lock as is. Debian 12's glibc, which Envoy's Ubuntu-based image has or
+#    exceeds. rust-toolchain.toml is left out: the image's toolchain is already the pinned one,
+#    and the file would make rustup add clippy and rustfmt.
+FROM rust:${RUST_VERSION}-slim-bookworm AS authn
 WORKDIR /src/dataplane
-RUN rustup target add wasm32-wasip1
 COPY dataplane/Cargo.toml dataplane/Cargo.lock ./
 COPY dataplane/apig-auth apig-auth
-COPY dataplane/authn-filter authn-filter
-RUN cargo build --locked --release --target wasm32-wasip1 -p authn-filter
+COPY dataplane/authn-module authn-module
+RUN cargo build --locked --release -p authn-module
 
 # 4. Runtime: distroless Node.js (no shell, no package manager), non-root (uid 65532).
 #    crds/ is read at start-up (schema validation), xds-server/protos holds the proto descriptor.
@@ -77,7 +76,7 @@ COPY --from=build /src/sdk/js/package.json sdk/js/
 COPY --from=build /src/sdk/js/dist sdk/js/dist
 COPY --from=build /src/operator/package.json operator/
 COPY --from=build /src/operator/dist operator/dist
-COPY --from=wasm /src/dataplane/target/wasm32-wasip1/release/authn_filter.wasm dataplane/turnpike-authn.wasm
+COPY --from=authn /src/dataplane/target/release/libturnpike_authn.so dataplane/libturnpike_authn.so
 USER 65532:65532
 # xDS, probes (--health-port in the chart).
 EXPOSE 18000 8081

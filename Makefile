@@ -49,10 +49,9 @@ test-unit: deps ## Unit and golden tests only
 test-e2e: setup ## End-to-end specs against real components only
 	@npx jest --selectProjects e2e
 
-test-dataplane: ## The authn Wasm filter's Rust tests and clippy (native, and the filter for wasm32-wasip1)
+test-dataplane: ## The authn module's Rust tests and clippy
 	@cd dataplane && cargo test --locked --workspace
 	@cd dataplane && cargo clippy --locked --workspace --all-targets -- -D warnings
-	@cd dataplane && cargo clippy --locked -p authn-filter --all-targets --target wasm32-wasip1 -- -D warnings
 
 run: setup-standalone build ## Run the gateway on examples/ (standalone mode, no cluster needed)
 	@MALLOC_ARENA_MAX=2 node --max-semi-space-size=8 operator/dist/cli.js standalone -f examples --demo-backends 18080,18081

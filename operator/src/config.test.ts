@@ -8,7 +8,7 @@ describe('loadConfig', () => {
     const config = loadConfig('standalone', ['-f', 'examples'], { TURNPIKE_CACHE: '/cache' });
     expect(config.gateway).toEqual({
       baseDomain: 'apigw.localhost', fleet: 'turnpike', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 8443, trustedProxyHops: 0, listenAddress: '127.0.0.1',
-      authnModule: '/cache/bin/turnpike-authn.wasm', accessLog: { path: '/dev/stdout' },
+      authnModule: '/cache/bin/libturnpike_authn.so', accessLog: { path: '/dev/stdout' },
     });
     expect(config.xds).toEqual({ host: '127.0.0.1', port: 18000 });
     expect(config.mode).toEqual({ kind: 'standalone', dir: 'examples', envoy: true, demoBackendPorts: [], stateDir: '.turnpike/standalone', rateLimit: true });
@@ -60,8 +60,15 @@ describe('loadConfig', () => {
 
   it('points Envoy at the authn module: the chart\'s volume in a cluster, the component cache standalone, or --authn-module', () => {
     expect(operatorConfig([], {}).gateway.authnModule).toBe(CLUSTER_AUTHN_MODULE);
-    expect(operatorConfig(['--authn-module', '/opt/authn.wasm'], {}).gateway.authnModule).toBe('/opt/authn.wasm');
-    expect(loadConfig('standalone', ['-f', '.'], { TURNPIKE_AUTHN_MODULE: '/env/authn.wasm' }).gateway.authnModule).toBe('/env/authn.wasm');
+    expect(operatorConfig(['--authn-module', '/opt/libauthn.so'], {}).gateway.authnModule).toBe('/opt/libauthn.so');
+    expect(loadConfig('standalone', ['-f', '.'], { TURNPIKE_AUTHN_MODULE: '/env/libauthn.so' }).gateway.authnModule).toBe('/env/libauthn.so');
+    expect(loadConfig('standalone', ['-f', '.'], { TURNPIKE_CACHE: '/cache' }).gateway.authnModule).toBe('/cache/bin/libturnpike_authn.so');
+  });
+
+  it('refuses a module path Envoy cannot load by name', () => {
+    for (const value of ['/opt/authn.wasm', '/opt/turnpike_authn.so', '/opt/libauthn-1.so', 'lib.so']) {
+      expect(() => operatorConfig(['--authn-module', value], {})).toThrow(new ConfigError(`--authn-module: ${value} is not the path of a lib<name>.so module`));
+    }
   });
 
   describe('xDS transport security', () => {

@@ -25,8 +25,10 @@ export interface GatewayConfig {
   /** The default limit on every Api (`--default-api-limit`, Huawei `ratelimit_api_limits`); absent: none. */
   readonly defaultApiLimit?: DefaultApiLimitIR;
   /**
-   * The authn filter's Wasm module as Envoy finds it (`--authn-module`): app authentication and
-   * backend signing run inside Envoy. Absent: APP Apis answer 401 and nothing is signed (fail closed).
+   * The authn filter's native module as Envoy finds it (`--authn-module`, a `lib<name>.so` path):
+   * app authentication and backend signing run inside Envoy, which loads the module by name from
+   * the directory in its ENVOY_DYNAMIC_MODULES_SEARCH_PATH. Absent: APP Apis answer 401 and nothing
+   * is signed (fail closed).
    */
   readonly authnModule?: string;
   /**
@@ -192,7 +194,7 @@ export function loadConfig(mode: 'standalone' | 'operator', argv: readonly strin
     listenAddress: pick('listen-address', 'TURNPIKE_LISTEN_ADDRESS') ?? (mode === 'standalone' ? '127.0.0.1' : '0.0.0.0'),
     ...withRateLimit(hostPort('ratelimit-address', pick('ratelimit-address', 'TURNPIKE_RATELIMIT_ADDRESS'))),
     ...defaultApiLimit(pick('default-api-limit', 'TURNPIKE_DEFAULT_API_LIMIT')),
-    authnModule: pick('authn-module', 'TURNPIKE_AUTHN_MODULE') ?? defaultAuthnModule(mode, env),
+    authnModule: authnModule(pick('authn-module', 'TURNPIKE_AUTHN_MODULE') ?? defaultAuthnModule(mode, env)),
     ...subdomainTls(pick('subdomain-tls-secret', 'TURNPIKE_SUBDOMAIN_TLS_SECRET')),
     ...accessLog(pick('access-log', 'TURNPIKE_ACCESS_LOG')),
   };
@@ -277,17 +279,27 @@ function subdomainTls(value: string | undefined): Pick<GatewayConfig, 'subdomain
   return { subdomainTls: { namespace: match[1], name: match[3] } };
 }
 
+/** Envoy loads a module by name (`lib<name>.so`) from a directory: the path must have that form. */
+function authnModule(value: string): string {
+  if (!AUTHN_MODULE_FILE.test(path.basename(value))) throw new ConfigError(`--authn-module: ${value} is not the path of a lib<name>.so module`);
+  return value;
+}
+
+const AUTHN_MODULE_FILE = /^lib[A-Za-z0-9_]+\.so$/;
+
 /**
  * Standalone Envoy loads the module `make setup` built into the component cache; a cluster's Envoy
  * pods find it where the chart mounts it (charts/turnpike/templates/envoy.yaml).
  */
 function defaultAuthnModule(mode: 'standalone' | 'operator', env: NodeJS.ProcessEnv): string {
   if (mode === 'operator') return CLUSTER_AUTHN_MODULE;
-  return path.join(env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike'), 'bin', 'turnpike-authn.wasm');
+  return path.join(env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike'), 'bin', AUTHN_MODULE_FILE_NAME);
 }
 
+/** The module's file as `make setup` and the image build it. */
+export const AUTHN_MODULE_FILE_NAME = 'libturnpike_authn.so';
 /** Where the chart's Envoy pods hold the authn module. */
-export const CLUSTER_AUTHN_MODULE = '/etc/turnpike/wasm/turnpike-authn.wasm';
+export const CLUSTER_AUTHN_MODULE = `/etc/turnpike/authn/${AUTHN_MODULE_FILE_NAME}`;
 
 function modeConfig(
   mode: 'standalone' | 'operator',

@@ -8,4 +8,4 @@ export { readManifests } from './provider/files';
 export { toResourceSet, type KubeObject, type ResourceSet } from './resources/resourceset';
 export { translateResourceSet, Translator, type Translation, type ValidateFn } from './translate';
 export { schemaValidate } from './validate/validate-fn';
-export { writeBootstrap } from './envoy/launch';
+export { MODULE_SEARCH_PATH, writeBootstrap } from './envoy/launch';

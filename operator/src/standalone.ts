@@ -2,6 +2,7 @@
  * Standalone mode: the same pipeline as in a cluster, fed from YAML files, with Envoy started
  * here and statuses printed instead of written to an API server.
  */
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, type Config, type StandaloneConfig } from './config';
@@ -127,9 +128,10 @@ async function startParts(given: Config, mode: StandaloneConfig, log: Logger, pr
   // Envoy starts once the first snapshot is served: started earlier, it gives up waiting for its
   // initial configuration after 15 s (a cold start at 10,000 Apis on a busy host takes longer),
   // and Envoy 1.36 was seen to crash when the configuration then arrived.
-  const envoy = mode.envoy
-    ? await launchEnvoy(findEnvoy(process.env), { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort }, path.resolve(mode.stateDir), log, (name, child) => { processes.track(name, child); })
-    : undefined;
+  const { authnModule } = config.gateway;
+  const launch = { track: (name: string, child: ChildProcess) => { processes.track(name, child); }, ...(authnModule === undefined ? {} : { authnModule }) };
+  const bootstrap = { nodeId: `standalone-${process.pid}`, fleet: config.gateway.fleet, xdsHost: '127.0.0.1', xdsPort };
+  const envoy = mode.envoy ? await launchEnvoy(findEnvoy(process.env), bootstrap, path.resolve(mode.stateDir), log, launch) : undefined;
   if (envoy !== undefined) started.unshift(envoy);
   health?.setReady(true);
   return {

@@ -130,8 +130,10 @@ kind: App
 metadata: {name: client}
 spec: {credentialsSecretRef: {name: client-credentials}, grants: [{kind: Api, name: app}]}
 `);
-    const garbage = path.join(dir, 'not-a-module.wasm');
-    fs.writeFileSync(garbage, 'this is not WebAssembly');
+    // Named like the module, so the operator accepts the path and Envoy tries to load it.
+    const garbage = path.join(dir, 'broken', 'libturnpike_authn.so');
+    fs.mkdirSync(path.dirname(garbage));
+    fs.writeFileSync(garbage, 'this is not a shared object');
     gateway = await startStandalone({ manifests, dir, extraArgs: ['--no-ratelimit', '--authn-module', garbage] });
   }, 120_000);
   afterAll(async () => {

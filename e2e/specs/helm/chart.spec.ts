@@ -62,8 +62,9 @@ describe('helm chart', () => {
       [{ 'envoy.xdsApiType': 'REST' }, /envoy\/xdsApiType/],
       [{ 'gateway.defaultApiLimit': '200/week' }, /gateway\/defaultApiLimit/],
       [{ 'gateway.subdomainTlsSecret': 'no-namespace' }, /gateway\/subdomainTlsSecret/],
-      [{ 'envoy.authnModulePath': 'turnpike-authn.wasm' }, /envoy\/authnModulePath/],
-      [{ 'envoy.authnModulePath': '/etc/envoy/turnpike-authn.wasm' }, /envoy\.authnModulePath: \/etc\/envoy holds Envoy's bootstrap/],
+      [{ 'envoy.authnModulePath': 'libturnpike_authn.so' }, /envoy\/authnModulePath/],
+      [{ 'envoy.authnModulePath': '/etc/turnpike/authn/turnpike-authn.wasm' }, /envoy\/authnModulePath/],
+      [{ 'envoy.authnModulePath': '/etc/envoy/libturnpike_authn.so' }, /envoy\.authnModulePath: \/etc\/envoy holds Envoy's bootstrap/],
       [{ authz: { enabled: false } }, /additional properties 'authz'/],
       [{ 'xds.tls.certificateValidity': '30d' }, /xds\/tls\/certificateValidity/],
       [{ 'xds.tls.certManager.issuerRef': { name: 'ca', kind: 'Secret' } }, /xds\/tls\/certManager\/issuerRef\/kind/],
@@ -90,7 +91,8 @@ describe('helm chart', () => {
     const noEnvoy = await notes({ 'envoy.enabled': false });
     expect(noEnvoy).toContain('connect your own Envoys with node.cluster "turnpike"');
     expect(noEnvoy).toContain('gw-turnpike-xds.edge.svc.cluster.local:18000');
-    expect(noEnvoy).toContain('authn filter\'s Wasm module\n(in the control-plane image at /app/dataplane/turnpike-authn.wasm) at /etc/turnpike/wasm/turnpike-authn.wasm.');
+    expect(noEnvoy).toContain('authn filter\'s native module\n(in the control-plane image at /app/dataplane/libturnpike_authn.so) at /etc/turnpike/authn/libturnpike_authn.so\n'
+      + 'and run with ENVOY_DYNAMIC_MODULES_SEARCH_PATH=/etc/turnpike/authn.');
     expect(noEnvoy).toContain('xDS takes mutual TLS:\neach Envoy needs a client certificate of the release\'s xDS CA naming its fleet (Secret\ngw-turnpike-xds-tls-envoy holds one');
     expect(noEnvoy).not.toContain('curl');
   });

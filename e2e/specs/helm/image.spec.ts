@@ -1,7 +1,7 @@
 // The control-plane image, without a container engine: the Dockerfile's structure, the build
 // context .dockerignore lets through, and the runtime stage replayed into a directory — its COPY
-// lines, production dependencies only (from package-lock.json), the authn filter's Wasm module as
-// `make setup` built it — then run: the operator from that directory syncs with a real API server
+// lines, production dependencies only (from package-lock.json), the authn filter's native module
+// as `make setup` built it — then run: the operator from that directory syncs with a real API server
 // and reconciles, the demo backend answers.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,8 +22,8 @@ const op = (s: Stage, name: string): string[] => s.instructions.filter((i) => i.
 const versions = Object.fromEntries(fs.readFileSync(path.join(repoRoot, 'versions.env'), 'utf8').split('\n')
   .filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split('=') as [string, string]));
 
-/** Where cargo writes the authn filter in the wasm stage: the package's name as a cdylib file name. */
-const WASM_OUTPUT = 'target/wasm32-wasip1/release/authn_filter.wasm';
+/** Where cargo writes the authn module in the authn stage: the library's name as a cdylib file name. */
+const MODULE_OUTPUT = 'target/release/libturnpike_authn.so';
 
 interface LockEntry { readonly dev?: boolean; readonly link?: boolean; readonly resolved?: string }
 
@@ -54,9 +54,9 @@ function replayRuntime(df: Dockerfile, app: string): void {
       productionModules(path.join(app, copy.destination), app);
       continue;
     }
-    if (copy.from === 'wasm') {
-      // What the wasm stage builds is what hack/setup/authn.sh builds: take the cached module.
-      expect(copy.sources).toEqual([path.posix.join(workdir(stage(df, 'wasm')), WASM_OUTPUT)]);
+    if (copy.from === 'authn') {
+      // What the authn stage builds is what hack/setup/authn.sh builds: take the cached module.
+      expect(copy.sources).toEqual([path.posix.join(workdir(stage(df, 'authn')), MODULE_OUTPUT)]);
       fs.mkdirSync(path.dirname(path.join(app, copy.destination)), { recursive: true });
       fs.copyFileSync(authnModule(), path.join(app, copy.destination));
       continue;
@@ -72,7 +72,7 @@ function replayRuntime(df: Dockerfile, app: string): void {
 
 describe('control-plane image', () => {
   it('is multi-stage: compiled on Node, run on distroless Node as a non-root user, the CLI as entrypoint', () => {
-    expect(dockerfile.stages.map((s) => s.name)).toEqual(['build', 'deps', 'wasm', undefined]);
+    expect(dockerfile.stages.map((s) => s.name)).toEqual(['build', 'deps', 'authn', undefined]);
     expect(Number(dockerfile.args.get('NODE_VERSION'))).toBeGreaterThanOrEqual(22);
     expect(runtime.base).toBe('gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot');
     expect(op(runtime, 'WORKDIR')).toEqual(['/app']);
@@ -81,27 +81,24 @@ describe('control-plane image', () => {
     expect(JSON.parse(op(runtime, 'CMD')[0]!)).toEqual(['operator']);
     expect(dockerfile.stages.flatMap((s) => s.instructions).some((i) => i.op === 'ADD')).toBe(false);
     // Every COPY in the runtime stage takes from a named build stage, never from the context.
-    expect(copies(runtime).every((c) => c.from === 'build' || c.from === 'deps' || c.from === 'wasm')).toBe(true);
+    expect(copies(runtime).every((c) => c.from === 'build' || c.from === 'deps' || c.from === 'authn')).toBe(true);
     // The ports it exposes are the chart's defaults for xDS and probes.
     const values = parse(fs.readFileSync(path.join(chartDir, 'values.yaml'), 'utf8')) as { controlPlane: { xdsPort: number; healthPort: number } };
     expect(op(runtime, 'EXPOSE')).toEqual([`${values.controlPlane.xdsPort} ${values.controlPlane.healthPort}`]);
   });
 
-  it('builds the authn filter as make setup does: the pinned toolchain, --locked, wasm32-wasip1, from dataplane/', () => {
-    const wasm = stage(dockerfile, 'wasm');
-    expect(wasm.base).toBe('rust:${RUST_VERSION}-slim-bookworm');
+  it('builds the authn module as make setup does: the pinned toolchain, --locked, for the image\'s platform, from dataplane/', () => {
+    const authn = stage(dockerfile, 'authn');
+    expect(authn.base).toBe('rust:${RUST_VERSION}-slim-bookworm');
     expect(dockerfile.args.get('RUST_VERSION')).toBe(versions.RUST_TOOLCHAIN);
-    // Built once on the build machine's platform: the module is the same for every image platform.
-    expect(wasm.platform).toBe('$BUILDPLATFORM');
-    const runs = op(wasm, 'RUN').map((r) => r.split(/\s+/));
-    expect(runs).toContainEqual(['rustup', 'target', 'add', 'wasm32-wasip1']);
-    const build = runs.find((words) => words[0] === 'cargo' && words[1] === 'build');
-    expect(build).toEqual(expect.arrayContaining(['--locked', '--release', '--target', 'wasm32-wasip1']));
-    expect(build?.[build.indexOf('--target') + 1]).toBe('wasm32-wasip1');
+    // A native library: built on the platform of the image that carries it, not the build machine's.
+    expect(authn.platform).toBeUndefined();
+    const build = op(authn, 'RUN').map((r) => r.split(/\s+/)).find((words) => words[0] === 'cargo' && words[1] === 'build');
+    expect(build).toEqual(['cargo', 'build', '--locked', '--release', '-p', 'authn-module']);
     // The workspace from the context, nothing else: manifests, lockfile and its crates.
-    const workspace = path.posix.relative('/src', workdir(wasm));
+    const workspace = path.posix.relative('/src', workdir(authn));
     expect(workspace).toBe('dataplane');
-    const sources = copies(wasm).flatMap((c) => { expect(c.from).toBeUndefined(); return c.sources; });
+    const sources = copies(authn).flatMap((c) => { expect(c.from).toBeUndefined(); return c.sources; });
     expect(sources.every((s) => s.startsWith('dataplane/'))).toBe(true);
     expect(sources).toEqual(expect.arrayContaining(['dataplane/Cargo.toml', 'dataplane/Cargo.lock']));
     const manifest = fs.readFileSync(path.join(repoRoot, 'dataplane', 'Cargo.toml'), 'utf8');
@@ -109,10 +106,10 @@ describe('control-plane image', () => {
     expect(members.length).toBeGreaterThan(0);
     expect(sources).toEqual(expect.arrayContaining(members));
     // The runtime stage takes the module cargo wrote, under the name Envoy's pods copy.
-    expect(copies(runtime).filter((c) => c.from === 'wasm')).toEqual([
-      { from: 'wasm', sources: [path.posix.join(workdir(wasm), WASM_OUTPUT)], destination: 'dataplane/turnpike-authn.wasm' },
+    expect(copies(runtime).filter((c) => c.from === 'authn')).toEqual([
+      { from: 'authn', sources: [path.posix.join(workdir(authn), MODULE_OUTPUT)], destination: 'dataplane/libturnpike_authn.so' },
     ]);
-    expect(imagePathFrom(dockerfile, 'wasm')).toBe('/app/dataplane/turnpike-authn.wasm');
+    expect(imagePathFrom(dockerfile, 'authn')).toBe('/app/dataplane/libturnpike_authn.so');
   });
 
   it('copies only paths that exist and that .dockerignore lets into the context, which holds no build output', () => {
@@ -125,13 +122,13 @@ describe('control-plane image', () => {
     }
     for (const needed of [
       'xds-server/src/index.ts', 'xds-server/protos/descriptor.json', 'operator/src/cli.ts', 'crds/turnpike.dev_apis.yaml', 'sdk/js/package.json', 'e2e/package.json',
-      'dataplane/Cargo.toml', 'dataplane/Cargo.lock', 'dataplane/authn-filter/src/lib.rs', 'dataplane/apig-auth/src/lib.rs',
+      'dataplane/Cargo.toml', 'dataplane/Cargo.lock', 'dataplane/authn-module/src/lib.rs', 'dataplane/apig-auth/src/lib.rs',
     ]) {
       expect({ needed, ignored: ignored(needed) }).toEqual({ needed, ignored: false });
     }
     for (const excluded of [
       'node_modules/yaml/package.json', 'operator/dist/cli.js', 'xds-server/node_modules/x', 'operator/tsconfig.tsbuildinfo', 'xds-server/testdata/golden/a.json',
-      '.git/HEAD', 'e2e/src/index.ts', 'charts/turnpike/Chart.yaml', '.turnpike/kubeconfig', `dataplane/${WASM_OUTPUT}`, 'dataplane/target/release/libapig_auth.rlib',
+      '.git/HEAD', 'e2e/src/index.ts', 'charts/turnpike/Chart.yaml', '.turnpike/kubeconfig', `dataplane/${MODULE_OUTPUT}`, 'dataplane/target/release/libapig_auth.rlib',
     ]) {
       expect({ excluded, ignored: ignored(excluded) }).toEqual({ excluded, ignored: true });
     }
@@ -175,10 +172,11 @@ describe('control-plane image', () => {
       expect(fs.realpathSync(path.join(app, 'node_modules', '@turnpike', 'xds-server'))).toBe(path.join(app, 'xds-server'));
     });
 
-    it('holds the authn filter\'s Wasm module where the chart\'s Envoy pods copy it from', () => {
-      const module = fs.readFileSync(path.join(app, path.posix.relative('/app', imagePathFrom(dockerfile, 'wasm'))));
-      // \0asm, version 1: a WebAssembly binary module.
-      expect([...module.subarray(0, 8)]).toEqual([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    it('holds the authn filter\'s native module where the chart\'s Envoy pods copy it from', () => {
+      const module = fs.readFileSync(path.join(app, path.posix.relative('/app', imagePathFrom(dockerfile, 'authn'))));
+      // \x7fELF, 64-bit, shared object (e_type 3).
+      expect([...module.subarray(0, 5)]).toEqual([0x7f, 0x45, 0x4c, 0x46, 0x02]);
+      expect(module.readUInt16LE(16)).toBe(3);
     });
 
     it('runs `turnpike operator`: informers sync (readyz), xDS listens, examples are reconciled', async () => {

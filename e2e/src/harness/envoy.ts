@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { binary } from './bins';
+import { MODULE_SEARCH_PATH } from '@turnpike/operator';
+import { binary, cacheDir } from './bins';
 import { startProcess, tail, type Proc } from './procs';
 import { waitFor } from './wait';
 
@@ -18,6 +19,8 @@ export interface EnvoyOptions {
   readonly dir: string;
   readonly name?: string;
   readonly logLevel?: string;
+  /** The directory Envoy loads dynamic modules from; default: `make setup`'s, which holds the authn module. */
+  readonly moduleDir?: string;
 }
 
 /** Starts Envoy (no hot restart, one worker) and waits until its admin answers /ready. */
@@ -36,6 +39,7 @@ export async function startEnvoy(options: EnvoyOptions): Promise<Envoy> {
       '--admin-address-path', adminFile, '--log-level', options.logLevel ?? 'warn',
     ],
     logDir: options.dir,
+    env: { [MODULE_SEARCH_PATH]: options.moduleDir ?? path.join(cacheDir, 'bin') },
   });
   const admin = await waitFor(() => {
     if (!proc.isRunning()) throw new Error(`envoy exited:\n${tail(proc.logFile, 20)}`);

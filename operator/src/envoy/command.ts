@@ -68,7 +68,7 @@ export async function runEnvoy(argv: readonly string[]): Promise<void> {
   const processes = new StandaloneProcesses(stateDir, log, 'turnpike envoy');
   await processes.claim();
   try {
-    const envoy = await launchEnvoy(findEnvoy(process.env), bootstrap, stateDir, log, (name, child) => { processes.track(name, child); });
+    const envoy = await launchEnvoy(findEnvoy(process.env), bootstrap, stateDir, log, { track: (name, child) => { processes.track(name, child); } });
     process.stdout.write(`Envoy ${nodeId} (fleet ${fleet}) started against xDS ${xds.host}:${xds.port}${tlsDir === undefined ? '' : ' (mutual TLS)'}; admin ${envoy.admin}; bootstrap in ${stateDir}. Stop with Ctrl-C.\n`);
     const outcome = await Promise.race([signalled, envoy.exited.then((code) => new Error(`Envoy exited (code ${String(code)})`))]);
     await envoy.stop();

@@ -11,10 +11,11 @@ import { envoyBootstrap, xdsTlsSdsFiles, type BootstrapOptions } from '@turnpike
 import type { Logger } from '../log';
 import { stopChild } from '../standalone-processes';
 
+const cacheBin = (env: NodeJS.ProcessEnv): string => path.join(env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike'), 'bin');
+
 /** The Envoy binary: $TURNPIKE_ENVOY, then `make setup`'s cache, then PATH. */
 export function findEnvoy(env: NodeJS.ProcessEnv): string {
-  const cache = env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike');
-  const candidates = [env.TURNPIKE_ENVOY, path.join(cache, 'bin', 'envoy'), ...(env.PATH ?? '').split(':').map((d) => path.join(d, 'envoy'))];
+  const candidates = [env.TURNPIKE_ENVOY, path.join(cacheBin(env), 'envoy'), ...(env.PATH ?? '').split(':').map((d) => path.join(d, 'envoy'))];
   const found = candidates.find((c): c is string => c !== undefined && c !== '' && fs.existsSync(c));
   if (found === undefined) throw new Error('Envoy not found: run `make setup-standalone`, or set TURNPIKE_ENVOY, or pass --no-envoy');
   return found;
@@ -52,12 +53,27 @@ async function readAdmin(file: string, child: ChildProcess, deadlineMs: number):
   }
 }
 
+/** Envoy loads a dynamic module (the authn filter, `lib<name>.so`) from the directory this variable names. */
+export const MODULE_SEARCH_PATH = 'ENVOY_DYNAMIC_MODULES_SEARCH_PATH';
+
+export interface LaunchOptions {
+  /** Called with the child as soon as it is spawned, so that it is stopped with the rest. */
+  readonly track?: (name: string, child: ChildProcess) => void;
+  /** The authn module's path; absent: $ENVOY_DYNAMIC_MODULES_SEARCH_PATH if set, else `make setup`'s cache. */
+  readonly authnModule?: string;
+}
+
+/** Envoy's environment: ours, plus where it finds the authn module. */
+export function envoyEnv(env: NodeJS.ProcessEnv, authnModule?: string): NodeJS.ProcessEnv {
+  return { ...env, [MODULE_SEARCH_PATH]: authnModule === undefined ? env[MODULE_SEARCH_PATH] ?? cacheBin(env) : path.dirname(authnModule) };
+}
+
 export async function launchEnvoy(
   binary: string,
   bootstrap: BootstrapOptions,
   stateDir: string,
   log: Logger,
-  track: (name: string, child: ChildProcess) => void = () => undefined,
+  options: LaunchOptions = {},
 ): Promise<RunningEnvoy> {
   fs.mkdirSync(stateDir, { recursive: true });
   const configFile = path.join(stateDir, 'envoy-bootstrap.json');
@@ -66,8 +82,9 @@ export async function launchEnvoy(
   writeBootstrap(bootstrap, configFile);
   const child = spawn(binary, ['-c', configFile, '--disable-hot-restart', '--admin-address-path', adminFile, '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: envoyEnv(process.env, options.authnModule),
   });
-  track('envoy', child);
+  options.track?.('envoy', child);
   const envoyLog = log.child({ component: 'envoy' });
   // Envoy logs on stderr; its stdout carries only the access log (--access-log stdout): passed on as is.
   child.stdout.pipe(process.stdout);

@@ -8,7 +8,7 @@ import { translateResourceSet, type Translation } from '.';
 const validate = schemaValidate();
 const config: GatewayConfig = {
   baseDomain: 'apigw.example.com', fleet: 'test', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 443, trustedProxyHops: 0, listenAddress: '0.0.0.0',
-  authnModule: '/opt/turnpike-authn.wasm',
+  authnModule: '/opt/libturnpike_authn.so',
 };
 const meta = (name: string, created = '2026-01-01T00:00:00Z'): KubeObject['metadata'] => ({ name, namespace: 'team', creationTimestamp: created });
 const secret = (name: string, stringData: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: meta(name), stringData });
@@ -36,7 +36,7 @@ describe('Apps', () => {
   it('reads the credentials Secret, shows the AppKey in status and keeps the secret out of every dump', () => {
     const t = translate([group, api, secret('c', { appKey: KEY, appSecret: SECRET, appCodes: `${CODE}\n\n` }), app('client', { credentialsSecretRef: { name: 'c' }, grants: [{ kind: 'Api', name: 'orders', environments: ['RELEASE', 'DEV'] }, { kind: 'ApiGroup', name: 'shop' }] })]);
     expect(t.statuses.get('App/team/client')?.fields).toEqual({ appKey: KEY });
-    expect(t.ir.authz?.module).toEqual({ path: '/opt/turnpike-authn.wasm' });
+    expect(t.ir.authz?.module).toEqual({ path: '/opt/libturnpike_authn.so' });
     const [client] = t.ir.authz?.apps ?? [];
     expect(client?.appSecret.reveal()).toBe(SECRET);
     expect(client?.appCodes.map((c) => c.reveal())).toEqual([CODE]);

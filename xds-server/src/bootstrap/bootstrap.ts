@@ -95,16 +95,6 @@ export const ROUTE_STATS_TAGS: readonly JsonObject[] = [
   { tag_name: 'turnpike_environment', regex: '^vhost\\..+?\\.route\\.[^/.]+/[^/]+/(([^/.]+)\\.)upstream_' },
 ];
 
-/**
- * The authn filter's metrics carry their labels as `;key=value` segments
- * (`wasmcustom.turnpike_app_rq_total;app=<ns>/<app>;api=<ns>/<api>;env=<env>;code=<status>`,
- * dataplane/authn-filter/src/stats.rs); each tag takes one segment out of the name.
- */
-export const AUTHN_STATS_TAGS: readonly JsonObject[] = [
-  ['turnpike_app', 'app'], ['turnpike_api', 'api'], ['turnpike_environment', 'env'],
-  ['turnpike_response_code', 'code'], ['turnpike_error_code', 'error_code'],
-].map(([tag, key]) => ({ tag_name: tag, regex: `^wasmcustom\\.turnpike_\\w+(?:;[^;]*)*?(;${key}=([^;]+))` }));
-
 export function envoyBootstrap(options: BootstrapOptions): JsonObject {
   const ads = { ads: {}, resource_api_version: 'V3' };
   return {
@@ -147,7 +137,7 @@ export function envoyBootstrap(options: BootstrapOptions): JsonObject {
         ...adminCluster(options),
       ],
     },
-    stats_config: { stats_tags: [...ROUTE_STATS_TAGS, ...AUTHN_STATS_TAGS] },
+    stats_config: { stats_tags: [...ROUTE_STATS_TAGS] },
     // Envoy's edge recommendation: cap downstream connections so overload sheds cleanly.
     overload_manager: {
       resource_monitors: [{

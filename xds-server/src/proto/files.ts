@@ -38,9 +38,9 @@ export const PROTO_FILES: readonly string[] = [
   'envoy/extensions/filters/http/grpc_web/v3/grpc_web.proto',
   'envoy/extensions/filters/http/buffer/v3/buffer.proto',
   'envoy/extensions/filters/http/router/v3/router.proto',
-  // The authn filter (a Proxy-Wasm module) and its ECDS resource; the Wasm protos are vendored.
+  // The authn filter (a native dynamic module) and its ECDS resource; the module protos are vendored.
   'envoy/config/core/v3/extension.proto',
-  'envoy/extensions/filters/http/wasm/v3/wasm.proto',
+  'envoy/extensions/filters/http/dynamic_modules/v3/dynamic_modules.proto',
   // Access logs, upstream protocol options, request ids, early header mutation, load balancing,
   // aggregate clusters.
   'envoy/extensions/access_loggers/file/v3/file.proto',

@@ -46,15 +46,15 @@ describe('the authn filter per route', () => {
 
 describe('the authn configuration (ECDS)', () => {
   const authz: AuthzIR = {
-    module: { path: '/opt/turnpike-authn.wasm' },
+    module: { path: '/opt/turnpike/libturnpike_authn.so' },
     apps: [{ source: source('App', 'client'), appKey: 'client-key', appSecret: new SecretValue('s3cret-value'), appCodes: [new SecretValue('c0de-value')], grants: [{ kind: 'ApiGroup', target: source('ApiGroup', 'shop'), environments: ['RELEASE', 'DEV'] }] }],
     signatureKeys: [{ source: key, type: 'BASIC', key: 'gateway', secret: new SecretValue('pa55word') }],
   };
-  const resource = authnExtensionConfig(authz, { path: '/opt/turnpike-authn.wasm' });
-  const plugin = (r: typeof resource): unknown => JSON.parse((r['typed_config'] as { config: { configuration: { value: string } } }).config.configuration.value);
+  const resource = authnExtensionConfig(authz, { path: '/opt/turnpike/libturnpike_authn.so' });
+  const plugin = (r: typeof resource): unknown => JSON.parse((r['typed_config'] as { filter_config: { value: string } }).filter_config.value);
 
-  it('is one resource named after the filter, carrying every App and SignatureKey', () => {
-    expect(resource).toMatchObject({ name: AUTHN_FILTER, typed_config: { config: { vm_config: { code: { local: { filename: '/opt/turnpike-authn.wasm' } } }, failure_policy: 'FAIL_RELOAD' } } });
+  it('is one resource named after the filter, loading the module by name and carrying every App and SignatureKey', () => {
+    expect(resource).toMatchObject({ name: AUTHN_FILTER, typed_config: { dynamic_module_config: { name: 'turnpike_authn' }, filter_name: AUTHN_FILTER } });
     expect(plugin(resource)).toEqual({
       max_body_bytes: 12 * 1024 * 1024,
       apps: [{ id: 'shop/client', app_key: 'client-key', app_secret: 's3cret-value', app_codes: ['c0de-value'], grants: [{ kind: 'API_GROUP', target: 'shop/shop', environments: ['DEV', 'RELEASE'] }] }],

@@ -1,14 +1,15 @@
-// App authentication and backend signing inside Envoy: the turnpike.authn HTTP filter, a
-// Proxy-Wasm module built from dataplane/authn-filter (its contract: dataplane/README.md).
+// App authentication and backend signing inside Envoy: the turnpike.authn HTTP filter, a native
+// dynamic module built from dataplane/authn-module (its contract: dataplane/README.md).
 //
 //   - The filter's configuration (Apps, grants, AppCodes, signature keys) is one ECDS resource,
 //     so an App change or an AppSecret reset reaches every Envoy without touching a listener.
 //   - What applies to a route (its Api, group, environment, APP or NONE, AppCode, listener side,
 //     SignatureKey, backend Host and path rewrite) is route metadata under the filter's name.
 //   - Routes that need neither authentication nor signing disable the filter.
-//   - Fail closed: a module that cannot load or crashes answers 500 APIG.0601 (local-reply.ts);
+//   - Fail closed: a module that cannot load or fails answers 500 APIG.0601 (local-reply.ts);
 //     the filter's own refusals carry Huawei's body and pass the local-reply mappers untouched.
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { type AppIR, type AuthnModuleIR, type AuthzIR, type GrantIR, type RouteIR, type SignatureKeyIR, type SourceRef } from '../ir';
 import type { Feature } from './feature';
 import { byString, stringField, typed, type JsonObject } from './json';
@@ -18,7 +19,7 @@ import { replyIs } from './reply-mappers';
 
 /** The HTTP filter's name, which is also its ECDS resource name and its route metadata namespace. */
 export const AUTHN_FILTER = 'turnpike.authn';
-const WASM_FILTER_TYPE = 'envoy.extensions.filters.http.wasm.v3.Wasm';
+const MODULE_FILTER_TYPE = 'envoy.extensions.filters.http.dynamic_modules.v3.DynamicModuleFilter';
 /** Huawei's limit on a signed request's body (docs/huawei-compatibility.md §1.1); bigger bodies get 413 APIG.0201. */
 export const MAX_SIGNED_BODY_BYTES = 12 * 1024 * 1024;
 
@@ -49,10 +50,10 @@ export const AuthnFacts = {
 const BUFFER_FILTER = 'envoy.filters.http.buffer';
 
 /**
- * The HCM's filter entries. A Wasm filter cannot raise a stream's
- * buffer limit above the listener's (1 MiB), so Envoy's buffer filter, off unless a route turns it
- * on, raises it to the signed-body limit on the routes the filter serves and answers a larger
- * body with 413 (APIG.0201, local-reply.ts). The filter's own configuration comes over ECDS.
+ * The HCM's filter entries. The module does not raise a stream's buffer limit above the
+ * listener's (1 MiB), so Envoy's buffer filter, off unless a route turns it on, raises it to the
+ * signed-body limit on the routes the filter serves and answers a larger body with 413
+ * (APIG.0201, local-reply.ts). The filter's own configuration comes over ECDS.
  */
 function authnFilters(): JsonObject[] {
   return [
@@ -61,7 +62,7 @@ function authnFilters(): JsonObject[] {
       name: AUTHN_FILTER,
       config_discovery: {
         config_source: { ads: {}, resource_api_version: 'V3' },
-        type_urls: [`type.googleapis.com/${WASM_FILTER_TYPE}`],
+        type_urls: [`type.googleapis.com/${MODULE_FILTER_TYPE}`],
       },
     },
   ];
@@ -84,8 +85,8 @@ function signatureKey(k: SignatureKeyIR): JsonObject {
 
 const byId = (field: string) => (a: JsonObject, b: JsonObject): number => byString(stringField(a, field), stringField(b, field));
 
-/** The filter's configuration (dataplane/README.md): what the plugin's on_configure parses. */
-function pluginConfiguration(authz: AuthzIR): JsonObject {
+/** The filter's configuration (dataplane/README.md): what the module parses when Envoy creates the filter. */
+function moduleConfiguration(authz: AuthzIR): JsonObject {
   return {
     max_body_bytes: MAX_SIGNED_BODY_BYTES,
     apps: authz.apps.map(app).sort(byId('id')),
@@ -93,36 +94,33 @@ function pluginConfiguration(authz: AuthzIR): JsonObject {
   };
 }
 
+/** The module name Envoy loads `lib<name>.so` by; the operator's configuration checked the form. */
+export function moduleName(module: AuthnModuleIR): string {
+  return path.basename(module.path).replace(/^lib/, '').replace(/\.so$/, '');
+}
+
 /**
- * The ECDS resource (envoy.config.core.v3.TypedExtensionConfig) of the filter. FAIL_RELOAD: a VM
- * that traps refuses every call of the routes that use it (Envoy's 503, 500 APIG.0601 through
- * local-reply.ts) until Envoy has reloaded it, about a second later, and never lets one through;
- * a configuration the plugin refuses is NACKed and the previous one stays.
+ * The ECDS resource (envoy.config.core.v3.TypedExtensionConfig) of the filter. A configuration the
+ * module refuses (or a module Envoy cannot load) is NACKed and the previous one stays; an Envoy
+ * that never had one answers the filter's routes 500 APIG.0601 (local-reply.ts).
  */
 export function authnExtensionConfig(authz: AuthzIR, module: AuthnModuleIR): JsonObject {
   return {
     name: AUTHN_FILTER,
-    typed_config: typed(WASM_FILTER_TYPE, {
-      config: {
-        name: AUTHN_FILTER,
-        root_id: AUTHN_FILTER,
-        vm_config: { vm_id: AUTHN_FILTER, runtime: 'envoy.wasm.runtime.v8', code: { local: { filename: module.path } } },
-        configuration: typed('google.protobuf.StringValue', { value: JSON.stringify(pluginConfiguration(authz)) }),
-        failure_policy: 'FAIL_RELOAD',
-        // The signature covers the body: the filter pauses the headers until it has all of it.
-        allow_on_headers_stop_iteration: true,
-      },
+    typed_config: typed(MODULE_FILTER_TYPE, {
+      dynamic_module_config: { name: moduleName(module) },
+      filter_name: AUTHN_FILTER,
+      filter_config: typed('google.protobuf.StringValue', { value: JSON.stringify(moduleConfiguration(authz)) }),
     }),
   };
 }
 
-/** The extension config with every secret of the plugin configuration replaced by `[redacted]`. */
+/** The extension config with every secret of the module's configuration replaced by `[redacted]`. */
 export function redactAuthnConfig(resource: JsonObject): JsonObject {
-  const wasm = resource['typed_config'] as JsonObject;
-  const config = wasm['config'] as JsonObject;
-  const configuration = config['configuration'] as JsonObject;
-  const plugin = redactResource(JSON.parse(stringField(configuration, 'value')) as JsonObject);
-  return { ...resource, typed_config: { ...wasm, config: { ...config, configuration: { ...configuration, value: JSON.stringify(plugin) } } } };
+  const filter = resource['typed_config'] as JsonObject;
+  const config = filter['filter_config'] as JsonObject;
+  const redacted = redactResource(JSON.parse(stringField(config, 'value')) as JsonObject);
+  return { ...resource, typed_config: { ...filter, filter_config: { ...config, value: JSON.stringify(redacted) } } };
 }
 
 /** Whether a route needs the filter: APP authentication, or a backend request to sign. */
@@ -204,7 +202,7 @@ function factsDigest(values: Readonly<Record<string, string>>): string {
 }
 
 /**
- * App authentication and backend signing, with an authn module: the filters, the plugin's
+ * App authentication and backend signing, with an authn module: the filters, the module's
  * configuration over ECDS, and its refusals, which carry Huawei's body already (401 APIG.0303,
  * 403 APIG.0304, 413 APIG.0201, 500 APIG.0601 and APIG.0705) and are marked as its own.
  */

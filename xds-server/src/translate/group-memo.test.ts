@@ -40,7 +40,7 @@ describe('per-group memo', () => {
 
   it('rebuilds when what routes read outside the group changes', () => {
     const first = translateIR(world);
-    const authn = translateIR({ ...world, authz: { module: { path: '/authn.wasm' }, apps: [], signatureKeys: [] } });
+    const authn = translateIR({ ...world, authz: { module: { path: '/libturnpike_authn.so' }, apps: [], signatureKeys: [] } });
     expect(rebuilt(routes(first), routes(authn)).sort()).toEqual([...routes(first).keys()]);
     const port = translateIR({ ...world, https: { address: '0.0.0.0', port: 8443, publicPort: 8443 } });
     expect(rebuilt(routes(first), routes(port))).toContain('http/shop/blog');

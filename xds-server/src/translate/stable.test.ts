@@ -9,7 +9,7 @@ const shop = group('shop', [route('items', { path: '/items', backend: mock(200, 
 const world = (body: string, port = 8443): GatewayIR => gateway({
   https: { address: '0.0.0.0', port, publicPort: 443 },
   groups: [{ ...shop, routes: [route('items', { path: '/items', backend: mock(200, body) })] }],
-  authz: { module: { path: '/authn.wasm' }, apps: [], signatureKeys: [] },
+  authz: { module: { path: '/libturnpike_authn.so' }, apps: [], signatureKeys: [] },
 });
 
 const GATEWAY_WIDE = [TYPE_URLS.listener, TYPE_URLS.secret, TYPE_URLS.extensionConfig, TYPE_URLS.cluster] as const;

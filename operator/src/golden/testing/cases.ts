@@ -22,7 +22,7 @@ const BASE_CONFIG: GatewayConfig = {
   baseDomain: 'apigw.example.com', fleet: 'golden', httpPort: 8080, httpsPort: 8443, httpsPublicPort: 443, trustedProxyHops: 0, listenAddress: '0.0.0.0',
   rateLimit: { host: 'ratelimit.turnpike-system', port: 8081 },
   // The Envoy check swaps in the built module (xds-server/src/translate/testing/envoy.ts).
-  authnModule: '/var/lib/turnpike/turnpike-authn.wasm',
+  authnModule: '/var/lib/turnpike/libturnpike_authn.so',
 };
 
 export interface GoldenCase {

@@ -8,7 +8,7 @@ const partner = urlCluster('shop', 'https', 'partner.example.com', 8443);
 const signing = source('SignatureKey', 'partner-signing');
 
 /** Where the goldens say the module is; the Envoy validation harness (envoy.ts) loads the built one. */
-const AUTHN_MODULE_PATH = '/etc/turnpike/wasm/turnpike-authn.wasm';
+const AUTHN_MODULE_PATH = '/etc/turnpike/authn/libturnpike_authn.so';
 
 export const AUTHN_CASES: Readonly<Record<string, GatewayIR>> = {
   /** APP routes run the filter with their facts; NONE routes and gateway errors do not. */

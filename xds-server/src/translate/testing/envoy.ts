@@ -2,7 +2,8 @@
 // ADS resources become one static bootstrap: scopes listed in their HCM (scoped_routes'
 // scoped_route_configurations_list) with their RDS route configurations inlined,
 // EDS assignments as load_assignment of STATIC clusters, SDS secrets as static secrets, ECDS filter
-// configurations inline (the authn filter loading the module `make setup` built). Several
+// configurations inline (the authn filter loading the module `make setup` built, found by name in
+// the component cache). Several
 // translations share one bootstrap (one Envoy start) with names prefixed `<case>:`.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,9 +28,9 @@ export function envoyBinary(): string {
   return installed('envoy');
 }
 
-/** The authn filter's Wasm module (dataplane/authn-filter). */
-function authnModule(): string {
-  return installed('turnpike-authn.wasm');
+/** Envoy's environment: it loads the authn module (dataplane/authn-module) by name from this directory. */
+function moduleEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, ENVOY_DYNAMIC_MODULES_SEARCH_PATH: path.dirname(installed('libturnpike_authn.so')) };
 }
 
 function omit(object: JsonObject, key: string): JsonObject {
@@ -64,7 +65,7 @@ function staticScopes(resources: EnvoyResources, prefix: string): JsonObject[] {
 function inlineExtension(resources: EnvoyResources, name: string): JsonValue {
   const extension = resourcesByType(resources, TYPE_URLS.extensionConfig).get(name);
   if (extension === undefined) throw new Error(`filter ${name} has no ECDS resource`);
-  return rewrite(extension['typed_config'] ?? null, (o) => (isJsonObject(o.local) && typeof o.local.filename === 'string' ? { local: { filename: authnModule() } } : o));
+  return extension['typed_config'] ?? null;
 }
 
 function staticListener(listener: JsonObject, resources: EnvoyResources, prefix: string, port: number): JsonObject {
@@ -115,7 +116,7 @@ export async function envoyValidate(bootstrap: JsonObject): Promise<string> {
   const file = path.join(dir, 'bootstrap.json');
   fs.writeFileSync(file, JSON.stringify(bootstrap, null, 2));
   try {
-    const { stdout, stderr } = await run(envoyBinary(), ['--mode', 'validate', '-c', file, '--log-level', 'warn', '--disable-hot-restart'], { maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(envoyBinary(), ['--mode', 'validate', '-c', file, '--log-level', 'warn', '--disable-hot-restart'], { maxBuffer: 16 * 1024 * 1024, env: moduleEnv() });
     fs.rmSync(dir, { recursive: true, force: true });
     return `${stdout}${stderr}`;
   } catch (error: unknown) {
