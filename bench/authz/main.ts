@@ -1,6 +1,7 @@
 /**
  * bench/authz: what app authentication costs now that it runs inside Envoy (the turnpike.authn
- * Wasm filter). One standalone gateway (real Envoy), one backend, three Apis on it: `none` (auth
+ * native module). One standalone gateway (real Envoy), one backend (an Envoy answering directly:
+ * ../common/backend.ts), three Apis on it: `none` (auth
  * NONE: the filter is off on its route), `basic` (auth NONE with a BASIC SignatureKey: the filter
  * runs and only sets a header, so it prices the filter's plumbing) and `app` (auth APP: every
  * request SDK-HMAC-SHA256-signed and verified by the filter). Two phases, each in alternating rounds
@@ -18,7 +19,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sign } from '@turnpike/sdk';
 import { call, startStandalone, waitFor } from '@turnpike/e2e';
-import { startEchoServer } from '@turnpike/operator';
+import { startBackend } from '../common/backend';
 import { cpuMs } from '../controlplane/procfs';
 import { load, merge, pairedP99Added, quantile, type LoadResult } from '../policies/load';
 import { pacedLoad } from '../policies/paced';
@@ -67,7 +68,7 @@ function signedGet(pathname: string): Record<string, string> {
   return sign({ method: 'GET', url: `http://${HOST}${pathname}`, headers: {} }, APP);
 }
 
-/** CPU time per request of each process, µs: where a request's work is done. */
+/** CPU time per request of each process, µs: where a request's work is done (client: this process and the backend). */
 interface CpuShare { envoy: number; client: number }
 
 /** The Envoy that `turnpike standalone` started (its child process). */
@@ -85,10 +86,15 @@ function envoyPid(parent: number): number {
   throw new Error(`no Envoy child of ${parent}`);
 }
 
-function clientCpuMs(): number {
+function ownCpuMs(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 }
+
+/** The processes whose CPU a request costs. */
+interface Pids { readonly envoy: number; readonly backend: number }
+
+const clientCpuMs = (pids: Pids): number => ownCpuMs() + cpuMs(pids.backend);
 
 /** One Api's rounds, merged, and its CPU. */
 interface Measured { readonly rounds: readonly LoadResult[]; readonly merged: LoadResult; readonly cpu: CpuShare }
@@ -118,17 +124,17 @@ const LABELS: Readonly<Record<Name, string>> = {
 const headersOf = (name: Name): Record<string, string> => (name === 'app' ? signedGet('/app') : {});
 
 /** Alternating rounds over the three Apis; `rate` paces the clients (requests per second in total). */
-async function phase(options: Options, port: number, envoy: number, rate?: number): Promise<Record<Name, Measured>> {
+async function phase(options: Options, port: number, pids: Pids, rate?: number): Promise<Record<Name, Measured>> {
   const results: Record<Name, LoadResult[]> = { none: [], basic: [], app: [] };
   const cpu: Record<Name, CpuShare> = { none: { envoy: 0, client: 0 }, basic: { envoy: 0, client: 0 }, app: { envoy: 0, client: 0 } };
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const name of NAMES) {
       progress(`round ${round}/${options.rounds}: ${name}, ${options.connections} connections, ${options.seconds} s${rate === undefined ? '' : `, paced at ${rate.toFixed(0)} req/s`}`);
-      const before = { envoy: cpuMs(envoy), client: clientCpuMs() };
+      const before = { envoy: cpuMs(pids.envoy), client: clientCpuMs(pids) };
       const target = { port, host: HOST, path: `/${name}`, connections: options.connections, seconds: options.seconds, headers: headersOf(name) };
       results[name].push(await (rate === undefined ? load(target) : pacedLoad({ ...target, rate })));
-      cpu[name].envoy += cpuMs(envoy) - before.envoy;
-      cpu[name].client += clientCpuMs() - before.client;
+      cpu[name].envoy += cpuMs(pids.envoy) - before.envoy;
+      cpu[name].client += clientCpuMs(pids) - before.client;
     }
   }
   const measured = (name: Name): Measured => ({ rounds: results[name], merged: merge(results[name]), cpu: cpu[name] });
@@ -148,18 +154,18 @@ function table(title: string, run: Awaited<ReturnType<typeof phase>>): string {
   ].join('\n');
 }
 
-async function throughput(options: Options, port: number, envoy: number): Promise<string> {
+async function throughput(options: Options, port: number, pids: Pids): Promise<string> {
   for (const name of NAMES) await load({ port, host: HOST, path: `/${name}`, connections: options.connections, seconds: 2, headers: headersOf(name) });
   const cpus = os.cpus();
   const host = `${cpus.length} × ${cpus[0]?.model.trim() ?? 'CPU'}`;
-  const saturated = await phase(options, port, envoy);
+  const saturated = await phase(options, port, pids);
   const half = (saturated.none.merged.requests / saturated.none.merged.seconds) / 2;
-  const paced = await phase(options, port, envoy, half);
+  const paced = await phase(options, port, pids, half);
   return [
     table(`Saturated: ${options.connections} keep-alive connections, ${options.rounds} alternating rounds of ${options.seconds} s per Api (${host}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; load generator, Envoy and backend share the host)`, saturated),
     table(`Paced at half of none's saturated rate (${half.toFixed(0)} req/s per Api, open loop: vegeta), same rounds`, paced),
     'p99 added: the median over rounds of the p99 difference to none in the same round. CPU per request from /proc (10 ms ticks): Envoy;',
-    'this process (saturated: load generator and backend; paced: the backend, vegeta runs apart).',
+    'the backend and this process (saturated: the load generator; paced: idle, vegeta runs apart).',
     '',
   ].join('\n');
 }
@@ -168,7 +174,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seconds: { type: 'string' }, rounds: { type: 'string' }, connections: { type: 'string' } } });
   const options: Options = { seconds: Number(values.seconds ?? '10'), rounds: Number(values.rounds ?? '3'), connections: Number(values.connections ?? '16') };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-bench-authz-'));
-  const backend = await startEchoServer({ name: 'bench' });
+  const backend = await startBackend(dir);
   fs.mkdirSync(path.join(dir, 'manifests'));
   fs.writeFileSync(path.join(dir, 'manifests', 'bench.yaml'), manifests(backend.port));
   progress(`standalone gateway in ${dir}`);
@@ -179,10 +185,10 @@ async function main(): Promise<void> {
       const headers = headersOf(name);
       await waitFor(async () => (await call({ port, host: HOST, path: `/${name}`, headers })).status === 200, { what: `${name} served`, timeoutMs: 60_000 });
     }
-    process.stdout.write(await throughput(options, port, envoyPid(gateway.proc.pid)));
+    process.stdout.write(await throughput(options, port, { envoy: envoyPid(gateway.proc.pid), backend: backend.pid }));
   } finally {
     await gateway.stop();
-    await backend.close();
+    await backend.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

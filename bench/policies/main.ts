@@ -1,7 +1,7 @@
 /**
  * bench/policies: what throttling and access control cost. One standalone gateway (real Envoy
  * with the authn filter, envoyproxy/ratelimit, Redis, as `turnpike standalone` runs them), one
- * backend in a process of its own, and Apis on it that differ only in their policies and auth
+ * backend (an Envoy answering directly: ../common/backend.ts), and Apis on it that differ only in their policies and auth
  * (manifests.ts): `plain` (auth NONE, no policy), `acl` (an IP AclPolicy ALLOW 127.0.0.0/8), `fast`
  * and `exact` (a ThrottlePolicy with api and ip limits out of reach, so every call is counted and
  * passes, precision Fast or Exact), `policed` (auth APP with every call signed, a Fast
@@ -18,13 +18,13 @@
  * --default-api-limit N[/unit] runs the gateway with that default limit per Api (set it out of
  * reach): every Api, `plain` included, then asks the rate-limit service on every call.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { call, startStandalone, waitFor } from '@turnpike/e2e';
 import { sign } from '@turnpike/sdk';
+import { startBackend } from '../common/backend';
 import { children, cpuSeconds, hostCpu } from './cpu';
 import { load, merge, pairedP99Added, quantile, type LoadResult } from './load';
 import { pacedLoad } from './paced';
@@ -196,20 +196,11 @@ function report(o: Options, saturated: ReadonlyMap<string, Measured>, paced: Rea
 /** The paced phase runs the variants whose saturated rate is at least this many times the paced rate. */
 const PACED_HEADROOM = 1.2;
 
-/** Starts the backend in a process of its own; resolves with its port. */
-function startBackend(): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(path.join(__dirname, 'backend.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message: { port: number }) => { resolve({ child, port: message.port }); });
-    child.once('exit', (code) => { reject(new Error(`backend exited (${code ?? '?'})`)); });
-  });
-}
-
 async function main(): Promise<void> {
   const o = options();
   const loadBefore = os.loadavg();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-bench-policies-'));
-  const backend = await startBackend();
+  const backend = await startBackend(dir);
   fs.mkdirSync(path.join(dir, 'manifests'));
   fs.writeFileSync(path.join(dir, 'manifests', 'bench.yaml'), manifests(backend.port, o.variants));
   progress(`standalone gateway in ${dir}`);
@@ -218,7 +209,7 @@ async function main(): Promise<void> {
   try {
     await ready(gateway.httpPort, o);
     const gatewayPids = children(gateway.proc.pid);
-    const pids = { envoy: gatewayPids.get('envoy'), ratelimit: gatewayPids.get('ratelimit'), redis: gatewayPids.get('redis-server'), backend: backend.child.pid, controlPlane: gateway.proc.pid };
+    const pids = { envoy: gatewayPids.get('envoy'), ratelimit: gatewayPids.get('ratelimit'), redis: gatewayPids.get('redis-server'), backend: backend.pid, controlPlane: gateway.proc.pid };
     for (const v of o.variants) await load({ port: gateway.httpPort, host: HOST, connections: o.connections, path: `/${v.name}`, seconds: 2, headers: headersOf(v) });
     const saturated = await rounds(o, gateway.httpPort, pids);
     const plain = saturated.get('plain')?.result;
@@ -230,7 +221,7 @@ async function main(): Promise<void> {
     process.stdout.write(report(o, saturated, paced, rate, loadBefore));
   } finally {
     await gateway.stop();
-    backend.child.disconnect();
+    await backend.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

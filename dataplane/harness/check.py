@@ -1,4 +1,4 @@
-"""Behaviour of the authn Wasm filter in the real Envoy (manual harness, see dataplane/README.md):
+"""Behaviour of the authn module in the real Envoy (manual harness, see dataplane/README.md):
 signed requests pass or fail as docs/authentication.md says, route metadata reaches the filter,
 bodies are hashed, denials carry Huawei's body and the reply marker, app headers are set and
 credentials stripped, backend requests are signed, configuration updates apply or are refused.
@@ -295,7 +295,7 @@ def run(envoy: Envoy):
     check("route with the filter disabled → untouched", send(small, "GET", "/disabled", {"Host": "h"}).status == 200)
     check("route metadata with a non-string value → 500 APIG.0601", denial(send(small, "GET", "/broken", {"Host": "h"}))[:2] == (500, "APIG.0601"))
 
-    # Hostile input never crashes the VM.
+    # Hostile input never crashes the module or Envoy.
     r = signed(small, "GET", f"{H}/orders", tamper=lambda m, t, h, b: (m, t, {**h, "X-Junk": b"\xff\xfe\x80"}, b))
     check("unsigned non-UTF-8 header value → still 200", r.status == 200, r)
     r = signed(small, "GET", f"{H}/orders", headers={"X-Bin": "v"}, tamper=lambda m, t, h, b: (m, t, {**h, "X-Bin": b"v\xff"}, b))
@@ -310,7 +310,7 @@ def run(envoy: Envoy):
     print(f"     observed: a header name with bytes 0xff 0xfe → {first_line(out)!r} (Envoy's codec)")
     out = raw(small, b"GET /orders/\xe4\xb8\xad?q=\xff HTTP/1.1\r\nHost: h\r\n\r\n")
     print(f"     observed: raw non-ASCII bytes in the path → {first_line(out)!r}")
-    check("Envoy and the VM still answer after hostile input", signed(small, "GET", f"{H}/orders").status == 200)
+    check("Envoy and the module still answer after hostile input", signed(small, "GET", f"{H}/orders").status == 200)
 
     # Configuration: a new one applies (reset secret); a bad one is refused and the last good one kept.
     envoy.write_config(config(client_secret="a-brand-new-secret"))

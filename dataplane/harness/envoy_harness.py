@@ -1,4 +1,4 @@
-"""Runs the real Envoy with the authn Wasm filter delivered like the control plane will deliver it:
+"""Runs the real Envoy with the authn module delivered like the control plane delivers it:
 ECDS resource `turnpike.authn` (here from a file: path_config_source), facts in route metadata,
 and a local-reply mapper that rewrites every error reply not marked `x-turnpike-reply: authn`.
 Used by check.py (behaviour) and bench.py (cost). Not a test suite: a manual harness."""
@@ -19,9 +19,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 DATAPLANE = os.path.dirname(HERE)
 CACHE = os.environ.get("TURNPIKE_CACHE", os.path.expanduser("~/.cache/turnpike"))
 ENVOY = os.environ.get("ENVOY", os.path.join(CACHE, "bin", "envoy"))
-WASM = os.environ.get("AUTHN_WASM", os.path.join(CACHE, "bin", "turnpike-authn.wasm"))
+# Envoy loads lib<name>.so from the directory in ENVOY_DYNAMIC_MODULES_SEARCH_PATH.
+MODULE = os.environ.get("AUTHN_MODULE", os.path.join(CACHE, "bin", "libturnpike_authn.so"))
 FILTER = "turnpike.authn"
-WASM_TYPE = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"
+MODULE_TYPE = "type.googleapis.com/envoy.extensions.filters.http.dynamic_modules.v3.DynamicModuleFilter"
 
 
 def free_port() -> int:
@@ -30,15 +31,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def plugin_config(config_json: str, failure_policy="FAIL_RELOAD") -> dict:
-    """The PluginConfig of dataplane/README.md."""
+def module_config(config_json: str) -> dict:
+    """The DynamicModuleFilter of dataplane/README.md."""
+    name = os.path.basename(MODULE).removeprefix("lib").removesuffix(".so")
     return {
-        "name": FILTER,
-        "root_id": FILTER,
-        "vm_config": {"vm_id": FILTER, "runtime": "envoy.wasm.runtime.v8", "code": {"local": {"filename": WASM}}},
-        "allow_on_headers_stop_iteration": True,
-        "failure_policy": failure_policy,
-        "configuration": {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": config_json},
+        "@type": MODULE_TYPE,
+        "dynamic_module_config": {"name": name},
+        "filter_name": FILTER,
+        "filter_config": {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": config_json},
     }
 
 
@@ -48,7 +48,7 @@ def ecds_response(config_json: str, version: str) -> dict:
         "resources": [{
             "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
             "name": FILTER,
-            "typed_config": {"@type": WASM_TYPE, "config": plugin_config(config_json)},
+            "typed_config": module_config(config_json),
         }],
     }
 
@@ -92,7 +92,7 @@ def hcm(routes: list, ecds_path: str) -> dict:
             "http_filters": [
                 {"name": FILTER, "config_discovery": {
                     "config_source": {"path_config_source": {"path": ecds_path}, "resource_api_version": "V3"},
-                    "type_urls": [WASM_TYPE]}},
+                    "type_urls": [MODULE_TYPE]}},
                 {"name": "envoy.filters.http.router", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}},
             ],
         },
@@ -181,8 +181,9 @@ class Envoy:
         self.log_path = os.path.join(self.dir, "envoy.log")
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen([ENVOY, "-c", path, "--concurrency", str(concurrency), "-l", log_level,
-                                      "--component-log-level", "wasm:info", "--base-id", str(self.admin)],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+                                      "--component-log-level", "dynamic_modules:info", "--base-id", str(self.admin)],
+                                     stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, "ENVOY_DYNAMIC_MODULES_SEARCH_PATH": os.path.dirname(MODULE)})
         self.wait_ready()
 
     def write_config(self, config_json: str):
