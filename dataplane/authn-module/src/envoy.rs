@@ -208,31 +208,28 @@ impl Host for EnvoyStream<'_> {
     }
 
     fn increment(&mut self, metric: Metric, labels: &[&str]) {
+        self.update(metric, labels, 1, envoy_dynamic_module_callback_http_filter_increment_counter_vec);
+    }
+
+    fn record(&mut self, metric: Metric, labels: &[&str], value: u64) {
+        self.update(metric, labels, value, envoy_dynamic_module_callback_http_filter_record_histogram_value_vec);
+    }
+}
+
+impl EnvoyStream<'_> {
+    /// Adds to a counter or records into a histogram, by the metric's id and label values.
+    fn update(
+        &self,
+        metric: Metric,
+        labels: &[&str],
+        value: u64,
+        call: unsafe extern "C" fn(EnvoyPtr, usize, *const ModuleBuffer, usize, u64) -> u32,
+    ) {
         let labels = module_buffers(labels);
         // SAFETY: the id is the configuration's; the buffers outlive the call. A failure loses one
         // count, never the call itself.
         unsafe {
-            envoy_dynamic_module_callback_http_filter_increment_counter_vec(
-                self.envoy,
-                self.metrics.get(metric),
-                labels.as_ptr(),
-                labels.len(),
-                1,
-            );
-        }
-    }
-
-    fn record(&mut self, metric: Metric, labels: &[&str], value: u64) {
-        let labels = module_buffers(labels);
-        // SAFETY: as `increment`.
-        unsafe {
-            envoy_dynamic_module_callback_http_filter_record_histogram_value_vec(
-                self.envoy,
-                self.metrics.get(metric),
-                labels.as_ptr(),
-                labels.len(),
-                value,
-            );
+            call(self.envoy, self.metrics.get(metric), labels.as_ptr(), labels.len(), value);
         }
     }
 }
