@@ -3,12 +3,12 @@
 //! they pass. This file and envoy.rs are the only code with `unsafe`: pointers from Envoy become
 //! references and slices here, valid for the hook they arrive in.
 //!
-//! Every hook runs the filter behind `catch_unwind`: a panic answers the request 500 APIG.0601
-//! instead of unwinding into Envoy.
+//! Every hook runs the filter behind `filter::guarded`: a panic answers the request 500
+//! APIG.0601 instead of unwinding into Envoy.
 #![allow(unsafe_code)]
 
 use crate::envoy::EnvoyStream;
-use crate::filter::{answer_internal_error, AuthnFilter, Flow};
+use crate::filter::{guarded, AuthnFilter, Flow};
 use crate::module::ModuleConfig;
 use std::ffi::{c_char, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -165,7 +165,7 @@ struct Stream {
     config: Arc<ModuleConfig>,
 }
 
-/// Runs one hook of a stream; a panic answers 500 APIG.0601.
+/// Runs one hook of a stream (`guarded`: a panic answers 500 APIG.0601).
 ///
 /// # Safety
 /// `stream` is the pointer `on_http_filter_new` returned and not yet destroyed; `envoy` is its
@@ -173,14 +173,7 @@ struct Stream {
 unsafe fn run(envoy: EnvoyPtr, stream: *const c_void, hook: impl FnOnce(&mut AuthnFilter, &mut EnvoyStream<'_>) -> Flow) -> Flow {
     let stream = &mut *(stream as *mut Stream);
     let mut host = EnvoyStream::new(envoy, &stream.config.metrics);
-    match catch_unwind(AssertUnwindSafe(|| hook(&mut stream.filter, &mut host))) {
-        Ok(flow) => flow,
-        Err(_) => {
-            log(LOG_ERROR, "turnpike.authn: the filter failed on a request; it was answered 500");
-            let _ = catch_unwind(AssertUnwindSafe(|| answer_internal_error(&mut host)));
-            Flow::Answered
-        }
-    }
+    guarded(&mut stream.filter, &mut host, hook, || log(LOG_ERROR, "turnpike.authn: the filter failed on a request; it was answered 500"))
 }
 
 // Statuses: request/response headers Continue 0, StopIteration 1; body Continue 0,

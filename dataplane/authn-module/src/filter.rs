@@ -6,6 +6,7 @@ use crate::route::{route_entry, RouteEntry};
 use crate::stats::{admit, status_label};
 use apig_auth::errors::{denial_body, ENTITY_TOO_LARGE, INTERNAL_ERROR};
 use apig_auth::{decide, Config, Decision, Denial, Headers, RequestView, RouteFacts, APP_ID_HEADER};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -38,9 +39,22 @@ fn api_and_environment(facts: &RouteFacts) -> (&str, &str) {
     (facts.api.as_deref().unwrap_or_default(), facts.environment.as_deref().unwrap_or_default())
 }
 
-/// Answers 500 APIG.0601: what any failure of the filter itself turns into.
-pub fn answer_internal_error(host: &mut impl Host) {
-    deny(host, &INTERNAL_ERROR, None);
+/// Runs one callback of the filter. A panic inside it must not unwind into Envoy (that aborts
+/// Envoy): it answers the request 500 APIG.0601, never lets it through, and `failed` reports it.
+pub fn guarded<H: Host>(
+    filter: &mut AuthnFilter,
+    host: &mut H,
+    hook: impl FnOnce(&mut AuthnFilter, &mut H) -> Flow,
+    failed: impl FnOnce(),
+) -> Flow {
+    match catch_unwind(AssertUnwindSafe(|| hook(filter, host))) {
+        Ok(flow) => flow,
+        Err(_) => {
+            failed();
+            let _ = catch_unwind(AssertUnwindSafe(|| deny(host, &INTERNAL_ERROR, None)));
+            Flow::Answered
+        }
+    }
 }
 
 fn deny(host: &mut impl Host, denial: &Denial, headers: Option<&[Header]>) -> Flow {
@@ -330,12 +344,19 @@ mod tests {
     }
 
     #[test]
-    fn a_failure_of_the_filter_answers_500_apig_0601() {
+    fn a_panic_in_the_filter_answers_500_apig_0601_and_is_reported() {
         let mut host = FakeHost::app_code_call("team/orders/RELEASE#0123456789ab");
-        answer_internal_error(&mut host);
+        let mut filter = AuthnFilter::new(config());
+        let mut reported = false;
+        let flow = guarded(&mut filter, &mut host, |_, _| panic!("a bug"), || reported = true);
+        assert_eq!(flow, Flow::Answered);
+        assert!(reported);
         let (status, body) = host.answer.expect("an answer");
         assert_eq!(status, 500);
         assert!(body.contains("\"error_code\":\"APIG.0601\""), "{body}");
+        // Without a panic the callback's own answer stands.
+        let mut host = FakeHost::app_code_call("team/orders/RELEASE#0123456789ab");
+        assert_eq!(guarded(&mut filter, &mut host, |f, h| f.on_request_headers(h, true), || panic!("not reported")), Flow::Continue);
     }
 
     #[test]
