@@ -1,15 +1,18 @@
 /**
  * What app authentication and backend signing need (docs/huawei-compatibility.md §1–3, §9): App credentials and
- * grants, signature keys, and the authn filter's Wasm module. Served to Envoy over ECDS as the
+ * grants, signature keys, and the authn filter's native module. Served to Envoy over ECDS as the
  * turnpike.authn filter's configuration (xds-server/src/translate/authn.ts); secret values are
  * SecretValues so they cannot reach a log or a golden.
  */
 import type { SecretValue } from './secret';
 import type { SourceRef } from './source';
 
-/** The authn filter's Proxy-Wasm module (built from dataplane/authn-filter). */
+/** The authn filter's native module (built from dataplane/authn-module). */
 export interface AuthnModuleIR {
-  /** Its path on the Envoy's file system (the component cache in standalone mode, a volume in a cluster). */
+  /**
+   * Its path on the Envoy's file system, `<dir>/lib<name>.so` (the component cache in standalone
+   * mode, a volume in a cluster): Envoy loads it by name from `<dir>`.
+   */
   readonly path: string;
 }
 

@@ -27,7 +27,7 @@ export const FEATURES: readonly Feature[] = [
   // 3. IP ACL (rbac.ts): cheapest denial, before any signature is checked. Always present; routes
   //    carry their rules.
   IP_ACL,
-  // 4. authn (authn.ts, a Wasm module, behind the buffer filter that lets it see whole bodies):
+  // 4. authn (authn.ts, a native module, behind the buffer filter that lets it see whole bodies):
   //    signature, AppCode, grants, backend signing; after the IP ACL so denied IPs cost nothing,
   //    before rate limits so per-app limits know the app. Only with an authn module; each route
   //    turns it off when it needs nothing from it.

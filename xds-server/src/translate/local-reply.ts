@@ -61,8 +61,8 @@ export function localReplyConfig(): JsonObject {
       answer(statusIs(431), HEADERS_TOO_LARGE),
       bodyOnly(statusIs(413), ENTITY_TOO_LARGE),
       bodyOnly(statusIs(501), NOT_IMPLEMENTED),
-      // A 503 with none of the causes above is the gateway's own failure (the authn filter's VM
-      // trapped: authn.ts), not the backend's: Huawei's 500.
+      // A 503 with none of the causes above is the gateway's own failure, not the backend's:
+      // Huawei's 500.
       answer(statusIs(503), INTERNAL_ERROR),
       // Anything else Envoy answers on its own keeps its status and gets a Huawei body.
       bodyOnly(statusIs(500, 'GE'), INTERNAL_ERROR),
