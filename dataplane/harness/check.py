@@ -64,7 +64,7 @@ def routes(cluster: str) -> list:
         {"match": {"prefix": "/appsigned"}, "route": to, "metadata": facts(**ORDERS, signature_key="team/backend")},
         {"match": {"prefix": "/basic"}, "route": to, "metadata": facts(api="team/open", auth="NONE", signature_key="team/basic")},
         {"match": {"prefix": "/nokey"}, "route": to, "metadata": facts(api="team/open", auth="NONE", signature_key="team/gone")},
-        {"match": {"prefix": "/broken"}, "route": to, "metadata": {"filter_metadata": {FILTER: {"auth": "APP", "tls": True}}}},
+        {"match": {"prefix": "/broken"}, "route": to, "metadata": {"filter_metadata": {FILTER: {"auth": True, "api": "team/broken"}}}},
         {"match": {"prefix": "/disabled"}, "route": to, "metadata": facts(**ORDERS), "typed_per_filter_config": DISABLED},
         {"match": {"prefix": "/"}, "route": to},
     ]
@@ -293,7 +293,7 @@ def run(envoy: Envoy):
     r = send(small, "GET", "/open", {"Host": "h", "Authorization": "Bearer x", "X-Apig-AppCode": "c"})
     check("route without facts → untouched", r.status == 200 and r.seen("authorization") == "Bearer x" and r.seen("x-apig-appcode") == "c", r)
     check("route with the filter disabled → untouched", send(small, "GET", "/disabled", {"Host": "h"}).status == 200)
-    check("route metadata with a non-string value → 500 APIG.0601", denial(send(small, "GET", "/broken", {"Host": "h"}))[:2] == (500, "APIG.0601"))
+    check("a route named for the filter whose auth is not a string → 500 APIG.0601", denial(send(small, "GET", "/broken", {"Host": "h"}))[:2] == (500, "APIG.0601"))
 
     # Hostile input never crashes the module or Envoy.
     r = signed(small, "GET", f"{H}/orders", tamper=lambda m, t, h, b: (m, t, {**h, "X-Junk": b"\xff\xfe\x80"}, b))
