@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AccessLogIR, DefaultApiLimitIR, RateLimitUnit } from '@turnpike/xds-server';
+import { componentBin } from './components';
 
 export interface GatewayConfig {
   /** Default subdomains are <group>.<namespace>.<baseDomain>. */
@@ -293,11 +294,11 @@ const AUTHN_MODULE_FILE = /^lib[A-Za-z0-9_]+\.so$/;
  */
 function defaultAuthnModule(mode: 'standalone' | 'operator', env: NodeJS.ProcessEnv): string {
   if (mode === 'operator') return CLUSTER_AUTHN_MODULE;
-  return path.join(env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike'), 'bin', AUTHN_MODULE_FILE_NAME);
+  return path.join(componentBin(env), AUTHN_MODULE_FILE_NAME);
 }
 
 /** The module's file as `make setup` and the image build it. */
-export const AUTHN_MODULE_FILE_NAME = 'libturnpike_authn.so';
+const AUTHN_MODULE_FILE_NAME = 'libturnpike_authn.so';
 /** Where the chart's Envoy pods hold the authn module. */
 export const CLUSTER_AUTHN_MODULE = `/etc/turnpike/authn/${AUTHN_MODULE_FILE_NAME}`;
 

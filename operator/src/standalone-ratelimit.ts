@@ -10,9 +10,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { rateLimitFleet } from '@turnpike/xds-server';
+import { findComponent } from './components';
 import type { Config, StandaloneConfig } from './config';
 import type { Logger } from './log';
 import { stopChild } from './standalone-processes';
@@ -23,13 +23,6 @@ export interface LocalRateLimit {
   /** Starts ratelimit against the xDS server on `xdsPort`. */
   connect(xdsPort: number): void;
   stop(): Promise<void>;
-}
-
-/** A binary from $TURNPIKE_CACHE/bin (`make setup-standalone`), then PATH. */
-function findBinary(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  const cache = env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike');
-  const candidates = [path.join(cache, 'bin', name), ...(env.PATH ?? '').split(':').filter((d) => d !== '').map((d) => path.join(d, name))];
-  return candidates.find((c) => fs.existsSync(c));
 }
 
 async function freePort(): Promise<number> {
@@ -74,8 +67,8 @@ export async function startLocalRateLimit(
 ): Promise<LocalRateLimit> {
   const none: LocalRateLimit = { config, connect: () => undefined, stop: () => Promise.resolve() };
   if (!mode.rateLimit) return none;
-  const ratelimit = findBinary('ratelimit', process.env);
-  const redisServer = findBinary('redis-server', process.env);
+  const ratelimit = findComponent('ratelimit', process.env);
+  const redisServer = findComponent('redis-server', process.env);
   if (ratelimit === undefined || redisServer === undefined) {
     log.warn('rate limits are not enforced: envoyproxy/ratelimit or redis-server is not installed (run `make setup-standalone`, or pass --ratelimit-address)');
     return none;

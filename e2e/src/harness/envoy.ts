@@ -19,8 +19,6 @@ export interface EnvoyOptions {
   readonly dir: string;
   readonly name?: string;
   readonly logLevel?: string;
-  /** The directory Envoy loads dynamic modules from; default: `make setup`'s, which holds the authn module. */
-  readonly moduleDir?: string;
 }
 
 /** Starts Envoy (no hot restart, one worker) and waits until its admin answers /ready. */
@@ -39,7 +37,8 @@ export async function startEnvoy(options: EnvoyOptions): Promise<Envoy> {
       '--admin-address-path', adminFile, '--log-level', options.logLevel ?? 'warn',
     ],
     logDir: options.dir,
-    env: { [MODULE_SEARCH_PATH]: options.moduleDir ?? path.join(cacheDir, 'bin') },
+    // Where Envoy loads the authn module (lib<name>.so) from: `make setup`'s cache.
+    env: { [MODULE_SEARCH_PATH]: path.join(cacheDir, 'bin') },
   });
   const admin = await waitFor(() => {
     if (!proc.isRunning()) throw new Error(`envoy exited:\n${tail(proc.logFile, 20)}`);

@@ -4,19 +4,17 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { envoyBootstrap, xdsTlsSdsFiles, type BootstrapOptions } from '@turnpike/xds-server';
+import { componentBin, findComponent } from '../components';
 import type { Logger } from '../log';
 import { stopChild } from '../standalone-processes';
 
-const cacheBin = (env: NodeJS.ProcessEnv): string => path.join(env.TURNPIKE_CACHE ?? path.join(os.homedir(), '.cache', 'turnpike'), 'bin');
-
 /** The Envoy binary: $TURNPIKE_ENVOY, then `make setup`'s cache, then PATH. */
 export function findEnvoy(env: NodeJS.ProcessEnv): string {
-  const candidates = [env.TURNPIKE_ENVOY, path.join(cacheBin(env), 'envoy'), ...(env.PATH ?? '').split(':').map((d) => path.join(d, 'envoy'))];
-  const found = candidates.find((c): c is string => c !== undefined && c !== '' && fs.existsSync(c));
+  const given = env.TURNPIKE_ENVOY;
+  const found = given !== undefined && given !== '' && fs.existsSync(given) ? given : findComponent('envoy', env);
   if (found === undefined) throw new Error('Envoy not found: run `make setup-standalone`, or set TURNPIKE_ENVOY, or pass --no-envoy');
   return found;
 }
@@ -65,7 +63,7 @@ export interface LaunchOptions {
 
 /** Envoy's environment: ours, plus where it finds the authn module. */
 export function envoyEnv(env: NodeJS.ProcessEnv, authnModule?: string): NodeJS.ProcessEnv {
-  return { ...env, [MODULE_SEARCH_PATH]: authnModule === undefined ? env[MODULE_SEARCH_PATH] ?? cacheBin(env) : path.dirname(authnModule) };
+  return { ...env, [MODULE_SEARCH_PATH]: authnModule === undefined ? env[MODULE_SEARCH_PATH] ?? componentBin(env) : path.dirname(authnModule) };
 }
 
 export async function launchEnvoy(
