@@ -25,6 +25,21 @@ pub struct RouteFacts {
     pub rewrite: PathRewrite,
 }
 
+/// Every key `from_pairs` reads: what a reader of the route's metadata asks for.
+pub const FACT_KEYS: [&str; 11] = [
+    "api",
+    "group",
+    "environment",
+    "auth",
+    "app_code",
+    "tls",
+    "signature_key",
+    "backend_host",
+    "backend_path",
+    "backend_path_regex",
+    "backend_path_substitution",
+];
+
 impl RouteFacts {
     /// From the metadata's string values; unknown keys are ignored.
     pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {

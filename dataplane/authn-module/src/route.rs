@@ -4,25 +4,11 @@
 //! gets a new name, so a kept entry is never stale. A name without `#` is never kept.
 
 use crate::host::Host;
+use apig_auth::route::FACT_KEYS;
 use apig_auth::RouteFacts;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-
-/// Every key the control plane may write (`AuthnFacts` of xds-server/src/translate/authn.ts).
-const KEYS: [&str; 11] = [
-    "api",
-    "group",
-    "environment",
-    "auth",
-    "app_code",
-    "tls",
-    "signature_key",
-    "backend_host",
-    "backend_path",
-    "backend_path_regex",
-    "backend_path_substitution",
-];
 
 /// Enough for every route of a large gateway; past it the cache starts over.
 const MAX_ENTRIES: usize = 4096;
@@ -38,7 +24,7 @@ pub enum RouteEntry {
 }
 
 fn read(host: &impl Host, digested: bool) -> RouteEntry {
-    let pairs: Vec<(&str, String)> = KEYS.iter().filter_map(|key| host.route_fact(key).map(|value| (*key, value))).collect();
+    let pairs: Vec<(&str, String)> = FACT_KEYS.iter().filter_map(|key| host.route_fact(key).map(|value| (*key, value))).collect();
     let facts = RouteFacts::from_pairs(pairs);
     match (facts.applies(), digested) {
         (true, _) => RouteEntry::Facts(Box::new(facts)),

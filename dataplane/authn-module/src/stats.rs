@@ -5,7 +5,9 @@
 
 use crate::host::Metric;
 use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
 /// Name and label names of each metric.
 pub fn definition(metric: Metric) -> (&'static str, &'static [&'static str]) {
@@ -26,22 +28,19 @@ pub const METRICS: [Metric; 3] = [Metric::Calls, Metric::Latency, Metric::Denied
 pub const MAX_SERIES: usize = 20_000;
 
 thread_local! {
-    static SERIES: RefCell<HashSet<(Metric, Vec<String>)>> = RefCell::new(HashSet::new());
+    // The series seen on this worker thread, by a hash of metric and labels: nothing is allocated
+    // per call for a known series.
+    static SERIES: RefCell<HashSet<u64>> = RefCell::new(HashSet::new());
 }
 
 /// Whether a series may be recorded: known already, or still room for a new one.
 pub fn admit(metric: Metric, labels: &[&str]) -> bool {
+    let mut hasher = DefaultHasher::new();
+    (metric, labels).hash(&mut hasher);
+    let key = hasher.finish();
     SERIES.with(|series| {
         let mut series = series.borrow_mut();
-        let key = (metric, labels.iter().map(|l| (*l).to_owned()).collect::<Vec<_>>());
-        if series.contains(&key) {
-            return true;
-        }
-        if series.len() >= MAX_SERIES {
-            return false;
-        }
-        series.insert(key);
-        true
+        series.contains(&key) || (series.len() < MAX_SERIES && series.insert(key))
     })
 }
 
