@@ -15,6 +15,8 @@ export interface Split {
   readonly toEnvoyP50: number;
   /** Samples whose snapshot line was found. */
   readonly matched: number;
+  /** The slowest matched sample, split the same way (ms): where the tail comes from. */
+  readonly slowest: { readonly toSnapshot: number; readonly toEnvoy: number } | undefined;
 }
 
 /** Times (ms since the epoch) of the operator's "serving snapshot" log lines. */
@@ -35,6 +37,7 @@ export function snapshotTimes(logFile: string): number[] {
 export function splitSamples(sentAt: readonly number[], served: readonly number[], snapshots: readonly number[]): Split {
   const toSnapshot: number[] = [];
   const toEnvoy: number[] = [];
+  let slowest: { total: number; toSnapshot: number; toEnvoy: number } | undefined;
   sentAt.forEach((sent, k) => {
     const total = served[k] ?? Number.NaN;
     // Log times have millisecond resolution: allow the line to be stamped up to 1 ms "early".
@@ -43,8 +46,12 @@ export function splitSamples(sentAt: readonly number[], served: readonly number[
     const part = Math.max(0, at - sent);
     toSnapshot.push(part);
     toEnvoy.push(Math.max(0, total - part));
+    if (slowest === undefined || total > slowest.total) slowest = { total, toSnapshot: part, toEnvoy: Math.max(0, total - part) };
   });
-  return { toSnapshotP50: percentile(toSnapshot, 50), toEnvoyP50: percentile(toEnvoy, 50), matched: toSnapshot.length };
+  return {
+    toSnapshotP50: percentile(toSnapshot, 50), toEnvoyP50: percentile(toEnvoy, 50), matched: toSnapshot.length,
+    slowest: slowest === undefined ? undefined : { toSnapshot: slowest.toSnapshot, toEnvoy: slowest.toEnvoy },
+  };
 }
 
 /** How many statuses the operator has written so far (its debug line per write). */

@@ -49,7 +49,7 @@ export function measureLive(mode: Mode, size: Size, options: BenchOptions): Prom
     const settleMs = options.sampleSettleMs;
     const latency = await measureLatency(gateway, { samples: options.samples, pollMs: options.pollMs, timeoutMs, settleMs });
     const split = splitSamples(latency.sentAt, latency.samples, snapshotTimes(gateway.controlPlane.proc.logFile));
-    progress(`apply-to-served p50 ${latency.p50.toFixed(0)} ms (to snapshot ${split.toSnapshotP50.toFixed(0)}, then to Envoy ${split.toEnvoyP50.toFixed(0)}), p99 ${latency.p99.toFixed(0)} ms`);
+    progress(`apply-to-served p50 ${latency.p50.toFixed(0)} ms (to snapshot ${split.toSnapshotP50.toFixed(0)}, then to Envoy ${split.toEnvoyP50.toFixed(0)}), p99 ${latency.p99.toFixed(0)} ms (slowest: to snapshot ${split.slowest?.toSnapshot.toFixed(0) ?? '?'}, then ${split.slowest?.toEnvoy.toFixed(0) ?? '?'})`);
     const disruption = await measureDisruption(gateway, { edits: options.edits, clients: options.clients, unchanged: options.unchanged, timeoutMs, settleMs });
     progress(`edits under load: ${disruption.requests} requests, ${disruption.non2xx} non-2xx, ${disruption.errors} errors`);
     for (const example of disruption.examples) progress(`  e.g. ${example}`);

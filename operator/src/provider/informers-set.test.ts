@@ -1,5 +1,5 @@
 import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, LAST_APPLIED, buildResourceSet, collectionPath, normalise, patchResourceSet, type ResourceDescriptor } from './informers-set';
-import type { Kind, KubeObject } from '../resources/resourceset';
+import { changedKeys, type Kind, type KubeObject } from '../resources/resourceset';
 
 const descriptor = (kind: Kind): ResourceDescriptor => {
   const found = DESCRIPTORS.find((d) => d.kind === kind);
@@ -94,6 +94,10 @@ describe('buildResourceSet', () => {
     expect(second.Api.get('a/x')).toBe(edited);
     expect(first.Api.get('a/x')).not.toBe(edited);
     expect(rebuilt).toEqual([]);
+    // The patch is recorded with the set it patched: consumers that saw `first` look only at a/x.
+    expect(changedKeys(second, first)).toEqual(new Map([['Api', new Set(['a/x'])]]));
+    expect(changedKeys(second, second)).toBeUndefined();
+    expect(changedKeys(first, undefined)).toBeUndefined();
 
     caches.set('Api', [api('a', 'y'), api('a', 'w'), edited]);
     const added = patchResourceSet(second, new Map([['Api', new Map([['a/w', api('a', 'w')]])]]), objects);

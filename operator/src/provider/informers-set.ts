@@ -3,7 +3,7 @@
  * objects become one immutable, deterministic ResourceSet. No I/O here.
  */
 import { GROUP, PLURALS, VERSION } from '../api';
-import { CORE_KINDS, TURNPIKE_KINDS, objectKey, type KubeObject, type Kind, type ResourceSet } from '../resources/resourceset';
+import { CORE_KINDS, TURNPIKE_KINDS, objectKey, recordPatch, type KubeObject, type Kind, type ResourceSet } from '../resources/resourceset';
 import { isRecord } from '../json';
 
 /** One watched resource type. `group` is '' for the core API. */
@@ -146,12 +146,14 @@ export type KindChanges = ReadonlyMap<string, KubeObject | undefined>;
  * The next set from the previous one and what changed, equal to buildResourceSet over the caches
  * but in proportion to the change: an unchanged kind keeps its map, updates of existing objects
  * keep the map's order, and only a kind with additions or deletions is rebuilt (`objects`) and
- * sorted again.
+ * sorted again. The keys it changed are recorded with the new set (changedKeys).
  */
 export function patchResourceSet(previous: ResourceSet, changes: ReadonlyMap<Kind, KindChanges>, objects: (kind: Kind) => readonly KubeObject[]): ResourceSet {
   const set = { ...previous } as Record<Kind, ReadonlyMap<string, KubeObject>>;
+  const keys = new Map<Kind, ReadonlySet<string>>();
   for (const [kind, changed] of changes) {
     if (changed.size === 0) continue;
+    keys.set(kind, new Set(changed.keys()));
     const before = previous[kind];
     const updatesOnly = [...changed].every(([key, object]) => object !== undefined && before.has(key));
     if (!updatesOnly) {
@@ -162,5 +164,7 @@ export function patchResourceSet(previous: ResourceSet, changes: ReadonlyMap<Kin
     for (const [key, object] of changed) if (object !== undefined) next.set(key, object);
     set[kind] = next;
   }
-  return Object.freeze(set);
+  const patched = Object.freeze(set);
+  recordPatch(patched, previous, keys);
+  return patched;
 }

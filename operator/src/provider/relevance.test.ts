@@ -1,6 +1,6 @@
-import { buildResourceSet } from './informers-set';
+import { buildResourceSet, patchResourceSet, type KindChanges } from './informers-set';
 import { TranslationView, sameForTranslation } from './relevance';
-import type { Kind, KubeObject } from '../resources/resourceset';
+import type { Kind, KubeObject, ResourceSet } from '../resources/resourceset';
 
 const api = (name: string, extra: { generation?: number; status?: unknown; resourceVersion?: string; spec?: unknown; uid?: string } = {}): KubeObject => ({
   apiVersion: 'turnpike.dev/v1alpha1',
@@ -78,5 +78,45 @@ describe('TranslationView', () => {
     expect(secondView?.Secret.get('n/s')?.data).toEqual({ k: 'Yg==' });
     expect(view.next({ ...second })).toBeUndefined();
   });
-});
 
+  describe('given sets patched from the last one', () => {
+    const patch = (set: ResourceSet, kind: Kind, changes: KindChanges, all: readonly KubeObject[]): ResourceSet =>
+      patchResourceSet(set, new Map([[kind, changes]]), () => all);
+
+    it('looks only at the changed keys, and agrees with a full comparison', () => {
+      const patchedView = new TranslationView();
+      const fullView = new TranslationView();
+      let set = setOf([api('a'), api('b'), api('c'), secret('s', { k: 'YQ==' })]);
+      patchedView.next(set);
+      fullView.next(set);
+      const steps: [Kind, KindChanges, KubeObject[]][] = [
+        ['Api', new Map([['n/b', api('b', { status: { x: 1 }, resourceVersion: '2' })]]), []],
+        ['Api', new Map([['n/b', api('b', { generation: 2, spec: { path: '/b2' }, resourceVersion: '3' })]]), []],
+        ['Secret', new Map([['n/s', secret('s', { k: 'Yg==' }, '4')]]), []],
+        ['Api', new Map([['n/d', api('d')]]), [api('a'), api('b', { generation: 2 }), api('c'), api('d')]],
+        ['Api', new Map([['n/a', undefined]]), [api('b', { generation: 2 }), api('c'), api('d')]],
+      ];
+      for (const [kind, changes, all] of steps) {
+        set = patch(set, kind, changes, all);
+        const patched = patchedView.next(set);
+        const full = fullView.next({ ...set });
+        expect(patched === undefined).toBe(full === undefined);
+        for (const k of ['Api', 'Secret'] as const) expect([...(patched?.[k] ?? new Map()).entries()]).toEqual([...(full?.[k] ?? new Map()).entries()]);
+      }
+    });
+
+    it('keeps the map order and the identity of objects that did not change for translation', () => {
+      const view = new TranslationView();
+      const first = setOf([api('a'), api('b'), api('c')]);
+      view.next(first);
+      const echo = patch(first, 'Api', new Map([['n/a', api('a', { status: { x: 1 }, resourceVersion: '2' })]]), []);
+      expect(view.next(echo)).toBeUndefined();
+      const edited = api('b', { generation: 2, spec: { path: '/b2' } });
+      const next = view.next(patch(echo, 'Api', new Map([['n/b', edited]]), []));
+      expect([...(next?.Api.keys() ?? [])]).toEqual(['n/a', 'n/b', 'n/c']);
+      expect(next?.Api.get('n/a')).toBe(first.Api.get('n/a'));
+      expect(next?.Api.get('n/b')).toBe(edited);
+      expect(next?.Secret).toBe(first.Secret);
+    });
+  });
+});

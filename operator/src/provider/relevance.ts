@@ -6,7 +6,7 @@
  * The status writer and the credentials controller still get every set: they read
  * resourceVersion, status and uid, which this view deliberately keeps stale.
  */
-import { CORE_KINDS, TURNPIKE_KINDS, type Kind, type KubeObject, type ResourceSet } from '../resources/resourceset';
+import { CORE_KINDS, TURNPIKE_KINDS, changedKeys, type Kind, type KubeObject, type ResourceSet } from '../resources/resourceset';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
@@ -55,6 +55,31 @@ function everySame(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: R
   return true;
 }
 
+/** Whether translation reads the same at `keys` (both absent counts as the same). */
+function sameAt(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>, keys: ReadonlySet<string>): boolean {
+  for (const key of keys) {
+    const old = before.get(key);
+    const object = after.get(key);
+    if (old === undefined ? object !== undefined : object === undefined || !sameForTranslation(kind, old, object)) return false;
+  }
+  return true;
+}
+
+/**
+ * `before` with the objects at `keys` replaced by those of `after` that changed for translation,
+ * in `before`'s order; undefined when a key was added or removed (then `merged` builds it).
+ */
+function replacedAt(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>, keys: ReadonlySet<string>): ReadonlyMap<string, KubeObject> | undefined {
+  const out = new Map(before);
+  for (const key of keys) {
+    const old = before.get(key);
+    const object = after.get(key);
+    if (old === undefined || object === undefined) return undefined;
+    if (!sameForTranslation(kind, old, object)) out.set(key, object);
+  }
+  return out;
+}
+
 /** `after`, with the objects that did not change for translation as they were in `before`. */
 function merged(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>): ReadonlyMap<string, KubeObject> {
   const out = new Map<string, KubeObject>();
@@ -84,19 +109,23 @@ export class TranslationView {
       this.#current = set;
       return set;
     }
+    // A set patched from the last one says which keys changed: only those are looked at.
+    const patched = changedKeys(set, input);
     let changed = false;
     const view = {} as Record<Kind, ReadonlyMap<string, KubeObject>>;
     for (const kind of [...TURNPIKE_KINDS, ...CORE_KINDS]) {
       const before = previous[kind];
       const after = set[kind];
-      if (after === input?.[kind]) {
+      const keys = patched?.get(kind);
+      if (after === input?.[kind] || (patched !== undefined && keys === undefined)) {
         view[kind] = before;
         continue;
       }
       // An unchanged kind keeps its map too: consumers may compare maps by identity. Most changes
       // are status writes (ours), so look before building a new map.
-      const kindChanged = before.size !== after.size || !everySame(kind, before, after);
-      view[kind] = kindChanged ? merged(kind, before, after) : before;
+      const kindChanged = keys === undefined ? before.size !== after.size || !everySame(kind, before, after) : !sameAt(kind, before, after, keys);
+      if (!kindChanged) view[kind] = before;
+      else view[kind] = (keys === undefined ? undefined : replacedAt(kind, before, after, keys)) ?? merged(kind, before, after);
       changed ||= kindChanged;
     }
     if (!changed) return undefined;

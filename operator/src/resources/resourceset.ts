@@ -44,6 +44,26 @@ export function objectKey(namespace: string | undefined, name: string): string {
 /** Objects of every kind by `namespace/name`. Immutable once built. */
 export type ResourceSet = Readonly<Record<Kind, ReadonlyMap<string, KubeObject>>>;
 
+/** Per kind, the keys of the objects added, replaced or removed between two sets. */
+export type ChangedKeys = ReadonlyMap<Kind, ReadonlySet<string>>;
+
+/** Sets made by patching another (patchResourceSet): the set patched and what the patch changed. */
+const patches = new WeakMap<ResourceSet, { readonly base: ResourceSet; readonly keys: ChangedKeys }>();
+
+/** Records that `set` is `base` with the objects at `keys` changed, so consumers can follow it in proportion to the change. */
+export function recordPatch(set: ResourceSet, base: ResourceSet, keys: ChangedKeys): void {
+  patches.set(set, { base, keys });
+}
+
+/**
+ * What changed from `base` to `set`, when `set` was made by patching `base`; otherwise undefined,
+ * and a consumer that needs to know compares the two in full.
+ */
+export function changedKeys(set: ResourceSet, base: ResourceSet | undefined): ChangedKeys | undefined {
+  const patch = patches.get(set);
+  return patch !== undefined && patch.base === base ? patch.keys : undefined;
+}
+
 const API_VERSIONS: Readonly<Record<Kind, string>> = {
   ApiGroup: TURNPIKE_API_VERSION, Api: TURNPIKE_API_VERSION, App: TURNPIKE_API_VERSION,
   ThrottlePolicy: TURNPIKE_API_VERSION, AclPolicy: TURNPIKE_API_VERSION, SignatureKey: TURNPIKE_API_VERSION,

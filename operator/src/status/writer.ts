@@ -14,10 +14,11 @@ import type { Logger } from '../log';
 import { backoffDelay, backoffPolicy, type BackoffPolicy } from '../kube/backoff';
 import { delay, describeError, httpStatus, isTransient } from '../kube/errors';
 import { requestOptions } from '../kube/request';
-import { TURNPIKE_KINDS, type KubeObject, type ResourceSet } from '../resources/resourceset';
+import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import { mergeStatus, rfc3339, sameStatus, statusPatch } from './conditions';
 import { KeyQueue, TokenBucket } from './queue';
 import { newer, snapshotOf, statusKey, type Known } from './known';
+import { ObservedObjects } from './observed';
 import type { StatusUpdate, StatusWriterOptions, StatusWriterStats } from './types';
 
 export type { StatusRef, StatusUpdate, StatusWriterOptions, StatusWriterStats } from './types';
@@ -32,8 +33,7 @@ export class StatusWriter {
   private readonly queue = new KeyQueue();
   private readonly abort = new AbortController();
   private desired = new Map<string, StatusUpdate>();
-  private observed = new Map<string, Known>();
-  private readonly seen = new WeakMap<KubeObject, { readonly key: string; readonly known: Known }>();
+  private readonly observed = new ObservedObjects();
   /** What this writer read or wrote itself, until the informers catch up with it. */
   private readonly written = new Map<string, Known>();
   private readonly attempts = new Map<string, number>();
@@ -68,26 +68,14 @@ export class StatusWriter {
 
   /** The informers' latest complete set: current statuses, so unchanged objects cost no request. */
   observe(set: ResourceSet): void {
-    const observed = new Map<string, Known>();
-    for (const kind of TURNPIKE_KINDS) {
-      for (const object of set[kind].values()) {
-        // Informer objects keep their identity while unchanged: key and snapshot once per object.
-        let seen = this.seen.get(object);
-        if (seen === undefined) {
-          seen = { key: statusKey({ kind, namespace: object.metadata.namespace ?? 'default', name: object.metadata.name }), known: snapshotOf(object) };
-          this.seen.set(object, seen);
-        }
-        observed.set(seen.key, seen.known);
-      }
-    }
-    for (const [key, known] of observed) {
-      const before = this.known(key);
+    for (const { key, before } of this.observed.follow(set)) {
+      const was = this.known(key, before);
+      const now = this.observed.get(key);
       const wrote = this.written.get(key);
-      if (wrote !== undefined && newer(known.resourceVersion, wrote.resourceVersion) !== 'second') this.written.delete(key);
+      if (wrote !== undefined && now !== undefined && newer(now.resourceVersion, wrote.resourceVersion) !== 'second') this.written.delete(key);
       // Someone changed the object (or its status): re-examine if we have a say about it.
-      if (this.desired.has(key) && before?.resourceVersion !== this.known(key, observed)?.resourceVersion) this.enqueue(key);
+      if (this.desired.has(key) && was?.resourceVersion !== this.known(key)?.resourceVersion) this.enqueue(key);
     }
-    this.observed = observed;
     this.pump();
   }
 
@@ -136,8 +124,8 @@ export class StatusWriter {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  private known(key: string, observed = this.observed): Known | undefined {
-    const fromInformer = observed.get(key);
+  /** What is known of an object: the informers' copy or our own write, whichever is newer. */
+  private known(key: string, fromInformer = this.observed.get(key)): Known | undefined {
     const own = this.written.get(key);
     if (own === undefined) return fromInformer;
     if (fromInformer === undefined) return own;
