@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DEFAULT_SECRET_FIELD_SELECTOR, DESCRIPTORS, LAST_APPLIED, buildResourceSet, collectionPath, normalise, patchResourceSet, type ResourceDescriptor } from './informers-set';
 import { changedKeys, type Kind, type KubeObject } from '../resources/resourceset';
 
@@ -107,5 +109,21 @@ describe('buildResourceSet', () => {
     expect([...deleted.Api.keys()]).toEqual(['a/w', 'a/x']);
     expect(rebuilt).toEqual(['Api', 'Api']);
     expect(Object.isFrozen(deleted)).toBe(true);
+  });
+
+  it('does not keep the set it patched alive', async () => {
+    const caches = (): KubeObject[] => [];
+    const first = buildResourceSet(new Map([['Api', [api('a', 'x')]]]));
+    // A chain of patches, as a long-running operator makes: each set only weakly knows the one before.
+    const last = ((): { set: ReturnType<typeof buildResourceSet>; middle: WeakRef<object> } => {
+      const middle = patchResourceSet(first, new Map([['Api', new Map([['a/x', api('a', 'x')]])]]), caches);
+      return { set: patchResourceSet(middle, new Map([['Api', new Map([['a/x', api('a', 'x')]])]]), caches), middle: new WeakRef(middle) };
+    })();
+    // WeakRef targets stay alive until the current job ends.
+    await new Promise((resolve) => { setImmediate(resolve); });
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    expect(last.middle.deref()).toBeUndefined();
+    expect(changedKeys(last.set, first)).toBeUndefined();
   });
 });

@@ -47,12 +47,15 @@ export type ResourceSet = Readonly<Record<Kind, ReadonlyMap<string, KubeObject>>
 /** Per kind, the keys of the objects added, replaced or removed between two sets. */
 export type ChangedKeys = ReadonlyMap<Kind, ReadonlySet<string>>;
 
-/** Sets made by patching another (patchResourceSet): the set patched and what the patch changed. */
-const patches = new WeakMap<ResourceSet, { readonly base: ResourceSet; readonly keys: ChangedKeys }>();
+/**
+ * Sets made by patching another (patchResourceSet): the set patched and what the patch changed.
+ * The set patched is held weakly: otherwise every set would keep all the sets before it alive.
+ */
+const patches = new WeakMap<ResourceSet, { readonly base: WeakRef<ResourceSet>; readonly keys: ChangedKeys }>();
 
 /** Records that `set` is `base` with the objects at `keys` changed, so consumers can follow it in proportion to the change. */
 export function recordPatch(set: ResourceSet, base: ResourceSet, keys: ChangedKeys): void {
-  patches.set(set, { base, keys });
+  patches.set(set, { base: new WeakRef(base), keys });
 }
 
 /**
@@ -61,7 +64,7 @@ export function recordPatch(set: ResourceSet, base: ResourceSet, keys: ChangedKe
  */
 export function changedKeys(set: ResourceSet, base: ResourceSet | undefined): ChangedKeys | undefined {
   const patch = patches.get(set);
-  return patch !== undefined && patch.base === base ? patch.keys : undefined;
+  return patch !== undefined && base !== undefined && patch.base.deref() === base ? patch.keys : undefined;
 }
 
 const API_VERSIONS: Readonly<Record<Kind, string>> = {
