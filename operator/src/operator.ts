@@ -10,11 +10,11 @@ import { EnvoyCensus, LeaderElector } from './leader';
 import { ControlPlaneMetrics } from './metrics';
 import type { StatusReport } from './report/report';
 import { createLogger } from './log';
-import { STATUSLESS_KINDS, type ObjectStatus } from './pipeline';
 import { informersProvider } from './provider/informers';
 import { TranslationView } from './provider/relevance';
 import { startRuntime, untilSignalled } from './runtime';
-import { StatusWriter, type StatusUpdate } from './status';
+import { StatusWriter } from './status';
+import { StatusUpdates } from './status-updates';
 import { applyHeapPolicy } from './heap';
 import { startXdsTls } from './xds-tls';
 
@@ -23,39 +23,6 @@ function kubeConfigOf(mode: OperatorConfig): KubeConfig {
   if (mode.kubeconfig !== undefined) kc.loadFromFile(mode.kubeconfig);
   else kc.loadFromDefault();
   return kc;
-}
-
-const updates = new WeakMap<ObjectStatus, StatusUpdate>();
-
-/** One pipeline status → the writer's update; the same object for the same status (the writer compares by identity first). */
-function statusUpdate(status: ObjectStatus): StatusUpdate {
-  const known = updates.get(status);
-  if (known !== undefined) return known;
-  const { source, generation } = status;
-  const condition = (type: string, value: ObjectStatus['accepted']): StatusUpdate['status']['conditions'][number] => ({
-    type, status: value.status, reason: value.reason, message: value.message, observedGeneration: generation,
-  });
-  const update: StatusUpdate = {
-    ref: { kind: source.kind as StatusUpdate['ref']['kind'], namespace: source.namespace, name: source.name, generation },
-    status: {
-      ...status.fields,
-      ...(status.servedGeneration === undefined ? {} : { servedGeneration: status.servedGeneration }),
-      observedGeneration: generation,
-      conditions: [condition('Accepted', status.accepted), condition('ResolvedRefs', status.resolvedRefs), condition('Programmed', status.programmed)],
-    },
-  };
-  updates.set(status, update);
-  return update;
-}
-
-/** Pipeline statuses → the writer's updates (GatewayConfig and core kinds have no status to write). */
-function statusUpdates(statuses: ReadonlyMap<string, ObjectStatus>): StatusUpdate[] {
-  const out: StatusUpdate[] = [];
-  for (const status of statuses.values()) {
-    if (STATUSLESS_KINDS.has(status.source.kind)) continue;
-    out.push(statusUpdate(status));
-  }
-  return out;
 }
 
 export async function runOperator(argv: readonly string[]): Promise<void> {
@@ -88,7 +55,8 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
     kubeConfig, log: log.child({ component: 'status' }),
     onWrite: (result, seconds) => { metrics.statusWriteDuration.observe({ result }, seconds); },
   });
-  runtime.pipeline.onStatuses((statuses) => { writer.update(statusUpdates(statuses)); });
+  const updates = new StatusUpdates();
+  runtime.pipeline.onStatuses((statuses) => { writer.update(updates.next(statuses)); });
   // Generates the credentials Secrets of Apps and SignatureKeys that name none (leader only).
   const credentials = new CredentialsController({ kubeConfig, log });
   const elector = new LeaderElector({

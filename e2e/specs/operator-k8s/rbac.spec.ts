@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LeaderElector } from '../../../operator/src/leader';
 import { informersProvider, type InformersProvider } from '../../../operator/src/provider/informers';
-import { StatusWriter } from '../../../operator/src/status';
+import { StatusWriter, byStatusKey } from '../../../operator/src/status';
 import { kubectl, kubectlOk, repoRoot, startTestCluster, waitFor, type TestCluster } from '../../src/harness';
 import type { NativeClient } from './native-client';
 import { captureLog, tokenKubeConfig } from './support';
@@ -66,10 +66,10 @@ describe('operator RBAC', () => {
     elector.start();
     await waitFor(() => elector?.isLeader(), { what: 'the ServiceAccount to win the lease' });
 
-    writer.update([{
+    writer.update(byStatusKey([{
       ref: { kind: 'App', namespace: appsNs, name: 'demo-client', generation: 1 },
       status: { observedGeneration: 1, appKey: 'demo-app-key-NOT-FOR-PRODUCTION', conditions: [{ type: 'Accepted', status: 'True', reason: 'Accepted', message: '' }] },
-    }]);
+    }]));
     await writer.idle();
     const app = JSON.parse(await admin(['get', 'app', '-n', appsNs, 'demo-client', '-o', 'json'])) as { status?: { appKey?: string } };
     expect(app.status?.appKey).toBe('demo-app-key-NOT-FOR-PRODUCTION');

@@ -3,7 +3,7 @@
 // dropped, the informers' set used instead of reads, and the rate limit.
 jest.mock('@kubernetes/client-node', () => jest.requireActual<NativeClient>('./native-client').load());
 import { informersProvider, type InformersProvider } from '../../../operator/src/provider/informers';
-import { StatusWriter, type StatusCondition, type StatusUpdate } from '../../../operator/src/status';
+import { StatusWriter, byStatusKey, type StatusCondition, type StatusUpdate } from '../../../operator/src/status';
 import { kubectlOk, startTestCluster, waitFor, type TestCluster } from '../../src/harness';
 import type { NativeClient } from './native-client';
 import { adminKubeConfig, captureLog } from './support';
@@ -54,7 +54,7 @@ describe('status writer', () => {
     await createApps('alpha');
     const w = writer();
     w.setLeader(true);
-    w.update([appUpdate('alpha', 1, [accepted('True'), { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: '' }], { appKey: 'alpha-key-0001' })]);
+    w.update(byStatusKey([appUpdate('alpha', 1, [accepted('True'), { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: '' }], { appKey: 'alpha-key-0001' })]));
     await w.idle();
     const written = await get('app', 'alpha');
     expect(written.status).toMatchObject({ observedGeneration: 1, appKey: 'alpha-key-0001' });
@@ -63,7 +63,7 @@ describe('status writer', () => {
     expect(w.stats()).toMatchObject({ gets: 1, patches: 1 });
 
     // The same desired state again (a fresh copy): examined, not written.
-    w.update([appUpdate('alpha', 1, [accepted('True'), { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: '' }], { appKey: 'alpha-key-0001' })]);
+    w.update(byStatusKey([appUpdate('alpha', 1, [accepted('True'), { type: 'ResolvedRefs', status: 'True', reason: 'ResolvedRefs', message: '' }], { appKey: 'alpha-key-0001' })]));
     await w.idle();
     expect(w.stats()).toMatchObject({ gets: 1, patches: 1 });
     expect((await get('app', 'alpha')).metadata.resourceVersion).toBe(written.metadata.resourceVersion);
@@ -74,14 +74,14 @@ describe('status writer', () => {
     const w = writer();
     w.setLeader(true);
     const long = '2020-01-01T00:00:00Z';
-    w.update([appUpdate('beta', 1, [{ ...accepted('True'), lastTransitionTime: long }], { appKey: 'beta-key-00001' })]);
+    w.update(byStatusKey([appUpdate('beta', 1, [{ ...accepted('True'), lastTransitionTime: long }], { appKey: 'beta-key-00001' })]));
     await w.idle();
-    w.update([appUpdate('beta', 1, [accepted('True', 'reworded')])]);
+    w.update(byStatusKey([appUpdate('beta', 1, [accepted('True', 'reworded')])]));
     await w.idle();
     const reworded = await get('app', 'beta');
     expect(reworded.status?.conditions?.[0]).toMatchObject({ message: 'reworded', lastTransitionTime: long });
     expect(reworded.status?.appKey).toBeUndefined();
-    w.update([appUpdate('beta', 1, [accepted('False', 'now invalid')])]);
+    w.update(byStatusKey([appUpdate('beta', 1, [accepted('False', 'now invalid')])]));
     await w.idle();
     const flipped = (await get('app', 'beta')).status?.conditions?.[0];
     expect(flipped).toMatchObject({ status: 'False', reason: 'Invalid' });
@@ -92,7 +92,7 @@ describe('status writer', () => {
   it('writes only while leading', async () => {
     await createApps('gamma');
     const w = writer();
-    w.update([appUpdate('gamma', 1, [accepted('True')])]);
+    w.update(byStatusKey([appUpdate('gamma', 1, [accepted('True')])]));
     await w.idle();
     expect(w.stats()).toMatchObject({ gets: 0, patches: 0 });
     expect((await get('app', 'gamma')).status).toBeUndefined();
@@ -100,7 +100,7 @@ describe('status writer', () => {
     await w.idle();
     expect((await get('app', 'gamma')).status?.conditions?.[0]?.type).toBe('Accepted');
     w.setLeader(false);
-    w.update([appUpdate('gamma', 1, [accepted('False')])]);
+    w.update(byStatusKey([appUpdate('gamma', 1, [accepted('False')])]));
     await w.idle();
     expect((await get('app', 'gamma')).status?.conditions?.[0]?.status).toBe('True');
   });
@@ -109,11 +109,11 @@ describe('status writer', () => {
     await createApps('delta');
     const w = writer();
     w.setLeader(true);
-    w.update([appUpdate('delta', 1, [accepted('True')])]);
+    w.update(byStatusKey([appUpdate('delta', 1, [accepted('True')])]));
     await w.idle();
     // Someone else changes the object: the writer's resourceVersion is stale now.
     await kubectl(['label', '-n', ns, 'app', 'delta', 'touched=yes']);
-    w.update([appUpdate('delta', 1, [accepted('True', 'after the label')])]);
+    w.update(byStatusKey([appUpdate('delta', 1, [accepted('True', 'after the label')])]));
     await w.idle();
     expect(w.stats().conflicts).toBeGreaterThanOrEqual(1);
     expect((await get('app', 'delta')).status?.conditions?.[0]?.message).toBe('after the label');
@@ -123,17 +123,17 @@ describe('status writer', () => {
     const w = writer();
     w.setLeader(true);
     await createApps('epsilon');
-    w.update([
+    w.update(byStatusKey([
       appUpdate('never-created', 1, [accepted('True')]),
       appUpdate('epsilon', 1, [{ type: 'Accepted', status: 'True', reason: 'not a valid reason!', message: '' }]),
-    ]);
+    ]));
     await w.idle();
     expect(w.stats()).toMatchObject({ gone: 1, patches: 0, failures: 1 });
     // Still desired, unchanged: nothing is retried.
-    w.update([
+    w.update(byStatusKey([
       appUpdate('never-created', 1, [accepted('True')]),
       appUpdate('epsilon', 1, [{ type: 'Accepted', status: 'True', reason: 'not a valid reason!', message: '' }]),
-    ]);
+    ]));
     await w.idle();
     expect(w.stats()).toMatchObject({ gets: 2, gone: 1, failures: 1 });
   });
@@ -146,7 +146,7 @@ describe('status writer', () => {
     await provider.start((set) => { w.observe(set); });
     w.setLeader(true);
     const startedAt = Date.now();
-    w.update(names.map((name) => appUpdate(name, 1, [accepted('True')])));
+    w.update(byStatusKey(names.map((name) => appUpdate(name, 1, [accepted('True')]))));
     await w.idle();
     const elapsed = Date.now() - startedAt;
     expect(w.stats()).toMatchObject({ gets: 0, patches: 25 });

@@ -29,4 +29,26 @@ describe('ObjectStatuses', () => {
     // A removed object is a change too.
     expect([...statuses.derive(new Map([['Api/n/a', a]]), () => programmed('True')).keys()]).toEqual(['Api/n/a']);
   });
+
+  it('derives the same statuses patching the previous map as building a new one', () => {
+    const patching = new ObjectStatuses();
+    const building = new ObjectStatuses();
+    const keys = ['a', 'b', 'c', 'd'];
+    const worlds = [
+      keys.map((k) => desired(k)),
+      keys.map((k) => desired(k, k === 'c' ? 2 : 1)),
+      keys.map((k) => desired(k, k === 'c' ? 2 : 1)),
+      // A key swapped for another of the same count: not the same keys, built anew.
+      ['a', 'b', 'c', 'e'].map((k) => desired(k)),
+    ];
+    worlds.forEach((world, round) => {
+      const map = new Map(world.map((d) => [`Api/n/${d.source.name}`, d]));
+      const value = (key: string): ConditionValue => programmed(round >= 2 && key === 'Api/n/b' ? 'True' : 'Unknown');
+      const patched = patching.derive(map, value);
+      building.derive(new Map(), value);
+      const built = building.derive(map, value);
+      expect([...patched.entries()]).toEqual([...built.entries()]);
+    });
+  });
 });
+

@@ -4,6 +4,7 @@
  * change keeps its ObjectStatus object, so listeners can compare by identity.
  */
 import type { SourceRef } from '@turnpike/xds-server';
+import { PatchedMap } from '../resources/patched-map';
 import type { ConditionValue, DesiredStatus } from '../translate';
 
 export interface ObjectStatus {
@@ -24,25 +25,40 @@ const sameCondition = (a: ConditionValue, b: ConditionValue): boolean => a === b
 
 export class ObjectStatuses {
   #desired: ReadonlyMap<string, DesiredStatus> = new Map();
-  #out = new Map<string, ObjectStatus>();
+  #out: ReadonlyMap<string, ObjectStatus> = new Map();
 
   /** Statuses by key, in the order of `desired`; the previous map when every entry is the same. */
   derive(desired: ReadonlyMap<string, DesiredStatus>, programmed: (key: string, desired: DesiredStatus) => ConditionValue): ReadonlyMap<string, ObjectStatus> {
-    const out = new Map<string, ObjectStatus>();
-    let changed = desired.size !== this.#out.size;
-    for (const [key, status] of desired) {
-      const value = programmed(key, status);
-      const before = this.#out.get(key);
-      if (before !== undefined && this.#desired.get(key) === status && sameCondition(before.programmed, value)) {
-        out.set(key, before);
-        continue;
-      }
-      changed = true;
-      out.set(key, { source: status.source, generation: status.generation, accepted: status.accepted, resolvedRefs: status.resolvedRefs, programmed: value, fields: status.fields,
-        ...(status.servedGeneration === undefined ? {} : { servedGeneration: status.servedGeneration }) });
+    // The same keys as last time (the usual case: an edit, an ACK): the changed statuses patch the
+    // previous map, and nothing is allocated for the others.
+    const changes = new Map<string, ObjectStatus>();
+    let sameKeys = desired.size === this.#out.size;
+    if (sameKeys) {
+      desired.forEach((status, key) => {
+        const before = this.#out.get(key);
+        if (before === undefined) sameKeys = false;
+        const next = sameKeys ? this.#statusOf(key, status, before, programmed) : before;
+        if (next !== before && next !== undefined) changes.set(key, next);
+      });
+    }
+    if (sameKeys) {
+      this.#out = PatchedMap.of(this.#out, changes);
+    } else {
+      const out = new Map<string, ObjectStatus>();
+      desired.forEach((status, key) => { out.set(key, this.#statusOf(key, status, this.#out.get(key), programmed)); });
+      this.#out = out;
     }
     this.#desired = desired;
-    if (changed) this.#out = out;
     return this.#out;
+  }
+
+  /** The object's status now: `before` itself when neither its desired status nor its Programmed value changed. */
+  #statusOf(key: string, status: DesiredStatus, before: ObjectStatus | undefined, programmed: (key: string, desired: DesiredStatus) => ConditionValue): ObjectStatus {
+    const value = programmed(key, status);
+    if (before !== undefined && this.#desired.get(key) === status && sameCondition(before.programmed, value)) return before;
+    return {
+      source: status.source, generation: status.generation, accepted: status.accepted, resolvedRefs: status.resolvedRefs, programmed: value, fields: status.fields,
+      ...(status.servedGeneration === undefined ? {} : { servedGeneration: status.servedGeneration }),
+    };
   }
 }

@@ -5,6 +5,7 @@
 import { GROUP, PLURALS, VERSION } from '../api';
 import { CORE_KINDS, TURNPIKE_KINDS, objectKey, recordPatch, type KubeObject, type Kind, type ResourceSet } from '../resources/resourceset';
 import { isRecord } from '../json';
+import { PatchedMap } from '../resources/patched-map';
 
 /** One watched resource type. `group` is '' for the core API. */
 export interface ResourceDescriptor {
@@ -145,8 +146,8 @@ export type KindChanges = ReadonlyMap<string, KubeObject | undefined>;
 /**
  * The next set from the previous one and what changed, equal to buildResourceSet over the caches
  * but in proportion to the change: an unchanged kind keeps its map, updates of existing objects
- * keep the map's order, and only a kind with additions or deletions is rebuilt (`objects`) and
- * sorted again. The keys it changed are recorded with the new set (changedKeys).
+ * patch it (PatchedMap: same order, nothing copied), and only a kind with additions or deletions
+ * is rebuilt (`objects`) and sorted again. The keys it changed are recorded with the new set (changedKeys).
  */
 export function patchResourceSet(previous: ResourceSet, changes: ReadonlyMap<Kind, KindChanges>, objects: (kind: Kind) => readonly KubeObject[]): ResourceSet {
   const set = { ...previous } as Record<Kind, ReadonlyMap<string, KubeObject>>;
@@ -160,9 +161,7 @@ export function patchResourceSet(previous: ResourceSet, changes: ReadonlyMap<Kin
       set[kind] = sortedMap(objects(kind));
       continue;
     }
-    const next = new Map(before);
-    for (const [key, object] of changed) if (object !== undefined) next.set(key, object);
-    set[kind] = next;
+    set[kind] = PatchedMap.of(before, changed as ReadonlyMap<string, KubeObject>);
   }
   const patched = Object.freeze(set);
   recordPatch(patched, previous, keys);

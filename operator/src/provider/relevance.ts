@@ -6,6 +6,7 @@
  * The status writer and the credentials controller still get every set: they read
  * resourceVersion, status and uid, which this view deliberately keeps stale.
  */
+import { PatchedMap } from '../resources/patched-map';
 import { CORE_KINDS, TURNPIKE_KINDS, changedKeys, type Kind, type KubeObject, type ResourceSet } from '../resources/resourceset';
 
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
@@ -70,14 +71,14 @@ function sameAt(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: Read
  * in `before`'s order; undefined when a key was added or removed (then `merged` builds it).
  */
 function replacedAt(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>, keys: ReadonlySet<string>): ReadonlyMap<string, KubeObject> | undefined {
-  const out = new Map(before);
+  const replaced = new Map<string, KubeObject>();
   for (const key of keys) {
     const old = before.get(key);
     const object = after.get(key);
     if (old === undefined || object === undefined) return undefined;
-    if (!sameForTranslation(kind, old, object)) out.set(key, object);
+    if (!sameForTranslation(kind, old, object)) replaced.set(key, object);
   }
-  return out;
+  return PatchedMap.of(before, replaced);
 }
 
 /** `after`, with the objects that did not change for translation as they were in `before`. */

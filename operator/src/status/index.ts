@@ -1,3 +1,3 @@
 // Status writing (leader only): desired conditions in, minimal rate-limited /status patches out.
-export { StatusWriter, type StatusRef, type StatusUpdate, type StatusWriterOptions, type StatusWriterStats } from './writer';
+export { StatusWriter, byStatusKey, type StatusRef, type StatusUpdate, type StatusWriterOptions, type StatusWriterStats } from './writer';
 export { mergeConditions, mergeStatus, sameStatus, statusPatch, type DesiredStatus, type StatusCondition } from './conditions';

@@ -23,6 +23,11 @@ import type { StatusUpdate, StatusWriterOptions, StatusWriterStats } from './typ
 
 export type { StatusRef, StatusUpdate, StatusWriterOptions, StatusWriterStats } from './types';
 
+/** Updates keyed as StatusWriter.update takes them. */
+export function byStatusKey(updates: readonly StatusUpdate[]): ReadonlyMap<string, StatusUpdate> {
+  return new Map(updates.map((update) => [statusKey(update.ref), update]));
+}
+
 type Outcome = 'done' | 'retry' | 'gone' | 'rejected';
 
 export class StatusWriter {
@@ -32,7 +37,7 @@ export class StatusWriter {
   private readonly retryPolicy: BackoffPolicy;
   private readonly queue = new KeyQueue();
   private readonly abort = new AbortController();
-  private desired = new Map<string, StatusUpdate>();
+  private desired: ReadonlyMap<string, StatusUpdate> = new Map();
   private readonly observed = new ObservedObjects();
   /** What this writer read or wrote itself, until the informers catch up with it. */
   private readonly written = new Map<string, Known>();
@@ -52,17 +57,20 @@ export class StatusWriter {
     this.retryPolicy = backoffPolicy({ initialMs: 250, maxMs: 60_000, ...options.retry });
   }
 
-  /** Replaces the desired state; keys whose desired status changed are (re)examined. */
-  update(updates: readonly StatusUpdate[]): void {
-    const next = new Map<string, StatusUpdate>();
-    for (const update of updates) next.set(statusKey(update.ref), update);
-    for (const [key, update] of next) {
-      const previous = this.desired.get(key);
-      // Callers hand over the same object for an unchanged status; a copy is compared by value.
-      if (previous !== update && (previous === undefined || JSON.stringify(previous) !== JSON.stringify(update))) this.enqueue(key);
-    }
-    for (const key of this.desired.keys()) if (!next.has(key)) this.forget(key);
-    this.desired = next;
+  /**
+   * Replaces the desired state (by statusKey, see byStatusKey); keys whose desired status changed
+   * are (re)examined. Nothing is copied: callers hand over a new map, the same update object for
+   * an unchanged status (a copy is compared by value).
+   */
+  update(desired: ReadonlyMap<string, StatusUpdate>): void {
+    const previous = this.desired;
+    if (desired === previous) return;
+    desired.forEach((update, key) => {
+      const before = previous.get(key);
+      if (before !== update && (before === undefined || JSON.stringify(before) !== JSON.stringify(update))) this.enqueue(key);
+    });
+    previous.forEach((_, key) => { if (!desired.has(key)) this.forget(key); });
+    this.desired = desired;
     this.pump();
   }
 

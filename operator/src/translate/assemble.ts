@@ -1,6 +1,7 @@
 /** The cheap, linear half of incremental translation: pieces → GatewayIR, statuses → sorted map. */
 import type { ApiGroupIR, ClusterIR, DownstreamTlsIR, GatewayIR, RateLimitIR, SourceRef } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
+import { PatchedMap } from '../resources/patched-map';
 import { sameDesired, type DesiredStatus } from './status';
 
 export interface GatewayParts {
@@ -66,7 +67,7 @@ type Entries = readonly (readonly [string, DesiredStatus])[];
 /**
  * The statuses of a pass from the steps' entries. Steps that were reused hand over the same
  * entries array as before; when the steps that changed book the same keys as those they replace
- * (an edit), the previous map is copied and patched instead of rebuilt and sorted.
+ * (an edit), the previous map is patched (PatchedMap) instead of rebuilt and sorted.
  */
 export class StatusAssembly {
   #parts: ReadonlySet<Entries> = new Set();
@@ -87,10 +88,8 @@ export class StatusAssembly {
     const keys = new Set(removed.flatMap((part) => part.map(([key]) => key)));
     const entries = added.flat();
     if (entries.length !== keys.size || !entries.every(([key]) => keys.has(key))) return undefined;
-    const changed = entries.filter(([key, status]) => { const before = previous.get(key); return before === undefined || !sameDesired(before, status); });
-    if (changed.length === 0) return previous;
-    const out = new Map(previous);
-    for (const [key, status] of changed) out.set(key, status);
-    return out;
+    if (!entries.every(([key]) => previous.has(key))) return undefined;
+    const changed = new Map(entries.filter(([key, status]) => !sameDesired(previous.get(key) as DesiredStatus, status)));
+    return PatchedMap.of(previous, changed);
   }
 }

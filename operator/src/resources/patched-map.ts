@@ -1,0 +1,72 @@
+/**
+ * A read-only map that is another with some values replaced, without copying it. The control
+ * plane's maps (the ResourceSet's kinds, the desired and derived statuses) hold every object, and
+ * an edit replaces one or two values in each: copying 10,000 entries per change was most of what
+ * the operator allocated per edit, and what made its heap collect every few edits
+ * (docs/performance.md). Patches of a patch share one plain base and merge their replacements;
+ * once those pass MAX_REPLACEMENTS the map is copied once (in proportion: one copy per that many
+ * changes).
+ */
+
+/** Replacements carried before a patch copies the whole map. */
+const MAX_REPLACEMENTS = 256;
+
+export class PatchedMap<K, V> implements ReadonlyMap<K, V> {
+  readonly #base: ReadonlyMap<K, V>;
+  readonly #replaced: ReadonlyMap<K, V>;
+
+  private constructor(base: ReadonlyMap<K, V>, replaced: ReadonlyMap<K, V>) {
+    this.#base = base;
+    this.#replaced = replaced;
+  }
+
+  /**
+   * `base` with the values of `replaced`, whose keys must all be in `base` (callers add or remove
+   * keys by building a new map). The same order and keys as `base`.
+   */
+  static of<K, V>(base: ReadonlyMap<K, V>, replaced: ReadonlyMap<K, V>): ReadonlyMap<K, V> {
+    if (replaced.size === 0) return base;
+    const root = base instanceof PatchedMap ? (base as PatchedMap<K, V>).#base : base;
+    const merged = base instanceof PatchedMap ? new Map((base as PatchedMap<K, V>).#replaced) : new Map<K, V>();
+    replaced.forEach((value, key) => {
+      if (!root.has(key)) throw new Error('PatchedMap: a replaced key is not in the map');
+      merged.set(key, value);
+    });
+    if (merged.size <= MAX_REPLACEMENTS) return new PatchedMap(root, merged);
+    const copy = new Map<K, V>();
+    root.forEach((value, key) => { copy.set(key, merged.has(key) ? (merged.get(key) as V) : value); });
+    return copy;
+  }
+
+  get size(): number {
+    return this.#base.size;
+  }
+
+  has(key: K): boolean {
+    return this.#base.has(key);
+  }
+
+  get(key: K): V | undefined {
+    return this.#replaced.has(key) ? this.#replaced.get(key) : this.#base.get(key);
+  }
+
+  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    this.#base.forEach((value, key) => { callback.call(thisArg, this.#replaced.has(key) ? (this.#replaced.get(key) as V) : value, key, this); });
+  }
+
+  *entries(): MapIterator<[K, V]> {
+    for (const [key, value] of this.#base) yield [key, this.#replaced.has(key) ? (this.#replaced.get(key) as V) : value];
+  }
+
+  keys(): MapIterator<K> {
+    return this.#base.keys();
+  }
+
+  *values(): MapIterator<V> {
+    for (const [, value] of this.entries()) yield value;
+  }
+
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.entries();
+  }
+}
