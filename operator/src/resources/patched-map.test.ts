@@ -46,4 +46,15 @@ describe('PatchedMap', () => {
   it('refuses a key the base does not hold (keys are added by building a new map)', () => {
     expect(() => PatchedMap.of(base(), new Map([['z', 26]]))).toThrow(/not in the map/);
   });
+
+  it('names the keys whose values differ between patches of one map, and nothing for unrelated maps', () => {
+    const root = base();
+    const first = PatchedMap.of(root, new Map([['a', 10]]));
+    const second = PatchedMap.of(first, new Map([['b', 20]]));
+    expect(PatchedMap.differences(first, second)).toEqual(['b']);
+    expect(PatchedMap.differences(root, second)?.sort()).toEqual(['a', 'b']);
+    expect(PatchedMap.differences(second, PatchedMap.of(second, new Map([['b', 2]])))).toEqual(['b']);
+    expect(PatchedMap.differences(root, base())).toBeUndefined();
+  });
 });
+

@@ -38,6 +38,20 @@ export class PatchedMap<K, V> implements ReadonlyMap<K, V> {
     return copy;
   }
 
+  /**
+   * The keys whose values differ between two maps that are patches of one map (or that map
+   * itself), found in proportion to their replacements; undefined for other maps (compare them
+   * in full). Both have the same keys.
+   */
+  static differences<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): K[] | undefined {
+    const parts = (map: ReadonlyMap<K, V>): [ReadonlyMap<K, V>, ReadonlyMap<K, V>] => (map instanceof PatchedMap ? [(map as PatchedMap<K, V>).#base, (map as PatchedMap<K, V>).#replaced] : [map, new Map()]);
+    const [rootA, replacedA] = parts(a);
+    const [rootB, replacedB] = parts(b);
+    if (rootA !== rootB) return undefined;
+    const keys = new Set([...replacedA.keys(), ...replacedB.keys()]);
+    return [...keys].filter((key) => a.get(key) !== b.get(key));
+  }
+
   get size(): number {
     return this.#base.size;
   }

@@ -2,7 +2,7 @@
 // change reaches, and the same results as a full translation after every step.
 import type { ApiGroupIR } from '@turnpike/xds-server';
 import type { GatewayConfig } from '../config';
-import { buildResourceSet } from '../provider/informers-set';
+import { buildResourceSet, patchResourceSet } from '../provider/informers-set';
 import type { Kind, KubeObject, ResourceSet } from '../resources/resourceset';
 import { testGateway, validate } from './testing';
 import { Translator, translateResourceSet, type Translation } from '.';
@@ -41,9 +41,27 @@ function setOf(objects: readonly KubeObject[]): ResourceSet {
 
 const text = (t: Translation): string => JSON.stringify({ ir: t.ir, statuses: [...t.statuses] });
 
+/** Each translator's last set: the next is patched from it, as the providers make their sets. */
+const lastSets = new WeakMap<Translator, ResourceSet>();
+
+/** `objects` as a set patched from `previous` (patchResourceSet: the maps of updated kinds are PatchedMaps). */
+function patchedSet(previous: ResourceSet, objects: readonly KubeObject[]): ResourceSet {
+  const next = setOf(objects);
+  const changes = new Map<Kind, Map<string, KubeObject | undefined>>();
+  for (const kind of Object.keys(next) as Kind[]) {
+    const changed = new Map<string, KubeObject | undefined>();
+    for (const [key, object] of next[kind]) if (previous[kind].get(key) !== object) changed.set(key, object);
+    for (const key of previous[kind].keys()) if (!next[kind].has(key)) changed.set(key, undefined);
+    if (changed.size > 0) changes.set(kind, changed);
+  }
+  return patchResourceSet(previous, changes, (kind) => [...next[kind].values()]);
+}
+
 /** Translates incrementally and checks the result against a full translation of the same set. */
 function pass(translator: Translator, objects: readonly KubeObject[]): Translation {
-  const set = setOf(objects);
+  const previous = lastSets.get(translator);
+  const set = previous === undefined ? setOf(objects) : patchedSet(previous, objects);
+  lastSets.set(translator, set);
   const result = translator.translate(set);
   expect(text(result)).toBe(text(translateResourceSet(set, config, validate)));
   return result;

@@ -7,6 +7,7 @@
  * valid version, an Api that moved to another group or has none), so results never differ from
  * the full path's; incremental.test.ts compares both after every step.
  */
+import { PatchedMap } from '../resources/patched-map';
 import type { KubeObject, ResourceSet } from '../resources/resourceset';
 
 /** Above this many changed objects of a kind, the full path is as cheap. */
@@ -20,9 +21,12 @@ const PATCH_LIMIT = 64;
 export function replacedKeys(before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>): string[] | undefined {
   if (before.size !== after.size) return undefined;
   const replaced: string[] = [];
-  for (const [key, object] of after) {
+  // Maps patched from one another (PatchedMap) name their differences; others are compared in full.
+  for (const key of PatchedMap.differences(before, after) ?? after.keys()) {
+    const object = after.get(key);
     const old = before.get(key);
     if (old === object) continue;
+    if (object === undefined) return undefined;
     if (old === undefined || old.metadata.uid !== object.metadata.uid || old.metadata.creationTimestamp !== object.metadata.creationTimestamp) return undefined;
     replaced.push(key);
     if (replaced.length > PATCH_LIMIT) return undefined;
