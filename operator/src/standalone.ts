@@ -11,13 +11,14 @@ import { randomCredentials } from './credentials/generate';
 import { startEchoServer, type EchoServer } from './demo/echo';
 import { findEnvoy, launchEnvoy, type RunningEnvoy } from './envoy/launch';
 import { createLogger, type Logger } from './log';
-import type { Pipeline, ObjectStatus } from './pipeline';
+import type { Pipeline } from './pipeline';
 import { filesProvider, type FilesProvider } from './provider/files';
 import type { ResourceSet } from './resources/resourceset';
 import { startRuntime, untilSignalled } from './runtime';
 import { startHealthServer } from './health';
 import { startLocalRateLimit } from './standalone-ratelimit';
 import { suggestedCalls } from './standalone-banner';
+import { statusPrinter } from './standalone-status';
 import { STANDALONE_SUBDOMAIN_TLS, StandaloneSubdomainTls } from './standalone-tls';
 import { assertPortFree, StandaloneProcesses, STOP_GRACE_MS } from './standalone-processes';
 import { applyHeapPolicy } from './heap';
@@ -36,31 +37,6 @@ export interface StandaloneGateway {
   /** Stops everything; SIGKILLs the children still running (e.g. after a bounded stop timed out). */
   stop(): Promise<void>;
   kill(): void;
-}
-
-function describe(status: ObjectStatus): string {
-  const c = (name: string, v: ObjectStatus['accepted']): string => `${name}=${v.status}${v.status === 'True' ? '' : ` (${v.reason}: ${v.message})`}`;
-  return [c('Accepted', status.accepted), c('ResolvedRefs', status.resolvedRefs), c('Programmed', status.programmed)].join(' ');
-}
-
-/**
- * Logs each object's conditions when they change: standalone's `kubectl get`. An unchanged status
- * is the same object as before (ObjectStatuses), so only changed ones are described.
- */
-function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus>) => void {
-  const last = new Map<string, { readonly status: ObjectStatus; readonly line: string }>();
-  return (statuses) => {
-    for (const [key, status] of statuses) {
-      const before = last.get(key);
-      if (before?.status === status) continue;
-      const line = describe(status);
-      last.set(key, { status, line });
-      if (before?.line === line) continue;
-      const fields = { object: key, ...status.fields, ...(status.servedGeneration === undefined ? {} : { servedGeneration: status.servedGeneration }) };
-      if (status.accepted.status === 'False' || status.resolvedRefs.status === 'False' || status.programmed.status === 'False') log.warn(line, fields);
-      else log.info(line, fields);
-    }
-  };
 }
 
 /** Without the authn module (not built yet) APP Apis answer 401 and signing Apis 500, never unchecked or unsigned. */
