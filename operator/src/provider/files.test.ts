@@ -32,6 +32,8 @@ describe('the files provider', () => {
     expect(manifestFiles(hidden, [dir, '/elsewhere'])).toEqual([path.join(hidden, 'a.yaml')]);
     const skip = skipRule(hidden);
     expect([skip(hidden, true), skip(path.join(hidden, 'x.txt'), false), skip(path.join(hidden, 'x.txt')), skip(path.join(hidden, 'x'), true)]).toEqual([false, true, false, false]);
+    // Hidden entries below the root, and paths outside it, relative or not, are skipped.
+    expect([skip(path.join(hidden, '.git'), true), skip(path.join(hidden, 'sub', '.a.yaml'), false), skip(path.join(dir, 'a.yaml'), false), skip('relative.yaml', false)]).toEqual([true, true, true, true]);
   });
 
   it('serves the files that parse; a broken one at start contributes nothing and is reported', async () => {

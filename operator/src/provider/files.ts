@@ -26,17 +26,23 @@ import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import type { Provider } from './provider';
 
 const MANIFEST = /\.(ya?ml|json)$/i;
+/** A path segment starting with a dot: hidden files and folders (and `..`). */
+const HIDDEN = /(^|[\\/])\./;
 
 /** Decides which paths under a manifests directory are never read. */
 export function skipRule(dir: string, exclude: readonly string[] = []): (file: string, isDirectory?: boolean) => boolean {
   const root = path.resolve(dir);
   // Only folders inside `dir` (a state directory around it must not hide every manifest).
-  const excluded = exclude.map((d) => path.resolve(d)).filter((d) => d.startsWith(`${root}${path.sep}`));
+  const inside = `${root}${path.sep}`;
+  const excluded = exclude.map((d) => path.resolve(d)).filter((d) => d.startsWith(inside));
+  // The watcher asks about every entry each time it lists a folder again (500 per edit at 500
+  // files): a path already under the root takes no path arithmetic. A `..` in it counts as hidden.
   return (file, isDirectory) => {
-    const full = path.resolve(file);
+    const full = file.startsWith(inside) ? file : path.resolve(file);
     if (full === root) return false;
     if (excluded.some((d) => full === d || full.startsWith(`${d}${path.sep}`))) return true;
-    if (path.relative(root, full).split(path.sep).some((part) => part.startsWith('.'))) return true;
+    const relative = full.startsWith(inside) ? full.slice(inside.length) : path.relative(root, full);
+    if (HIDDEN.test(relative)) return true;
     return isDirectory === false && !MANIFEST.test(full);
   };
 }
