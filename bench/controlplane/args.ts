@@ -38,7 +38,7 @@ export const USAGE = `usage: node bench/dist/controlplane/main.js [flags]
   --modes cluster,standalone  control planes measured for each size: \`turnpike operator\` against
                             kube-apiserver, and \`turnpike standalone -f DIR\` (one file per group)
   --runs 5                  in-process translation runs per size (median)
-  --samples 30              apply-to-served samples per size
+  --samples 100             apply-to-served samples per size (p99 is the second slowest)
   --poll-ms 2               Envoy polling interval while waiting for a change
   --edits 100               Apis edited under load (at most half of the Apis)
   --clients 4               concurrent callers on unchanged routes during the edits
@@ -96,7 +96,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     sizes: parseSizes(values.sizes ?? '100x10,1000x100,10000x500'),
     modes: parseModes(values.modes ?? MODES.join(',')),
     runs: int('runs', values.runs, 5),
-    samples: int('samples', values.samples, 30),
+    samples: int('samples', values.samples, 100),
     pollMs: int('poll-ms', values['poll-ms'], 2, 0),
     edits: int('edits', values.edits, 100),
     clients: int('clients', values.clients, 4),
