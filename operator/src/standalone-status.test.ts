@@ -1,6 +1,7 @@
 import type { SourceKind } from '@turnpike/xds-server';
 import { createLogger } from './log';
 import type { ObjectStatus } from './pipeline';
+import { PatchedMap } from './resources/patched-map';
 import { statusPrinter } from './standalone-status';
 
 const TRUE = { status: 'True', reason: 'Accepted', message: '' } as const;
@@ -39,4 +40,13 @@ describe('statusPrinter', () => {
       expect.objectContaining({ level: 'warn', msg: 'Accepted=True ResolvedRefs=True Programmed=False (Rejected: Envoy rejected it.)', objects: 5 }),
     ]);
   });
+
+  it('looks only at the statuses that differ when they are patched from the last ones', () => {
+    const { lines, print } = printed();
+    const first = mapOf([status('a', PENDING), status('b', PENDING)]);
+    print(first);
+    print(PatchedMap.of(first, new Map([['Api/n/b', status('b')]])));
+    expect(lines.slice(2).map((l) => [l.msg, l.object])).toEqual([['Accepted=True ResolvedRefs=True Programmed=True', 'Api/n/b']]);
+  });
 });
+

@@ -3,6 +3,7 @@
  */
 import type { Logger } from './log';
 import type { ObjectStatus } from './pipeline';
+import { PatchedMap } from './resources/patched-map';
 
 function describe(status: ObjectStatus): string {
   const c = (name: string, v: ObjectStatus['accepted']): string => `${name}=${v.status}${v.status === 'True' ? '' : ` (${v.reason}: ${v.message})`}`;
@@ -24,16 +25,22 @@ const failing = (status: ObjectStatus): boolean => status.accepted.status === 'F
  */
 export function statusPrinter(log: Logger): (statuses: ReadonlyMap<string, ObjectStatus>) => void {
   const last = new Map<string, { readonly status: ObjectStatus; readonly line: string }>();
+  let previous: ReadonlyMap<string, ObjectStatus> = new Map();
   return (statuses) => {
     const changed: { readonly key: string; readonly status: ObjectStatus; readonly line: string }[] = [];
-    // forEach: a walk of 10,000 statuses per ADS event allocates nothing for those that did not change.
-    statuses.forEach((status, key) => {
+    const look = (status: ObjectStatus, key: string): void => {
       const before = last.get(key);
       if (before?.status === status) return;
       const line = describe(status);
       last.set(key, { status, line });
       if (before?.line !== line) changed.push({ key, status, line });
-    });
+    };
+    // Statuses patched from the last ones (ObjectStatuses.derive) name what changed; otherwise a
+    // walk, with forEach: nothing is allocated for the statuses that did not change.
+    const differences = PatchedMap.differences(previous, statuses);
+    if (differences === undefined) statuses.forEach(look);
+    else for (const key of differences) { const status = statuses.get(key); if (status !== undefined) look(status, key); }
+    previous = statuses;
     if (last.size > statuses.size) for (const key of [...last.keys()]) if (!statuses.has(key)) last.delete(key);
     if (changed.length <= DESCRIBED_ONE_BY_ONE) {
       for (const { key, status, line } of changed) {

@@ -1,5 +1,6 @@
 import type { SourceKind } from '@turnpike/xds-server';
 import type { ObjectStatus } from './pipeline';
+import { PatchedMap } from './resources/patched-map';
 import { StatusUpdates } from './status-updates';
 
 const TRUE = { status: 'True', reason: 'Accepted', message: '' } as const;
@@ -32,4 +33,17 @@ describe('StatusUpdates', () => {
     expect([...updates.next(mapOf([status('Api', 'c')])).keys()]).toEqual(['Api/n/c']);
     expect([...updates.next(mapOf([status('Api', 'd')])).keys()]).toEqual(['Api/n/d']);
   });
+
+  it('follows statuses patched from the last ones by their differences, as a walk would', () => {
+    const updates = new StatusUpdates();
+    const first = mapOf([status('Api', 'a'), status('Secret', 's'), status('App', 'b')]);
+    const before = updates.next(first);
+    const patched = PatchedMap.of(first, new Map([['App/n/b', status('App', 'b', 3)], ['Secret/n/s', status('Secret', 's', 2)]]));
+    const after = updates.next(patched);
+    expect([...after.keys()]).toEqual(['Api/n/a', 'App/n/b']);
+    expect(after.get('Api/n/a')).toBe(before.get('Api/n/a'));
+    expect(after.get('App/n/b')?.ref.generation).toBe(3);
+    expect([...after.entries()]).toEqual([...new StatusUpdates().next(new Map(patched)).entries()]);
+  });
 });
+

@@ -37,6 +37,18 @@ export class StatusUpdates {
 
   next(statuses: ReadonlyMap<string, ObjectStatus>): ReadonlyMap<string, StatusUpdate> {
     if (statuses === this.#statuses) return this.#updates;
+    // Statuses patched from the last ones (ObjectStatuses.derive) name what changed: no walk.
+    const differences = PatchedMap.differences(this.#statuses, statuses);
+    if (differences !== undefined) {
+      const changed = new Map<string, StatusUpdate>();
+      for (const key of differences) {
+        const status = statuses.get(key);
+        if (status !== undefined && !STATUSLESS_KINDS.has(status.source.kind)) changed.set(key, statusUpdate(status));
+      }
+      this.#updates = PatchedMap.of(this.#updates, changed);
+      this.#statuses = statuses;
+      return this.#updates;
+    }
     const changed = new Map<string, StatusUpdate>();
     let writable = 0;
     let added = 0;

@@ -12,7 +12,7 @@ import type { ResourceSet } from '../resources/resourceset';
 import { Translator, type ConditionValue, type DesiredStatus, type Translation, type ValidateFn } from '../translate';
 import { ObjectStatuses } from './statuses';
 import { RATE_LIMIT_KINDS, RateLimitPlane } from './ratelimit-plane';
-import { fleetState, programmedCondition, type Carried, type FleetState } from './programmed';
+import { fleetState, maybeChanged, programmedCondition, type Carried, type DerivedFrom, type FleetState } from './programmed';
 
 export type { ObjectStatus } from './statuses';
 import type { ObjectStatus } from './statuses';
@@ -56,6 +56,8 @@ export class Pipeline {
   #state: FleetState = { kind: 'Pending', message: 'No configuration served yet.' };
   readonly #listeners = new Set<StatusListener>();
   readonly #rateLimit: RateLimitPlane;
+  /** What the last statuses were derived from: the next derivation looks only at what changed since (maybeChanged). */
+  #derivedFrom: (DerivedFrom & { readonly rateLimit: readonly unknown[] }) | undefined;
   /** Envoys of the fleet connected to the control plane (at least 1): Fast limits are split among them. */
   #envoys = 1;
 
@@ -155,6 +157,13 @@ export class Pipeline {
   }
 
   statuses(): ReadonlyMap<string, ObjectStatus> {
-    return this.#statuses.derive(this.#desired, (key, desired) => this.#programmed(key, desired));
+    const now = { desired: this.#desired, lastGood: this.#lastGood, rateLimit: this.#rateLimit.stamp() };
+    const from = this.#derivedFrom;
+    // Rate-limited kinds follow the rate-limit fleet too: when it moved, every object is derived.
+    const sameRateLimit = from !== undefined && from.rateLimit.length === now.rateLimit.length && from.rateLimit.every((part, i) => part === now.rateLimit[i]);
+    const keys = from !== undefined && sameRateLimit ? maybeChanged(from, now) : undefined;
+    const statuses = this.#statuses.derive(this.#desired, (key, desired) => this.#programmed(key, desired), keys);
+    this.#derivedFrom = now;
+    return statuses;
   }
 }

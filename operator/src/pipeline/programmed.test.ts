@@ -1,6 +1,7 @@
 import { TYPE_URLS, type NodeAckState, type Snapshot, type TypeAckState } from '@turnpike/xds-server';
 import type { DesiredStatus } from '../translate';
-import { fleetState, notProgrammed, programmedCondition } from './programmed';
+import { PatchedMap } from '../resources/patched-map';
+import { fleetState, maybeChanged, notProgrammed, programmedCondition, type FleetState } from './programmed';
 
 const { listener: LDS, cluster: CDS } = TYPE_URLS;
 const snapshot = { fleet: 'f', version: 'v2', types: new Map([[LDS, { version: 'l2' }], [CDS, { version: 'c2' }]]) } as unknown as Snapshot;
@@ -92,3 +93,57 @@ describe('programmedCondition', () => {
     expect(programmedCondition('k', { ...base, generation: 4 }, rejected, new Map([['k', stale]])).status).toBe('False');
   });
 });
+
+describe('maybeChanged', () => {
+  // A small deterministic generator (the same cases on every run).
+  let seed = 7;
+  const random = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return Math.floor((seed / 2147483648) * n); };
+  const TRUE = { status: 'True', reason: 'Accepted', message: '' } as const;
+  const FALSE = { status: 'False', reason: 'Invalid', message: 'bad' } as const;
+  // Each new status of an object is its next generation, as edits make them.
+  const generations = new Map<string, number>();
+  const desired = (name: string): DesiredStatus => {
+    const generation = (generations.get(name) ?? 0) + 1;
+    generations.set(name, generation);
+    const kind = random(4);
+    return {
+      source: { kind: 'Api', namespace: 'n', name }, generation, accepted: kind === 3 ? FALSE : TRUE, resolvedRefs: TRUE, inIR: kind !== 3, fields: {},
+      ...(kind === 2 && generation > 1 ? { servedGeneration: generation - 1 } : {}),
+    };
+  };
+  const states: FleetState[] = [{ kind: 'Programmed' }, { kind: 'Pending', message: 'Waiting for 1 Envoy(s).' }, { kind: 'Pending', message: 'Waiting for 2 Envoy(s).' }, { kind: 'Rejected', message: 'no' }];
+  const same = (a: ReturnType<typeof programmedCondition>, b: ReturnType<typeof programmedCondition>): boolean => a.status === b.status && a.reason === b.reason && a.message === b.message;
+
+  it('names every object whose status differs between two derivations, whatever the fleet state in each', () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `Api/n/k${i}`);
+    // A chain of desired maps, each the last with a few statuses replaced, as StatusAssembly makes them.
+    const chain: ReadonlyMap<string, DesiredStatus>[] = [new Map(keys.map((key) => [key, desired(key)]))];
+    for (let i = 0; i < 40; i += 1) {
+      const last = chain[chain.length - 1] as ReadonlyMap<string, DesiredStatus>;
+      const replaced = new Map(Array.from({ length: random(3) }, () => keys[random(keys.length)] as string).map((key) => [key, desired(key)]));
+      chain.push(PatchedMap.of(last, replaced));
+    }
+    const pick = (): ReadonlyMap<string, DesiredStatus> => chain[random(chain.length)] as ReadonlyMap<string, DesiredStatus>;
+    let checked = 0;
+    for (let round = 0; round < 400; round += 1) {
+      const before = { desired: pick(), lastGood: pick() };
+      const now = { desired: pick(), lastGood: pick() };
+      const [stateBefore, stateNow] = [states[random(states.length)] as FleetState, states[random(states.length)] as FleetState];
+      const named = maybeChanged(before, now);
+      expect(named).toBeDefined();
+      for (const key of keys) {
+        const [a, b] = [before.desired.get(key) as DesiredStatus, now.desired.get(key) as DesiredStatus];
+        const differs = a !== b || !same(programmedCondition(key, a, stateBefore, before.lastGood), programmedCondition(key, b, stateNow, now.lastGood));
+        if (differs) { expect(named?.has(key)).toBe(true); checked += 1; }
+      }
+    }
+    // The cases exercised something: statuses that did change.
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('is undefined for maps that are not patches of one another', () => {
+    const map = new Map<string, DesiredStatus>();
+    expect(maybeChanged({ desired: map, lastGood: map }, { desired: new Map(), lastGood: map })).toBeUndefined();
+  });
+});
+

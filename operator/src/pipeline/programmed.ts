@@ -3,6 +3,7 @@
  * Derived from the served snapshot and the latest ACK/NACK of every connected node, per type.
  */
 import type { NodeAckState, Snapshot } from '@turnpike/xds-server';
+import { PatchedMap } from '../resources/patched-map';
 import type { ConditionValue, DesiredStatus } from '../translate';
 
 export type FleetState =
@@ -122,4 +123,32 @@ export function programmedCondition(key: string, status: DesiredStatus, state: F
   if (status.servedGeneration !== undefined) return olderServed(status, served, programmed, state);
   if (programmed) return PROGRAMMED;
   return notProgrammed(state);
+}
+
+/** What a derivation of the statuses reads besides the fleet's state. */
+export interface DerivedFrom {
+  readonly desired: ReadonlyMap<string, DesiredStatus>;
+  readonly lastGood: Carried;
+}
+
+/**
+ * The objects whose status may differ between a derivation from `before` and one from `now`,
+ * whatever the fleet's state in either (programmedCondition): those whose desired status changed,
+ * those whose entry in the last good configuration changed, and those the last good configuration
+ * does not carry as they are now, the only ones whose Programmed follows the fleet's state (an
+ * object the last good configuration carries at its generation is Programmed in every state).
+ * Undefined when the maps are not patches of one another (PatchedMap): derive every object.
+ */
+export function maybeChanged(before: DerivedFrom, now: DerivedFrom): Set<string> | undefined {
+  const parts = [
+    PatchedMap.differences(before.desired, now.desired),
+    PatchedMap.differences(before.lastGood, now.lastGood),
+    PatchedMap.differences(now.lastGood, now.desired),
+  ];
+  const found = new Set<string>();
+  for (const part of parts) {
+    if (part === undefined) return undefined;
+    for (const key of part) found.add(key);
+  }
+  return found;
 }

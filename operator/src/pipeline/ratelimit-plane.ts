@@ -51,7 +51,7 @@ export class RateLimitPlane {
 
   /** What Programmed of this plane's objects depends on, compared by identity between ADS events. */
   stamp(): readonly unknown[] {
-    return [this.#state.kind, 'message' in this.#state ? this.#state.message : ''];
+    return [this.#inUse, this.#state.kind, 'message' in this.#state ? this.#state.message : ''];
   }
 
   /** Re-derives the plane's state from the latest ACKs (call on every ADS event). */

@@ -27,8 +27,16 @@ export class ObjectStatuses {
   #desired: ReadonlyMap<string, DesiredStatus> = new Map();
   #out: ReadonlyMap<string, ObjectStatus> = new Map();
 
-  /** Statuses by key, in the order of `desired`; the previous map when every entry is the same. */
-  derive(desired: ReadonlyMap<string, DesiredStatus>, programmed: (key: string, desired: DesiredStatus) => ConditionValue): ReadonlyMap<string, ObjectStatus> {
+  /**
+   * Statuses by key, in the order of `desired`; the previous map when every entry is the same.
+   * `maybeChanged`, when the caller knows it (same keys as the last call): the only keys whose
+   * status can differ from the last call's, the others are not looked at.
+   */
+  derive(desired: ReadonlyMap<string, DesiredStatus>, programmed: (key: string, desired: DesiredStatus) => ConditionValue, maybeChanged?: ReadonlySet<string>): ReadonlyMap<string, ObjectStatus> {
+    if (maybeChanged !== undefined && desired.size === this.#out.size) {
+      const patched = this.#patched(desired, programmed, maybeChanged);
+      if (patched !== undefined) return patched;
+    }
     // The same keys as last time (the usual case: an edit, an ACK): the changed statuses patch the
     // previous map, and nothing is allocated for the others.
     const changes = new Map<string, ObjectStatus>();
@@ -48,6 +56,21 @@ export class ObjectStatuses {
       desired.forEach((status, key) => { out.set(key, this.#statusOf(key, status, this.#out.get(key), programmed)); });
       this.#out = out;
     }
+    this.#desired = desired;
+    return this.#out;
+  }
+
+  /** derive for the keys in `keys` only; undefined when one of them is not a key of both maps. */
+  #patched(desired: ReadonlyMap<string, DesiredStatus>, programmed: (key: string, desired: DesiredStatus) => ConditionValue, keys: ReadonlySet<string>): ReadonlyMap<string, ObjectStatus> | undefined {
+    const changes = new Map<string, ObjectStatus>();
+    for (const key of keys) {
+      const status = desired.get(key);
+      const before = this.#out.get(key);
+      if (status === undefined || before === undefined) return undefined;
+      const next = this.#statusOf(key, status, before, programmed);
+      if (next !== before) changes.set(key, next);
+    }
+    this.#out = PatchedMap.of(this.#out, changes);
     this.#desired = desired;
     return this.#out;
   }
