@@ -65,11 +65,17 @@ export function processes(): Map<number, string[]> {
   return out;
 }
 
-/** Whether a process is alive (not a zombie). */
-export function isAlive(pid: number): boolean {
+/**
+ * A live process's start time (field 22 of /proc/<pid>/stat), undefined when it is gone or a
+ * zombie: with the pid, it names the process even after the pid is used again (pid_max may be
+ * 32768, and a busy run goes round it).
+ */
+export function startTime(pid: number): string | undefined {
   try {
-    return !/^\S+ \(.*\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[0] === 'Z' || fields[0] === 'X' ? undefined : fields[19];
   } catch {
-    return false;
+    return undefined;
   }
 }

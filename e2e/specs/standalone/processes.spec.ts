@@ -6,9 +6,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, isListening, startProcess, startStandalone, turnpikeCli, waitFor, type TurnpikeProcess } from '../../src';
-import { GROUP, isAlive, mockApi, processes, untilBody } from './manifests';
+import { GROUP, mockApi, processes, startTime, untilBody } from './manifests';
 
-interface Recorded { readonly name: string; readonly pid: number }
+interface Recorded { readonly name: string; readonly pid: number; readonly startTime: string }
+/** The recorded process itself is running (not another that took its pid since). */
+const stillRunning = (c: Recorded): boolean => startTime(c.pid) === c.startTime;
 
 describe('standalone processes', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'turnpike-procs-'));
@@ -62,11 +64,11 @@ describe('standalone processes', () => {
     process.kill(first.proc.pid, 'SIGKILL');
     await first.proc.exited;
     // The crash leaves its children running: that is what the restart must deal with.
-    expect(orphans.filter((c) => isAlive(c.pid)).map((c) => c.name).sort()).toEqual(['envoy', 'ratelimit', 'redis-server']);
+    expect(orphans.filter(stillRunning).map((c) => c.name).sort()).toEqual(['envoy', 'ratelimit', 'redis-server']);
     gateway = await start('second');
     const second = gateway;
     await untilBody(ports.http, '/ping', 'pong-2', 60_000);
-    expect(orphans.filter((c) => isAlive(c.pid))).toEqual([]);
+    expect(orphans.filter(stillRunning)).toEqual([]);
     expect(log(second)).toContain(`stopping processes left running by a turnpike standalone that did not stop them (pid ${first.proc.pid})`);
     expect(envoys()).toEqual(recorded().filter((c) => c.name === 'envoy').map((c) => c.pid));
     expect(envoys()).toHaveLength(1);
@@ -103,7 +105,7 @@ describe('standalone processes', () => {
     process.kill(running.proc.pid, 'SIGTERM');
     await waitFor(() => !running.proc.isRunning(), { what: 'standalone to exit', timeoutMs: 20_000 });
     expect(Date.now() - started).toBeLessThan(15_000);
-    expect(children.filter((c) => isAlive(c.pid))).toEqual([]);
+    expect(children.filter(stillRunning)).toEqual([]);
     expect(fs.existsSync(recordFile)).toBe(false);
     gateway = undefined;
   });
@@ -136,7 +138,7 @@ describe('standalone processes', () => {
     }, { what: 'the start under way', intervalMs: 5 });
     process.kill(interrupted.pid, 'SIGTERM');
     await interrupted.exited;
-    expect(children.filter((c) => isAlive(c.pid))).toEqual([]);
+    expect(children.filter(stillRunning)).toEqual([]);
     expect(processes().size).toBeGreaterThan(0);
     expect([...processes().values()].filter((argv) => argv.some((a) => a.startsWith(state)))).toEqual([]);
   });
@@ -150,11 +152,13 @@ describe('standalone processes', () => {
     const [orphan] = await waitFor(() => adminUp() && cliEnvoys().length === 1 && cliEnvoys(), { what: 'the first CLI\'s Envoy', timeoutMs: 30_000 });
     process.kill(first.pid, 'SIGKILL');
     await first.exited;
-    expect(isAlive(orphan!)).toBe(true);
+    const born = startTime(orphan!);
+    expect(born).toBeDefined();
     const second = startProcess({ name: 'cli-envoy-2', command: process.execPath, logDir: dir, args });
     try {
       await waitFor(() => adminUp() && cliEnvoys().length === 1 && cliEnvoys()[0] !== orphan, { what: 'the second CLI\'s Envoy, alone', timeoutMs: 30_000 });
-      expect(isAlive(orphan!)).toBe(false);
+      // Gone, or its pid taken by another process since.
+      expect(startTime(orphan!)).not.toBe(born);
       expect(fs.readFileSync(second.logFile, 'utf8')).toContain(`stopping processes left running by a turnpike envoy that did not stop them (pid ${first.pid})`);
     } finally {
       await second.stop(15_000);
