@@ -1,7 +1,7 @@
 /**
  * The pipeline's statuses as the status writer's desired updates, followed in proportion to what
- * changed: an unchanged ObjectStatus keeps its update object, and when the objects are the same
- * the previous map is patched (PatchedMap), not rebuilt.
+ * changed: an unchanged ObjectStatus keeps its update object, and statuses patched from the last
+ * ones patch the previous map (PatchedMap) instead of rebuilding it.
  */
 import { STATUSLESS_KINDS, type ObjectStatus } from './pipeline';
 import { PatchedMap } from './resources/patched-map';
@@ -39,31 +39,17 @@ export class StatusUpdates {
     if (statuses === this.#statuses) return this.#updates;
     // Statuses patched from the last ones (ObjectStatuses.derive) name what changed: no walk.
     const differences = PatchedMap.differences(this.#statuses, statuses);
-    if (differences !== undefined) {
+    if (differences === undefined) {
+      const all = new Map<string, StatusUpdate>();
+      statuses.forEach((status, key) => { if (!STATUSLESS_KINDS.has(status.source.kind)) all.set(key, statusUpdate(status)); });
+      this.#updates = all;
+    } else {
       const changed = new Map<string, StatusUpdate>();
       for (const key of differences) {
         const status = statuses.get(key);
         if (status !== undefined && !STATUSLESS_KINDS.has(status.source.kind)) changed.set(key, statusUpdate(status));
       }
       this.#updates = PatchedMap.of(this.#updates, changed);
-      this.#statuses = statuses;
-      return this.#updates;
-    }
-    const changed = new Map<string, StatusUpdate>();
-    let writable = 0;
-    let added = 0;
-    statuses.forEach((status, key) => {
-      if (STATUSLESS_KINDS.has(status.source.kind)) return;
-      writable += 1;
-      if (!this.#updates.has(key)) added += 1;
-      else if (status !== this.#statuses.get(key)) changed.set(key, statusUpdate(status));
-    });
-    if (added === 0 && writable === this.#updates.size) {
-      this.#updates = PatchedMap.of(this.#updates, changed);
-    } else {
-      const all = new Map<string, StatusUpdate>();
-      statuses.forEach((status, key) => { if (!STATUSLESS_KINDS.has(status.source.kind)) all.set(key, statusUpdate(status)); });
-      this.#updates = all;
     }
     this.#statuses = statuses;
     return this.#updates;

@@ -42,6 +42,9 @@ export interface PipelineOptions {
   readonly onPass?: (seconds: number) => void;
 }
 
+/** Stamps (what a derivation read) are equal when every part is the very same value. */
+const sameParts = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((part, i) => part === b[i]);
+
 export class Pipeline {
   #refreshPending = false;
   #desired: ReadonlyMap<string, DesiredStatus> = new Map();
@@ -145,7 +148,7 @@ export class Pipeline {
       if (this.#state.kind === 'Programmed') this.#lastGood = this.#served.carried;
     }
     const stamp = [this.#desired, this.#state.kind, 'message' in this.#state ? this.#state.message : '', this.#lastGood, ...this.#rateLimit.stamp()];
-    if (stamp.length === this.#stamp.length && stamp.every((part, i) => part === this.#stamp[i])) return;
+    if (sameParts(stamp, this.#stamp)) return;
     this.#stamp = stamp;
     const statuses = this.statuses();
     for (const listener of this.#listeners) listener(statuses);
@@ -160,8 +163,7 @@ export class Pipeline {
     const now = { desired: this.#desired, lastGood: this.#lastGood, rateLimit: this.#rateLimit.stamp() };
     const from = this.#derivedFrom;
     // Rate-limited kinds follow the rate-limit fleet too: when it moved, every object is derived.
-    const sameRateLimit = from !== undefined && from.rateLimit.length === now.rateLimit.length && from.rateLimit.every((part, i) => part === now.rateLimit[i]);
-    const keys = from !== undefined && sameRateLimit ? maybeChanged(from, now) : undefined;
+    const keys = from !== undefined && sameParts(from.rateLimit, now.rateLimit) ? maybeChanged(from, now) : undefined;
     const statuses = this.#statuses.derive(this.#desired, (key, desired) => this.#programmed(key, desired), keys);
     this.#derivedFrom = now;
     return statuses;

@@ -32,36 +32,20 @@ export class ObjectStatuses {
    * `maybeChanged`, when the caller knows it (same keys as the last call): the only keys whose
    * status can differ from the last call's, the others are not looked at.
    */
-  derive(desired: ReadonlyMap<string, DesiredStatus>, programmed: (key: string, desired: DesiredStatus) => ConditionValue, maybeChanged?: ReadonlySet<string>): ReadonlyMap<string, ObjectStatus> {
-    if (maybeChanged !== undefined && desired.size === this.#out.size) {
-      const patched = this.#patched(desired, programmed, maybeChanged);
-      if (patched !== undefined) return patched;
-    }
+  derive(desired: ReadonlyMap<string, DesiredStatus>, programmed: (key: string, desired: DesiredStatus) => ConditionValue, maybeChanged?: Iterable<string>): ReadonlyMap<string, ObjectStatus> {
     // The same keys as last time (the usual case: an edit, an ACK): the changed statuses patch the
     // previous map, and nothing is allocated for the others.
-    const changes = new Map<string, ObjectStatus>();
-    let sameKeys = desired.size === this.#out.size;
-    if (sameKeys) {
-      desired.forEach((status, key) => {
-        const before = this.#out.get(key);
-        if (before === undefined) sameKeys = false;
-        const next = sameKeys ? this.#statusOf(key, status, before, programmed) : before;
-        if (next !== before && next !== undefined) changes.set(key, next);
-      });
-    }
-    if (sameKeys) {
-      this.#out = PatchedMap.of(this.#out, changes);
-    } else {
-      const out = new Map<string, ObjectStatus>();
-      desired.forEach((status, key) => { out.set(key, this.#statusOf(key, status, this.#out.get(key), programmed)); });
-      this.#out = out;
-    }
+    const patched = desired.size === this.#out.size ? this.#patched(desired, programmed, maybeChanged ?? desired.keys()) : undefined;
+    if (patched !== undefined) return patched;
+    const out = new Map<string, ObjectStatus>();
+    desired.forEach((status, key) => { out.set(key, this.#statusOf(key, status, this.#out.get(key), programmed)); });
+    this.#out = out;
     this.#desired = desired;
-    return this.#out;
+    return out;
   }
 
   /** derive for the keys in `keys` only; undefined when one of them is not a key of both maps. */
-  #patched(desired: ReadonlyMap<string, DesiredStatus>, programmed: (key: string, desired: DesiredStatus) => ConditionValue, keys: ReadonlySet<string>): ReadonlyMap<string, ObjectStatus> | undefined {
+  #patched(desired: ReadonlyMap<string, DesiredStatus>, programmed: (key: string, desired: DesiredStatus) => ConditionValue, keys: Iterable<string>): ReadonlyMap<string, ObjectStatus> | undefined {
     const changes = new Map<string, ObjectStatus>();
     for (const key of keys) {
       const status = desired.get(key);

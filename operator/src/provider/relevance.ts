@@ -56,29 +56,20 @@ function everySame(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: R
   return true;
 }
 
-/** Whether translation reads the same at `keys` (both absent counts as the same). */
-function sameAt(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>, keys: ReadonlySet<string>): boolean {
-  for (const key of keys) {
-    const old = before.get(key);
-    const object = after.get(key);
-    if (old === undefined ? object !== undefined : object === undefined || !sameForTranslation(kind, old, object)) return false;
-  }
-  return true;
-}
-
 /**
- * `before` with the objects at `keys` replaced by those of `after` that changed for translation,
- * in `before`'s order; undefined when a key was added or removed (then `merged` builds it).
+ * The objects at `keys` that changed for translation, by key; undefined when a key was added or
+ * removed (a key absent from both is no change).
  */
-function replacedAt(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>, keys: ReadonlySet<string>): ReadonlyMap<string, KubeObject> | undefined {
+function replacedAt(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>, keys: ReadonlySet<string>): Map<string, KubeObject> | undefined {
   const replaced = new Map<string, KubeObject>();
   for (const key of keys) {
     const old = before.get(key);
     const object = after.get(key);
+    if (old === undefined && object === undefined) continue;
     if (old === undefined || object === undefined) return undefined;
     if (!sameForTranslation(kind, old, object)) replaced.set(key, object);
   }
-  return PatchedMap.of(before, replaced);
+  return replaced;
 }
 
 /** `after`, with the objects that did not change for translation as they were in `before`. */
@@ -89,6 +80,18 @@ function merged(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: Read
     out.set(key, old !== undefined && sameForTranslation(kind, old, object) ? old : object);
   }
   return out;
+}
+
+/**
+ * The view of a kind that changed for translation, or undefined when it did not; `keys`: the keys
+ * a patched set changed, the only ones looked at. Most changes are status writes (ours), so it
+ * looks before building a map.
+ */
+function changedView(kind: Kind, before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>, keys: ReadonlySet<string> | undefined): ReadonlyMap<string, KubeObject> | undefined {
+  if (keys === undefined) return before.size === after.size && everySame(kind, before, after) ? undefined : merged(kind, before, after);
+  const replaced = replacedAt(kind, before, after, keys);
+  if (replaced === undefined) return merged(kind, before, after);
+  return replaced.size === 0 ? undefined : PatchedMap.of(before, replaced);
 }
 
 /**
@@ -122,12 +125,10 @@ export class TranslationView {
         view[kind] = before;
         continue;
       }
-      // An unchanged kind keeps its map too: consumers may compare maps by identity. Most changes
-      // are status writes (ours), so look before building a new map.
-      const kindChanged = keys === undefined ? before.size !== after.size || !everySame(kind, before, after) : !sameAt(kind, before, after, keys);
-      if (!kindChanged) view[kind] = before;
-      else view[kind] = (keys === undefined ? undefined : replacedAt(kind, before, after, keys)) ?? merged(kind, before, after);
-      changed ||= kindChanged;
+      // An unchanged kind keeps its map too: consumers may compare maps by identity.
+      const next = changedView(kind, before, after, keys);
+      view[kind] = next ?? before;
+      changed ||= next !== undefined;
     }
     if (!changed) return undefined;
     this.#current = Object.freeze(view);

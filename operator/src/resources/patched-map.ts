@@ -20,14 +20,19 @@ export class PatchedMap<K, V> implements ReadonlyMap<K, V> {
     this.#replaced = replaced;
   }
 
+  /** The plain map under `map` and the values replaced over it (none for a plain map). */
+  static #parts<K, V>(map: ReadonlyMap<K, V>): readonly [ReadonlyMap<K, V>, ReadonlyMap<K, V>] {
+    return map instanceof PatchedMap ? [(map as PatchedMap<K, V>).#base, (map as PatchedMap<K, V>).#replaced] : [map, new Map<K, V>()];
+  }
+
   /**
    * `base` with the values of `replaced`, whose keys must all be in `base` (callers add or remove
    * keys by building a new map). The same order and keys as `base`.
    */
   static of<K, V>(base: ReadonlyMap<K, V>, replaced: ReadonlyMap<K, V>): ReadonlyMap<K, V> {
     if (replaced.size === 0) return base;
-    const root = base instanceof PatchedMap ? (base as PatchedMap<K, V>).#base : base;
-    const merged = base instanceof PatchedMap ? new Map((base as PatchedMap<K, V>).#replaced) : new Map<K, V>();
+    const [root, before] = PatchedMap.#parts(base);
+    const merged = new Map(before);
     replaced.forEach((value, key) => {
       if (!root.has(key)) throw new Error('PatchedMap: a replaced key is not in the map');
       merged.set(key, value);
@@ -44,9 +49,8 @@ export class PatchedMap<K, V> implements ReadonlyMap<K, V> {
    * in full). Both have the same keys.
    */
   static differences<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): K[] | undefined {
-    const parts = (map: ReadonlyMap<K, V>): [ReadonlyMap<K, V>, ReadonlyMap<K, V>] => (map instanceof PatchedMap ? [(map as PatchedMap<K, V>).#base, (map as PatchedMap<K, V>).#replaced] : [map, new Map()]);
-    const [rootA, replacedA] = parts(a);
-    const [rootB, replacedB] = parts(b);
+    const [rootA, replacedA] = PatchedMap.#parts(a);
+    const [rootB, replacedB] = PatchedMap.#parts(b);
     if (rootA !== rootB) return undefined;
     const keys = new Set([...replacedA.keys(), ...replacedB.keys()]);
     return [...keys].filter((key) => a.get(key) !== b.get(key));
@@ -65,11 +69,11 @@ export class PatchedMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
-    this.#base.forEach((value, key) => { callback.call(thisArg, this.#replaced.has(key) ? (this.#replaced.get(key) as V) : value, key, this); });
+    this.#base.forEach((value, key) => { callback.call(thisArg, this.#valueAt(key, value), key, this); });
   }
 
   *entries(): MapIterator<[K, V]> {
-    for (const [key, value] of this.#base) yield [key, this.#replaced.has(key) ? (this.#replaced.get(key) as V) : value];
+    for (const [key, value] of this.#base) yield [key, this.#valueAt(key, value)];
   }
 
   keys(): MapIterator<K> {
@@ -77,10 +81,15 @@ export class PatchedMap<K, V> implements ReadonlyMap<K, V> {
   }
 
   *values(): MapIterator<V> {
-    for (const [, value] of this.entries()) yield value;
+    for (const [key, value] of this.#base) yield this.#valueAt(key, value);
   }
 
   [Symbol.iterator](): MapIterator<[K, V]> {
     return this.entries();
+  }
+
+  /** The value at `key`, whose value in the base is `value`. */
+  #valueAt(key: K, value: V): V {
+    return this.#replaced.has(key) ? (this.#replaced.get(key) as V) : value;
   }
 }

@@ -32,7 +32,15 @@ export class ObservedObjects {
     const keys = changedKeys(set, this.#set);
     const base = this.#set;
     this.#set = set;
-    return keys === undefined || base === undefined ? this.#replaceAll(set) : TURNPIKE_KINDS.flatMap((kind) => [...keys.get(kind) ?? []].flatMap((key) => this.#patch(kind, base[kind].get(key), set[kind].get(key))));
+    if (keys === undefined || base === undefined) return this.#replaceAll(set);
+    const changes: ObservedChange[] = [];
+    for (const kind of TURNPIKE_KINDS) {
+      for (const key of keys.get(kind) ?? []) {
+        const change = this.#patch(kind, base[kind].get(key), set[kind].get(key));
+        if (change !== undefined) changes.push(change);
+      }
+    }
+    return changes;
   }
 
   #entry(kind: TurnpikeKind, object: KubeObject): { readonly key: string; readonly known: Known } {
@@ -44,15 +52,16 @@ export class ObservedObjects {
     return seen;
   }
 
-  #patch(kind: TurnpikeKind, old: KubeObject | undefined, object: KubeObject | undefined): ObservedChange[] {
+  /** Follows one key from `old` to `object`; the change, if an entry was added or replaced. */
+  #patch(kind: TurnpikeKind, old: KubeObject | undefined, object: KubeObject | undefined): ObservedChange | undefined {
     if (object === undefined) {
       if (old !== undefined) this.#byKey.delete(this.#entry(kind, old).key);
-      return [];
+      return undefined;
     }
     const { key, known } = this.#entry(kind, object);
     const before = this.#byKey.get(key);
     this.#byKey.set(key, known);
-    return before === known ? [] : [{ key, before }];
+    return before === known ? undefined : { key, before };
   }
 
   #replaceAll(set: ResourceSet): ObservedChange[] {
