@@ -1,8 +1,8 @@
 /**
  * Standalone mode's provider: the same objects a cluster would hold, read from YAML/JSON files
- * (Secrets included). Watches the directory (chokidar: directory events, so a file replaced by a
- * rename, as `sed -i` and editors' safe writes do, is read again) and delivers a new set after
- * each change.
+ * (Secrets included). Watches every folder of the directory (folder-watch.ts: folder events, so a
+ * file replaced by a rename, as `sed -i` and editors' safe writes do, is read again) and delivers
+ * a new set after each change.
  *
  * What is read: every `*.yaml`, `*.yml` and `*.json` file under the directory, recursively. What
  * is never read: hidden files and folders (a name starting with `.`: `.git`, `.turnpike`, editor
@@ -18,10 +18,10 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import type { Logger } from '../log';
 import { ManifestStore } from './files-store';
+import { watchFolders, type FolderWatch } from './folder-watch';
 import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import type { Provider } from './provider';
 
@@ -106,9 +106,11 @@ export interface FilesProviderOptions {
   /** Folders never read (standalone's state directory). */
   readonly exclude?: readonly string[];
   /**
-   * Quiet time after the last watcher event before the files are read (default 10 ms): coalesces
-   * the events of one save (truncate and write, or a write and a rename) without adding more than
-   * a few ms to an edit's latency.
+   * Quiet time after the last watcher event before the files are read (default 5 ms, as the
+   * informers' in cluster mode): coalesces the events of one save (truncate and write, or a write
+   * and a rename) without adding more than a few ms to an edit's latency. A read that still falls
+   * between them is made good by the next event or the recheck (an empty read is put off, a file
+   * that does not parse keeps its last good objects).
    */
   readonly debounceMs?: number;
 }
@@ -118,7 +120,7 @@ export interface FilesProvider extends Provider {
   problems(): ReadonlyMap<string, string>;
 }
 
-/** After reading, the known files are looked at (stat) once more this much later: chokidar's blind moment after a rename. */
+/** After reading, the known files are looked at (stat) once more this much later: a write may follow a rename unreported. */
 const RECHECK_MS = 250;
 
 const isUnder = (file: string, dir: string): boolean => file === dir || file.startsWith(`${dir}${path.sep}`);
@@ -201,9 +203,9 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
   const { problems } = state;
   /** What each file read was like when read (stampOf). */
   const stamps = new Map<string, string>();
-  /** Paths chokidar reported since the last load (files or folders, changed, added or gone). */
+  /** Paths the watcher reported since the last load (files or folders, changed, added or gone). */
   const dirty = new Set<string>();
-  let watcher: FSWatcher | undefined;
+  let watcher: FolderWatch | undefined;
   let timer: NodeJS.Timeout | undefined;
   let recheck: NodeJS.Timeout | undefined;
 
@@ -223,7 +225,7 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
   };
 
   return {
-    start: async (onChange) => {
+    start: (onChange) => {
       let last: ResourceSet | undefined;
       /** Reads what the watcher reported; `all`: also every known file whose stamp moved. */
       const reload = (all: boolean): void => {
@@ -250,27 +252,27 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
           options.log.error('manifests not reloaded; still serving the last good set', { err });
         }
       };
-      watcher = watch(root, {
-        ignoreInitial: true,
-        ignored: (file, stats) => skip(file, stats === undefined ? undefined : stats.isDirectory()),
+      watcher = watchFolders(root, {
+        skipFolder: (folder) => skip(folder, true),
+        onPath: (file) => {
+          dirty.add(file);
+          clearTimeout(timer);
+          timer = setTimeout(() => { reload(false); }, options.debounceMs ?? 5);
+        },
+        onError: (err) => { options.log.error('watching the manifests failed', { err }); },
       });
-      watcher.on('all', (_event, file) => {
-        dirty.add(file);
-        clearTimeout(timer);
-        timer = setTimeout(() => { reload(false); }, options.debounceMs ?? 10);
-      });
-      watcher.on('error', (err) => { options.log.error('watching the manifests failed', { err }); });
-      await new Promise<void>((resolve) => watcher?.once('ready', resolve));
       // Events before this point are covered by the full read; those after it by the next load.
       dirty.clear();
       last = load(listManifests(root, skip));
       onChange(last);
+      return Promise.resolve();
     },
     problems: () => problems,
-    stop: async () => {
+    stop: () => {
       clearTimeout(timer);
       clearTimeout(recheck);
-      await watcher?.close();
+      watcher?.close();
+      return Promise.resolve();
     },
   };
 }
