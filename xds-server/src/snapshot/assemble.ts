@@ -27,13 +27,19 @@ function inNameOrder(encoded: readonly SnapshotResource[]): Map<string, Snapshot
   return new Map(ordered.map((r) => [r.name, r]));
 }
 
+export interface AssembledType {
+  readonly type: TypeSnapshot;
+  /** The resources that differ from the previous snapshot's, when its names are the same; else undefined. */
+  readonly changed: readonly SnapshotResource[] | undefined;
+}
+
 /** The TypeSnapshot of `encoded` (input order), given the fleet's previous one of the same type. */
-export function assembleType(typeUrl: string, encoded: readonly SnapshotResource[], previous: TypeSnapshot | undefined): TypeSnapshot {
+export function assembleType(typeUrl: string, encoded: readonly SnapshotResource[], previous: TypeSnapshot | undefined): AssembledType {
   const changed = previous === undefined ? undefined : changedOnly(encoded, previous.resources);
-  if (previous === undefined || changed === undefined) return sortedTypeSnapshot(typeUrl, inNameOrder(encoded));
-  if (changed.length === 0) return previous;
+  if (previous === undefined || changed === undefined) return { type: sortedTypeSnapshot(typeUrl, inNameOrder(encoded)), changed: undefined };
+  if (changed.length === 0) return { type: previous, changed };
   // Setting an existing key keeps its place, so the copy stays in name order.
   const resources = new Map(previous.resources);
   for (const resource of changed) resources.set(resource.name, resource);
-  return sortedTypeSnapshot(typeUrl, resources);
+  return { type: sortedTypeSnapshot(typeUrl, resources), changed };
 }

@@ -37,31 +37,51 @@ function encodeType(typeUrl: string, input: ReadonlyMap<string, ResourceJson>, e
   return encoded;
 }
 
-function encodeAll(input: ResourceInput, options: BuildOptions, problems: SnapshotProblem[]): Map<string, TypeSnapshot> {
-  const encoder = options.encoder ?? new ResourceEncoder(options.registry);
-  const types = new Map<string, TypeSnapshot>();
-  for (const typeUrl of [...input.keys()].sort(compareNames)) {
-    const encoded = encodeType(typeUrl, input.get(typeUrl) ?? NO_RESOURCES, encoder, problems);
-    if (encoded.length > 0) types.set(typeUrl, assembleType(typeUrl, encoded, options.previous?.types.get(typeUrl)));
-  }
-  return types;
+interface Encoded {
+  readonly types: Map<string, TypeSnapshot>;
+  /**
+   * The resources whose references need checking: those that differ from the previous snapshot's
+   * when every type kept its names (the others were checked when it was built, and every name
+   * they can point at is still there), or undefined: all of them.
+   */
+  readonly toCheck: readonly SnapshotResource[] | undefined;
 }
 
-// Runs over every resource on every build (references are precomputed per encoded resource, so
-// this is map lookups only): a removed cluster must fail the routes that still use it.
-function checkReferences(types: ReadonlyMap<string, TypeSnapshot>, options: BuildOptions, problems: SnapshotProblem[]): void {
+function encodeAll(input: ResourceInput, options: BuildOptions, problems: SnapshotProblem[]): Encoded {
+  const encoder = options.encoder ?? new ResourceEncoder(options.registry);
+  const types = new Map<string, TypeSnapshot>();
+  const { previous } = options;
+  let toCheck: SnapshotResource[] | undefined = [];
+  for (const typeUrl of [...input.keys()].sort(compareNames)) {
+    const encoded = encodeType(typeUrl, input.get(typeUrl) ?? NO_RESOURCES, encoder, problems);
+    if (encoded.length === 0) continue;
+    const { type, changed } = assembleType(typeUrl, encoded, previous?.types.get(typeUrl));
+    types.set(typeUrl, type);
+    if (changed === undefined) toCheck = undefined;
+    else toCheck?.push(...changed);
+  }
+  // A type gone is names gone.
+  if (previous === undefined || [...previous.types.keys()].some((typeUrl) => !types.has(typeUrl))) toCheck = undefined;
+  return { types, toCheck };
+}
+
+function* allResources(types: ReadonlyMap<string, TypeSnapshot>): Iterable<SnapshotResource> {
+  for (const type of types.values()) yield* type.resources.values();
+}
+
+// A removed cluster must fail the routes that still use it: references are precomputed per encoded
+// resource, so this is map lookups only, over every resource when names changed (encodeAll).
+function checkReferences(types: ReadonlyMap<string, TypeSnapshot>, resources: Iterable<SnapshotResource>, options: BuildOptions, problems: SnapshotProblem[]): void {
   const exists = (typeUrl: string, name: string): boolean =>
     types.get(typeUrl)?.resources.has(name) === true || options.externalResources?.get(typeUrl)?.has(name) === true;
-  for (const type of types.values()) {
-    for (const resource of type.resources.values()) {
-      for (const ref of resource.references) {
-        if (exists(ref.typeUrl, ref.name)) continue;
-        problems.push({
-          kind: 'dangling-reference', typeUrl: type.typeUrl, name: resource.name, path: ref.path,
-          missing: { typeUrl: ref.typeUrl, name: ref.name },
-          message: `${shortType(type.typeUrl)} "${resource.name}" references ${shortType(ref.typeUrl)} "${ref.name}" (${ref.path}), which is not in the snapshot`,
-        });
-      }
+  for (const resource of resources) {
+    for (const ref of resource.references) {
+      if (exists(ref.typeUrl, ref.name)) continue;
+      problems.push({
+        kind: 'dangling-reference', typeUrl: resource.typeUrl, name: resource.name, path: ref.path,
+        missing: { typeUrl: ref.typeUrl, name: ref.name },
+        message: `${shortType(resource.typeUrl)} "${resource.name}" references ${shortType(ref.typeUrl)} "${ref.name}" (${ref.path}), which is not in the snapshot`,
+      });
     }
   }
 }
@@ -69,8 +89,8 @@ function checkReferences(types: ReadonlyMap<string, TypeSnapshot>, options: Buil
 /** Encodes, hashes and validates one fleet's resources. Deterministic: equal input, equal version. */
 export function buildSnapshot(fleet: string, input: ResourceInput, options: BuildOptions): BuildResult {
   const problems: SnapshotProblem[] = [];
-  const types = encodeAll(input, options, problems);
-  checkReferences(types, options, problems);
+  const { types, toCheck } = encodeAll(input, options, problems);
+  checkReferences(types, toCheck ?? allResources(types), options, problems);
   if (problems.length > 0) return { ok: false, problems };
   const version = versionOf([...types.values()].map((t) => [t.typeUrl, t.version] as const));
   return { ok: true, snapshot: Object.freeze({ fleet, version, types }) };

@@ -101,6 +101,16 @@ describe('SnapshotCache: the validation gate with cached resources', () => {
     expect(cache.get('f')).toBe(good);
   });
 
+  it('checks a changed resource when no name is gone: an edited route to a missing cluster is rejected, back to a present one served', () => {
+    const cache = new SnapshotCache({ registry });
+    const input = world({ listenerPort: 1, clusters: ['a', 'b'], endpoint });
+    const good = served(cache.set('f', input));
+    const dangling = cache.set('f', replaced(input, RDS, 'routes', routeConfiguration('routes', [{ prefix: '/x', cluster: 'zz' }])));
+    expect(dangling.status === 'rejected' ? dangling.problems.map((p) => `${p.kind} ${p.name} → ${p.missing?.name ?? ''}`) : []).toEqual(['dangling-reference routes → zz']);
+    expect(cache.get('f')).toBe(good);
+    expect(cache.set('f', replaced(input, RDS, 'routes', routeConfiguration('routes', [{ prefix: '/x', cluster: 'b' }]))).status).toBe('updated');
+  });
+
   it('reports a cached encoding problem on every set, with its path, and keeps serving the last good snapshot', () => {
     const cache = new SnapshotCache({ registry });
     const input = world({ listenerPort: 1, clusters: ['a'], endpoint });

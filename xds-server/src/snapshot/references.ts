@@ -3,7 +3,7 @@
 // own). They drive the validation gate: a snapshot whose resources point at a missing cluster,
 // route configuration (from an HCM or a scope), load assignment or secret (delivered over ADS) is
 // never served.
-import { isJsonObject, TYPE_URLS, type EncodedMessage } from '../proto';
+import { isJsonObject, TYPE_URLS, type EncodedMessage, type JsonPath } from '../proto';
 
 export interface Reference {
   /** Type URL of the referenced resource. */
@@ -27,49 +27,59 @@ function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function add(out: Reference[], typeUrl: string, name: string | undefined, path: string): void {
-  if (name !== undefined) out.push({ typeUrl, name, path });
+/** `tail` under the rendered path `base`. */
+function join(base: string, tail: string): string {
+  return base === '' ? tail : `${base}.${tail}`;
+}
+
+/** A reference at `tail` under `at` (rendered only now: most objects reference nothing). */
+function add(out: Reference[], typeUrl: string, name: string | undefined, at: JsonPath, tail: string): void {
+  if (name !== undefined) out.push({ typeUrl, name, path: join(at.withoutAnys(), tail) });
 }
 
 /** References held directly by one JSON object (not its children). */
-function objectReferences(obj: Obj, path: string, out: Reference[]): void {
+function objectReferences(obj: Obj, at: JsonPath, out: Reference[]): void {
   const grpc = obj['envoy_grpc'];
-  if (isJsonObject(grpc)) add(out, TYPE_URLS.cluster, str(grpc['cluster_name']), `${path}.envoy_grpc.cluster_name`);
+  if (isJsonObject(grpc)) add(out, TYPE_URLS.cluster, str(grpc['cluster_name']), at, 'envoy_grpc.cluster_name');
   // RouteAction.cluster, RequestMirrorPolicy.cluster, TcpProxy.cluster, HttpUri.cluster.
-  add(out, TYPE_URLS.cluster, str(obj['cluster']), `${path}.cluster`);
-  add(out, TYPE_URLS.cluster, str(obj['collector_cluster']), `${path}.collector_cluster`);
+  add(out, TYPE_URLS.cluster, str(obj['cluster']), at, 'cluster');
+  add(out, TYPE_URLS.cluster, str(obj['collector_cluster']), at, 'collector_cluster');
   const weighted = obj['weighted_clusters'];
   if (isJsonObject(weighted) && Array.isArray(weighted['clusters'])) {
     (weighted['clusters'] as unknown[]).forEach((c, i) => {
-      if (isJsonObject(c)) add(out, TYPE_URLS.cluster, str(c['name']), `${path}.weighted_clusters.clusters[${i}].name`);
+      if (isJsonObject(c)) add(out, TYPE_URLS.cluster, str(c['name']), at, `weighted_clusters.clusters[${i}].name`);
     });
   }
   const rds = obj['rds'];
   if (isJsonObject(rds) && isAds(rds['config_source'])) {
-    add(out, TYPE_URLS.routeConfiguration, str(rds['route_config_name']), `${path}.rds.route_config_name`);
+    add(out, TYPE_URLS.routeConfiguration, str(rds['route_config_name']), at, 'rds.route_config_name');
   }
   // SdsSecretConfig: {name, sds_config}; TLS contexts hold several.
-  if (isAds(obj['sds_config'])) add(out, TYPE_URLS.secret, str(obj['name']), `${path}.name`);
+  if (isAds(obj['sds_config'])) add(out, TYPE_URLS.secret, str(obj['name']), at, 'name');
 }
 
-function walk(value: unknown, path: string, out: Reference[]): void {
+function walk(value: unknown, at: JsonPath, out: Reference[]): void {
   if (Array.isArray(value)) {
-    (value as readonly unknown[]).forEach((item, i) => { walk(item, `${path}[${i}]`, out); });
+    (value as readonly unknown[]).forEach((item, i) => { walk(item, at.index(i), out); });
     return;
   }
   if (!isJsonObject(value)) return;
   const obj = value as Obj;
-  objectReferences(obj, path, out);
-  for (const [key, child] of Object.entries(obj)) walk(child, path === '' ? key : `${path}.${key}`, out);
+  objectReferences(obj, at, out);
+  for (const key of Object.keys(obj)) {
+    const child = obj[key];
+    // Scalars hold no reference: no path for them.
+    if (typeof child === 'object' && child !== null) walk(child, at.key(key), out);
+  }
 }
 
 /** An aggregate cluster's configuration names its clusters. */
-function aggregateReferences(config: Obj, path: string): Reference[] {
+function aggregateReferences(config: Obj, at: JsonPath): Reference[] {
   const clusters = config['clusters'];
   if (!Array.isArray(clusters)) return [];
   return (clusters as unknown[]).flatMap((c, i) => {
     const name = str(c);
-    return name === undefined ? [] : [{ typeUrl: TYPE_URLS.cluster, name, path: `${path}.clusters[${i}]` }];
+    return name === undefined ? [] : [{ typeUrl: TYPE_URLS.cluster, name, path: join(at.withoutAnys(), `clusters[${i}]`) }];
   });
 }
 
@@ -90,11 +100,6 @@ function scopeReference(scope: Obj): Reference[] {
   return name === undefined ? [] : [{ typeUrl: TYPE_URLS.routeConfiguration, name, path: 'route_configuration_name' }];
 }
 
-/** Where a message sits, as the JSON path of its Any (without the registry's `<type>` marks). */
-function plainPath(path: string): string {
-  return path.replace(/<[^>]*>/g, '');
-}
-
 /**
  * Every reference one resource makes to another xDS resource delivered over ADS, from its messages
  * (ProtoRegistry.encodeVisiting: the resource first). Only Envoy types are walked (other registered
@@ -104,12 +109,11 @@ export function referencesOf(typeUrl: string, messages: readonly EncodedMessage[
   if (!typeUrl.startsWith('type.googleapis.com/envoy.')) return [];
   const out: Reference[] = [];
   for (const message of messages) {
-    const path = plainPath(message.path);
-    walk(message.plain, path, out);
-    if (message.typeName === AGGREGATE_CLUSTER) out.push(...aggregateReferences(message.plain, path));
+    walk(message.plain, message.at, out);
+    if (message.typeName === AGGREGATE_CLUSTER) out.push(...aggregateReferences(message.plain, message.at));
   }
   const resource = messages[0]?.plain ?? {};
   if (typeUrl === TYPE_URLS.cluster) out.push(...edsReference(resource));
   if (typeUrl === TYPE_URLS.scopedRouteConfiguration) out.push(...scopeReference(resource));
-  return out.map((r) => (r.path.startsWith('.') ? { ...r, path: r.path.slice(1) } : r));
+  return out;
 }
