@@ -1,6 +1,6 @@
 // xDS transport messages (proto field names) and their binary codec, built on the proto registry.
 import type * as protobuf from 'protobufjs';
-import { isJsonObject, type EncodedAny, type ProtoRegistry } from '../proto';
+import { isJsonObject, JsonPath, type EncodedAny, type ProtoRegistry } from '../proto';
 
 export interface NodeInfo {
   readonly id: string;
@@ -162,6 +162,6 @@ export class XdsCodec {
   }
 
   private encode(type: protobuf.Type, value: object): Buffer {
-    return Buffer.from(this.registry.encodePlain(type, { ...value }, type.name));
+    return Buffer.from(this.registry.encodePlain(type, { ...value }, JsonPath.ROOT.key(type.name)));
   }
 }

@@ -3,6 +3,7 @@
 import * as protobuf from 'protobufjs';
 import { ProtoError } from './proto-error';
 import { isJsonObject } from './json';
+import type { JsonPath } from './json-path';
 import { parseDuration, parseFieldMask, parseTimestamp } from './wkt';
 import { WRAPPERS, fieldByJsonKey, fullNameOf, hasSpecialJson, isSyntheticOneof, resolveAnyType, typeUrlOf, valueFieldNames, type ValueFieldNames } from './reflect';
 import { parseScalar } from './scalars';
@@ -10,16 +11,12 @@ import { parseScalar } from './scalars';
 type Plain = Record<string, unknown>;
 
 
-function invalid(path: string, detail: string): ProtoError {
-  return new ProtoError('XDS_PROTO_INVALID_JSON', path, detail);
-}
-
-function join(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
+function invalid(at: JsonPath, detail: string): ProtoError {
+  return new ProtoError('XDS_PROTO_INVALID_JSON', at.toString(), detail);
 }
 
 /** Encodes a message found inside an Any; supplied by the registry so nested Anys recurse. */
-export type AnyEncoder = (type: protobuf.Type, plain: Plain, path: string) => Uint8Array;
+export type AnyEncoder = (type: protobuf.Type, plain: Plain, at: JsonPath) => Uint8Array;
 
 export class JsonReader {
   private readonly valueNames: ValueFieldNames;
@@ -32,99 +29,100 @@ export class JsonReader {
   }
 
   /** Converts `json` (proto3 JSON for `type`) into the object form protobufjs' fromObject expects. */
-  message(type: protobuf.Type, json: unknown, path: string): Plain {
-    const special = this.wellKnown(type, json, path);
+  message(type: protobuf.Type, json: unknown, at: JsonPath): Plain {
+    const special = this.wellKnown(type, json, at);
     if (special !== undefined) return special;
-    if (!isJsonObject(json)) throw invalid(path, `expected an object for ${fullNameOf(type).slice(1)}`);
+    if (!isJsonObject(json)) throw invalid(at, `expected an object for ${fullNameOf(type).slice(1)}`);
     const out: Plain = {};
-    const oneofSeen = new Map<string, string>();
-    for (const [key, value] of Object.entries(json)) {
+    let oneofSeen: Map<string, string> | undefined;
+    for (const key of Object.keys(json)) {
+      const value = json[key];
       const field = fieldByJsonKey(type, key);
-      if (field === undefined) throw invalid(join(path, key), `unknown field in ${fullNameOf(type).slice(1)}`);
+      if (field === undefined) throw invalid(at.key(key), `unknown field in ${fullNameOf(type).slice(1)}`);
       if (value === null && !isNullable(field)) continue;
       if (Object.prototype.hasOwnProperty.call(out, field.name)) {
-        throw invalid(join(path, key), `field given twice (${field.name})`);
+        throw invalid(at.key(key), `field given twice (${field.name})`);
       }
-      this.checkOneof(field, oneofSeen, join(path, key));
-      const converted = this.fieldValue(field, value, join(path, key));
+      if (field.partOf !== null) this.checkOneof(field, (oneofSeen ??= new Map<string, string>()), at, key);
+      const converted = this.fieldValue(field, value, at.key(key));
       // Implicit-presence defaults are not encoded, so `{"port": 0}` and `{}` hash the same.
       if (!isImplicitDefault(field, converted)) out[field.name] = converted;
     }
     return out;
   }
 
-  private checkOneof(field: protobuf.Field, seen: Map<string, string>, path: string): void {
+  private checkOneof(field: protobuf.Field, seen: Map<string, string>, at: JsonPath, key: string): void {
     const oneof = field.partOf;
     if (oneof === null || isSyntheticOneof(oneof)) return;
     const other = seen.get(oneof.name);
-    if (other !== undefined) throw invalid(path, `oneof ${oneof.name} already set by ${other}`);
+    if (other !== undefined) throw invalid(at.key(key), `oneof ${oneof.name} already set by ${other}`);
     seen.set(oneof.name, field.name);
   }
 
-  private fieldValue(field: protobuf.Field, value: unknown, path: string): unknown {
-    if (field.map) return this.mapValue(field, value, path);
+  private fieldValue(field: protobuf.Field, value: unknown, at: JsonPath): unknown {
+    if (field.map) return this.mapValue(field, value, at);
     if (field.repeated) {
-      if (!Array.isArray(value)) throw invalid(path, 'expected an array');
-      return value.map((item: unknown, i) => this.singular(field, item, `${path}[${i}]`));
+      if (!Array.isArray(value)) throw invalid(at, 'expected an array');
+      return value.map((item: unknown, i) => this.singular(field, item, at.index(i)));
     }
-    return this.singular(field, value, path);
+    return this.singular(field, value, at);
   }
 
-  private mapValue(field: protobuf.Field, value: unknown, path: string): Plain {
-    if (!isJsonObject(value)) throw invalid(path, 'expected an object (map)');
+  private mapValue(field: protobuf.Field, value: unknown, at: JsonPath): Plain {
+    if (!isJsonObject(value)) throw invalid(at, 'expected an object (map)');
     const keyType = field instanceof protobuf.MapField ? field.keyType : 'string';
     const out: Plain = {};
     // Sorted so that encoding (and therefore every content hash) is independent of key order.
     for (const key of Object.keys(value).sort()) {
-      const entryPath = `${path}[${JSON.stringify(key)}]`;
-      checkMapKey(keyType, key, entryPath);
-      out[key] = this.singular(field, value[key], entryPath);
+      const entry = at.entry(key);
+      checkMapKey(keyType, key, entry);
+      out[key] = this.singular(field, value[key], entry);
     }
     return out;
   }
 
-  private singular(field: protobuf.Field, value: unknown, path: string): unknown {
+  private singular(field: protobuf.Field, value: unknown, at: JsonPath): unknown {
     const resolved = field.resolvedType;
-    if (resolved instanceof protobuf.Type) return this.message(resolved, value, path);
-    if (resolved instanceof protobuf.Enum) return enumValue(resolved, value, path);
-    return parseScalar(field.type, value, path);
+    if (resolved instanceof protobuf.Type) return this.message(resolved, value, at);
+    if (resolved instanceof protobuf.Enum) return enumValue(resolved, value, at);
+    return parseScalar(field.type, value, at);
   }
 
-  private wellKnown(type: protobuf.Type, json: unknown, path: string): Plain | undefined {
+  private wellKnown(type: protobuf.Type, json: unknown, at: JsonPath): Plain | undefined {
     const name = fullNameOf(type);
-    if (name === '.google.protobuf.Any') return this.any(json, path);
+    if (name === '.google.protobuf.Any') return this.any(json, at);
     if (!hasSpecialJson(name)) return undefined;
     if (WRAPPERS.has(name)) {
       const field = type.fieldsArray[0] as protobuf.Field;
-      const value = this.singular(field, json, path);
+      const value = this.singular(field, json, at);
       return isImplicitDefault(field, value) ? {} : { value };
     }
     switch (name) {
-      case '.google.protobuf.Duration': return secondsNanos(parseDuration, json, path, 'a duration like "1.5s"');
-      case '.google.protobuf.Timestamp': return secondsNanos(parseTimestamp, json, path, 'an RFC 3339 timestamp');
+      case '.google.protobuf.Duration': return secondsNanos(parseDuration, json, at, 'a duration like "1.5s"');
+      case '.google.protobuf.Timestamp': return secondsNanos(parseTimestamp, json, at, 'an RFC 3339 timestamp');
       case '.google.protobuf.FieldMask':
-        if (typeof json !== 'string') throw invalid(path, 'expected a field mask string');
+        if (typeof json !== 'string') throw invalid(at, 'expected a field mask string');
         return { paths: parseFieldMask(json) };
-      case '.google.protobuf.Struct': return structValue(this.valueNames, json, path);
-      case '.google.protobuf.ListValue': return listValue(this.valueNames, json, path);
-      default: return valueOf(this.valueNames, json, path);
+      case '.google.protobuf.Struct': return structValue(this.valueNames, json, at);
+      case '.google.protobuf.ListValue': return listValue(this.valueNames, json, at);
+      default: return valueOf(this.valueNames, json, at);
     }
   }
 
-  private any(json: unknown, path: string): Plain {
-    if (!isJsonObject(json)) throw invalid(path, 'expected an object with "@type" (Any)');
+  private any(json: unknown, at: JsonPath): Plain {
+    if (!isJsonObject(json)) throw invalid(at, 'expected an object with "@type" (Any)');
     const typeUrl = json['@type'];
-    if (typeof typeUrl !== 'string') throw invalid(join(path, '@type'), 'missing or not a string');
+    if (typeof typeUrl !== 'string') throw invalid(at.key('@type'), 'missing or not a string');
     const inner = resolveAnyType(this.root, typeUrl);
     if (inner === undefined) {
-      throw new ProtoError('XDS_PROTO_UNKNOWN_TYPE', join(path, '@type'), `no message type for ${typeUrl}`);
+      throw new ProtoError('XDS_PROTO_UNKNOWN_TYPE', at.key('@type').toString(), `no message type for ${typeUrl}`);
     }
-    const innerPath = `${path}<${fullNameOf(inner).slice(1)}>`;
+    const innerPath = at.any(fullNameOf(inner).slice(1));
     const rest = Object.fromEntries(Object.entries(json).filter(([k]) => k !== '@type'));
     let plain: Plain;
     if (hasSpecialJson(fullNameOf(inner))) {
       const extra = Object.keys(rest).filter((k) => k !== 'value');
-      if (extra.length > 0) throw invalid(join(innerPath, extra[0] ?? ''), 'unknown field (well-known type in Any takes "value")');
+      if (extra.length > 0) throw invalid(innerPath.key(extra[0] ?? ''), 'unknown field (well-known type in Any takes "value")');
       plain = this.message(inner, rest['value'], innerPath);
     } else {
       plain = this.message(inner, rest, innerPath);
@@ -152,54 +150,54 @@ function isNullable(field: protobuf.Field): boolean {
 
 function secondsNanos(
   parse: (text: string) => { seconds: string; nanos: number } | undefined,
-  json: unknown, path: string, what: string,
+  json: unknown, at: JsonPath, what: string,
 ): Plain {
   const parsed = typeof json === 'string' ? parse(json) : undefined;
-  if (parsed === undefined) throw invalid(path, `expected ${what}, got ${JSON.stringify(json)}`);
+  if (parsed === undefined) throw invalid(at, `expected ${what}, got ${JSON.stringify(json)}`);
   return { seconds: parsed.seconds, nanos: parsed.nanos };
 }
 
-function enumValue(type: protobuf.Enum, value: unknown, path: string): number {
+function enumValue(type: protobuf.Enum, value: unknown, at: JsonPath): number {
   if (fullNameOf(type) === '.google.protobuf.NullValue' && value === null) return 0;
   if (typeof value === 'string') {
     const n = type.values[value];
-    if (n === undefined) throw invalid(path, `${JSON.stringify(value)} is not a value of ${fullNameOf(type).slice(1)}`);
+    if (n === undefined) throw invalid(at, `${JSON.stringify(value)} is not a value of ${fullNameOf(type).slice(1)}`);
     return n;
   }
   if (typeof value === 'number' && Number.isInteger(value) && type.valuesById[value] !== undefined) return value;
-  throw invalid(path, `expected a ${fullNameOf(type).slice(1)} name, got ${JSON.stringify(value)}`);
+  throw invalid(at, `expected a ${fullNameOf(type).slice(1)} name, got ${JSON.stringify(value)}`);
 }
 
-function checkMapKey(keyType: string, key: string, path: string): void {
+function checkMapKey(keyType: string, key: string, at: JsonPath): void {
   if (keyType === 'string') return;
   if (keyType === 'bool' && (key === 'true' || key === 'false')) return;
   if (keyType !== 'bool' && /^-?\d+$/.test(key)) return;
-  throw invalid(path, `map key is not a ${keyType}`);
+  throw invalid(at, `map key is not a ${keyType}`);
 }
 
-function valueOf(names: ValueFieldNames, json: unknown, path: string): Plain {
+function valueOf(names: ValueFieldNames, json: unknown, at: JsonPath): Plain {
   if (json === null) return { [names.null]: 0 };
   switch (typeof json) {
     case 'number':
-      if (!Number.isFinite(json)) throw invalid(path, 'Value numbers must be finite');
+      if (!Number.isFinite(json)) throw invalid(at, 'Value numbers must be finite');
       return { [names.number]: json };
     case 'string': return { [names.string]: json };
     case 'boolean': return { [names.bool]: json };
     default:
-      if (Array.isArray(json)) return { [names.list]: listValue(names, json, path) };
-      if (isJsonObject(json)) return { [names.struct]: structValue(names, json, path) };
-      throw invalid(path, 'not a JSON value');
+      if (Array.isArray(json)) return { [names.list]: listValue(names, json, at) };
+      if (isJsonObject(json)) return { [names.struct]: structValue(names, json, at) };
+      throw invalid(at, 'not a JSON value');
   }
 }
 
-function structValue(names: ValueFieldNames, json: unknown, path: string): Plain {
-  if (!isJsonObject(json)) throw invalid(path, 'expected an object (Struct)');
+function structValue(names: ValueFieldNames, json: unknown, at: JsonPath): Plain {
+  if (!isJsonObject(json)) throw invalid(at, 'expected an object (Struct)');
   const fields: Plain = {};
-  for (const key of Object.keys(json).sort()) fields[key] = valueOf(names, json[key], `${path}[${JSON.stringify(key)}]`);
+  for (const key of Object.keys(json).sort()) fields[key] = valueOf(names, json[key], at.entry(key));
   return { fields };
 }
 
-function listValue(names: ValueFieldNames, json: unknown, path: string): Plain {
-  if (!Array.isArray(json)) throw invalid(path, 'expected an array (ListValue)');
-  return { values: json.map((item: unknown, i) => valueOf(names, item, `${path}[${i}]`)) };
+function listValue(names: ValueFieldNames, json: unknown, at: JsonPath): Plain {
+  if (!Array.isArray(json)) throw invalid(at, 'expected an array (ListValue)');
+  return { values: json.map((item: unknown, i) => valueOf(names, item, at.index(i))) };
 }

@@ -4,6 +4,7 @@ import { loadCommittedRoot } from './descriptor';
 import { ProtoError } from './proto-error';
 import { isJsonObject, type JsonObject } from './json';
 import { JsonReader } from './from-json';
+import { JsonPath } from './json-path';
 import { JsonWriter } from './to-json';
 import { fullNameOf, resolveAnyType } from './reflect';
 
@@ -16,12 +17,12 @@ export interface EncodedAny {
 /**
  * One message of an encoded resource (the resource itself or one inside an Any), in protobufjs'
  * plain form: proto field names, enums as numbers, a nested Any as `{type_url, value}` (its
- * message is visited on its own). `path` is where it sits, in the input's JSON keys.
+ * message is visited on its own). `at` is where it sits, in the input's JSON keys.
  */
 export interface EncodedMessage {
   readonly typeName: string;
   readonly plain: Readonly<Record<string, unknown>>;
-  readonly path: string;
+  readonly at: JsonPath;
 }
 
 export class ProtoRegistry {
@@ -31,7 +32,7 @@ export class ProtoRegistry {
   private visited: EncodedMessage[] | undefined;
 
   constructor(readonly root: protobuf.Root) {
-    this.reader = new JsonReader(root, (type, plain, path) => this.encodeVisited(type, plain, path));
+    this.reader = new JsonReader(root, (type, plain, at) => this.encodeVisited(type, plain, at));
     this.writer = new JsonWriter(root, (type, bytes, path) => this.decodeBytes(type, bytes, path));
   }
 
@@ -55,7 +56,7 @@ export class ProtoRegistry {
   encodeMessage(typeUrl: string, json: JsonObject): Uint8Array {
     const type = this.typeOf(typeUrl);
     // Reading encodes the messages inside Anys; the resource itself is encoded last.
-    return this.encodeVisited(type, this.reader.message(type, stripOwnType(json, typeUrl), ''), '');
+    return this.encodeVisited(type, this.reader.message(type, stripOwnType(json, typeUrl), JsonPath.ROOT), JsonPath.ROOT);
   }
 
   /** Encodes a resource as an Any of its own type. */
@@ -80,9 +81,9 @@ export class ProtoRegistry {
   }
 
   /** encodePlain, telling encodeVisiting about the message. */
-  private encodeVisited(type: protobuf.Type, plain: Record<string, unknown>, path: string): Uint8Array {
-    this.visited?.push({ typeName: fullNameOf(type), plain, path });
-    return this.encodePlain(type, plain, path);
+  private encodeVisited(type: protobuf.Type, plain: Record<string, unknown>, at: JsonPath): Uint8Array {
+    this.visited?.push({ typeName: fullNameOf(type), plain, at });
+    return this.encodePlain(type, plain, at);
   }
 
   /** Binary → proto3 JSON (proto field names; nested Anys carry "@type"). */
@@ -107,10 +108,10 @@ export class ProtoRegistry {
   }
 
   /** protobufjs plain object → binary, after protobufjs' own verifier. */
-  encodePlain(type: protobuf.Type, plain: Record<string, unknown>, path: string): Uint8Array {
+  encodePlain(type: protobuf.Type, plain: Record<string, unknown>, at: JsonPath): Uint8Array {
     const message = type.fromObject(plain);
     const problem = type.verify(message);
-    if (problem !== null) throw new ProtoError('XDS_PROTO_VERIFY_FAILED', path, `${fullNameOf(type).slice(1)}: ${problem}`);
+    if (problem !== null) throw new ProtoError('XDS_PROTO_VERIFY_FAILED', at.toString(), `${fullNameOf(type).slice(1)}: ${problem}`);
     return type.encode(message).finish();
   }
 
