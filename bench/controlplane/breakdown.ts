@@ -15,8 +15,14 @@ export interface Split {
   readonly toEnvoyP50: number;
   /** Samples whose snapshot line was found. */
   readonly matched: number;
-  /** The slowest matched sample, split the same way (ms): where the tail comes from. */
-  readonly slowest: { readonly toSnapshot: number; readonly toEnvoy: number } | undefined;
+  /** The three slowest matched samples, slowest first, split the same way (ms): where the tail (p99 is the second slowest of 100) comes from. */
+  readonly slowest: readonly SplitSample[];
+}
+
+export interface SplitSample {
+  readonly total: number;
+  readonly toSnapshot: number;
+  readonly toEnvoy: number;
 }
 
 /** Times (ms since the epoch) of the operator's "serving snapshot" log lines. */
@@ -35,23 +41,26 @@ export function snapshotTimes(logFile: string): number[] {
 }
 
 export function splitSamples(sentAt: readonly number[], served: readonly number[], snapshots: readonly number[]): Split {
-  const toSnapshot: number[] = [];
-  const toEnvoy: number[] = [];
-  let slowest: { total: number; toSnapshot: number; toEnvoy: number } | undefined;
+  const matched: SplitSample[] = [];
   sentAt.forEach((sent, k) => {
     const total = served[k] ?? Number.NaN;
     // Log times have millisecond resolution: allow the line to be stamped up to 1 ms "early".
     const at = snapshots.find((t) => t >= Math.floor(sent) - 1 && t <= sent + total + 1);
     if (at === undefined) return;
-    const part = Math.max(0, at - sent);
-    toSnapshot.push(part);
-    toEnvoy.push(Math.max(0, total - part));
-    if (slowest === undefined || total > slowest.total) slowest = { total, toSnapshot: part, toEnvoy: Math.max(0, total - part) };
+    const toSnapshot = Math.max(0, at - sent);
+    matched.push({ total, toSnapshot, toEnvoy: Math.max(0, total - toSnapshot) });
   });
   return {
-    toSnapshotP50: percentile(toSnapshot, 50), toEnvoyP50: percentile(toEnvoy, 50), matched: toSnapshot.length,
-    slowest: slowest === undefined ? undefined : { toSnapshot: slowest.toSnapshot, toEnvoy: slowest.toEnvoy },
+    toSnapshotP50: percentile(matched.map((m) => m.toSnapshot), 50),
+    toEnvoyP50: percentile(matched.map((m) => m.toEnvoy), 50),
+    matched: matched.length,
+    slowest: [...matched].sort((a, b) => b.total - a.total).slice(0, 3),
   };
+}
+
+/** The slowest samples as `to snapshot / → Envoy` pairs, ms. */
+export function formatSlowest(split: Split): string {
+  return split.slowest.length === 0 ? '–' : split.slowest.map((s) => `${s.toSnapshot.toFixed(0)} / ${s.toEnvoy.toFixed(0)}`).join(', ');
 }
 
 /** How many statuses the operator has written so far (its debug line per write). */

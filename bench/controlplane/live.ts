@@ -1,6 +1,6 @@
 /** One size and mode against the real components: memory, settle time, apply-to-served, edits under load. */
 import type { BenchOptions } from './args';
-import { snapshotTimes, splitSamples, statusWrites, type Split } from './breakdown';
+import { formatSlowest, snapshotTimes, splitSamples, statusWrites, type Split } from './breakdown';
 import { measureDisruption, type DisruptionResult } from './disruption';
 import type { Size } from './fixtures';
 import { withCluster } from './cluster';
@@ -49,7 +49,7 @@ export function measureLive(mode: Mode, size: Size, options: BenchOptions): Prom
     const settleMs = options.sampleSettleMs;
     const latency = await measureLatency(gateway, { samples: options.samples, pollMs: options.pollMs, timeoutMs, settleMs });
     const split = splitSamples(latency.sentAt, latency.samples, snapshotTimes(gateway.controlPlane.proc.logFile));
-    progress(`apply-to-served p50 ${latency.p50.toFixed(0)} ms (to snapshot ${split.toSnapshotP50.toFixed(0)}, then to Envoy ${split.toEnvoyP50.toFixed(0)}), p99 ${latency.p99.toFixed(0)} ms (slowest: to snapshot ${split.slowest?.toSnapshot.toFixed(0) ?? '?'}, then ${split.slowest?.toEnvoy.toFixed(0) ?? '?'})`);
+    progress(`apply-to-served p50 ${latency.p50.toFixed(0)} ms (to snapshot ${split.toSnapshotP50.toFixed(0)}, then to Envoy ${split.toEnvoyP50.toFixed(0)}), p99 ${latency.p99.toFixed(0)} ms (three slowest, to snapshot / then to Envoy: ${formatSlowest(split)})`);
     const disruption = await measureDisruption(gateway, { edits: options.edits, clients: options.clients, unchanged: options.unchanged, timeoutMs, settleMs });
     progress(`edits under load: ${disruption.requests} requests, ${disruption.non2xx} non-2xx, ${disruption.errors} errors`);
     for (const example of disruption.examples) progress(`  e.g. ${example}`);

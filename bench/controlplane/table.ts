@@ -1,4 +1,5 @@
 /** Markdown tables of the results (stdout), ready to paste into docs/performance.md. */
+import { formatSlowest } from './breakdown';
 import type { LiveResult } from './live';
 import type { TranslationTimes } from './translation';
 import type { Size } from './fixtures';
@@ -36,11 +37,11 @@ export function liveTable(rows: readonly LiveResult[]): string {
     '',
     table(
       ['mode', 'Apis', 'groups', 'start → served s', 'statuses settled s', 'status writes', 'RSS served MiB', 'RSS settled MiB', 'RSS peak MiB',
-        'apply → served p50 ms', 'p99 ms', 'max ms', 'p50 to snapshot ms', 'p50 snapshot → Envoy ms', 'slowest: to snapshot / → Envoy ms', 'write RTT p50 ms', 'samples (quiet)'],
+        'apply → served p50 ms', 'p99 ms', 'max ms', 'p50 to snapshot ms', 'p50 snapshot → Envoy ms', '3 slowest: to snapshot / → Envoy ms', 'write RTT p50 ms', 'samples (quiet)'],
       rows.map((r) => [
         r.mode, count(r.size.apis), count(r.size.groups), s(r.coldStartMs), clusterOnly(r, s(r.settledMs)), clusterOnly(r, count(r.statusWrites)), mib(r.memoryServed.rss), mib(r.memorySettled.rss),
         mib(r.memoryEnd.peak), ms(r.latency.p50), ms(r.latency.p99), ms(r.latency.max), ms(r.split.toSnapshotP50), ms(r.split.toEnvoyP50),
-        r.split.slowest === undefined ? '–' : `${ms(r.split.slowest.toSnapshot)} / ${ms(r.split.slowest.toEnvoy)}`,
+        formatSlowest(r.split),
         r.latency.writeP50.toFixed(1), `${r.latency.samples.length} (${r.latency.quiet})`,
       ]),
     ),
