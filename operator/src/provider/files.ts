@@ -123,30 +123,28 @@ export interface FilesProvider extends Provider {
 /** After reading, the known files are looked at (stat) once more this much later: a write may follow a rename unreported. */
 const RECHECK_MS = 250;
 
-const isUnder = (file: string, dir: string): boolean => file === dir || file.startsWith(`${dir}${path.sep}`);
-
 /** The manifest files a path the watcher reported stands for: those under it now and those it held. */
-function filesAt(reported: string, known: readonly string[], skip: (file: string, isDirectory?: boolean) => boolean): string[] {
+function filesAt(reported: string, known: () => readonly string[], skip: (file: string, isDirectory?: boolean) => boolean): string[] {
   const full = path.resolve(reported);
-  const files = known.filter((file) => isUnder(file, full));
   let stats: fs.Stats | undefined;
   try {
     stats = fs.statSync(full);
   } catch {
-    return files; // gone: every file it held is gone too
+    stats = undefined;
   }
-  if (stats.isDirectory()) return skip(full, true) ? files : [...files, ...listManifests(full, skip)];
-  return skip(full, false) ? files : [...files, full];
+  // A file (the usual edit): itself, with no look at the other files.
+  if (stats?.isDirectory() === false) return skip(full, false) ? [] : [full];
+  const inside = `${full}${path.sep}`;
+  const held = known().filter((file) => file === full || file.startsWith(inside));
+  if (stats === undefined) return held; // gone: every file it held is gone too
+  return skip(full, true) ? held : [...held, ...listManifests(full, skip)];
 }
 
 /** A file's inode, size and modification time ('' when gone): a file whose stamp moved has changed. */
 function stampOf(file: string): string {
-  try {
-    const stats = fs.statSync(file, { bigint: true });
-    return `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
-  } catch {
-    return '';
-  }
+  const stats = fs.statSync(file, { throwIfNoEntry: false });
+  // mtimeMs keeps sub-microsecond precision: two writes of one size in the same microsecond look the same.
+  return stats === undefined ? '' : `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 }
 
 /** What the provider remembers between reads of a file besides its objects. */
@@ -230,7 +228,7 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
       /** Reads what the watcher reported; `all`: also every known file whose stamp moved. */
       const reload = (all: boolean): void => {
         try {
-          const known = [...store.files(), ...problems.keys()];
+          const known = (): string[] => [...store.files(), ...problems.keys()];
           const reported = [...dirty];
           dirty.clear();
           // For a moment after a rename over a file (sed -i, an editor's safe write) the watcher
@@ -240,7 +238,7 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
           // other file: 500 files cost ~4 ms.
           const isKnown = (file: string): boolean => store.holds(file) || problems.has(file);
           const scan = all || reported.some((file) => !isKnown(path.resolve(file)));
-          const moved = scan ? known.filter((file) => stamps.get(file) !== stampOf(file)) : [];
+          const moved = scan ? known().filter((file) => stamps.get(file) !== stampOf(file)) : [];
           const files = [...new Set([...moved, ...reported.flatMap((file) => filesAt(file, known, skip))])].sort();
           const set = load(files);
           clearTimeout(recheck);
