@@ -18,6 +18,7 @@ import type { GatewayIR, RateLimitUnit, RouteIR, ThrottleIR } from '../ir';
 import { APP_ID_HEADER } from '../ir';
 import type { Feature } from './feature';
 import { byString, typed, type JsonObject } from './json';
+import { perGroup } from './per-group';
 import { REPLY_HEADER } from './lua';
 import { countsApps, DescriptorKey, policyKey } from './ratelimit';
 import { answer, statusIs } from './reply-mappers';
@@ -105,24 +106,17 @@ function scopeDescriptors(throttle: ThrottleIR, scope: string, envoys: number): 
 /** A policy counted in one scope (`<environment>/<api or *>`). */
 interface FastScope { readonly throttle: ThrottleIR; readonly scope: string }
 
-/** Every (policy, scope) the routes count in, keyed `<policy> <scope>`, from routes' identities. */
-const scopesOfGroup = new WeakMap<GatewayIR['groups'][number], ReadonlyMap<string, FastScope>>();
-
-function fastScopes(group: GatewayIR['groups'][number]): ReadonlyMap<string, FastScope> {
-  let scopes = scopesOfGroup.get(group);
-  if (scopes === undefined) {
-    const found = new Map<string, FastScope>();
-    for (const route of group.routes) {
-      const throttle = fastThrottle(route);
-      if (throttle === undefined) continue;
-      const scope = scopeOf(throttle, route.environment);
-      found.set(`${policyKey(throttle.source)} ${scope}`, { throttle, scope });
-    }
-    scopes = found;
-    scopesOfGroup.set(group, scopes);
+/** Every (policy, scope) a group's routes count in, keyed `<policy> <scope>`, from routes' identities. */
+const fastScopes = perGroup((group): ReadonlyMap<string, FastScope> => {
+  const found = new Map<string, FastScope>();
+  for (const route of group.routes) {
+    const throttle = fastThrottle(route);
+    if (throttle === undefined) continue;
+    const scope = scopeOf(throttle, route.environment);
+    found.set(`${policyKey(throttle.source)} ${scope}`, { throttle, scope });
   }
-  return scopes;
-}
+  return found;
+});
 
 /**
  * The filter's ECDS resource (TypedExtensionConfig). The LocalRateLimit travels as a TypedStruct

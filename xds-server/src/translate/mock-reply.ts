@@ -12,6 +12,7 @@ import { corsHeaderPairs } from './cors';
 import type { Feature } from './feature';
 import { typed, type JsonObject } from './json';
 import { METADATA_NAMESPACE, sourceMetadata } from './metadata';
+import { perGroup } from './per-group';
 import { replyIs } from './reply-mappers';
 
 const MOCK_FILTER = 'turnpike.mock';
@@ -39,11 +40,12 @@ end
 `;
 
 
+const policed = (r: RouteIR): boolean => r.policies?.ipAcl !== undefined || r.policies?.appAcl !== undefined || r.policies?.throttle?.precision === 'Fast';
+const hasPolicedMock = perGroup((group) => group.routes.some((r) => r.backend.kind === 'Mock' && policed(r)));
+
 /** Whether some route answers through the mock filter (and so needs the mock cluster). */
 function usesMockCluster(ir: GatewayIR): boolean {
-  if (ir.rateLimit !== undefined) return true;
-  const policed = (r: RouteIR): boolean => r.policies?.ipAcl !== undefined || r.policies?.appAcl !== undefined || r.policies?.throttle?.precision === 'Fast';
-  return ir.groups.some((g) => g.routes.some((r) => r.backend.kind === 'Mock' && policed(r)));
+  return ir.rateLimit !== undefined || ir.groups.some(hasPolicedMock);
 }
 
 /** Never contacted: it only gives mock routes the route entry the rate-limit filter needs. */

@@ -15,10 +15,11 @@
 //
 // A key without a value counts each value separately, so "any value" is one counter per Api, per
 // client address, per App or per group. Windows are fixed calendar windows of one unit (UTC).
-import type { GatewayIR, RateLimitUnit, RouteIR, ThrottleIR } from '../ir';
+import type { GatewayIR, RateLimitUnit, ThrottleIR } from '../ir';
 import { appId } from '../ir';
 import { TYPE_URLS } from '../proto/type-urls';
 import { byString, type JsonObject } from './json';
+import { perGroup } from './per-group';
 import { countsApps, DescriptorKey, LIMITS_MATCH_VALUE, policyKey, RATELIMIT_DOMAIN, SUBDOMAIN_MATCH_VALUE, type Dimension } from './ratelimit';
 
 export const RATELIMIT_CONFIG_TYPE = TYPE_URLS.rateLimitConfig;
@@ -42,13 +43,17 @@ function throttleTree(throttle: ThrottleIR): JsonObject {
   return { key: DescriptorKey.throttle, value: policyKey(throttle.source), descriptors: [scope] };
 }
 
+/** A group's Exact throttles (one per route that has one). */
+const exactThrottlesOf = perGroup((group) => group.routes.flatMap((route) => {
+  const throttle = route.policies?.throttle;
+  return throttle?.precision === 'Exact' ? [throttle] : [];
+}));
+
 /** Every Exact ThrottlePolicy the routes use, once each (all routes of a policy carry the same limits). */
 function throttles(ir: GatewayIR): ThrottleIR[] {
   const byPolicy = new Map<string, ThrottleIR>();
-  const routes: RouteIR[] = ir.groups.flatMap((group) => [...group.routes]);
-  for (const route of routes) {
-    const throttle = route.policies?.throttle;
-    if (throttle?.precision === 'Exact' && !byPolicy.has(policyKey(throttle.source))) byPolicy.set(policyKey(throttle.source), throttle);
+  for (const group of ir.groups) {
+    for (const throttle of exactThrottlesOf(group)) if (!byPolicy.has(policyKey(throttle.source))) byPolicy.set(policyKey(throttle.source), throttle);
   }
   return [...byPolicy].sort(([a], [b]) => byString(a, b)).map(([, throttle]) => throttle);
 }
