@@ -1,5 +1,5 @@
 // Encodes translator output into an immutable Snapshot and runs the validation gate.
-import type { ProtoRegistry, ResourceJson } from '../proto';
+import { TYPE_URLS, type ProtoRegistry, type ResourceJson } from '../proto';
 import { assembleType } from './assemble';
 import { isProblem, ResourceEncoder } from './encoder';
 import { compareNames, versionOf } from './hash';
@@ -57,8 +57,11 @@ function encodeAll(input: ResourceInput, options: BuildOptions, problems: Snapsh
     if (encoded.length === 0) continue;
     const { type, changed } = assembleType(typeUrl, encoded, previous?.types.get(typeUrl));
     types.set(typeUrl, type);
-    if (changed === undefined) toCheck = undefined;
-    else toCheck?.push(...changed);
+    if (changed !== undefined) toCheck?.push(...changed);
+    else {
+      toCheck = undefined;
+      if (typeUrl === TYPE_URLS.routeConfiguration) encoder.retainRouteConfigurations(type.resources);
+    }
   }
   // A type gone is names gone.
   if (previous === undefined || [...previous.types.keys()].some((typeUrl) => !types.has(typeUrl))) toCheck = undefined;

@@ -6,6 +6,7 @@ import { isJsonObject, jsonOf, ProtoError, TYPE_URLS, type JsonObject, type Prot
 import { resourceHash } from './hash';
 import { shortType, type SnapshotProblem } from './problems';
 import { referencesOf, type Reference } from './references';
+import { RouteConfigurationEncoder } from './route-splice';
 import type { SnapshotResource } from './types';
 
 export type EncodeOutcome = SnapshotResource | SnapshotProblem;
@@ -27,19 +28,31 @@ export function isProblem(value: EncodeOutcome): value is SnapshotProblem {
   return 'kind' in value;
 }
 
-function encodeOne(registry: ProtoRegistry, typeUrl: string, name: string, json: JsonObject): EncodeOutcome {
+/** A resource's bytes, its own name as encoded, and its references. */
+interface Encoded {
+  readonly bytes: Uint8Array;
+  readonly name: unknown;
+  readonly references: readonly Reference[];
+}
+
+function encodeWhole(registry: ProtoRegistry, typeUrl: string, json: JsonObject): Encoded {
+  // Name and references are read from the messages as encoded (proto field names, defaults
+  // dropped), not from the input, which may use JSON names; they are not kept.
+  const { any, messages } = registry.encodeVisiting(typeUrl, json);
+  const nameField = NAME_FIELDS[typeUrl] ?? 'name';
+  return { bytes: any.value, name: messages[0]?.plain[nameField], references: referencesOf(typeUrl, messages) };
+}
+
+function encodeOne(registry: ProtoRegistry, routes: RouteConfigurationEncoder, typeUrl: string, name: string, json: JsonObject): EncodeOutcome {
   try {
-    // Name and references are read from the messages as encoded (proto field names, defaults
-    // dropped), not from the input, which may use JSON names; they are not kept.
-    const { any, messages } = registry.encodeVisiting(typeUrl, json);
+    const encoded = (typeUrl === TYPE_URLS.routeConfiguration ? routes.encode(name, json) : undefined) ?? encodeWhole(registry, typeUrl, json);
     const nameField = NAME_FIELDS[typeUrl] ?? 'name';
-    const own = messages[0]?.plain[nameField];
-    if (registry.typeOf(typeUrl).fields[nameField] !== undefined && own !== name) {
-      return { kind: 'name-mismatch', typeUrl, name, path: nameField, message: `${shortType(typeUrl)} "${name}": keyed "${name}" but its ${nameField} is ${JSON.stringify(own ?? '')}` };
+    if (registry.typeOf(typeUrl).fields[nameField] !== undefined && encoded.name !== name) {
+      return { kind: 'name-mismatch', typeUrl, name, path: nameField, message: `${shortType(typeUrl)} "${name}": keyed "${name}" but its ${nameField} is ${JSON.stringify(encoded.name ?? '')}` };
     }
-    const found = referencesOf(typeUrl, messages);
-    const references = found.length === 0 ? NO_REFERENCES : Object.freeze(found);
-    return Object.freeze({ typeUrl, name, hash: resourceHash(typeUrl, any.value), any, references });
+    const references = encoded.references.length === 0 ? NO_REFERENCES : Object.freeze([...encoded.references]);
+    const any = { type_url: typeUrl, value: encoded.bytes };
+    return Object.freeze({ typeUrl, name, hash: resourceHash(typeUrl, encoded.bytes), any, references });
   } catch (err: unknown) {
     if (!(err instanceof ProtoError)) throw err;
     return { kind: 'encoding', typeUrl, name, path: err.path, message: `${shortType(typeUrl)} "${name}": ${err.code}: ${err.message}` };
@@ -49,8 +62,12 @@ function encodeOne(registry: ProtoRegistry, typeUrl: string, name: string, json:
 /** Encodes resources with one registry, remembering outcomes by input object identity. */
 export class ResourceEncoder {
   private readonly memo = new WeakMap<ResourceJson, Entry>();
+  /** RouteConfigurations are encoded route by route, reusing unchanged routes (route-splice.ts). */
+  private readonly routes: RouteConfigurationEncoder;
 
-  constructor(readonly registry: ProtoRegistry) {}
+  constructor(readonly registry: ProtoRegistry) {
+    this.routes = new RouteConfigurationEncoder(registry);
+  }
 
   /** The resource `resource` keyed `name` of `typeUrl`, encoded and checked, or why it cannot be. */
   encode(typeUrl: string, name: string, resource: ResourceJson): EncodeOutcome {
@@ -60,8 +77,13 @@ export class ResourceEncoder {
     const hit = this.memo.get(resource);
     // The same object keyed differently (another type or name) is a different resource.
     if (hit !== undefined && hit.typeUrl === typeUrl && hit.name === name) return hit.outcome;
-    const outcome = encodeOne(this.registry, typeUrl, name, jsonOf(resource));
+    const outcome = encodeOne(this.registry, this.routes, typeUrl, name, jsonOf(resource));
     this.memo.set(resource, { typeUrl, name, outcome });
     return outcome;
+  }
+
+  /** Forgets the RouteConfigurations not named in `served` (call when the served names changed). */
+  retainRouteConfigurations(served: ReadonlyMap<string, unknown>): void {
+    this.routes.retain(served);
   }
 }

@@ -30,6 +30,10 @@ function count(input: ResourceInput): number {
   return [...input.values()].reduce((n, m) => n + m.size, 0);
 }
 
+/** Resources encoded (a RouteConfiguration's virtual hosts and routes are encoded as parts of it, route-splice.ts). */
+const PARTS = new Set(['type.googleapis.com/envoy.config.route.v3.VirtualHost', 'type.googleapis.com/envoy.config.route.v3.Route']);
+const resourcesEncoded = (spy: jest.SpyInstance): number => spy.mock.calls.filter(([typeUrl]) => !PARTS.has(String(typeUrl))).length;
+
 describe('SnapshotCache: encodings cached per resource object', () => {
   let encode: jest.SpyInstance;
   beforeEach(() => { encode = jest.spyOn(registry, 'encodeVisiting'); });
@@ -39,7 +43,7 @@ describe('SnapshotCache: encodings cached per resource object', () => {
     const cache = new SnapshotCache({ registry });
     const input = world({ listenerPort: 1, clusters: ['a', 'b'], endpoint });
     const first = served(cache.set('f', input));
-    expect(encode).toHaveBeenCalledTimes(count(input));
+    expect(resourcesEncoded(encode)).toBe(count(input));
 
     encode.mockClear();
     expect(cache.set('f', input).status).toBe('unchanged');
@@ -48,7 +52,7 @@ describe('SnapshotCache: encodings cached per resource object', () => {
 
     const edited = replaced(input, RDS, 'routes', routeConfiguration('routes', [{ prefix: '/x', cluster: 'a' }]));
     const second = served(cache.set('f', edited));
-    expect(encode).toHaveBeenCalledTimes(1);
+    expect(resourcesEncoded(encode)).toBe(1);
     expect(second.types.get(RDS)?.version).not.toBe(first.types.get(RDS)?.version);
     for (const t of [TYPE_URLS.listener, TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment]) {
       expect(second.types.get(t)).toBe(first.types.get(t));
@@ -72,7 +76,7 @@ describe('SnapshotCache: encodings cached per resource object', () => {
     new SnapshotCache({ registry }).set('f', input);
     encode.mockClear();
     new SnapshotCache({ registry }).set('f', input);
-    expect(encode).toHaveBeenCalledTimes(count(input));
+    expect(resourcesEncoded(encode)).toBe(count(input));
   });
 
   it('encodes an object again when it is keyed under another name, and rejects the mismatch', () => {
