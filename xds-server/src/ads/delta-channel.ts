@@ -194,6 +194,6 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
   }
 
   held(): Held {
-    return { resources: this.content, names: new Set(this.known.keys()) };
+    return { resources: this.content, names: this.known };
   }
 }
