@@ -35,8 +35,8 @@ export function skipRule(dir: string, exclude: readonly string[] = []): (file: s
   // Only folders inside `dir` (a state directory around it must not hide every manifest).
   const inside = `${root}${path.sep}`;
   const excluded = exclude.map((d) => path.resolve(d)).filter((d) => d.startsWith(inside));
-  // The watcher asks about every entry each time it lists a folder again (500 per edit at 500
-  // files): a path already under the root takes no path arithmetic. A `..` in it counts as hidden.
+  // Asked about every entry of every listing (500 at a start at 500 files): a path already under
+  // the root takes no path arithmetic. A `..` in it counts as hidden.
   return (file, isDirectory) => {
     const full = file.startsWith(inside) ? file : path.resolve(file);
     if (full === root) return false;
