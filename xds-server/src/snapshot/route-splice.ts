@@ -48,6 +48,16 @@ export interface SplicedEncoding {
   readonly references: readonly Reference[];
 }
 
+/** A length-delimited field's tag and length. */
+function frame(tag: number, length: number): number[] {
+  return [tag, ...varint(length)];
+}
+
+/** The bytes an encoding takes as a length-delimited field (one-byte tag). */
+function framedLength(bytes: Uint8Array): number {
+  return 1 + varint(bytes.length).length + bytes.length;
+}
+
 function varint(value: number): number[] {
   const out: number[] = [];
   let rest = value;
@@ -116,33 +126,34 @@ export class RouteConfigurationEncoder {
     (hosts as readonly Record<string, unknown>[]).forEach((host, i) => {
       const hostPath = `virtual_hosts[${i}]`;
       const own = this.#part(VIRTUAL_HOST, without(host, 'routes'), hostPath);
-      for (const ref of own.references) references.push(ref);
-      // Each route: its bytes (kept or encoded now), framed with its tag and length after the host's own fields.
-      const routes = ((host['routes'] ?? []) as readonly unknown[]).map((route, j) => {
-        const key = contentKey(route);
-        const k = reusable.get(key);
-        if (kept !== undefined && k !== undefined) {
-          return { key, bytes: kept.bytes.subarray(kept.ranges[2 * k], kept.ranges[2 * k + 1]), references: kept.references[k] ?? NO_REFERENCES, j };
-        }
-        const encoded = this.#part(ROUTE, route, `${hostPath}.routes[${j}]`, false);
-        return { key, bytes: encoded.bytes, references: encoded.references.length === 0 ? NO_REFERENCES : encoded.references, j };
-      });
-      const framed = routes.map((route) => [ROUTES_TAG, ...varint(route.bytes.length)]);
-      const hostLength = own.bytes.length + routes.reduce((n, route, k) => n + (framed[k]?.length ?? 0) + route.bytes.length, 0);
-      splice.add([VIRTUAL_HOSTS_TAG, ...varint(hostLength)]);
+      references.push(...own.references);
+      const routes = ((host['routes'] ?? []) as readonly unknown[]).map((route, j) => this.#route(route, `${hostPath}.routes[${j}]`, kept, reusable));
+      // The host's own fields, then its routes, each with its tag and length.
+      splice.add(frame(VIRTUAL_HOSTS_TAG, routes.reduce((n, route) => n + framedLength(route.bytes), own.bytes.length)));
       splice.add(own.bytes);
-      routes.forEach((route, k) => {
-        splice.add(framed[k] ?? []);
+      for (const route of routes) {
+        splice.add(frame(ROUTES_TAG, route.bytes.length));
         const start = splice.add(route.bytes);
         keys.push(route.key);
         ranges.push(start, start + route.bytes.length);
         routeReferences.push(route.references);
-        for (const ref of route.references) references.push({ ...ref, path: under(`${hostPath}.routes[${route.j}]`, ref.path) });
-      });
+        for (const ref of route.references) references.push({ ...ref, path: under(route.at, ref.path) });
+      }
     });
     const bytes = splice.bytes();
     this.#kept.set(name, { bytes, keys, ranges: Uint32Array.from(ranges), references: routeReferences });
     return { bytes, name: head.name, references };
+  }
+
+  /** A route's bytes and references (from the route): kept when its JSON is, else encoded now. */
+  #route(route: unknown, at: string, kept: Kept | undefined, reusable: ReadonlyMap<string, number>): { key: string; at: string; bytes: Uint8Array; references: readonly Reference[] } {
+    const key = contentKey(route);
+    const k = reusable.get(key);
+    if (kept !== undefined && k !== undefined) {
+      return { key, at, bytes: kept.bytes.subarray(kept.ranges[2 * k], kept.ranges[2 * k + 1]), references: kept.references[k] ?? NO_REFERENCES };
+    }
+    const encoded = this.#part(ROUTE, route, at, false);
+    return { key, at, bytes: encoded.bytes, references: encoded.references.length === 0 ? NO_REFERENCES : encoded.references };
   }
 
   /** Forgets the RouteConfigurations not in `names` (call when the served names changed). */
