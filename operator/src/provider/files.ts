@@ -142,9 +142,13 @@ function filesAt(reported: string, known: () => readonly string[], skip: (file: 
 
 /** A file's inode, size and modification time ('' when gone): a file whose stamp moved has changed. */
 function stampOf(file: string): string {
-  const stats = fs.statSync(file, { throwIfNoEntry: false });
-  // mtimeMs keeps sub-microsecond precision: two writes of one size in the same microsecond look the same.
-  return stats === undefined ? '' : `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+  try {
+    const stats = fs.statSync(file);
+    // mtimeMs keeps sub-microsecond precision: two writes of one size in the same microsecond look the same.
+    return `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    return ''; // gone, or its folder replaced by a file (ENOTDIR), or unreadable
+  }
 }
 
 /** What the provider remembers between reads of a file besides its objects. */
