@@ -31,6 +31,8 @@ export interface BenchOptions {
   readonly nodeOptions?: string;
   /** Keep each size's working directory (component logs) instead of deleting it. */
   readonly keep: boolean;
+  /** More arguments for `turnpike standalone` (e.g. --no-ratelimit). */
+  readonly standaloneArgs: readonly string[];
 }
 
 export const USAGE = `usage: node bench/dist/controlplane/main.js [flags]
@@ -53,6 +55,9 @@ export const USAGE = `usage: node bench/dist/controlplane/main.js [flags]
   --operator-node-options=S NODE_OPTIONS for the control plane, operator or standalone
                             (e.g. --operator-node-options=--max-old-space-size=256)
   --keep                    keep each size's working directory (component logs)
+  --standalone-args=S       more arguments for \`turnpike standalone\`, space-separated
+                            (e.g. --standalone-args=--no-ratelimit: no rate-limit service, as
+                            the cluster mode's operator runs; see docs/performance.md)
 `;
 
 function int(name: string, value: string | undefined, fallback: number, min = 1): number {
@@ -90,6 +95,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       'create-concurrency': { type: 'string' }, 'settle-timeout-s': { type: 'string' }, 'sample-settle-s': { type: 'string' },
       'fresh-statuses': { type: 'boolean' },
       'translate-only': { type: 'boolean' }, 'cpu-prof': { type: 'string' }, 'operator-node-options': { type: 'string' }, keep: { type: 'boolean' },
+      'standalone-args': { type: 'string' },
     },
   });
   return {
@@ -107,6 +113,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     freshStatuses: values['fresh-statuses'] === true,
     translateOnly: values['translate-only'] === true,
     keep: values.keep === true,
+    standaloneArgs: (values['standalone-args'] ?? '').split(' ').filter((arg) => arg !== ''),
     ...(values['cpu-prof'] === undefined ? {} : { cpuProfDir: values['cpu-prof'] }),
     ...(values['operator-node-options'] === undefined ? {} : { nodeOptions: values['operator-node-options'] }),
   };

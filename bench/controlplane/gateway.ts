@@ -42,6 +42,8 @@ export interface LiveOptions {
   readonly keep: boolean;
   /** Cluster mode: write up-to-date statuses before the operator starts (see seed.ts). */
   readonly seedStatuses: boolean;
+  /** Standalone mode: more arguments for `turnpike standalone`. */
+  readonly standaloneArgs: readonly string[];
 }
 
 /** Whether Envoy answers Api `i` with 200 and the body of `revision`. */

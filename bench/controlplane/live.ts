@@ -30,7 +30,7 @@ export interface LiveResult {
 
 export function measureLive(mode: Mode, size: Size, options: BenchOptions): Promise<LiveResult> {
   const live = {
-    createConcurrency: options.createConcurrency, keep: options.keep, seedStatuses: !options.freshStatuses,
+    createConcurrency: options.createConcurrency, keep: options.keep, seedStatuses: !options.freshStatuses, standaloneArgs: options.standaloneArgs,
     ...(options.cpuProfDir === undefined ? {} : { cpuProfDir: options.cpuProfDir }),
     ...(options.nodeOptions === undefined ? {} : { nodeOptions: options.nodeOptions }),
   };

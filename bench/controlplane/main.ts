@@ -28,6 +28,7 @@ function host(): string {
 
 async function run(options: BenchOptions): Promise<void> {
   print(`Host at start: ${host()}`);
+  if (options.standaloneArgs.length > 0) print(`turnpike standalone runs with: ${options.standaloneArgs.join(' ')}`);
   const translations: { size: Size; times: TranslationTimes }[] = [];
   for (const size of options.sizes) {
     progress(`translation in-process: ${size.apis} Apis in ${size.groups} groups`);

@@ -28,7 +28,7 @@ export async function withStandalone<T>(size: Size, options: LiveOptions, body: 
     for (let g = 0; g < size.groups; g += 1) fs.writeFileSync(fileOf(g), groupFile(size, g, () => 0));
     progress(`wrote ${size.groups} manifest files with ${size.apis} Apis`);
     const start = performance.now();
-    const gateway = await startStandalone({ manifests, dir, env: controlPlaneEnv(options) });
+    const gateway = await startStandalone({ manifests, dir, env: controlPlaneEnv(options), extraArgs: options.standaloneArgs });
     // A CPU profile is written when the process exits: give it time to finish.
     stops.push(() => gateway.proc.stop(options.cpuProfDir === undefined ? 5_000 : 60_000));
     const http = new EnvoyClient(gateway.httpPort, 32);
