@@ -14,6 +14,7 @@ import type { Logger } from '../log';
 import { backoffDelay, backoffPolicy, type BackoffPolicy } from '../kube/backoff';
 import { delay, describeError, httpStatus, isTransient } from '../kube/errors';
 import { requestOptions } from '../kube/request';
+import { PatchedMap } from '../resources/patched-map';
 import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import { mergeStatus, rfc3339, sameStatus, statusPatch } from './conditions';
 import { KeyQueue, TokenBucket } from './queue';
@@ -65,11 +66,14 @@ export class StatusWriter {
   update(desired: ReadonlyMap<string, StatusUpdate>): void {
     const previous = this.desired;
     if (desired === previous) return;
-    desired.forEach((update, key) => {
+    // Maps patched from one another (StatusUpdates) name their differences and share their keys.
+    const differences = PatchedMap.differences(previous, desired);
+    for (const key of differences ?? desired.keys()) {
       const before = previous.get(key);
-      if (before !== update && (before === undefined || JSON.stringify(before) !== JSON.stringify(update))) this.enqueue(key);
-    });
-    previous.forEach((_, key) => { if (!desired.has(key)) this.forget(key); });
+      const update = desired.get(key);
+      if (update !== undefined && before !== update && (before === undefined || JSON.stringify(before) !== JSON.stringify(update))) this.enqueue(key);
+    }
+    if (differences === undefined) previous.forEach((_, key) => { if (!desired.has(key)) this.forget(key); });
     this.desired = desired;
     this.pump();
   }
