@@ -232,7 +232,8 @@ export function filesProvider(options: FilesProviderOptions): FilesProvider {
       /** Reads what the watcher reported; `all`: also every known file whose stamp moved. */
       const reload = (all: boolean): void => {
         try {
-          const known = (): string[] => [...store.files(), ...problems.keys()];
+          let knownFiles: string[] | undefined;
+          const known = (): string[] => (knownFiles ??= [...store.files(), ...problems.keys()]);
           const reported = [...dirty];
           dirty.clear();
           // For a moment after a rename over a file (sed -i, an editor's safe write) the watcher

@@ -35,22 +35,21 @@ interface Encoded {
   readonly references: readonly Reference[];
 }
 
-function encodeWhole(registry: ProtoRegistry, typeUrl: string, json: JsonObject): Encoded {
+function encodeWhole(registry: ProtoRegistry, typeUrl: string, json: JsonObject, nameField: string): Encoded {
   // Name and references are read from the messages as encoded (proto field names, defaults
   // dropped), not from the input, which may use JSON names; they are not kept.
   const { any, messages } = registry.encodeVisiting(typeUrl, json);
-  const nameField = NAME_FIELDS[typeUrl] ?? 'name';
   return { bytes: any.value, name: messages[0]?.plain[nameField], references: referencesOf(typeUrl, messages) };
 }
 
 function encodeOne(registry: ProtoRegistry, routes: RouteConfigurationEncoder, typeUrl: string, name: string, json: JsonObject): EncodeOutcome {
+  const nameField = NAME_FIELDS[typeUrl] ?? 'name';
   try {
-    const encoded = (typeUrl === TYPE_URLS.routeConfiguration ? routes.encode(name, json) : undefined) ?? encodeWhole(registry, typeUrl, json);
-    const nameField = NAME_FIELDS[typeUrl] ?? 'name';
+    const encoded = (typeUrl === TYPE_URLS.routeConfiguration ? routes.encode(name, json) : undefined) ?? encodeWhole(registry, typeUrl, json, nameField);
     if (registry.typeOf(typeUrl).fields[nameField] !== undefined && encoded.name !== name) {
       return { kind: 'name-mismatch', typeUrl, name, path: nameField, message: `${shortType(typeUrl)} "${name}": keyed "${name}" but its ${nameField} is ${JSON.stringify(encoded.name ?? '')}` };
     }
-    const references = encoded.references.length === 0 ? NO_REFERENCES : Object.freeze([...encoded.references]);
+    const references = encoded.references.length === 0 ? NO_REFERENCES : Object.freeze(encoded.references);
     const any = { type_url: typeUrl, value: encoded.bytes };
     return Object.freeze({ typeUrl, name, hash: resourceHash(typeUrl, encoded.bytes), any, references });
   } catch (err: unknown) {
