@@ -62,8 +62,6 @@ RUN cargo build --locked --release -p authn-module
 FROM gcr.io/distroless/nodejs${NODE_VERSION}-debian12:nonroot
 WORKDIR /app
 ENV NODE_ENV=production
-# @kubernetes/client-node is ESM-only and loaded with require(); keep stderr pure JSON log lines.
-ENV NODE_OPTIONS=--disable-warning=ExperimentalWarning
 # Fewer malloc arenas: less memory held by Node's threads (operator/src/heap.ts, LAUNCH_ENV).
 ENV MALLOC_ARENA_MAX=2
 COPY --from=deps /src/node_modules node_modules

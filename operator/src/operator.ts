@@ -2,10 +2,11 @@
  * `turnpike operator`: the control plane against Kubernetes. Every replica watches, translates and
  * serves xDS; only the Lease holder writes status.
  */
-import { KubeConfig } from '@kubernetes/client-node';
-import { loadConfig, type OperatorConfig } from './config';
+import { loadConfig } from './config';
 import { CredentialsController } from './credentials/kube';
 import { startHealthServer } from './health';
+import { KubeClient } from './kube/client';
+import { loadKubeConnection } from './kube/config';
 import { EnvoyCensus, LeaderElector } from './leader';
 import { ControlPlaneMetrics } from './metrics';
 import type { StatusReport } from './report/report';
@@ -18,20 +19,14 @@ import { StatusUpdates } from './status-updates';
 import { applyHeapPolicy } from './heap';
 import { startXdsTls } from './xds-tls';
 
-function kubeConfigOf(mode: OperatorConfig): KubeConfig {
-  const kc = new KubeConfig();
-  if (mode.kubeconfig !== undefined) kc.loadFromFile(mode.kubeconfig);
-  else kc.loadFromDefault();
-  return kc;
-}
-
 export async function runOperator(argv: readonly string[]): Promise<void> {
   applyHeapPolicy();
   const config = loadConfig('operator', argv, process.env);
   if (config.mode.kind !== 'operator') throw new Error('unreachable: operator config expected');
   const mode = config.mode;
   const log = createLogger({ level: config.logLevel, base: { identity: mode.identity } });
-  const kubeConfig = kubeConfigOf(mode);
+  const kube = new KubeClient(loadKubeConnection(mode.kubeconfig));
+  log.info('Kubernetes API server', { server: kube.description });
   // Probes answer from the start (live), ready once the informers have synced.
   const metrics = new ControlPlaneMetrics();
   // The runtime starts after the probes; until then /status reports nothing.
@@ -40,32 +35,32 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
     host: config.xds.host, port: mode.healthPort, metrics: () => metrics.exposition(), status: () => report(),
   });
   // With mutual TLS, xDS opens once the server has its certificate.
-  const xdsTls = await startXdsTls(config, kubeConfig, mode.leaseNamespace, log);
+  const xdsTls = await startXdsTls(config, kube, mode.leaseNamespace, log);
   // Fast limits are split among the Envoys connected to every replica, not only to this one.
   const peers = { envoys: (): number => 0 };
   const runtime = await startRuntime(config, log, { metrics, envoys: (local) => local + peers.envoys(), ...(xdsTls === undefined ? {} : { tls: xdsTls.tls }) });
   const census = new EnvoyCensus({
-    kubeConfig, namespace: mode.leaseNamespace, leaseName: mode.leaseName, identity: mode.identity, log: log.child({ component: 'census' }),
+    kube, namespace: mode.leaseNamespace, leaseName: mode.leaseName, identity: mode.identity, log: log.child({ component: 'census' }),
     local: () => runtime.connectedEnvoys(), onChange: () => { runtime.pipeline.requestRefresh(); },
   });
   peers.envoys = () => census.peers();
   runtime.ads.onEvent(() => { census.localChanged(); });
   report = () => runtime.report();
   const writer = new StatusWriter({
-    kubeConfig, log: log.child({ component: 'status' }),
+    kube, log: log.child({ component: 'status' }),
     onWrite: (result, seconds) => { metrics.statusWriteDuration.observe({ result }, seconds); },
   });
   const updates = new StatusUpdates();
   runtime.pipeline.onStatuses((statuses) => { writer.update(updates.next(statuses)); });
   // Generates the credentials Secrets of Apps and SignatureKeys that name none (leader only).
-  const credentials = new CredentialsController({ kubeConfig, log });
+  const credentials = new CredentialsController({ kube, log });
   const elector = new LeaderElector({
-    kubeConfig, namespace: mode.leaseNamespace, name: mode.leaseName, identity: mode.identity, log: log.child({ component: 'leader' }),
+    kube, namespace: mode.leaseNamespace, name: mode.leaseName, identity: mode.identity, log: log.child({ component: 'leader' }),
     onStartedLeading: () => { writer.setLeader(true); credentials.setLeader(true); metrics.leader.set(1); },
     onStoppedLeading: () => { writer.setLeader(false); credentials.setLeader(false); metrics.leader.set(0); },
   });
   const provider = informersProvider({
-    kubeConfig, log: log.child({ component: 'informers' }),
+    kube, log: log.child({ component: 'informers' }),
     onRestart: (kind) => { metrics.informerRestarts.inc({ kind }); },
   });
   // Status writes (ours included) change no input of translation: the writer and the credentials
@@ -94,6 +89,7 @@ export async function runOperator(argv: readonly string[]): Promise<void> {
   await census.stop();
   await writer.stop();
   await provider.stop();
+  kube.close();
   await runtime.stop();
   xdsTls?.stop();
   await health?.close();

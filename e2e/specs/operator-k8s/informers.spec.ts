@@ -1,14 +1,12 @@
 // The informers provider against a real API server: the synced gate, complete immutable sets
 // after every change, coalesced bursts, namespace scoping and the Secret filter.
-jest.mock('@kubernetes/client-node', () => jest.requireActual<NativeClient>('./native-client').load());
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { informersProvider, type InformersProvider } from '../../../operator/src/provider/informers';
 import type { ResourceSet } from '../../../operator/src/resources/resourceset';
 import { kubectlOk, repoRoot, startTestCluster, waitFor, type TestCluster } from '../../src/harness';
-import type { NativeClient } from './native-client';
-import { adminKubeConfig, captureLog } from './support';
+import { adminKube, captureLog } from './support';
 
 jest.setTimeout(120_000);
 
@@ -74,7 +72,7 @@ ${service('backend')}`);
 
   const start = async (options: { namespaces?: string[]; debounceMs?: number } = {}): Promise<{ provider: InformersProvider; sets: ResourceSet[] }> => {
     const sets: ResourceSet[] = [];
-    const provider = informersProvider({ kubeConfig: adminKubeConfig(cluster), log: captureLog().log, ...options });
+    const provider = informersProvider({ kube: adminKube(cluster), log: captureLog().log, ...options });
     started.push(provider);
     await provider.start((set) => sets.push(set));
     return { provider, sets };
@@ -143,7 +141,7 @@ ${service('backend')}`);
   });
 
   it('rejects a pending start() when stopped first', async () => {
-    const provider = informersProvider({ kubeConfig: adminKubeConfig(cluster), log: captureLog().log });
+    const provider = informersProvider({ kube: adminKube(cluster), log: captureLog().log });
     const pending = provider.start(() => undefined);
     await provider.stop();
     await expect(pending).rejects.toThrow(/stopped before/);

@@ -1,10 +1,8 @@
 // Leader election on a real Lease: one leader among candidates, fast failover on a graceful stop
 // (the lease is released), and failover within the lease duration when the leader dies.
-jest.mock('@kubernetes/client-node', () => jest.requireActual<NativeClient>('./native-client').load());
 import { LeaderElector } from '../../../operator/src/leader';
 import { kubectlOk, startTestCluster, waitFor, type TestCluster } from '../../src/harness';
-import type { NativeClient } from './native-client';
-import { adminKubeConfig, captureLog, holdsFor } from './support';
+import { adminKube, captureLog, holdsFor } from './support';
 
 jest.setTimeout(120_000);
 
@@ -35,7 +33,7 @@ describe('leader election', () => {
   const candidate = (id: string): Candidate => {
     const events: string[] = [];
     const elector = new LeaderElector({
-      kubeConfig: adminKubeConfig(cluster), namespace: ns, name: 'turnpike-operator', identity: id, log: captureLog().log, timings,
+      kube: adminKube(cluster), namespace: ns, name: 'turnpike-operator', identity: id, log: captureLog().log, timings,
       onStartedLeading: () => events.push('started'),
       onStoppedLeading: () => events.push('stopped'),
     });

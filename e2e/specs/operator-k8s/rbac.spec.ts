@@ -1,7 +1,6 @@
 // operator/rbac/ is enough, and no more than enough: the informers, the leader elector and the
 // status writer run with the turnpike-operator ServiceAccount's token without a forbidden error,
 // and requests outside the role are refused.
-jest.mock('@kubernetes/client-node', () => jest.requireActual<NativeClient>('./native-client').load());
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,8 +8,7 @@ import { LeaderElector } from '../../../operator/src/leader';
 import { informersProvider, type InformersProvider } from '../../../operator/src/provider/informers';
 import { StatusWriter, byStatusKey } from '../../../operator/src/status';
 import { kubectl, kubectlOk, repoRoot, startTestCluster, waitFor, type TestCluster } from '../../src/harness';
-import type { NativeClient } from './native-client';
-import { captureLog, tokenKubeConfig } from './support';
+import { captureLog, tokenKube } from './support';
 
 jest.setTimeout(120_000);
 
@@ -46,19 +44,19 @@ describe('operator RBAC', () => {
 
   it('runs the informers, the leader elector and the status writer without a forbidden error', async () => {
     const token = (await admin(['create', 'token', 'turnpike-operator', '-n', ns])).trim();
-    const kubeConfig = tokenKubeConfig(cluster, token);
+    const kube = tokenKube(cluster, token);
     const captured = captureLog();
 
-    writer = new StatusWriter({ kubeConfig, log: captured.log });
+    writer = new StatusWriter({ kube, log: captured.log });
     const statusWriter = writer;
-    provider = informersProvider({ kubeConfig, log: captured.log, backoff: { initialMs: 100, maxMs: 500 } });
+    provider = informersProvider({ kube, log: captured.log, backoff: { initialMs: 100, maxMs: 500 } });
     // Fails with a clear timeout if any informer is forbidden: the gate never opens.
     await provider.start((set) => { statusWriter.observe(set); });
     expect(provider.current()?.App.has(`${appsNs}/demo-client`)).toBe(true);
     expect(provider.current()?.Secret.has(`${appsNs}/demo-client-credentials`)).toBe(true);
 
     elector = new LeaderElector({
-      kubeConfig, namespace: ns, name: 'turnpike-operator', identity: 'rbac-test', log: captured.log,
+      kube, namespace: ns, name: 'turnpike-operator', identity: 'rbac-test', log: captured.log,
       timings: { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 400 },
       onStartedLeading: () => { statusWriter.setLeader(true); },
       onStoppedLeading: () => { statusWriter.setLeader(false); },

@@ -1,13 +1,11 @@
 // Outages: the API server is stopped and started again (same etcd, same port). The provider keeps
 // serving its last set, reconnects with backoff and catches up with what changed; a leader that
 // cannot renew steps down within renewDeadline.
-jest.mock('@kubernetes/client-node', () => jest.requireActual<NativeClient>('./native-client').load());
 import { LeaderElector } from '../../../operator/src/leader';
 import { informersProvider, type InformersProvider } from '../../../operator/src/provider/informers';
 import type { ResourceSet } from '../../../operator/src/resources/resourceset';
 import { kubectlOk, startTestCluster, waitFor, type Proc, type TestCluster } from '../../src/harness';
-import type { NativeClient } from './native-client';
-import { adminKubeConfig, captureLog, stopApiServer } from './support';
+import { adminKube, captureLog, stopApiServer } from './support';
 
 jest.setTimeout(180_000);
 
@@ -42,14 +40,14 @@ describe('API server restart', () => {
     const sets: ResourceSet[] = [];
     const restarts: string[] = [];
     provider = informersProvider({
-      kubeConfig: adminKubeConfig(cluster), log: captured.log, backoff: { initialMs: 100, maxMs: 1_000 },
+      kube: adminKube(cluster), log: captured.log, backoff: { initialMs: 100, maxMs: 1_000 },
       onRestart: (kind) => { restarts.push(kind); },
     });
     await provider.start((set) => sets.push(set));
     const leaderLog = captureLog();
     let stoppedLeadingAt: number | undefined;
     elector = new LeaderElector({
-      kubeConfig: adminKubeConfig(cluster), namespace: ns, name: 'outage', identity: 'solo', log: leaderLog.log,
+      kube: adminKube(cluster), namespace: ns, name: 'outage', identity: 'solo', log: leaderLog.log,
       timings: { leaseDurationMs: 4_000, renewDeadlineMs: 3_000, retryPeriodMs: 500 },
       onStoppedLeading: () => { stoppedLeadingAt = Date.now(); },
     });

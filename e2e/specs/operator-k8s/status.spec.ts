@@ -1,12 +1,10 @@
 // The status writer against a real API server: conditions with observedGeneration, no write when
 // nothing changed, lastTransitionTime kept, leader-only, conflicts retried, deleted objects
 // dropped, the informers' set used instead of reads, and the rate limit.
-jest.mock('@kubernetes/client-node', () => jest.requireActual<NativeClient>('./native-client').load());
 import { informersProvider, type InformersProvider } from '../../../operator/src/provider/informers';
 import { StatusWriter, byStatusKey, type StatusCondition, type StatusUpdate } from '../../../operator/src/status';
 import { kubectlOk, startTestCluster, waitFor, type TestCluster } from '../../src/harness';
-import type { NativeClient } from './native-client';
-import { adminKubeConfig, captureLog } from './support';
+import { adminKube, captureLog } from './support';
 
 jest.setTimeout(120_000);
 
@@ -30,7 +28,7 @@ describe('status writer', () => {
     await kubectl(['apply', '-n', ns, '-f', '-'], names.map((name) => `apiVersion: turnpike.dev/v1alpha1\nkind: App\nmetadata: {name: ${name}}\n`).join('---\n'));
   };
   const writer = (options: { qps?: number; burst?: number } = {}): StatusWriter => {
-    const w = new StatusWriter({ kubeConfig: adminKubeConfig(cluster), log: captureLog().log, retry: { initialMs: 50, maxMs: 500 }, ...options });
+    const w = new StatusWriter({ kube: adminKube(cluster), log: captureLog().log, retry: { initialMs: 50, maxMs: 500 }, ...options });
     writers.push(w);
     return w;
   };
@@ -141,7 +139,7 @@ describe('status writer', () => {
   it("uses the informers' set instead of reads, and spaces requests to the rate limit", async () => {
     const names = Array.from({ length: 25 }, (_, i) => `many-${i}`);
     await createApps(...names);
-    provider = informersProvider({ kubeConfig: adminKubeConfig(cluster), log: captureLog().log, namespaces: [ns] });
+    provider = informersProvider({ kube: adminKube(cluster), log: captureLog().log, namespaces: [ns] });
     const w = writer({ qps: 10, burst: 5 });
     await provider.start((set) => { w.observe(set); });
     w.setLeader(true);

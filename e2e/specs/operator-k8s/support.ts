@@ -2,24 +2,22 @@
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient } from '../../../operator/src/kube/client';
+import { loadKubeConnection } from '../../../operator/src/kube/config';
 import { createLogger, type Logger } from '../../../operator/src/log';
 import { startProcess, waitFor, type ControlPlane, type Proc } from '../../src/harness';
 
-export function adminKubeConfig(plane: Pick<ControlPlane, 'kubeconfigPath'>): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromFile(plane.kubeconfigPath);
-  return kc;
+/** The operator's client with the plane's admin kubeconfig (a client certificate). */
+export function adminKube(plane: Pick<ControlPlane, 'kubeconfigPath'>): KubeClient {
+  return new KubeClient(loadKubeConnection(plane.kubeconfigPath));
 }
 
-/** A kubeconfig that authenticates with a bearer token (a ServiceAccount's). */
-export function tokenKubeConfig(plane: Pick<ControlPlane, 'server' | 'pki'>, token: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromClusterAndUser(
-    { name: 'turnpike', server: plane.server, caFile: plane.pki.caCert, skipTLSVerify: false },
-    { name: 'turnpike-operator', token },
-  );
-  return kc;
+/** The operator's client authenticating with a bearer token (a ServiceAccount's). */
+export function tokenKube(plane: Pick<ControlPlane, 'server' | 'pki'>, token: string): KubeClient {
+  return new KubeClient({
+    server: plane.server, ca: fs.readFileSync(plane.pki.caCert, 'utf8'), insecureSkipTlsVerify: false,
+    credentials: () => Promise.resolve({ token }), description: `${plane.server} (ServiceAccount token)`,
+  });
 }
 
 export interface CapturedLog {

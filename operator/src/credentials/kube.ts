@@ -6,11 +6,10 @@
  * won. The new Secret reaches the pipeline through the informers like any other change. Logs
  * name Secrets and keys, never values.
  */
-import { CoreV1Api, V1Secret, type KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION } from '../api';
 import type { Logger } from '../log';
+import { SECRETS, objectPath, type KubeClient, type Secret } from '../kube/client';
 import { describeError, httpStatus } from '../kube/errors';
-import { requestOptions } from '../kube/request';
 import type { ResourceSet } from '../resources/resourceset';
 import { randomCredentials } from './generate';
 import { planGeneratedSecrets, type CredentialGenerator, type SecretPlan } from './plan';
@@ -20,21 +19,21 @@ const RETRY_MS = 5_000;
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'turnpike' } as const;
 
 export interface CredentialsControllerOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kube: KubeClient;
   readonly log: Logger;
   readonly generate?: CredentialGenerator;
   readonly timeoutMs?: number;
 }
 
 export class CredentialsController {
-  readonly #api: CoreV1Api;
+  readonly #kube: KubeClient;
   readonly #log: Logger;
   readonly #inFlight = new Set<string>();
   #leading = false;
   #last: ResourceSet | undefined;
 
   constructor(private readonly options: CredentialsControllerOptions) {
-    this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.#kube = options.kube;
     this.#log = options.log.child({ component: 'credentials' });
   }
 
@@ -70,23 +69,23 @@ export class CredentialsController {
 
   async #create(plan: SecretPlan): Promise<void> {
     const owner = plan.owner.uid === undefined ? [] : [{ apiVersion: API_VERSION, kind: plan.owner.kind, name: plan.owner.name, uid: plan.owner.uid, controller: true }];
-    const body = Object.assign(new V1Secret(), {
+    const body: Secret = {
       apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
       metadata: { name: plan.name, namespace: plan.namespace, labels: { ...MANAGED_BY }, ownerReferences: owner },
       stringData: { ...plan.values },
-    });
-    await this.#api.createNamespacedSecret({ namespace: plan.namespace, body }, requestOptions(this.options.timeoutMs ?? 10_000));
+    };
+    await this.#kube.create(objectPath(SECRETS, plan.namespace), body, { timeoutMs: this.options.timeoutMs ?? 10_000 });
   }
 
   async #complete(plan: SecretPlan): Promise<void> {
-    const options = requestOptions(this.options.timeoutMs ?? 10_000);
-    const current = await this.#api.readNamespacedSecret({ name: plan.name, namespace: plan.namespace }, options);
+    const options = { timeoutMs: this.options.timeoutMs ?? 10_000 };
+    const path = objectPath(SECRETS, plan.namespace, plan.name);
+    const current = await this.#kube.get<Secret>(path, options);
     const data = { ...current.data };
     for (const [key, value] of Object.entries(plan.values)) {
       if (data[key] === undefined) data[key] = Buffer.from(value, 'utf8').toString('base64');
     }
-    current.data = data;
     // resourceVersion from the read: a concurrent edit makes this a 409 and the next change retries.
-    await this.#api.replaceNamespacedSecret({ name: plan.name, namespace: plan.namespace, body: current }, options);
+    await this.#kube.replace(path, { ...current, data }, options);
   }
 }

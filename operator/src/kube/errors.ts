@@ -1,7 +1,7 @@
 /**
- * Inspecting API errors, and an abortable pause. Errors are inspected by shape, never with
- * instanceof: @kubernetes/client-node may live in another realm (Jest's sandbox loads it through
- * Node's own loader), where instanceof fails. Pure: no client import, so unit-testable.
+ * Inspecting API errors (client.ts's KubeApiError: the HTTP status as `code`, the server's Status
+ * as `body`), and an abortable pause. Errors are inspected by shape: a network error's `code` is a
+ * string such as ECONNREFUSED, and a socket's errors may come from another realm under Jest.
  */
 import { isRecord } from '../json';
 
@@ -11,12 +11,8 @@ const asRecord = (value: unknown): Record<string, unknown> | undefined => (isRec
 export function httpStatus(err: unknown): number | undefined {
   const record = asRecord(err);
   if (record === undefined) return undefined;
-  // ApiException carries `code`, Watch errors `statusCode`; node's system errors use string codes.
-  for (const field of ['code', 'statusCode']) {
-    const value = record[field];
-    if (typeof value === 'number' && value >= 100 && value < 600) return value;
-  }
-  return undefined;
+  const code = record.code;
+  return typeof code === 'number' && code >= 100 && code < 600 ? code : undefined;
 }
 
 /** True for errors worth retrying: no response, timeouts, throttling and server-side failures. */

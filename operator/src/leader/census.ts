@@ -11,10 +11,10 @@
  * another replica and count there too: the total errs high, which only makes the shares smaller.
  * While the API server cannot be read, the last counts stand (they do not expire without a read).
  */
-import { CoordinationV1Api, PatchStrategy, V1Lease, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
+import { LEASES, objectPath, type KubeClient } from '../kube/client';
 import { describeError, httpStatus } from '../kube/errors';
-import { requestOptions } from '../kube/request';
+import type { Lease } from './lease';
 import { CENSUS_PREFIX as PREFIX, censusKey } from './census-key';
 
 const POLL_MS = 250;
@@ -24,7 +24,7 @@ const FORGET_MS = 60_000;
 const TIMEOUT_MS = 5_000;
 
 export interface EnvoyCensusOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kube: KubeClient;
   /** The shared Lease: `<name>-envoys` in `namespace` (the operator's, where its RBAC grants it). */
   readonly namespace: string;
   readonly leaseName: string;
@@ -48,7 +48,7 @@ function parseEntry(value: string): Entry | undefined {
 }
 
 export class EnvoyCensus {
-  readonly #api: CoordinationV1Api;
+  readonly #kube: KubeClient;
   readonly #name: string;
   readonly #key: string;
   /** Peers' entries as last read, and when (this replica's clock, at a successful read) each last changed. */
@@ -60,7 +60,7 @@ export class EnvoyCensus {
   #busy = false;
 
   constructor(private readonly options: EnvoyCensusOptions) {
-    this.#api = options.kubeConfig.makeApiClient(CoordinationV1Api);
+    this.#kube = options.kube;
     this.#name = `${options.leaseName}-envoys`;
     this.#key = censusKey(options.identity);
   }
@@ -112,8 +112,8 @@ export class EnvoyCensus {
       await this.#patch({ [this.#key]: JSON.stringify(entry) });
     } catch (err) {
       if (httpStatus(err) !== 404) throw err;
-      const lease = Object.assign(new V1Lease(), { metadata: { name: this.#name, namespace: this.options.namespace, annotations: { [this.#key]: JSON.stringify(entry) } }, spec: {} });
-      await this.#api.createNamespacedLease({ namespace: this.options.namespace, body: lease }, requestOptions(TIMEOUT_MS)).catch((e: unknown) => {
+      const lease: Lease = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: this.#name, namespace: this.options.namespace, annotations: { [this.#key]: JSON.stringify(entry) } }, spec: {} };
+      await this.#kube.create(objectPath(LEASES, this.options.namespace), lease, { timeoutMs: TIMEOUT_MS }).catch((e: unknown) => {
         if (httpStatus(e) !== 409) throw e;
       });
     }
@@ -121,7 +121,7 @@ export class EnvoyCensus {
   }
 
   async #read(): Promise<void> {
-    const lease = await this.#api.readNamespacedLease({ name: this.#name, namespace: this.options.namespace }, requestOptions(TIMEOUT_MS));
+    const lease = await this.#kube.get<Lease>(objectPath(LEASES, this.options.namespace, this.#name), { timeoutMs: TIMEOUT_MS });
     const now = Date.now();
     const seen = new Set<string>();
     for (const [key, value] of Object.entries(lease.metadata?.annotations ?? {})) {
@@ -137,10 +137,7 @@ export class EnvoyCensus {
     if (forgotten.length > 0) await this.#patch(Object.fromEntries(forgotten.map((key) => [key, null])));
   }
 
-  #patch(annotations: Record<string, string | null>): Promise<V1Lease> {
-    return this.#api.patchNamespacedLease(
-      { name: this.#name, namespace: this.options.namespace, body: { metadata: { annotations } } },
-      requestOptions(TIMEOUT_MS, PatchStrategy.MergePatch),
-    );
+  #patch(annotations: Record<string, string | null>): Promise<Lease> {
+    return this.#kube.patch<Lease>(objectPath(LEASES, this.options.namespace, this.#name), { metadata: { annotations } }, 'merge', { timeoutMs: TIMEOUT_MS });
   }
 }

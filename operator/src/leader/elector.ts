@@ -5,17 +5,16 @@
  * Lease's resourceVersion, so two candidates never both win. After losing, a replica goes back
  * to being a candidate: it keeps translating and serving xDS, only status writing moves.
  */
-import { CoordinationV1Api, V1Lease, V1MicroTime, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
+import { LEASES, objectPath, type CallOptions, type KubeClient } from '../kube/client';
 import { delay, describeError, httpStatus } from '../kube/errors';
-import { requestOptions } from '../kube/request';
 import {
-  DEFAULT_TIMINGS, JITTER_FACTOR, acquiredRecord, mayAcquire, releasedRecord, sameRecord, timeMs, validateTimings,
-  type LeaseRecord, type LeaseTimings,
+  DEFAULT_TIMINGS, JITTER_FACTOR, acquiredRecord, mayAcquire, microTime, releasedRecord, sameRecord, timeMs, validateTimings,
+  type Lease, type LeaseRecord, type LeaseTimings,
 } from './lease';
 
 export interface LeaderElectorOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kube: KubeClient;
   /** The Lease: in the operator's own namespace (the RBAC Role grants only there). */
   readonly namespace: string;
   readonly name: string;
@@ -27,7 +26,7 @@ export interface LeaderElectorOptions {
   readonly onStoppedLeading?: () => void;
 }
 
-function fromLease(lease: V1Lease): LeaseRecord {
+function fromLease(lease: Lease): LeaseRecord {
   const spec = lease.spec;
   const acquireTimeMs = timeMs(spec?.acquireTime);
   const renewTimeMs = timeMs(spec?.renewTime);
@@ -40,24 +39,23 @@ function fromLease(lease: V1Lease): LeaseRecord {
   };
 }
 
-function toLease(meta: { name: string; namespace: string; resourceVersion?: string }, record: LeaseRecord): V1Lease {
-  const micro = (ms: number | undefined): V1MicroTime | undefined => (ms === undefined ? undefined : new V1MicroTime(ms));
-  return Object.assign(new V1Lease(), {
+function toLease(meta: { name: string; namespace: string; resourceVersion?: string }, record: LeaseRecord): Lease {
+  return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
     metadata: meta,
     spec: {
       holderIdentity: record.holderIdentity,
       leaseDurationSeconds: record.leaseDurationSeconds,
-      acquireTime: micro(record.acquireTimeMs),
-      renewTime: micro(record.renewTimeMs),
+      ...(record.acquireTimeMs === undefined ? {} : { acquireTime: microTime(record.acquireTimeMs) }),
+      ...(record.renewTimeMs === undefined ? {} : { renewTime: microTime(record.renewTimeMs) }),
       leaseTransitions: record.leaseTransitions,
     },
-  });
+  };
 }
 
 export class LeaderElector {
-  private readonly api: CoordinationV1Api;
+  private readonly kube: KubeClient;
   private readonly timings: LeaseTimings;
   private readonly log: Logger;
   private readonly abort = new AbortController();
@@ -69,7 +67,7 @@ export class LeaderElector {
   private deadline: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LeaderElectorOptions) {
-    this.api = options.kubeConfig.makeApiClient(CoordinationV1Api);
+    this.kube = options.kube;
     this.timings = validateTimings({ ...DEFAULT_TIMINGS, ...options.timings });
     this.log = options.log.child({ component: 'leader', lease: `${options.namespace}/${options.name}`, identity: options.identity });
   }
@@ -162,16 +160,20 @@ export class LeaderElector {
     this.observedAtMs = nowMs;
   }
 
-  private requestOptions(): ReturnType<typeof requestOptions> {
-    return requestOptions(this.timings.renewDeadlineMs);
+  private requestOptions(): CallOptions {
+    return { timeoutMs: this.timings.renewDeadlineMs };
+  }
+
+  private leasePath(): string {
+    return objectPath(LEASES, this.options.namespace, this.options.name);
   }
 
   /** One attempt; true when this replica holds the lease afterwards. Never throws. */
   private async tryAcquireOrRenew(nowMs: number): Promise<boolean> {
     const { namespace, name, identity } = this.options;
-    let lease: V1Lease;
+    let lease: Lease;
     try {
-      lease = await this.api.readNamespacedLease({ name, namespace }, this.requestOptions());
+      lease = await this.kube.get<Lease>(this.leasePath(), this.requestOptions());
     } catch (err) {
       if (httpStatus(err) === 404) return this.create(nowMs);
       this.log.warn('cannot read the lease', describeError(err));
@@ -186,10 +188,7 @@ export class LeaderElector {
     const next = acquiredRecord(record, identity, this.timings.leaseDurationMs, nowMs);
     const resourceVersion = lease.metadata?.resourceVersion;
     try {
-      await this.api.replaceNamespacedLease(
-        { name, namespace, body: toLease({ name, namespace, ...(resourceVersion === undefined ? {} : { resourceVersion }) }, next) },
-        this.requestOptions(),
-      );
+      await this.kube.replace(this.leasePath(), toLease({ name, namespace, ...(resourceVersion === undefined ? {} : { resourceVersion }) }, next), this.requestOptions());
     } catch (err) {
       // 409: another candidate wrote first (resourceVersion precondition); it won this round.
       if (httpStatus(err) === 409) this.log.debug('lost the race for the lease');
@@ -204,7 +203,7 @@ export class LeaderElector {
     const { namespace, name, identity } = this.options;
     const record = acquiredRecord(undefined, identity, this.timings.leaseDurationMs, nowMs);
     try {
-      await this.api.createNamespacedLease({ namespace, body: toLease({ name, namespace }, record) }, this.requestOptions());
+      await this.kube.create(objectPath(LEASES, namespace), toLease({ name, namespace }, record), this.requestOptions());
     } catch (err) {
       if (httpStatus(err) === 409) this.log.debug('another candidate created the lease first');
       else this.log.warn('cannot create the lease', describeError(err));
@@ -217,14 +216,11 @@ export class LeaderElector {
   private async release(): Promise<void> {
     const { namespace, name, identity } = this.options;
     try {
-      const lease = await this.api.readNamespacedLease({ name, namespace }, this.requestOptions());
+      const lease = await this.kube.get<Lease>(this.leasePath(), this.requestOptions());
       const record = fromLease(lease);
       if (record.holderIdentity !== identity) return;
       const resourceVersion = lease.metadata?.resourceVersion;
-      await this.api.replaceNamespacedLease(
-        { name, namespace, body: toLease({ name, namespace, ...(resourceVersion === undefined ? {} : { resourceVersion }) }, releasedRecord(record, Date.now())) },
-        this.requestOptions(),
-      );
+      await this.kube.replace(this.leasePath(), toLease({ name, namespace, ...(resourceVersion === undefined ? {} : { resourceVersion }) }, releasedRecord(record, Date.now())), this.requestOptions());
       this.log.info('released the lease');
     } catch (err) {
       // Not fatal: the lease simply expires after leaseDuration.

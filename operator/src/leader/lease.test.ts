@@ -1,4 +1,4 @@
-import { acquiredRecord, mayAcquire, releasedRecord, sameRecord, timeMs, validateTimings, DEFAULT_TIMINGS, type LeaseRecord } from './lease';
+import { acquiredRecord, mayAcquire, releasedRecord, sameRecord, microTime, timeMs, validateTimings, DEFAULT_TIMINGS, type LeaseRecord } from './lease';
 
 const held = (holderIdentity: string, leaseTransitions = 0): LeaseRecord => ({
   holderIdentity, leaseDurationSeconds: 15, acquireTimeMs: 1_000, renewTimeMs: 5_000, leaseTransitions,
@@ -34,9 +34,10 @@ describe('lease rules', () => {
     expect(sameRecord(undefined, held('a'))).toBe(false);
   });
 
-  it('reads MicroTime strings and Dates', () => {
+  it('reads and writes MicroTime strings (six fractional digits, as the API server parses them)', () => {
     expect(timeMs('2025-01-01T00:00:01.500000Z')).toBe(Date.UTC(2025, 0, 1, 0, 0, 1, 500));
-    expect(timeMs(new Date(42))).toBe(42);
+    expect(microTime(Date.UTC(2025, 0, 1, 0, 0, 1, 5))).toBe('2025-01-01T00:00:01.005000Z');
+    expect(timeMs(microTime(42))).toBe(42);
     expect(timeMs('garbage')).toBeUndefined();
     expect(timeMs(undefined)).toBeUndefined();
   });

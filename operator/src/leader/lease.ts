@@ -3,6 +3,26 @@
  * leaderelection package. Times are milliseconds; the elector converts to and from MicroTime.
  */
 
+/** The fields of a coordination.k8s.io/v1 Lease that the elector and the census read and write. */
+export interface Lease {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly resourceVersion?: string;
+    readonly annotations?: Readonly<Record<string, string>>;
+  };
+  readonly spec?: {
+    readonly holderIdentity?: string;
+    readonly leaseDurationSeconds?: number;
+    /** MicroTime: RFC 3339 with six fractional digits. */
+    readonly acquireTime?: string;
+    readonly renewTime?: string;
+    readonly leaseTransitions?: number;
+  };
+}
+
 /** The fields of Lease.spec that election uses. */
 export interface LeaseRecord {
   /** '' when nobody holds the lease (it was released). */
@@ -73,16 +93,13 @@ export function sameRecord(a: LeaseRecord | undefined, b: LeaseRecord | undefine
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Lease.spec MicroTime/RFC 3339 value → milliseconds, for whatever shape the client returns. */
-export function timeMs(value: unknown): number | undefined {
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  // Dates from another realm fail instanceof; getTime is enough.
-  if (typeof value === 'object' && value !== null && typeof (value as { getTime?: unknown }).getTime === 'function') {
-    const ms = (value as { getTime(): number }).getTime();
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
+/** Lease.spec MicroTime/RFC 3339 value → milliseconds. */
+export function timeMs(value: string | undefined): number | undefined {
+  const ms = value === undefined ? NaN : Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** Milliseconds → MicroTime, which the API server parses with exactly six fractional digits. */
+export function microTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }

@@ -1,20 +1,20 @@
 /**
- * One supervised informer: a client-node ListWatch (list, then watch from the list's
- * resourceVersion, relisting on 410 Gone) plus what ListWatch lacks — a synced flag, and
- * restarts with capped, jittered exponential backoff after errors (ListWatch stops for good on
- * any error other than 410). The cache keeps its objects while disconnected, so the provider
- * keeps serving the last set.
+ * One supervised informer: list, then watch from the list's resourceVersion (watching again when
+ * the server ends a watch, listing again on 410 Gone), with a cache of normalised objects, a
+ * synced flag, and restarts with capped, jittered exponential backoff after errors. The cache
+ * keeps its objects while disconnected, so the provider keeps serving the last set.
  */
-import { ListWatch, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from '../log';
 import { objectKey, type Kind, type KubeObject } from '../resources/resourceset';
 import { backoffDelay, type BackoffPolicy } from '../kube/backoff';
-import { describeError } from '../kube/errors';
-import { listFunction, type Selectors } from './informers-list';
+import { KubeApiError, type KubeClient, type WatchEvent } from '../kube/client';
+import { describeError, httpStatus } from '../kube/errors';
+import { isRecord } from '../json';
+import { listAll, type Selectors } from './informers-list';
 import { collectionPath, normalise, type ResourceDescriptor } from './informers-set';
 
 export interface SupervisedInformerOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kube: KubeClient;
   readonly descriptor: ResourceDescriptor;
   readonly namespace?: string;
   readonly selectors: Selectors;
@@ -29,64 +29,35 @@ export interface SupervisedInformerOptions {
   readonly onRestart?: () => void;
 }
 
-type WatchCallback = Parameters<Watch['watch']>[2];
+/** The server ends each watch after 5 to 10 minutes, as client-go asks. */
+const watchTimeoutSeconds = (): number => 300 + Math.floor(Math.random() * 300);
+/** A watch the server has not ended this long after its timeout is presumed lost, and opened again. */
+const WATCH_GRACE_MS = 30_000;
 
-/**
- * A Watch whose events carry normalised objects, so the informer's cache holds one slim, frozen
- * copy of each object (not the raw one with managedFields beside a normalised one).
- */
-class NormalisingWatch extends Watch {
-  constructor(kubeConfig: KubeConfig, private readonly descriptor: ResourceDescriptor, private readonly remember: (object: KubeObject) => void) {
-    super(kubeConfig);
-  }
-
-  override watch(path: string, queryParams: Parameters<Watch['watch']>[1], callback: WatchCallback, done: Parameters<Watch['watch']>[3]): Promise<AbortController> {
-    const normalising: WatchCallback = (phase, apiObj: unknown, watchObj: unknown) => {
-      const object = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? normalise(this.descriptor, apiObj) : undefined;
-      if (object !== undefined) this.remember(object);
-      callback(phase, object ?? apiObj, watchObj);
-    };
-    return super.watch(path, queryParams, normalising, done);
-  }
+function resourceVersionOf(object: unknown): string | undefined {
+  const version = isRecord(object) && isRecord(object.metadata) ? object.metadata.resourceVersion : undefined;
+  return typeof version === 'string' && version !== '' ? version : undefined;
 }
 
 export class SupervisedInformer {
-  private readonly informer: ListWatch<KubernetesObject>;
   private readonly log: Logger;
-  /** Normalised form of each cached object, computed once per object version. */
-  private readonly normalised = new WeakMap<object, KubeObject>();
+  private readonly path: string;
+  private cache = new Map<string, KubeObject>();
+  private resourceVersion = '';
   private synced = false;
   private stopped = false;
   private failures = 0;
-  private errors = 0;
   /** Changes since the last takeChanges(). */
   private changes = new Map<string, KubeObject | undefined>();
   private retry: NodeJS.Timeout | undefined;
+  /** Aborts the current list/watch on stop(). */
+  private readonly stopping = new AbortController();
+  private running: Promise<void> | undefined;
 
   constructor(private readonly options: SupervisedInformerOptions) {
     const { descriptor, namespace } = options;
     this.log = options.log.child({ kind: descriptor.kind, ...(namespace === undefined ? {} : { namespace }) });
-    const remember = (object: KubeObject): void => {
-      this.normalised.set(object, object);
-    };
-    const list = listFunction(options.kubeConfig, descriptor, { ...(namespace === undefined ? {} : { namespace }), selectors: options.selectors, timeoutMs: options.listTimeoutMs }, remember);
-    const listed = async (): Promise<Awaited<ReturnType<typeof list>>> => {
-      const result = await list();
-      // ListWatch stores the items right after this promise settles; a macrotask runs after that.
-      if (!this.synced) setImmediate(() => { this.markSynced(result.items.length); });
-      return result;
-    };
-    this.informer = new ListWatch(collectionPath(descriptor, namespace), new NormalisingWatch(options.kubeConfig, descriptor, remember), listed, false, options.selectors.labelSelector, options.selectors.fieldSelector);
-    const changed = (raw: KubernetesObject, deleted: boolean): void => {
-      const object = this.normalisedOf(raw);
-      if (object !== undefined) this.changes.set(objectKey(object.metadata.namespace, object.metadata.name), deleted ? undefined : object);
-      if (!this.stopped) options.onChange();
-    };
-    this.informer.on('add', (raw) => { changed(raw, false); });
-    this.informer.on('update', (raw) => { changed(raw, false); });
-    this.informer.on('delete', (raw) => { changed(raw, true); });
-    this.informer.on('error', (err: unknown) => { this.failed(err); });
-    this.informer.on('connect', () => { this.log.debug('watch connecting'); });
+    this.path = collectionPath(descriptor, namespace);
   }
 
   get kind(): Kind {
@@ -94,7 +65,7 @@ export class SupervisedInformer {
   }
 
   start(): void {
-    void this.run();
+    this.running = this.run();
   }
 
   isSynced(): boolean {
@@ -110,28 +81,15 @@ export class SupervisedInformer {
 
   /** The cached objects, normalised (apiVersion/kind set, frozen). */
   objects(): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const raw of this.informer.list()) {
-      const object = this.normalisedOf(raw);
-      if (object !== undefined) out.push(object);
-    }
-    return out;
-  }
-
-  private normalisedOf(raw: object): KubeObject | undefined {
-    let object = this.normalised.get(raw);
-    if (object === undefined) {
-      object = normalise(this.options.descriptor, raw);
-      if (object !== undefined) this.normalised.set(raw, object);
-    }
-    return object;
+    return [...this.cache.values()];
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retry);
     this.retry = undefined;
-    await this.informer.stop();
+    this.stopping.abort();
+    await this.running;
   }
 
   /** A method, not a field read, so the check after an await is not narrowed away. */
@@ -139,41 +97,111 @@ export class SupervisedInformer {
     return this.stopped;
   }
 
-  private markSynced(count: number): void {
-    if (this.synced || this.stopped) return;
-    this.synced = true;
-    this.log.debug('informer synced', { objects: count });
-    this.options.onSynced();
-  }
-
   private async run(): Promise<void> {
-    if (this.isStopped()) return;
-    const errorsBefore = this.errors;
     try {
-      // Resolves once the list is stored and the watch request has been answered (or failed).
-      await this.informer.start();
+      await this.relist();
+      if (!this.synced && !this.isStopped()) {
+        this.synced = true;
+        this.log.debug('informer synced', { objects: this.cache.size });
+        this.options.onSynced();
+      }
+      await this.watch();
     } catch (err) {
       this.failed(err);
-      return;
     }
-    // No error while starting: the watch is established, so the next outage starts from scratch.
-    if (this.errors === errorsBefore && !this.isStopped()) {
-      if (this.failures > 0) this.log.info('watch reconnected', { afterFailures: this.failures });
-      this.failures = 0;
+  }
+
+  /** Lists the collection and turns the difference with the cache into changes. */
+  private async relist(): Promise<void> {
+    const { descriptor, namespace, selectors, listTimeoutMs } = this.options;
+    const listed = await listAll(this.options.kube, descriptor, { ...(namespace === undefined ? {} : { namespace }), selectors, timeoutMs: listTimeoutMs });
+    if (this.isStopped()) return;
+    const next = new Map<string, KubeObject>();
+    for (const object of listed.objects) {
+      const key = objectKey(object.metadata.namespace, object.metadata.name);
+      const cached = this.cache.get(key);
+      // An unchanged object keeps its identity, so memos keyed on it still hit.
+      if (cached !== undefined && cached.metadata.resourceVersion === object.metadata.resourceVersion) {
+        next.set(key, cached);
+      } else {
+        next.set(key, object);
+        this.changes.set(key, object);
+      }
     }
+    for (const key of this.cache.keys()) if (!next.has(key)) this.changes.set(key, undefined);
+    this.cache = next;
+    this.resourceVersion = listed.resourceVersion;
+    if (this.changes.size > 0) this.options.onChange();
+  }
+
+  /** Watches until an error or stop(): again from the last resourceVersion when the server ends a watch, after a new list on 410 Gone. */
+  private async watch(): Promise<void> {
+    while (!this.isStopped()) {
+      const aborting = new AbortController();
+      const stop = (): void => { aborting.abort(); };
+      this.stopping.signal.addEventListener('abort', stop, { once: true });
+      let refused: KubeApiError | undefined;
+      const onEvent = (event: WatchEvent): void => {
+        if (refused !== undefined) return;
+        refused = this.apply(event);
+        if (refused !== undefined) aborting.abort();
+      };
+      const timeoutSeconds = watchTimeoutSeconds();
+      let lost = false;
+      const deadline = setTimeout(() => { lost = true; aborting.abort(); }, timeoutSeconds * 1000 + WATCH_GRACE_MS);
+      try {
+        const query = { resourceVersion: this.resourceVersion, allowWatchBookmarks: true, timeoutSeconds, ...this.options.selectors };
+        const watching = await this.options.kube.watch(this.path, query, onEvent, aborting.signal);
+        this.connected();
+        await watching.ended.catch((err: unknown) => { if (refused === undefined && !lost) throw err; });
+        if (refused !== undefined) throw refused;
+      } catch (err) {
+        if (this.isStopped()) return;
+        if (httpStatus(err) !== 410) throw err;
+        this.log.debug('watch expired (410 Gone); listing again');
+        await this.relist();
+      } finally {
+        clearTimeout(deadline);
+        this.stopping.signal.removeEventListener('abort', stop);
+      }
+    }
+  }
+
+  /** Applies one watch event to the cache; an ERROR event is returned as the error it reports. */
+  private apply(event: WatchEvent): KubeApiError | undefined {
+    if (event.type === 'ERROR') {
+      const code = isRecord(event.object) && typeof event.object.code === 'number' ? event.object.code : 500;
+      return new KubeApiError(code, event.object, 'WATCH', this.path);
+    }
+    const version = resourceVersionOf(event.object);
+    if (version !== undefined) this.resourceVersion = version;
+    if (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED') return undefined;
+    const object = normalise(this.options.descriptor, event.object);
+    if (object === undefined) return undefined;
+    const key = objectKey(object.metadata.namespace, object.metadata.name);
+    if (event.type === 'DELETED') this.cache.delete(key);
+    else this.cache.set(key, object);
+    this.changes.set(key, event.type === 'DELETED' ? undefined : object);
+    if (!this.stopped) this.options.onChange();
+    return undefined;
+  }
+
+  private connected(): void {
+    this.log.debug('watch connected');
+    if (this.failures > 0) this.log.info('watch reconnected', { afterFailures: this.failures });
+    this.failures = 0;
   }
 
   private failed(err: unknown): void {
     // Aborting the request on stop() surfaces as an error too; and one retry at a time.
     if (this.stopped || this.retry !== undefined) return;
-    this.errors += 1;
     const delayMs = backoffDelay(this.failures, this.options.backoff);
     this.failures += 1;
     this.log.warn('list/watch failed; serving the cached objects and retrying', { ...describeError(err), retryInMs: delayMs, failures: this.failures });
     this.options.onRestart?.();
     this.retry = setTimeout(() => {
       this.retry = undefined;
-      void this.run();
+      this.running = this.run();
     }, delayMs);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Cluster mode's provider: informers (client-node ListWatch) for the six Turnpike kinds and the
+ * Cluster mode's provider: informers (list, then watch: informers-watch.ts) for the six Turnpike kinds and the
  * Secrets, Services and EndpointSlices they reference, in all namespaces or a configured list.
  *
  * - Synced gate: start() resolves, and onChange is first called, only after every informer has
@@ -12,7 +12,7 @@
  * - Secrets: server-side filtered (see IGNORED_SECRET_TYPES, or a label selector), and never
  *   logged: only kinds, names and counts reach the log.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeClient } from '../kube/client';
 import type { Logger } from '../log';
 import type { Kind, KubeObject, ResourceSet } from '../resources/resourceset';
 import type { Provider } from './provider';
@@ -23,7 +23,7 @@ import { SupervisedInformer } from './informers-watch';
 
 
 export interface InformersProviderOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kube: KubeClient;
   readonly log: Logger;
   /** Watch only these namespaces (one informer per kind and namespace); default: all. */
   readonly namespaces?: readonly string[];
@@ -78,7 +78,7 @@ class Informers implements InformersProvider {
     for (const descriptor of DESCRIPTORS) {
       for (const namespace of namespaces) {
         this.informers.push(new SupervisedInformer({
-          kubeConfig: options.kubeConfig,
+          kube: options.kube,
           descriptor,
           ...(namespace === undefined ? {} : { namespace }),
           selectors: descriptor.kind === 'Secret' ? secretSelectors : {},

@@ -1,5 +1,5 @@
 /** The status writer's public shapes. */
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeClient } from '../kube/client';
 import type { Logger } from '../log';
 import type { BackoffOptions } from '../kube/backoff';
 import type { TurnpikeKind } from '../resources/resourceset';
@@ -20,7 +20,7 @@ export interface StatusUpdate {
 }
 
 export interface StatusWriterOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kube: KubeClient;
   readonly log: Logger;
   /** Sustained API requests per second (default 20) and burst (default 40). */
   readonly qps?: number;

@@ -8,12 +8,11 @@
  * resourceVersion as precondition (a conflict re-reads and retries). Objects that no longer
  * exist are dropped.
  */
-import { CustomObjectsApi, PatchStrategy } from '@kubernetes/client-node';
 import { GROUP, PLURALS, VERSION } from '../api';
 import type { Logger } from '../log';
 import { backoffDelay, backoffPolicy, type BackoffPolicy } from '../kube/backoff';
 import { delay, describeError, httpStatus, isTransient } from '../kube/errors';
-import { requestOptions } from '../kube/request';
+import { objectPath, type KubeClient } from '../kube/client';
 import { PatchedMap } from '../resources/patched-map';
 import type { KubeObject, ResourceSet } from '../resources/resourceset';
 import { mergeStatus, rfc3339, sameStatus, statusPatch } from './conditions';
@@ -32,7 +31,7 @@ export function byStatusKey(updates: readonly StatusUpdate[]): ReadonlyMap<strin
 type Outcome = 'done' | 'retry' | 'gone' | 'rejected';
 
 export class StatusWriter {
-  private readonly api: CustomObjectsApi;
+  private readonly kube: KubeClient;
   private readonly log: Logger;
   private readonly bucket: TokenBucket;
   private readonly retryPolicy: BackoffPolicy;
@@ -52,7 +51,7 @@ export class StatusWriter {
   private active = 0;
 
   constructor(private readonly options: StatusWriterOptions) {
-    this.api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.kube = options.kube;
     this.log = options.log.child({ component: 'status' });
     this.bucket = new TokenBucket(options.qps ?? 20, options.burst ?? 40);
     this.retryPolicy = backoffPolicy({ initialMs: 250, maxMs: 60_000, ...options.retry });
@@ -208,11 +207,11 @@ export class StatusWriter {
     }
   }
 
-  private target(key: string): { update: StatusUpdate; path: { group: string; version: string; plural: string; namespace: string; name: string } } | undefined {
+  private target(key: string): { update: StatusUpdate; path: string } | undefined {
     const update = this.desired.get(key);
     if (update === undefined || !this.leading || this.abort.signal.aborted) return undefined;
     const { kind, namespace, name } = update.ref;
-    return { update, path: { group: GROUP, version: VERSION, plural: PLURALS[kind], namespace, name } };
+    return { update, path: objectPath({ group: GROUP, version: VERSION, plural: PLURALS[kind] }, namespace, name) };
   }
 
   private async fetch(key: string): Promise<Known | Outcome> {
@@ -221,7 +220,7 @@ export class StatusWriter {
     await this.throttle();
     this.counters.gets += 1;
     try {
-      const object = (await this.api.getNamespacedCustomObject(target.path, requestOptions(this.timeout()))) as KubeObject;
+      const object = await this.kube.get<KubeObject>(target.path, { timeoutMs: this.timeout() });
       const known = snapshotOf(object);
       this.written.set(key, known);
       return known;
@@ -248,10 +247,9 @@ export class StatusWriter {
     const timed = (result: 'written' | 'failed'): void => { this.options.onWrite?.(result, (performance.now() - started) / 1000); };
     try {
       const body = { metadata: { resourceVersion: current.resourceVersion }, status: statusPatch(current.status, next) };
-      const patched = (await this.api.patchNamespacedCustomObjectStatus(
-        { ...target.path, body, fieldManager: this.options.fieldManager ?? 'turnpike-operator' },
-        requestOptions(this.timeout(), PatchStrategy.MergePatch),
-      )) as KubeObject;
+      const patched = await this.kube.patch<KubeObject>(`${target.path}/status`, body, 'merge', {
+        timeoutMs: this.timeout(), query: { fieldManager: this.options.fieldManager ?? 'turnpike-operator' },
+      });
       this.counters.patches += 1;
       timed('written');
       this.written.set(key, snapshotOf(patched));

@@ -2,9 +2,9 @@
  * Mutual TLS on xDS in cluster mode: the server's rotating credentials, fed by the operator's own
  * CA (kube.ts) or by a certificate directory (files.ts), as config.xds.tls says.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
 import { RotatingServerTls } from '@turnpike/xds-server';
 import type { Config } from '../config';
+import type { KubeClient } from '../kube/client';
 import type { Logger } from '../log';
 import { watchTlsDirectory } from './files';
 import { XdsCaController } from './kube';
@@ -17,7 +17,7 @@ export interface XdsTls {
 }
 
 /** Resolves once the server has a certificate; undefined when xDS is plaintext. */
-export async function startXdsTls(config: Config, kubeConfig: KubeConfig, namespace: string, log: Logger): Promise<XdsTls | undefined> {
+export async function startXdsTls(config: Config, kube: KubeClient, namespace: string, log: Logger): Promise<XdsTls | undefined> {
   const settings = config.xds.tls;
   if (settings === undefined) return undefined;
   const tls = new RotatingServerTls();
@@ -25,13 +25,13 @@ export async function startXdsTls(config: Config, kubeConfig: KubeConfig, namesp
     const watcher = watchTlsDirectory(settings.dir, tls, log.child({ component: 'xds-tls' }));
     const restart = settings.rateLimitRestart;
     const rateLimit = restart === undefined ? undefined
-      : watchRateLimitSecret({ kubeConfig, namespace, secret: restart.secret, rollout: new RateLimitRollout(kubeConfig, namespace, restart.deployment, log), log });
+      : watchRateLimitSecret({ kube, namespace, secret: restart.secret, rollout: new RateLimitRollout(kube, namespace, restart.deployment, log), log });
     return { tls, stop: () => { watcher.stop(); rateLimit?.stop(); } };
   }
   const { rateLimitDeployment } = settings;
-  const rollout = rateLimitDeployment === undefined ? {} : { rateLimitRollout: new RateLimitRollout(kubeConfig, namespace, rateLimitDeployment, log) };
+  const rollout = rateLimitDeployment === undefined ? {} : { rateLimitRollout: new RateLimitRollout(kube, namespace, rateLimitDeployment, log) };
   const controller = new XdsCaController({
-    kubeConfig, namespace, tls, log, ...rollout,
+    kube, namespace, tls, log, ...rollout,
     secrets: xdsTlsSecretNames(settings.secretPrefix, config.gateway.fleet),
     serverNames: settings.serverNames,
     validityMs: settings.validityMs,

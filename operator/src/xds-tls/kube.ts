@@ -6,13 +6,12 @@
  * overwrite each other: the loser's 409 is ignored and it reads the winner's next time. Logs name
  * Secrets and dates, never keys.
  */
-import { CoreV1Api, V1Secret, type KubeConfig } from '@kubernetes/client-node';
 import { fleetUri, type RotatingServerTls } from '@turnpike/xds-server';
 import { MANAGED_BY } from '../credentials/kube';
 import type { Logger } from '../log';
 import { createCa, issueLeaf, type CaPem, type Validity } from '../pki';
+import { SECRETS, objectPath, type KubeClient, type Secret } from '../kube/client';
 import { describeError, httpStatus } from '../kube/errors';
-import { requestOptions } from '../kube/request';
 import type { XdsTlsSecretNames } from './names';
 import type { RateLimitRollout } from './rollout';
 import { certificateFacts, clientCertificateIssue, nextCheckDelay, serverCertificateDue, type CertificateFacts } from './plan';
@@ -22,7 +21,7 @@ const RETRY_MS = 2_000;
 const MAX_CHECK_MS = 60_000;
 
 export interface XdsCaOptions {
-  readonly kubeConfig: KubeConfig;
+  readonly kube: KubeClient;
   readonly namespace: string;
   readonly secrets: XdsTlsSecretNames;
   /** DNS names and IP addresses of the serving certificate: the name clients verify. */
@@ -44,7 +43,7 @@ interface SecretData {
 const isIp = (name: string): boolean => /^[0-9.]+$/.test(name) || name.includes(':');
 
 export class XdsCaController {
-  readonly #api: CoreV1Api;
+  readonly #kube: KubeClient;
   readonly #log: Logger;
   readonly #now: () => number;
   #server: CertificateFacts | undefined;
@@ -52,7 +51,7 @@ export class XdsCaController {
   #stopped = false;
 
   constructor(private readonly options: XdsCaOptions) {
-    this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.#kube = options.kube;
     this.#log = options.log.child({ component: 'xds-tls' });
     this.#now = options.now ?? Date.now;
   }
@@ -168,7 +167,7 @@ export class XdsCaController {
 
   async #read(name: string): Promise<SecretData | undefined> {
     try {
-      const secret = await this.#api.readNamespacedSecret({ name, namespace: this.options.namespace }, requestOptions(10_000));
+      const secret = await this.#kube.get<Secret>(objectPath(SECRETS, this.options.namespace, name), { timeoutMs: 10_000 });
       const data: Record<string, string> = {};
       for (const [key, value] of Object.entries(secret.data ?? {})) data[key] = Buffer.from(value, 'base64').toString('utf8');
       return { resourceVersion: secret.metadata?.resourceVersion, data };
@@ -181,12 +180,12 @@ export class XdsCaController {
   /** Creates the Secret, or replaces the one read (its resourceVersion guards against a concurrent renewal). */
   async #write(name: string, existing: SecretData | undefined, data: Readonly<Record<string, string>>): Promise<void> {
     const { namespace } = this.options;
-    const body = Object.assign(new V1Secret(), {
+    const body: Secret = {
       apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
       metadata: { name, namespace, labels: { ...MANAGED_BY }, ...(existing?.resourceVersion === undefined ? {} : { resourceVersion: existing.resourceVersion }) },
       data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'utf8').toString('base64')])),
-    });
-    if (existing === undefined) await this.#api.createNamespacedSecret({ namespace, body }, requestOptions(10_000));
-    else await this.#api.replaceNamespacedSecret({ name, namespace, body }, requestOptions(10_000));
+    };
+    if (existing === undefined) await this.#kube.create(objectPath(SECRETS, namespace), body, { timeoutMs: 10_000 });
+    else await this.#kube.replace(objectPath(SECRETS, namespace, name), body, { timeoutMs: 10_000 });
   }
 }

@@ -6,28 +6,29 @@
  * may run it, after a renewal or a crash; the Deployment's rolling update (maxUnavailable 0) and
  * PodDisruptionBudget keep ratelimit serving.
  */
-import { AppsV1Api, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../log';
+import { DEPLOYMENTS, SECRETS, objectPath, type KubeClient, type Secret } from '../kube/client';
 import { describeError } from '../kube/errors';
-import { requestOptions } from '../kube/request';
 import { certificateFacts } from './plan';
 
 const CERTIFICATE_ANNOTATION = 'turnpike.dev/xds-tls-serial';
 
-export class RateLimitRollout {
-  readonly #api: AppsV1Api;
+/** The one field of an apps/v1 Deployment the rollout reads. */
+interface Deployment {
+  readonly spec?: { readonly template?: { readonly metadata?: { readonly annotations?: Readonly<Record<string, string>> } } };
+}
 
-  constructor(kubeConfig: KubeConfig, private readonly namespace: string, private readonly deployment: string, private readonly log: Logger) {
-    this.#api = kubeConfig.makeApiClient(AppsV1Api);
-  }
+export class RateLimitRollout {
+  constructor(private readonly kube: KubeClient, private readonly namespace: string, private readonly deployment: string, private readonly log: Logger) {}
 
   /** Restarts the Deployment unless its pods already carry the certificate with `serial`. */
   async ensure(serial: string): Promise<void> {
     const { namespace, deployment: name } = this;
-    const current = await this.#api.readNamespacedDeployment({ name, namespace }, requestOptions(10_000));
-    if (current.spec?.template.metadata?.annotations?.[CERTIFICATE_ANNOTATION] === serial) return;
+    const path = objectPath(DEPLOYMENTS, namespace, name);
+    const current = await this.kube.get<Deployment>(path, { timeoutMs: 10_000 });
+    if (current.spec?.template?.metadata?.annotations?.[CERTIFICATE_ANNOTATION] === serial) return;
     const body = { spec: { template: { metadata: { annotations: { [CERTIFICATE_ANNOTATION]: serial } } } } };
-    await this.#api.patchNamespacedDeployment({ name, namespace, body }, requestOptions(10_000, 'application/strategic-merge-patch+json'));
+    await this.kube.patch(path, body, 'strategic', { timeoutMs: 10_000 });
     this.log.info('restarting ratelimit to load its renewed xDS certificate', { deployment: `${namespace}/${name}`, serial });
   }
 }
@@ -38,13 +39,12 @@ export class RateLimitRollout {
  * certificate there is not the one its pods were started with.
  */
 export function watchRateLimitSecret(options: {
-  readonly kubeConfig: KubeConfig; readonly namespace: string; readonly secret: string;
+  readonly kube: KubeClient; readonly namespace: string; readonly secret: string;
   readonly rollout: RateLimitRollout; readonly log: Logger; readonly intervalMs?: number;
 }): { stop(): void } {
   const { namespace, secret, rollout, log } = options;
-  const api = options.kubeConfig.makeApiClient(CoreV1Api);
   const check = async (): Promise<void> => {
-    const data = (await api.readNamespacedSecret({ name: secret, namespace }, requestOptions(10_000))).data?.['tls.crt'];
+    const data = (await options.kube.get<Secret>(objectPath(SECRETS, namespace, secret), { timeoutMs: 10_000 })).data?.['tls.crt'];
     const serial = certificateFacts(data === undefined ? undefined : Buffer.from(data, 'base64').toString('utf8'))?.serial;
     if (serial !== undefined) await rollout.ensure(serial);
   };
