@@ -161,7 +161,12 @@ export class XdsCodec {
     return this.encode(this.deltaResponse, response);
   }
 
+  /**
+   * grpc-js wants a Buffer. protobufjs hands one out under Node, so it is passed on as it is: a
+   * copy would double what each push allocates (a start sends every RouteConfiguration).
+   */
   private encode(type: protobuf.Type, value: object): Buffer {
-    return Buffer.from(this.registry.encodePlain(type, { ...value }, JsonPath.ROOT.key(type.name)));
+    const bytes = this.registry.encodePlain(type, { ...value }, JsonPath.ROOT.key(type.name));
+    return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 }

@@ -1,5 +1,5 @@
 import { defaultRegistry, ProtoError, TYPE_URLS, type JsonObject } from '../proto';
-import { referencesOf } from './references';
+import { referencesOf, type Reference } from './references';
 import { RouteConfigurationEncoder } from './route-splice';
 
 const registry = defaultRegistry();
@@ -39,7 +39,7 @@ describe('RouteConfigurationEncoder', () => {
     const whole = registry.encodeVisiting(RDS, json);
     expect(registry.decodeMessage(RDS, spliced?.bytes ?? new Uint8Array())).toEqual(registry.decodeMessage(RDS, whole.any.value));
     expect(spliced?.name).toBe('http/ns/group');
-    const sorted = (refs: readonly { path: string }[]): string[] => refs.map((r) => JSON.stringify(r)).sort();
+    const sorted = (refs: readonly Reference[]): string[] => refs.map((r) => JSON.stringify([r.typeUrl, r.name, r.path])).sort();
     expect(sorted(spliced?.references ?? [])).toEqual(sorted(referencesOf(RDS, whole.messages)));
     expect(spliced?.references.map((r) => r.path)).toContain('virtual_hosts[1].routes[1].route.cluster');
   });

@@ -33,6 +33,30 @@ interface Kept {
 
 const NO_REFERENCES: readonly Reference[] = Object.freeze([]);
 
+/** Where route `route` of virtual host `host` sits in its RouteConfiguration. */
+const routePath = (host: number, route: number): string => `virtual_hosts[${host}].routes[${route}]`;
+
+/**
+ * A route's reference as its RouteConfiguration's: the path from the configuration is rendered
+ * only when read (a dangling reference's message). A RouteConfiguration holds one per route that
+ * names a cluster, 20,000 at 10,000 Apis, so each rendered path kept was a string per route.
+ */
+class RouteReference implements Reference {
+  constructor(private readonly ref: Reference, private readonly host: number, private readonly route: number) {}
+
+  get typeUrl(): string {
+    return this.ref.typeUrl;
+  }
+
+  get name(): string {
+    return this.ref.name;
+  }
+
+  get path(): string {
+    return under(routePath(this.host, this.route), this.ref.path);
+  }
+}
+
 /**
  * A route's content key: the SHA-256 of its JSON, as a 32-character string. One-shot `hash`: a
  * Hash object per route would hold native memory until collected (20,000 of them at a start).
@@ -124,10 +148,9 @@ export class RouteConfigurationEncoder {
     const ranges: number[] = [];
     const routeReferences: (readonly Reference[])[] = [];
     (hosts as readonly Record<string, unknown>[]).forEach((host, i) => {
-      const hostPath = `virtual_hosts[${i}]`;
-      const own = this.#part(VIRTUAL_HOST, without(host, 'routes'), hostPath);
+      const own = this.#part(VIRTUAL_HOST, without(host, 'routes'), `virtual_hosts[${i}]`);
       references.push(...own.references);
-      const routes = ((host['routes'] ?? []) as readonly unknown[]).map((route, j) => this.#route(route, `${hostPath}.routes[${j}]`, kept, reusable));
+      const routes = ((host['routes'] ?? []) as readonly unknown[]).map((route, j) => this.#route(route, i, j, kept, reusable));
       // The host's own fields, then its routes, each with its tag and length.
       splice.add(frame(VIRTUAL_HOSTS_TAG, routes.reduce((n, route) => n + framedLength(route.bytes), own.bytes.length)));
       splice.add(own.bytes);
@@ -137,7 +160,7 @@ export class RouteConfigurationEncoder {
         keys.push(route.key);
         ranges.push(start, start + route.bytes.length);
         routeReferences.push(route.references);
-        for (const ref of route.references) references.push({ ...ref, path: under(route.at, ref.path) });
+        for (const ref of route.references) references.push(new RouteReference(ref, route.host, route.index));
       }
     });
     const bytes = splice.bytes();
@@ -145,15 +168,15 @@ export class RouteConfigurationEncoder {
     return { bytes, name: head.name, references };
   }
 
-  /** A route's bytes and references (from the route): kept when its JSON is, else encoded now. */
-  #route(route: unknown, at: string, kept: Kept | undefined, reusable: ReadonlyMap<string, number>): { key: string; at: string; bytes: Uint8Array; references: readonly Reference[] } {
+  /** Route `index` of virtual host `host`: its bytes and references (from the route), kept when its JSON is, else encoded now. */
+  #route(route: unknown, host: number, index: number, kept: Kept | undefined, reusable: ReadonlyMap<string, number>): { key: string; host: number; index: number; bytes: Uint8Array; references: readonly Reference[] } {
     const key = contentKey(route);
     const k = reusable.get(key);
     if (kept !== undefined && k !== undefined) {
-      return { key, at, bytes: kept.bytes.subarray(kept.ranges[2 * k], kept.ranges[2 * k + 1]), references: kept.references[k] ?? NO_REFERENCES };
+      return { key, host, index, bytes: kept.bytes.subarray(kept.ranges[2 * k], kept.ranges[2 * k + 1]), references: kept.references[k] ?? NO_REFERENCES };
     }
-    const encoded = this.#part(ROUTE, route, at, false);
-    return { key, at, bytes: encoded.bytes, references: encoded.references.length === 0 ? NO_REFERENCES : encoded.references };
+    const encoded = this.#part(ROUTE, route, routePath(host, index), false);
+    return { key, host, index, bytes: encoded.bytes, references: encoded.references.length === 0 ? NO_REFERENCES : encoded.references };
   }
 
   /** Forgets the RouteConfigurations not in `names` (call when the served names changed). */
