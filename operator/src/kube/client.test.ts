@@ -84,6 +84,12 @@ describe('KubeClient', () => {
     expect(events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'BOOKMARK']);
   });
 
+  it("ends a watch with the consumer's error instead of throwing it out of the stream", async () => {
+    answer = (_req, res) => { res.writeHead(200); res.write('{"type":"ADDED","object":{}}\n'); };
+    const watching = await client.watch('/api/v1/secrets', {}, () => { throw new Error('consumer bug'); }, new AbortController().signal);
+    await expect(watching.ended).rejects.toThrow('consumer bug');
+  });
+
   it('rejects a watch the server refuses, and ends one on abort', async () => {
     answer = json(410, { kind: 'Status', code: 410, message: 'too old resource version' });
     await expect(client.watch('/api/v1/secrets', {}, () => undefined, new AbortController().signal)).rejects.toMatchObject({ code: 410 });

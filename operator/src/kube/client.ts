@@ -130,7 +130,13 @@ export class KubeClient {
             return;
           }
           const record = typeof event === 'object' && event !== null ? event as { type?: unknown; object?: unknown } : {};
-          onEvent({ type: typeof record.type === 'string' ? record.type : '', object: record.object });
+          try {
+            onEvent({ type: typeof record.type === 'string' ? record.type : '', object: record.object });
+          } catch (err) {
+            // A consumer's fault ends this watch (its caller sees the error), never the process.
+            response.destroy(err instanceof Error ? err : new Error(String(err)));
+            return;
+          }
         }
       });
       onEnd(response, { resolve, reject });
