@@ -201,16 +201,20 @@ export class KubeClient {
   }
 }
 
-/** The path of a namespaced object (or its collection when `name` is absent), optionally a subresource. */
+/**
+ * The REST path of a collection (in every namespace when `namespace` is undefined) or, with `name`,
+ * of one object, optionally a subresource. `group` is '' for the core API.
+ */
 export function objectPath(
   api: { readonly group: string; readonly version: string; readonly plural: string },
-  namespace: string,
+  namespace: string | undefined,
   name?: string,
   subresource?: string,
 ): string {
   const prefix = api.group === '' ? `/api/${api.version}` : `/apis/${api.group}/${api.version}`;
+  const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
   const tail = name === undefined ? '' : `/${encodeURIComponent(name)}${subresource === undefined ? '' : `/${subresource}`}`;
-  return `${prefix}/namespaces/${encodeURIComponent(namespace)}/${api.plural}${tail}`;
+  return `${prefix}${scope}/${api.plural}${tail}`;
 }
 
 export const SECRETS = { group: '', version: 'v1', plural: 'secrets' } as const;

@@ -67,10 +67,13 @@ export function inCluster(env: NodeJS.ProcessEnv, dir = SERVICE_ACCOUNT_DIR): Ku
   };
 }
 
-interface Named { readonly name: string; readonly value: Record<string, unknown> }
+/** One named entry of a kubeconfig list, and the file it came from (relative paths resolve there). */
+interface Entry { readonly name: string; readonly value: Record<string, unknown>; readonly file: string }
 
-/** The entries of one kubeconfig list (`clusters`, `users`, `contexts`) by name, with the file they came from. */
-function entries(doc: Record<string, unknown>, list: string, field: string, file: string): (Named & { readonly file: string })[] {
+const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The entries of one kubeconfig list (`clusters`, `users`, `contexts`). */
+function entries(doc: Record<string, unknown>, list: string, field: string, file: string): Entry[] {
   const items = doc[list];
   if (!Array.isArray(items)) return [];
   return items.flatMap((item: unknown) => {
@@ -86,7 +89,7 @@ function fromKubeconfig(files: readonly string[]): KubeConnection {
     try {
       doc = load(fs.readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new KubeConfigError(`kubeconfig ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new KubeConfigError(`kubeconfig ${file}: ${reason(err)}`);
     }
     return { file, doc: isRecord(doc) ? doc : {} };
   });
@@ -97,10 +100,10 @@ function fromKubeconfig(files: readonly string[]): KubeConnection {
     }
     return undefined;
   };
-  const named = (list: string, field: string, name: string): (Named & { readonly file: string }) | undefined =>
+  const named = (list: string, field: string, name: string): Entry | undefined =>
     first((d) => entries(d.doc, list, field, d.file).find((e) => e.name === name));
   const where = files.join(path.delimiter);
-  const contextName = first((d) => (typeof d.doc['current-context'] === 'string' && d.doc['current-context'] !== '' ? d.doc['current-context'] : undefined));
+  const contextName = first((d) => string(d.doc, 'current-context'));
   if (contextName === undefined) throw new KubeConfigError(`kubeconfig ${where}: no current-context`);
   const context = named('contexts', 'context', contextName);
   if (context === undefined) throw new KubeConfigError(`kubeconfig ${where}: context "${contextName}" is not defined`);
@@ -132,7 +135,7 @@ function readText(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new KubeConfigError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new KubeConfigError(`cannot read ${file}: ${reason(err)}`);
   }
 }
 
@@ -154,7 +157,7 @@ function tokenFile(file: string): () => Promise<string> {
         cached = { token: (await fs.promises.readFile(file, 'utf8')).trim(), at: now };
       } catch (err) {
         // A failed re-read keeps the last token: the kubelet rewrites the file in place.
-        if (cached === undefined) throw new KubeConfigError(`cannot read the token file ${file}: ${err instanceof Error ? err.message : String(err)}`);
+        if (cached === undefined) throw new KubeConfigError(`cannot read the token file ${file}: ${reason(err)}`);
       }
     }
     return cached.token;

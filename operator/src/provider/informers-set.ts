@@ -5,6 +5,7 @@
 import { GROUP, PLURALS, VERSION } from '../api';
 import { CORE_KINDS, TURNPIKE_KINDS, objectKey, recordPatch, type KubeObject, type Kind, type ResourceSet } from '../resources/resourceset';
 import { isRecord } from '../json';
+import { objectPath } from '../kube/client';
 import { PatchedMap } from '../resources/patched-map';
 
 /** One watched resource type. `group` is '' for the core API. */
@@ -28,9 +29,7 @@ function apiVersionOf(descriptor: ResourceDescriptor): string {
 
 /** REST path of a collection, cluster-wide or in one namespace (list and watch share it). */
 export function collectionPath(descriptor: ResourceDescriptor, namespace?: string): string {
-  const prefix = descriptor.group === '' ? `/api/${descriptor.version}` : `/apis/${descriptor.group}/${descriptor.version}`;
-  const scope = namespace === undefined ? '' : `/namespaces/${encodeURIComponent(namespace)}`;
-  return `${prefix}${scope}/${descriptor.plural}`;
+  return objectPath(descriptor, namespace);
 }
 
 /**
