@@ -9,9 +9,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { rateLimitFleet } from '@turnpike/xds-server';
+import { freePort, rateLimitFleet } from '@turnpike/xds-server';
 import { findComponent } from './components';
 import type { Config, StandaloneConfig } from './config';
 import type { Logger } from './log';
@@ -23,15 +22,6 @@ export interface LocalRateLimit {
   /** Starts ratelimit against the xDS server on `xdsPort`. */
   connect(xdsPort: number): void;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  if (address === null || typeof address === 'string') throw new Error('no free port');
-  return address.port;
 }
 
 function run(command: string, args: readonly string[], env: Readonly<Record<string, string>>, logFile: string): ChildProcess {

@@ -12,3 +12,4 @@ export {
 } from './proto';
 export { XdsCodec, type DiscoveryRequest, type DiscoveryResponse, type NodeInfo } from './ads/messages';
 export * from './tls';
+export { freePort } from './net/free-port';

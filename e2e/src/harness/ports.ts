@@ -1,19 +1,6 @@
 import net from 'node:net';
 
-/** A free TCP port on 127.0.0.1 (the kernel picks it; the listener closes before we return). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+export { freePort } from '@turnpike/xds-server';
 
 /** True when something accepts TCP connections on 127.0.0.1:port. */
 export async function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {

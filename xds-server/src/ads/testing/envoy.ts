@@ -2,11 +2,12 @@
 // e2e/src/harness cannot be imported from xds-server: e2e depends on xds-server, not the reverse.)
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { get } from './http-backend';
 import { waitFor } from './wait';
+
+export { freePort } from '../../net/free-port';
 
 export interface EnvoyProcess {
   /** http://127.0.0.1:<port> of the admin interface. */
@@ -80,17 +81,4 @@ export async function envoyStat(envoy: EnvoyProcess, stat: string): Promise<numb
   const res = await get(`${envoy.admin}/stats?filter=${encodeURIComponent(`^${stat.replace(/\./g, '\\.')}$`)}`);
   const line = res.body.split('\n').find((l) => l.startsWith(`${stat}: `));
   return line === undefined ? undefined : Number(line.slice(stat.length + 2));
-}
-
-/** A free TCP port on 127.0.0.1 (the kernel picks it; closed before returning). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => { resolve(port); });
-    });
-  });
 }
