@@ -2,9 +2,10 @@
  * Summarises a V8 .cpuprofile (from `node --cpu-prof`, or the operator run with `--cpu-prof DIR`):
  * self time by function and by file, and total (inclusive) time of the functions that matter.
  *
- *   node bench/dist/controlplane/profile.js FILE.cpuprofile [--top 25] [--after SECONDS]
+ *   node bench/dist/controlplane/profile.js FILE.cpuprofile [--top 25] [--after SECONDS] [--before SECONDS]
  *
- * --after leaves out the first SECONDS of the profile (a start-up, to see the edits after it).
+ * --after leaves out the first SECONDS of the profile (a start-up, to see the edits after it);
+ * --before leaves out what comes after SECONDS (to see only a start-up).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -37,14 +38,17 @@ function label(frame: CallFrame): string {
   return `${frame.functionName === '' ? '(anonymous)' : frame.functionName} ${where(frame)}:${frame.lineNumber + 1}`;
 }
 
-/** Self time per node id, in ms, of the samples taken `afterMs` or later into the profile. */
-function selfTimes(profile: CpuProfile, afterMs: number): Map<number, number> {
+/** The part of a profile to summarise, in ms from its start. */
+interface Window { readonly afterMs: number; readonly beforeMs: number }
+
+/** Self time per node id, in ms, of the samples taken within `window`. */
+function selfTimes(profile: CpuProfile, window: Window): Map<number, number> {
   const self = new Map<number, number>();
   let at = 0;
   profile.samples.forEach((id, k) => {
     const delta = (profile.timeDeltas[k] ?? 0) / 1000;
     at += delta;
-    if (at >= afterMs) self.set(id, (self.get(id) ?? 0) + delta);
+    if (at >= window.afterMs && at < window.beforeMs) self.set(id, (self.get(id) ?? 0) + delta);
   });
   return self;
 }
@@ -73,9 +77,9 @@ function top(map: ReadonlyMap<string, number>, n: number, all: number): string[]
     .map(([name, ms]) => `${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / all).toFixed(1).padStart(5)} %  ${name}`);
 }
 
-function summarise(file: string, n: number, afterMs: number): string {
+function summarise(file: string, n: number, window: Window): string {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
-  const self = selfTimes(profile, afterMs);
+  const self = selfTimes(profile, window);
   const all = [...self.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map<string, number>();
   const byFile = new Map<string, number>();
@@ -92,11 +96,11 @@ function summarise(file: string, n: number, afterMs: number): string {
   ].join('\n');
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, after: { type: 'string', default: '0' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, after: { type: 'string', default: '0' }, before: { type: 'string', default: 'Infinity' } } });
 const [file] = positionals;
 if (file === undefined) {
-  process.stderr.write('usage: node bench/dist/controlplane/profile.js FILE.cpuprofile [--top N] [--after SECONDS]\n');
+  process.stderr.write('usage: node bench/dist/controlplane/profile.js FILE.cpuprofile [--top N] [--after SECONDS] [--before SECONDS]\n');
   process.exitCode = 2;
 } else {
-  process.stdout.write(`${summarise(file, Number(values.top), 1000 * Number(values.after))}\n`);
+  process.stdout.write(`${summarise(file, Number(values.top), { afterMs: 1000 * Number(values.after), beforeMs: 1000 * Number(values.before) })}\n`);
 }
