@@ -72,7 +72,7 @@ def named(routes: list) -> list:
     return out
 
 
-def hcm(routes: list, ecds_path: str) -> dict:
+def hcm(routes: list, ecds_path: str, scheme: str) -> dict:
     replies = [
         # The filter's own replies pass unchanged (xds-server local-reply.ts does the same).
         {"filter": {"header_filter": {"header": {"name": "x-turnpike-reply", "string_match": {"exact": "authn"}}}}},
@@ -87,6 +87,9 @@ def hcm(routes: list, ecds_path: str) -> dict:
         "typed_config": {
             "@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
             "stat_prefix": "h",
+            # As each of the gateway's listeners does (xds-server/src/translate/hcm.ts): the filter
+            # reads TLS from :scheme.
+            "scheme_header_transformation": {"scheme_to_overwrite": scheme},
             "route_config": {"name": "r", "virtual_hosts": [{"name": "all", "domains": ["*"], "routes": named(routes)}]},
             "local_reply_config": {"mappers": replies},
             "http_filters": [
@@ -99,12 +102,12 @@ def hcm(routes: list, ecds_path: str) -> dict:
     }
 
 
-def bootstrap(listeners: list[tuple[int, int | None]], routes: list, backend_port: int, admin_port: int, ecds_path: str) -> dict:
-    """listeners: (port, per_connection_buffer_limit_bytes or None for Envoy's default)."""
+def bootstrap(listeners: list[tuple[int, tuple[int | None, str]]], routes: list, backend_port: int, admin_port: int, ecds_path: str) -> dict:
+    """listeners: (port, (per_connection_buffer_limit_bytes or None for Envoy's default, scheme))."""
     out = []
-    for port, limit in listeners:
+    for port, (limit, scheme) in listeners:
         listener = {"name": f"l{port}", "address": {"socket_address": {"address": "127.0.0.1", "port_value": port}},
-                    "filter_chains": [{"filters": [hcm(routes, ecds_path)]}]}
+                    "filter_chains": [{"filters": [hcm(routes, ecds_path, scheme)]}]}
         if limit is not None:
             listener["per_connection_buffer_limit_bytes"] = limit
         out.append(listener)
@@ -163,18 +166,18 @@ class EchoBackend:
 
 
 class Envoy:
-    def __init__(self, config_json: str, routes_for, listeners_limits=(None,), concurrency=1, log_level="warning", backend_port=None):
-        """routes_for(backend_cluster_name) -> routes; one listener per entry of listeners_limits.
+    def __init__(self, config_json: str, routes_for, listeners=((None, "http"),), concurrency=1, log_level="warning", backend_port=None):
+        """routes_for(backend_cluster_name) -> routes; one listener per (buffer limit, scheme) of listeners.
         The `backend` cluster reaches an EchoBackend, or backend_port when given."""
         self.dir = tempfile.mkdtemp(prefix="authn-harness-")
         self.ecds_path = os.path.join(self.dir, "ecds.json")
         self.version = 0
         self.write_config(config_json)
         self.backend = EchoBackend() if backend_port is None else None
-        self.ports = [free_port() for _ in listeners_limits]
+        self.ports = [free_port() for _ in listeners]
         self.admin = free_port()
         upstream = self.backend.port if self.backend else backend_port
-        boot = bootstrap(list(zip(self.ports, listeners_limits)), routes_for("backend"), upstream, self.admin, self.ecds_path)
+        boot = bootstrap(list(zip(self.ports, listeners)), routes_for("backend"), upstream, self.admin, self.ecds_path)
         path = os.path.join(self.dir, "bootstrap.json")
         with open(path, "w") as f:
             json.dump(boot, f, indent=1)

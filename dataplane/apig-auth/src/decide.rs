@@ -70,11 +70,17 @@ pub enum Decision {
     Deny(Denial),
 }
 
+/// The caller's connection is TLS: each listener overwrites `:scheme` with its own (http or https)
+/// before any filter runs (xds-server/src/translate/hcm.ts), so a caller cannot claim it.
+fn over_tls(request: &RequestView<'_>) -> bool {
+    request.header(":scheme").is_some_and(|scheme| scheme == "https")
+}
+
 fn authenticate<'c>(request: &RequestView<'_>, route: &RouteFacts, config: &'c Config, now_ms: i64) -> Result<&'c App, Denial> {
     // A signature wins when both are present: it is the stronger proof.
     if let Some(code) = request.header(APP_CODE_HEADER) {
         if !request.headers.contains("authorization") {
-            return verify_app_code(&code, route.app_code, route.tls, config);
+            return verify_app_code(&code, route.app_code, over_tls(request), config);
         }
     }
     // decide.ts looked the App up again by the verified key; verify_signature returns that App.

@@ -15,8 +15,6 @@ pub struct RouteFacts {
     pub environment: Option<String>,
     /// `app_code == "true"`: X-Apig-AppCode is accepted.
     pub app_code: bool,
-    /// `tls == "true"`: the caller's connection is TLS (the listener says so, not a header).
-    pub tls: bool,
     /// `<namespace>/<name>` of the SignatureKey the backend request is signed with.
     pub signature_key: Option<String>,
     /// The Host the backend receives when the route rewrites it.
@@ -26,13 +24,12 @@ pub struct RouteFacts {
 }
 
 /// Every key `from_pairs` reads: what a reader of the route's metadata asks for.
-pub const FACT_KEYS: [&str; 11] = [
+pub const FACT_KEYS: [&str; 10] = [
     "api",
     "group",
     "environment",
     "auth",
     "app_code",
-    "tls",
     "signature_key",
     "backend_host",
     "backend_path",
@@ -51,7 +48,6 @@ impl RouteFacts {
         );
         Self {
             app_code: map.get("app_code").is_some_and(|v| v == "true"),
-            tls: map.get("tls").is_some_and(|v| v == "true"),
             auth: map.remove("auth"),
             api: map.remove("api"),
             group: map.remove("group"),

@@ -87,7 +87,8 @@ fn stops_accepting_a_reset_secret_with_the_next_configuration() {
 #[test]
 fn accepts_an_app_code_over_https_only_where_the_api_enables_it_and_strips_it() {
     let config = config();
-    let with_code = |code: &str| Request::new("GET", "h", "/orders").header("X-Apig-AppCode", code);
+    // Over HTTPS: the HTTPS listener sets `:scheme` to https.
+    let with_code = |code: &str| Request::new("GET", "h", "/orders").set(":scheme", "https").header("X-Apig-AppCode", code);
     let decision = decide_at(&with_code(CODE), &route(&[]), &config, now());
     assert_eq!(
         decision,
@@ -99,7 +100,7 @@ fn accepts_an_app_code_over_https_only_where_the_api_enables_it_and_strips_it() 
     // Whitespace around the code is trimmed.
     assert_eq!(outcome(&decide_at(&with_code(&format!(" {CODE}\u{a0}")), &route(&[]), &config, now())), "allowed");
     assert_eq!(
-        outcome(&decide_at(&with_code(CODE), &route(&[("tls", "false")]), &config, now())),
+        outcome(&decide_at(&with_code(CODE).set(":scheme", "http"), &route(&[]), &config, now())),
         "401 APIG.0303 Incorrect app authentication information: app code authentication is only supported over HTTPS"
     );
     assert_eq!(
@@ -118,7 +119,7 @@ fn accepts_an_app_code_over_https_only_where_the_api_enables_it_and_strips_it() 
 fn prefers_a_signature_when_both_are_present_and_strips_both() {
     let config = config();
     let both = Request::new("GET", "api.example.com:8080", "/orders?b=2&a=1").sign(KEY, SECRET).header("x-apig-appcode", "B".repeat(64));
-    let decision = decide_at(&both, &route(&[("tls", "false")]), &config, now());
+    let decision = decide_at(&both, &route(&[]), &config, now());
     let Decision::Allow(changes) = decision else { panic!("{decision:?}") };
     assert_eq!(changes.remove, ["x-apig-appcode", "authorization"]);
     // A bad signature is not rescued by a good AppCode.

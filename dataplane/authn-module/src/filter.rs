@@ -210,12 +210,12 @@ mod tests {
 
     impl FakeHost {
         fn app_code_call(route: &'static str) -> Self {
-            let facts =
-                HashMap::from([("api", "team/orders"), ("environment", "RELEASE"), ("auth", "APP"), ("app_code", "true"), ("tls", "true")]);
+            let facts = HashMap::from([("api", "team/orders"), ("environment", "RELEASE"), ("auth", "APP"), ("app_code", "true")]);
             let headers = [
                 (":method", "POST"),
                 (":path", "/orders"),
                 (":authority", "api.example.com"),
+                (":scheme", "https"),
                 ("x-request-id", "r-1"),
                 ("x-apig-appcode", CODE),
             ];
@@ -295,7 +295,8 @@ mod tests {
     #[test]
     fn a_refusal_answers_with_huaweis_body_marks_the_reply_and_is_counted() {
         let mut host = FakeHost::app_code_call("team/orders/RELEASE#0123456789ab");
-        host.facts.insert("tls", "false");
+        host.headers.retain(|(name, _)| name != ":scheme");
+        host.headers.push((":scheme".to_owned(), b"http".to_vec()));
         let mut filter = AuthnFilter::new(config());
         assert_eq!(filter.on_request_headers(&mut host, true), Flow::Answered);
         let (status, body) = host.answer.clone().expect("an answer");

@@ -20,7 +20,7 @@ describe('the authn filter per route', () => {
     const built = buildRoute(app, context);
     expect(built).toMatchObject({
       route: { cluster: users.name },
-      metadata: { filter_metadata: { [AUTHN_FILTER]: { api: 'shop/signed', group: 'shop/shop', auth: 'APP', app_code: 'true', tls: 'false', environment: 'RELEASE' } } },
+      metadata: { filter_metadata: { [AUTHN_FILTER]: { api: 'shop/signed', group: 'shop/shop', auth: 'APP', app_code: 'true', environment: 'RELEASE' } } },
     });
     // Bodies are buffered up to the signed-body limit, which the listener's own limit is below.
     expect(built).toMatchObject({ typed_per_filter_config: { 'envoy.filters.http.buffer': { buffer: { max_request_bytes: 12 * 1024 * 1024 } } } });
@@ -30,15 +30,15 @@ describe('the authn filter per route', () => {
   it('turns the filter off on NONE routes and on gateway errors: a wrong protocol is answered without a check', () => {
     const https = route('pay', { path: '/pay', protocol: 'HTTPS', auth: { type: 'APP', appCode: false }, backend: forward(users.name, '/') });
     expect(buildRoute(https, context)).toMatchObject({ direct_response: { status: 400 }, typed_per_filter_config: { [AUTHN_FILTER]: { disabled: true } } });
-    expect(authnRoute(https, { tls: true, group: context.group, answersLocally: true }).perFilter[AUTHN_FILTER]).toMatchObject({ disabled: true });
+    expect(authnRoute(https, { group: context.group, answersLocally: true }).perFilter[AUTHN_FILTER]).toMatchObject({ disabled: true });
     expect(buildRoute(route('n', { path: '/n', backend: forward(users.name, '/') }), context)).toMatchObject({ typed_per_filter_config: { [AUTHN_FILTER]: { disabled: true } } });
   });
 
   it('tells the filter how the backend request is signed: key, Host and path rewrite', () => {
     const signed = route('s', { path: '/s/{id}', backend: forward(users.name, '/v2/{id}', { signatureKey: key }) });
-    const facts = authnRoute(signed, { tls: true, group: context.group, backend: { rewrite: { regex_rewrite: { pattern: { regex: '^/s/([^/]+)$' }, substitution: '/v2/\\1' } }, host: 'be.example' } });
+    const facts = authnRoute(signed, { group: context.group, backend: { rewrite: { regex_rewrite: { pattern: { regex: '^/s/([^/]+)$' }, substitution: '/v2/\\1' } }, host: 'be.example' } });
     expect(facts.metadata?.[AUTHN_FILTER]).toEqual({
-      api: 'shop/s', group: 'shop/shop', environment: 'RELEASE', auth: 'NONE', tls: 'true', signature_key: 'shop/backend',
+      api: 'shop/s', group: 'shop/shop', environment: 'RELEASE', auth: 'NONE', signature_key: 'shop/backend',
       backend_host: 'be.example', backend_path_regex: '^/s/([^/]+)$', backend_path_substitution: '/v2/\\1',
     });
   });

@@ -3,8 +3,8 @@
 //
 //   - The filter's configuration (Apps, grants, AppCodes, signature keys) is one ECDS resource,
 //     so an App change or an AppSecret reset reaches every Envoy without touching a listener.
-//   - What applies to a route (its Api, group, environment, APP or NONE, AppCode, listener side,
-//     SignatureKey, backend Host and path rewrite) is route metadata under the filter's name.
+//   - What applies to a route (its Api, group, environment, APP or NONE, AppCode, SignatureKey,
+//     backend Host and path rewrite) is route metadata under the filter's name.
 //   - Routes that need neither authentication nor signing disable the filter.
 //   - Fail closed: a module that cannot load or fails answers 500 APIG.0601 (local-reply.ts);
 //     the filter's own refusals carry Huawei's body and pass the local-reply mappers untouched.
@@ -32,10 +32,8 @@ export const AuthnFacts = {
   environment: 'environment',
   /** `APP` (authenticate) or `NONE` (sign only). */
   auth: 'auth',
-  /** `true` when X-Apig-AppCode is accepted (HTTPS only). */
+  /** `true` when X-Apig-AppCode is accepted (HTTPS only: the filter reads TLS from `:scheme`, which each listener sets). */
   appCode: 'app_code',
-  /** `true` on the HTTPS listener: whether the caller's connection is TLS. */
-  tls: 'tls',
   /** `<namespace>/<name>` of the SignatureKey the backend request is signed with. */
   signatureKey: 'signature_key',
   /** The Host the backend receives when the route rewrites it (URL backends). */
@@ -138,8 +136,6 @@ export interface BackendRequest {
 
 /** What routes.ts knows about a route beyond its IR. */
 export interface AuthnRouteFacts {
-  /** The route configuration serves the HTTPS listener. */
-  readonly tls: boolean;
   /** The ApiGroup whose virtual host holds the route. */
   readonly group: SourceRef;
   /** The forward action's effect on the request; undefined for direct responses. */
@@ -162,7 +158,6 @@ function routeFacts(route: RouteIR, facts: AuthnRouteFacts): Record<string, stri
     [AuthnFacts.group]: nameOf(facts.group),
     [AuthnFacts.environment]: route.environment,
     [AuthnFacts.auth]: route.auth.type,
-    [AuthnFacts.tls]: String(facts.tls),
   };
   if (route.auth.type === 'APP') out[AuthnFacts.appCode] = String(route.auth.appCode);
   const key = route.backend.kind === 'Forward' ? route.backend.signatureKey : undefined;

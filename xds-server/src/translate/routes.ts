@@ -60,7 +60,7 @@ function upstreamHost(backend: ForwardBackendIR, cluster: ClusterIR): string | u
 function authnConfig(route: RouteIR, context: RouteContext, backend?: Upstream, answersLocally = false): Partial<ReturnType<typeof authnRoute>> {
   if (context.authn !== true) return {};
   const group = context.group ?? { kind: 'ApiGroup', namespace: route.source.namespace, name: '' };
-  return authnRoute(route, { tls: context.side === 'https', group, answersLocally, ...(backend === undefined ? {} : { backend }) });
+  return authnRoute(route, { group, answersLocally, ...(backend === undefined ? {} : { backend }) });
 }
 
 /** typed_per_filter_config, keys sorted; none when empty. */

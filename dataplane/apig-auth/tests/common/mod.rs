@@ -127,8 +127,8 @@ pub fn config() -> Config {
     Config::from_json(CONFIG_JSON.as_bytes()).unwrap_or_else(|e| panic!("test config: {e}"))
 }
 
-pub const ORDERS: [(&str, &str); 6] =
-    [("api", "team/orders"), ("group", "team/shop"), ("environment", "RELEASE"), ("auth", "APP"), ("app_code", "true"), ("tls", "true")];
+pub const ORDERS: [(&str, &str); 5] =
+    [("api", "team/orders"), ("group", "team/shop"), ("environment", "RELEASE"), ("auth", "APP"), ("app_code", "true")];
 
 /// ORDERS with some facts replaced or added.
 pub fn route(changes: &[(&str, &str)]) -> RouteFacts {
