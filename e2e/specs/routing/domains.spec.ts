@@ -59,6 +59,20 @@ describe('bound domains, Services, rejected config, restarts', () => {
     expect((await until({ host: 'plain.example.test', path: '/hello' }, (r) => r.status === 200)).body).toBe('secure');
   });
 
+  it('serves an Api of one protocol on that listener only; the other answers 400 APIG.0607, whatever the caller claims', async () => {
+    const api = (name: string, apiPath: string, protocol: string): string =>
+      `---\napiVersion: turnpike.dev/v1alpha1\nkind: Api\nmetadata: {name: ${name}}\nspec: {groupRef: {name: shop}, method: GET, path: ${apiPath}, protocol: ${protocol}, backend: {mock: {body: ${name}}}}\n`;
+    await gw.apply(api('https-only', '/https-only', 'HTTPS') + api('http-only', '/http-only', 'HTTP'));
+    const overTls = { host: 'shop.example.test', tls: { ca } };
+    expect((await until({ ...overTls, path: '/https-only' }, (r) => r.status === 200)).body).toBe('https-only');
+    expect((await until({ host: 'plain.example.test', path: '/http-only' }, (r) => r.status === 200)).body).toBe('http-only');
+    const refused = (reply: HttpReply): unknown => [reply.status, (JSON.parse(reply.body) as { error_code: string; error_msg: string })];
+    const wrongScheme = (allowed: string): unknown => [400, expect.objectContaining({ error_code: 'APIG.0607', error_msg: `The following protocol is supported: ${allowed}` })];
+    // Both sides serve the group's one RouteConfiguration: each listener sets :scheme itself.
+    expect(refused(await gw.request({ host: 'plain.example.test', path: '/https-only', headers: { 'X-Forwarded-Proto': 'https' } }))).toEqual(wrongScheme('HTTPS'));
+    expect(refused(await gw.request({ ...overTls, path: '/http-only' }))).toEqual(wrongScheme('HTTP'));
+  });
+
   it('programs a Service backend with its ready EndpointSlice endpoints', async () => {
     // The API server refuses loopback endpoints, and no test may send traffic elsewhere, so this
     // checks what Envoy was given (TEST-NET-2 addresses, never called) instead of a request.

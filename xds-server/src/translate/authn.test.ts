@@ -1,11 +1,13 @@
 import { SecretValue, type AuthzIR } from '../ir';
 import { AUTHN_FILTER, authnExtensionConfig, authnRoute, needsAuthn, redactAuthnConfig } from './authn';
-import { buildRoute } from './routes';
+import { buildRoutes } from './routes';
 import { forward, mock, route, serviceCluster, source } from './testing/builder';
 
 const users = serviceCluster('users', 80, []);
-const context = { side: 'http' as const, clusters: new Map([[users.name, users]]), authn: true, group: source('ApiGroup', 'shop') };
+const context = { clusters: new Map([[users.name, users]]), authn: true, group: source('ApiGroup', 'shop') };
 const key = source('SignatureKey', 'backend');
+/** The route of a BOTH Api, or an Api's first (its scheme's) route. */
+const buildRoute = (...args: Parameters<typeof buildRoutes>): ReturnType<typeof buildRoutes>[number] | undefined => buildRoutes(...args)[0];
 
 describe('the authn filter per route', () => {
   it('runs for APP routes and for routes whose backend requests are signed, and for nothing else', () => {
@@ -29,7 +31,7 @@ describe('the authn filter per route', () => {
 
   it('turns the filter off on NONE routes and on gateway errors: a wrong protocol is answered without a check', () => {
     const https = route('pay', { path: '/pay', protocol: 'HTTPS', auth: { type: 'APP', appCode: false }, backend: forward(users.name, '/') });
-    expect(buildRoute(https, context)).toMatchObject({ direct_response: { status: 400 }, typed_per_filter_config: { [AUTHN_FILTER]: { disabled: true } } });
+    expect(buildRoutes(https, context)[1]).toMatchObject({ direct_response: { status: 400 }, typed_per_filter_config: { [AUTHN_FILTER]: { disabled: true } } });
     expect(authnRoute(https, { group: context.group, answersLocally: true }).perFilter[AUTHN_FILTER]).toMatchObject({ disabled: true });
     expect(buildRoute(route('n', { path: '/n', backend: forward(users.name, '/') }), context)).toMatchObject({ typed_per_filter_config: { [AUTHN_FILTER]: { disabled: true } } });
   });

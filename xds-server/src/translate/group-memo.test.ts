@@ -25,7 +25,7 @@ describe('per-group memo', () => {
   it('gives the identical objects for an unchanged IR, even a new GatewayIR object around the same groups', () => {
     const first = translateIR(world);
     const second = translateIR({ ...world, groups: [blog, shop] });
-    expect([...routes(second).keys()]).toEqual(['http/shop/blog', 'http/shop/shop', 'https/shop/blog', 'https/shop/shop']);
+    expect([...routes(second).keys()]).toEqual(['http/shop/blog', 'http/shop/shop', 'https-redirect/shop/blog']);
     expect(rebuilt(routes(first), routes(second))).toEqual([]);
     expect(rebuilt(scopes(first), scopes(second))).toEqual([]);
   });
@@ -34,8 +34,8 @@ describe('per-group memo', () => {
     const first = translateIR(world);
     const edited = { ...blog, routes: [route('posts', { path: '/posts', backend: mock(200, 'edited') })] };
     const second = translateIR({ ...world, groups: [shop, edited] });
-    expect(rebuilt(routes(first), routes(second))).toEqual(['http/shop/blog', 'https/shop/blog']);
-    expect(routeJson(second, 'https/shop/blog')).toContain('edited');
+    expect(rebuilt(routes(first), routes(second))).toEqual(['http/shop/blog', 'https-redirect/shop/blog']);
+    expect(routeJson(second, 'http/shop/blog')).toContain('edited');
   });
 
   it('rebuilds when what routes read outside the group changes', () => {
@@ -43,8 +43,8 @@ describe('per-group memo', () => {
     const authn = translateIR({ ...world, authz: { module: { path: '/libturnpike_authn.so' }, apps: [], signatureKeys: [] } });
     expect(rebuilt(routes(first), routes(authn)).sort()).toEqual([...routes(first).keys()]);
     const port = translateIR({ ...world, https: { address: '0.0.0.0', port: 8443, publicPort: 8443 } });
-    expect(rebuilt(routes(first), routes(port))).toContain('http/shop/blog');
-    expect(routeJson(port, 'http/shop/blog')).toContain('"port_redirect":8443');
+    expect(rebuilt(routes(first), routes(port))).toContain('https-redirect/shop/blog');
+    expect(routeJson(port, 'https-redirect/shop/blog')).toContain('"port_redirect":8443');
   });
 
   it('rebuilds a group when a cluster it forwards to would translate differently, not for an equal copy', () => {
@@ -52,7 +52,7 @@ describe('per-group memo', () => {
     const copy = translateIR({ ...world, clusters: [{ ...shopBackend }] });
     expect(rebuilt(routes(first), routes(copy))).toEqual([]);
     const moved = translateIR({ ...world, clusters: [{ ...shopBackend, port: 9090 }] });
-    expect(rebuilt(routes(first), routes(moved))).toEqual(['http/shop/shop', 'https/shop/shop']);
+    expect(rebuilt(routes(first), routes(moved))).toEqual(['http/shop/shop']);
     expect(routeJson(moved, 'http/shop/shop')).toContain('shop.internal:9090');
   });
 
@@ -71,6 +71,6 @@ describe('a kept route configuration', () => {
     const first = resourcesByType(resources, TYPE_URLS.routeConfiguration);
     const again = resourcesByType(resources, TYPE_URLS.routeConfiguration);
     expect([...again]).toEqual([...first]);
-    expect(again.get('https/shop/shop')).not.toBe(first.get('https/shop/shop'));
+    expect(again.get('http/shop/shop')).not.toBe(first.get('http/shop/shop'));
   });
 });

@@ -7,16 +7,15 @@
 //
 // Correct without identity too: a group rebuilt by the operator as a new object is a cache miss
 // (just slower). Everything else the group's resources read is compared on each call:
-//   - the side, whether the authn filter runs, the rate-limit flags, the HTTPS public port (redirects);
+//   - the listener sides, whether the authn filter runs, the rate-limit flags, the HTTPS public port (redirects);
 //   - each cluster its routes forward to: the same ClusterIR object, or one a route would
 //     translate identically (existence, kind, and for URL clusters the Host header).
 import type { ApiGroupIR, ClusterIR } from '../ir';
 import { buildGroupResources, type GroupInputs } from './route-config';
-import type { Side } from './routes';
 import { forKeeping, LazyJson, stringField, type JsonObject } from './json';
 import { hostHeader } from './upstream-host';
 
-/** A group's resources on one side, as translateIR hands them on. */
+/** A group's resources, as translateIR hands them on. */
 export interface KeptGroupResources {
   readonly routeConfigs: readonly (readonly [name: string, config: LazyJson])[];
   readonly scopes: readonly JsonObject[];
@@ -30,7 +29,7 @@ interface Entry {
   readonly resources: KeptGroupResources;
 }
 
-const memo = new WeakMap<ApiGroupIR, Map<Side, Entry>>();
+const memo = new WeakMap<ApiGroupIR, Entry>();
 
 /** What a route reads of a cluster (routes.ts: upstreamHost). */
 function sameForRoutes(a: ClusterIR, b: ClusterIR): boolean {
@@ -52,7 +51,7 @@ function usedClusters(group: ApiGroupIR, clusters: ReadonlyMap<string, ClusterIR
 
 function valid(entry: Entry, inputs: GroupInputs): boolean {
   const before = entry.inputs;
-  if (before.authn !== inputs.authn || before.publicPort !== inputs.publicPort || before.subdomainTls !== inputs.subdomainTls) return false;
+  if (before.sides.join() !== inputs.sides.join() || before.authn !== inputs.authn || before.publicPort !== inputs.publicPort || before.subdomainTls !== inputs.subdomainTls) return false;
   if (before.rateLimit.rateLimit !== inputs.rateLimit.rateLimit || before.rateLimit.quotas !== inputs.rateLimit.quotas) return false;
   return entry.used.every(([name, cluster]) => {
     const now = inputs.clusters.get(name);
@@ -62,8 +61,7 @@ function valid(entry: Entry, inputs: GroupInputs): boolean {
 
 /** buildGroupResources, memoised by the group object's identity (see above). */
 export function groupResources(group: ApiGroupIR, inputs: GroupInputs): KeptGroupResources {
-  let sides = memo.get(group);
-  const entry = sides?.get(inputs.side);
+  const entry = memo.get(group);
   if (entry !== undefined && valid(entry, inputs)) return entry.resources;
   // Built now, not only when asked, so that a group that cannot be translated fails this pass;
   // the route configurations are built again when the encoder asks (building is cheap, holding
@@ -79,10 +77,6 @@ export function groupResources(group: ApiGroupIR, inputs: GroupInputs): KeptGrou
   };
   const routeConfigs = built.routeConfigs.map((config, k) => [stringField(config, 'name'), new LazyJson(rebuild(k))] as const);
   const resources: KeptGroupResources = { routeConfigs, scopes: built.scopes.map(forKeeping) };
-  if (sides === undefined) {
-    sides = new Map();
-    memo.set(group, sides);
-  }
-  sides.set(inputs.side, { inputs: kept, used, resources });
+  memo.set(group, { inputs: kept, used, resources });
   return resources;
 }

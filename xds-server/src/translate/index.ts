@@ -55,17 +55,14 @@ interface RouteResources {
   readonly scopes: JsonObject[];
 }
 
-/** Every group's RouteConfiguration and scopes on the listener sides that exist (memoised per group). */
+/** Every group's RouteConfigurations and its scopes on the listener sides that exist (memoised per group). */
 function routeResources(ir: GatewayIR, sides: readonly Side[], clusters: GroupInputs['clusters']): RouteResources {
   const out: RouteResources = { routeConfigs: [], scopes: [] };
-  const shared = { authn: ir.authz?.module !== undefined, rateLimit: rateLimitFlags(ir), publicPort: ir.https?.publicPort ?? 443, subdomainTls: ir.https?.defaultTls !== undefined, clusters };
-  for (const side of sides) {
-    const inputs: GroupInputs = { ...shared, side };
-    for (const group of ir.groups) {
-      const built = groupResources(group, inputs);
-      for (const r of built.routeConfigs) out.routeConfigs.push(r);
-      for (const s of built.scopes) out.scopes.push(s);
-    }
+  const inputs: GroupInputs = { sides, authn: ir.authz?.module !== undefined, rateLimit: rateLimitFlags(ir), publicPort: ir.https?.publicPort ?? 443, subdomainTls: ir.https?.defaultTls !== undefined, clusters };
+  for (const group of ir.groups) {
+    const built = groupResources(group, inputs);
+    for (const r of built.routeConfigs) out.routeConfigs.push(r);
+    for (const s of built.scopes) out.scopes.push(s);
   }
   return out;
 }

@@ -1,12 +1,14 @@
 import type { ClusterIR } from '../ir';
 import { translateIR } from '.';
-import { buildRoute, type RouteContext } from './routes';
+import { buildRoutes, type RouteContext } from './routes';
 import { retryPolicy } from './retry';
 import { forward, gateway, group, mock, route, serviceCluster, urlCluster } from './testing/builder';
 
 const users = serviceCluster('users', 80, []);
 const partner = urlCluster('shop', 'https', 'partner.example.com', 443);
-const context = (side: RouteContext['side']): RouteContext => ({ side, clusters: new Map<string, ClusterIR>([[users.name, users], [partner.name, partner]]) });
+const context: RouteContext = { clusters: new Map<string, ClusterIR>([[users.name, users], [partner.name, partner]]) };
+/** The route of a BOTH Api, or an Api's first (its scheme's) route. */
+const buildRoute = (...args: Parameters<typeof buildRoutes>): ReturnType<typeof buildRoutes>[number] | undefined => buildRoutes(...args)[0];
 
 describe('retries (Huawei retry_count)', () => {
   it('-1 retries idempotent methods once and never POST or PATCH', () => {
@@ -31,41 +33,50 @@ describe('retries (Huawei retry_count)', () => {
 });
 
 describe('buildRoute', () => {
-  it('answers 400 APIG.0607 on the listener the protocol excludes', () => {
+  it('serves an Api of one protocol on its scheme only, and answers 400 APIG.0607 on the other', () => {
     const https = route('pay', { path: '/pay', protocol: 'HTTPS', backend: forward(users.name, '/pay') });
-    expect(buildRoute(https, context('http'))).toMatchObject({
+    const [only, error, ...more] = buildRoutes(https, context);
+    expect(more).toEqual([]);
+    // The listener overwrites :scheme with its own (hcm.ts): the route for HTTPS, then the error.
+    expect(only).toMatchObject({ match: { path: '/pay' }, route: { cluster: users.name } });
+    expect(only?.['match']).toHaveProperty('headers', expect.arrayContaining([{ name: ':scheme', string_match: { exact: 'https' } }]) as unknown);
+    expect(error).toMatchObject({
+      match: { path: '/pay' },
       direct_response: { status: 400 },
       metadata: { filter_metadata: { 'turnpike.hygiene': { reply: 'error', error_code: 'APIG.0607', error_message: 'The following protocol is supported: HTTPS' } } },
     });
-    expect(buildRoute(https, context('https'))).toMatchObject({ route: { cluster: users.name } });
+    expect(JSON.stringify(error)).not.toContain(':scheme');
     const http = route('old', { path: '/old', protocol: 'HTTP' });
-    expect(buildRoute(http, context('https'))).toMatchObject({ direct_response: { status: 400 } });
+    const [onHttp, onHttps] = buildRoutes(http, context);
+    expect(onHttp?.['match']).toHaveProperty('headers', expect.arrayContaining([{ name: ':scheme', string_match: { exact: 'http' } }]) as unknown);
+    expect(onHttps).toMatchObject({ direct_response: { status: 400 }, metadata: { filter_metadata: { 'turnpike.hygiene': { error_message: 'The following protocol is supported: HTTP' } } } });
+    expect(buildRoutes(route('any', { path: '/any', backend: forward(users.name, '/') }), context)).toHaveLength(1);
   });
 
   it('fails closed on APP auth without the authn filter', () => {
     const app = route('signed', { path: '/s', auth: { type: 'APP', appCode: true }, backend: forward(users.name, '/s') });
-    expect(buildRoute(app, context('https'))).toMatchObject({
+    expect(buildRoute(app, context)).toMatchObject({
       direct_response: { status: 401 },
       metadata: { filter_metadata: { 'turnpike.dev': { auth: 'APP', app_code: true }, 'turnpike.hygiene': { reply: 'error', error_code: 'APIG.0303' } } },
     });
   });
 
   it('marks mock routes so their replies pass local_reply_config untouched', () => {
-    expect(buildRoute(route('m', { path: '/m', backend: mock(500, 'x') }), context('http'))).toMatchObject({
+    expect(buildRoute(route('m', { path: '/m', backend: mock(500, 'x') }), context)).toMatchObject({
       direct_response: { status: 500, body: { inline_string: 'x' } },
       metadata: { filter_metadata: { 'turnpike.hygiene': { reply: 'mock' } } },
     });
   });
 
   it('sends the URL host[:port] as Host unless the IR overrides it', () => {
-    expect(buildRoute(route('p', { path: '/p', backend: forward(partner.name, '/') }), context('http'))).toMatchObject({ route: { host_rewrite_literal: 'partner.example.com' } });
-    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/') }), context('http'))).not.toHaveProperty('route.host_rewrite_literal');
-    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/', { hostRewrite: 'u' }) }), context('http'))).toMatchObject({ route: { host_rewrite_literal: 'u' } });
+    expect(buildRoute(route('p', { path: '/p', backend: forward(partner.name, '/') }), context)).toMatchObject({ route: { host_rewrite_literal: 'partner.example.com' } });
+    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/') }), context)).not.toHaveProperty('route.host_rewrite_literal');
+    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/', { hostRewrite: 'u' }) }), context)).toMatchObject({ route: { host_rewrite_literal: 'u' } });
   });
 
   it('lifts the stream idle timeout for backend timeouts over five minutes', () => {
-    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/', { timeoutMs: 300_000 }) }), context('http'))).not.toHaveProperty('route.idle_timeout');
-    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/', { timeoutMs: 300_001 }) }), context('http'))).toMatchObject({ route: { timeout: '300.001s', idle_timeout: '300.001s' } });
+    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/', { timeoutMs: 300_000 }) }), context)).not.toHaveProperty('route.idle_timeout');
+    expect(buildRoute(route('s', { path: '/s', backend: forward(users.name, '/', { timeoutMs: 300_001 }) }), context)).toMatchObject({ route: { timeout: '300.001s', idle_timeout: '300.001s' } });
   });
 
   it.each([
@@ -73,7 +84,7 @@ describe('buildRoute', () => {
     ['a mock status Envoy refuses', route('x', { path: '/x', backend: mock(101, '') }), 'XDS_TRANSLATE_OUT_OF_RANGE'],
     ['a zero timeout', route('x', { path: '/x', backend: forward(users.name, '/', { timeoutMs: 0 }) }), 'XDS_TRANSLATE_OUT_OF_RANGE'],
   ])('throws on %s', (_what, bad, code) => {
-    expect(() => buildRoute(bad, context('http'))).toThrow(code);
+    expect(() => buildRoute(bad, context)).toThrow(code);
   });
 });
 

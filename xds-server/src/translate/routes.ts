@@ -1,4 +1,6 @@
-// One Envoy route per (Api, environment) on one listener side.
+// The Envoy routes of one Api in one environment, the same on both listener sides: an Api served
+// on one protocol only tells the sides apart by `:scheme`, which each listener overwrites with its
+// own (hcm.ts), so one RouteConfiguration per group serves both (route-config.ts).
 import { APP_AUTH_UNAVAILABLE, BACKEND_SIGNING_FAILED, protocolNotSupported, type GatewayError } from '../errors/catalog';
 import { type ClusterIR, type ForwardBackendIR, type MockBackendIR, type RouteIR, type SourceRef } from '../ir';
 import { corsHeaders } from './cors';
@@ -14,11 +16,10 @@ import { retryPolicy, timeouts } from './retry';
 import { stageMatcher } from './stage';
 import { hostHeader } from './upstream-host';
 
-/** Which listener a route configuration serves. */
+/** A listener, by the scheme it serves. */
 export type Side = 'http' | 'https';
 
 export interface RouteContext {
-  readonly side: Side;
   readonly clusters: ReadonlyMap<string, ClusterIR>;
   /** The HCM runs the authn filter (an authn module is configured); default false. */
   readonly authn?: boolean;
@@ -40,11 +41,8 @@ function headerMatchers(route: RouteIR): JsonObject[] {
   return [{ name: ':method', string_match: { exact: route.method } }, stage];
 }
 
-/** A route that must answer with an error instead of its backend. */
+/** A route that must answer with an error instead of its backend, on either side. */
 function errorFor(route: RouteIR, context: RouteContext): GatewayError | undefined {
-  const { side } = context;
-  if (side === 'http' && route.protocol === 'HTTPS') return protocolNotSupported('HTTPS');
-  if (side === 'https' && route.protocol === 'HTTP') return protocolNotSupported('HTTP');
   // Without the authn filter nothing can verify signatures, or sign for the backend: fail closed.
   if (route.auth.type === 'APP' && context.authn !== true) return APP_AUTH_UNAVAILABLE;
   if (route.backend.kind === 'Forward' && route.backend.signatureKey !== undefined && context.authn !== true) return BACKEND_SIGNING_FAILED;
@@ -155,7 +153,7 @@ function answer(route: RouteIR, target: Target, policies: RoutePolicies): Answer
  * mock-reply.ts), the policies' per-route configs and Fast limits (policy-routes.ts), authn's
  * facts (authn.ts), CORS headers and the metadata the hygiene filter and the access log read.
  */
-export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
+function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
   const error = errorFor(route, context);
   if (error !== undefined) return errorRoute(route, context, error);
   const backend = route.backend;
@@ -179,4 +177,22 @@ export function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
     ...perFilter({ ...authn.perFilter, ...answered.perFilter, ...policies.perFilter }),
     metadata: sourceMetadata(route.source, routeFacts(route, context), filters),
   };
+}
+
+/** `:scheme` as the listener set it (hcm.ts), matched exactly. */
+function schemeIs(side: Side): JsonObject {
+  return { name: ':scheme', string_match: { exact: side } };
+}
+
+/**
+ * The Envoy routes of one Api in one environment (see buildRoute). An Api served on one protocol
+ * only has two: its route for that scheme, then, with the same match otherwise, the error that
+ * answers the other (400 APIG.0607).
+ */
+export function buildRoutes(route: RouteIR, context: RouteContext): JsonObject[] {
+  const built = buildRoute(route, context);
+  if (route.protocol === 'BOTH') return [built];
+  const match = built['match'] as JsonObject;
+  const only = { ...built, match: { ...match, headers: [...(match['headers'] as JsonObject[]), schemeIs(route.protocol === 'HTTPS' ? 'https' : 'http')] } };
+  return [only, errorRoute(route, context, protocolNotSupported(route.protocol))];
 }
