@@ -20,7 +20,7 @@ const TIMING_HEADERS: readonly JsonObject[] = [
   { header: { key: UPSTREAM_LATENCY_HEADER, value: '%COMMON_DURATION(US_TX_BEG:US_RX_BEG:ms)%' }, append_action: 'OVERWRITE_IF_EXISTS_OR_ADD' },
 ];
 
-/** Everything a group's resources on one side are built from besides the group (group-memo.ts compares it). */
+/** Everything a group's resources are built from besides the group (group-memo.ts compares it). */
 export interface GroupInputs {
   /** The listener sides that exist, HTTP first. */
   readonly sides: readonly Side[];

@@ -34,11 +34,14 @@ function routeName(route: RouteIR): string {
   return `${route.source.namespace}/${route.source.name}/${route.environment}`;
 }
 
-/** Method, then environment (X-Stage, RELEASE when absent: normalised before routing, stage.ts). */
-function headerMatchers(route: RouteIR): JsonObject[] {
-  const stage = stageMatcher(route.environment);
-  if (route.method === 'ANY') return [stage];
-  return [{ name: ':method', string_match: { exact: route.method } }, stage];
+/**
+ * Method, then environment (X-Stage, RELEASE when absent: normalised before routing, stage.ts),
+ * then the scheme when the route serves one only (`:scheme` as the listener set it, hcm.ts).
+ */
+function headerMatchers(route: RouteIR, scheme?: Side): JsonObject[] {
+  const method = route.method === 'ANY' ? [] : [{ name: ':method', string_match: { exact: route.method } }];
+  const only = scheme === undefined ? [] : [{ name: ':scheme', string_match: { exact: scheme } }];
+  return [...method, stageMatcher(route.environment), ...only];
 }
 
 /** A route that must answer with an error instead of its backend, on either side. */
@@ -112,11 +115,11 @@ function forwardAction(route: RouteIR, backend: ForwardBackendIR, upstream: Upst
 }
 
 /** A route that answers a gateway error (wrong protocol, no authn module) instead of its backend. */
-function errorRoute(route: RouteIR, context: RouteContext, error: GatewayError): JsonObject {
+function errorRoute(route: RouteIR, context: RouteContext, error: GatewayError, scheme?: Side): JsonObject {
   const authn = authnConfig(route, context, undefined, true);
   return {
     name: routeName(route),
-    match: { ...pathRouting(route.path, route.match).match, headers: headerMatchers(route) },
+    match: { ...pathRouting(route.path, route.match).match, headers: headerMatchers(route, scheme) },
     direct_response: { status: error.status },
     ...perFilter(authn.perFilter ?? {}),
     metadata: sourceMetadata(route.source, routeFacts(route, context), { [HYGIENE_FILTER]: replyMetadata({ kind: 'error', code: error.code, message: error.message }), ...authn.metadata }),
@@ -153,9 +156,9 @@ function answer(route: RouteIR, target: Target, policies: RoutePolicies): Answer
  * mock-reply.ts), the policies' per-route configs and Fast limits (policy-routes.ts), authn's
  * facts (authn.ts), CORS headers and the metadata the hygiene filter and the access log read.
  */
-function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
+function buildRoute(route: RouteIR, context: RouteContext, scheme?: Side): JsonObject {
   const error = errorFor(route, context);
-  if (error !== undefined) return errorRoute(route, context, error);
+  if (error !== undefined) return errorRoute(route, context, error, scheme);
   const backend = route.backend;
   const policies = routePolicies(route, context.policy);
   const routing = pathRouting(route.path, route.match, backend.kind === 'Forward' ? backend.path : undefined);
@@ -171,17 +174,12 @@ function buildRoute(route: RouteIR, context: RouteContext): JsonObject {
     // Per-route upstream stats (calls, status classes, upstream latency) for routes that have a
     // backend; the bootstrap's stats_tags turn the prefix into Api and environment labels.
     ...(backend.kind === 'Forward' ? { stat_prefix: routeName(route) } : {}),
-    match: { ...routing.match, headers: headerMatchers(route) },
+    match: { ...routing.match, headers: headerMatchers(route, scheme) },
     ...answered.action,
     ...(answered.headers.length === 0 ? {} : { response_headers_to_add: answered.headers }),
     ...perFilter({ ...authn.perFilter, ...answered.perFilter, ...policies.perFilter }),
     metadata: sourceMetadata(route.source, routeFacts(route, context), filters),
   };
-}
-
-/** `:scheme` as the listener set it (hcm.ts), matched exactly. */
-function schemeIs(side: Side): JsonObject {
-  return { name: ':scheme', string_match: { exact: side } };
 }
 
 /**
@@ -190,9 +188,6 @@ function schemeIs(side: Side): JsonObject {
  * answers the other (400 APIG.0607).
  */
 export function buildRoutes(route: RouteIR, context: RouteContext): JsonObject[] {
-  const built = buildRoute(route, context);
-  if (route.protocol === 'BOTH') return [built];
-  const match = built['match'] as JsonObject;
-  const only = { ...built, match: { ...match, headers: [...(match['headers'] as JsonObject[]), schemeIs(route.protocol === 'HTTPS' ? 'https' : 'http')] } };
-  return [only, errorRoute(route, context, protocolNotSupported(route.protocol))];
+  if (route.protocol === 'BOTH') return [buildRoute(route, context)];
+  return [buildRoute(route, context, route.protocol === 'HTTPS' ? 'https' : 'http'), errorRoute(route, context, protocolNotSupported(route.protocol))];
 }
