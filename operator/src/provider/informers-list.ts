@@ -21,10 +21,10 @@ export interface Listed {
 
 const PAGE_SIZE = 500;
 
-/** A list's metadata field, as a non-empty string. */
-function listMeta(list: unknown, field: 'resourceVersion' | 'continue'): string | undefined {
-  const value = isRecord(list) && isRecord(list.metadata) ? list.metadata[field] : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
+/** A list's or an object's metadata field, as a non-empty string. */
+export function metadataString(value: unknown, field: 'resourceVersion' | 'continue'): string | undefined {
+  const found = isRecord(value) && isRecord(value.metadata) ? value.metadata[field] : undefined;
+  return typeof found === 'string' && found !== '' ? found : undefined;
 }
 
 export async function listAll(
@@ -39,13 +39,13 @@ export async function listAll(
   do {
     const page = await kube.get<unknown>(path, { timeoutMs: target.timeoutMs, query: { limit: PAGE_SIZE, continue: token, ...target.selectors } });
     // Every page of a paginated list reports the first page's snapshot resourceVersion.
-    resourceVersion ??= listMeta(page, 'resourceVersion');
+    resourceVersion ??= metadataString(page, 'resourceVersion');
     const items = isRecord(page) && Array.isArray(page.items) ? (page.items as unknown[]) : [];
     for (const raw of items) {
       const object = normalise(descriptor, raw);
       if (object !== undefined) objects.push(object);
     }
-    token = listMeta(page, 'continue');
+    token = metadataString(page, 'continue');
   } while (token !== undefined);
   return { objects, resourceVersion: resourceVersion ?? '' };
 }

@@ -10,7 +10,7 @@ import { backoffDelay, type BackoffPolicy } from '../kube/backoff';
 import { KubeApiError, type KubeClient, type WatchEvent } from '../kube/client';
 import { describeError, httpStatus } from '../kube/errors';
 import { isRecord } from '../json';
-import { listAll, type Selectors } from './informers-list';
+import { listAll, metadataString, type Selectors } from './informers-list';
 import { collectionPath, normalise, type ResourceDescriptor } from './informers-set';
 
 export interface SupervisedInformerOptions {
@@ -33,11 +33,6 @@ export interface SupervisedInformerOptions {
 const watchTimeoutSeconds = (): number => 300 + Math.floor(Math.random() * 300);
 /** A watch the server has not ended this long after its timeout is presumed lost, and opened again. */
 const WATCH_GRACE_MS = 30_000;
-
-function resourceVersionOf(object: unknown): string | undefined {
-  const version = isRecord(object) && isRecord(object.metadata) ? object.metadata.resourceVersion : undefined;
-  return typeof version === 'string' && version !== '' ? version : undefined;
-}
 
 export class SupervisedInformer {
   private readonly log: Logger;
@@ -173,7 +168,7 @@ export class SupervisedInformer {
       const code = isRecord(event.object) && typeof event.object.code === 'number' ? event.object.code : 500;
       return new KubeApiError(code, event.object, 'WATCH', this.path);
     }
-    const version = resourceVersionOf(event.object);
+    const version = metadataString(event.object, 'resourceVersion');
     if (version !== undefined) this.resourceVersion = version;
     if (event.type !== 'ADDED' && event.type !== 'MODIFIED' && event.type !== 'DELETED') return undefined;
     const object = normalise(this.options.descriptor, event.object);
