@@ -6,7 +6,8 @@
  * and `exact` (a ThrottlePolicy with api and ip limits out of reach, so every call is counted and
  * passes, precision Fast or Exact), `policed` (auth APP with every call signed, a Fast
  * ThrottlePolicy with api, app and ip limits, and the IP AclPolicy) and, with --apis, `api` (an
- * Exact policy with only the api limit). Two phases, each in rounds alternating between the Apis
+ * Exact policy with only the api limit), `app` and `appfast` (policed's parts: APP alone, APP
+ * with the Fast limits). Two phases, each in rounds alternating between the Apis
  * so drift in the machine's load hits all alike: saturated (closed loop: throughput and CPU per
  * request; the repository's Node client, load.ts), then paced at half of plain's saturated rate
  * (p99 added; open loop, vegeta: paced.ts, `make setup-bench`). Prints Markdown tables on

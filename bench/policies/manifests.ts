@@ -26,6 +26,9 @@ export const VARIANTS: readonly Variant[] = [
   variant({ name: 'policed', label: 'policed (APP signed, Fast api+app+ip, IP AclPolicy)', acl: true, throttle: ['api', 'app', 'ip'], precision: 'Fast', signed: true }),
   // One descriptor per call instead of two: what each counted limit adds.
   variant({ name: 'api', label: 'api (Exact ThrottlePolicy, api only)', throttle: ['api'], precision: 'Exact', byDefault: false }),
+  // policed's parts: app authentication alone, then with the Fast limits.
+  variant({ name: 'app', label: 'app (APP signed, no policy)', signed: true, byDefault: false }),
+  variant({ name: 'appfast', label: 'appfast (APP signed, Fast api+app+ip)', throttle: ['api', 'app', 'ip'], precision: 'Fast', signed: true, byDefault: false }),
 ];
 
 export function manifests(backendPort: number, variants: readonly Variant[]): string {
