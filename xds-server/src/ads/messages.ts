@@ -1,5 +1,5 @@
 // xDS transport messages (proto field names) and their binary codec, built on the proto registry.
-import type * as protobuf from 'protobufjs';
+import * as protobuf from 'protobufjs';
 import { isJsonObject, JsonPath, type EncodedAny, type ProtoRegistry } from '../proto';
 
 export interface NodeInfo {
@@ -98,6 +98,40 @@ function errorDetail(o: Obj): ErrorDetail | undefined {
   return { code: typeof e['code'] === 'number' ? e['code'] : 0, message: str(e, 'message') };
 }
 
+/** Where the request types as decoded here live, beside the real ones in the registry's root. */
+const DECODED = 'turnpike.ads.decoded';
+
+/**
+ * Request type `name` as this codec decodes it: its `node` a Node of only the fields read here.
+ * Envoy sends its whole Node on every request of a Delta stream (seen with Envoy 1.36 despite
+ * set_node_on_first_message_only), about 48 KB, most of it the list of its extensions; decoding
+ * all of it was most of the work and the garbage of each ACK, from every Envoy on every push.
+ */
+function decodedRequestType(root: protobuf.Root, name: string): protobuf.Type {
+  const existing = root.lookup(`${DECODED}.${name}`);
+  if (existing instanceof protobuf.Type) return existing;
+  const namespace = root.define(DECODED);
+  if (namespace.get('Node') === null) {
+    namespace.add(new protobuf.Type('Node')
+      .add(new protobuf.Field('id', 1, 'string'))
+      .add(new protobuf.Field('cluster', 2, 'string'))
+      .add(new protobuf.Field('metadata', 3, '.google.protobuf.Struct'))
+      .add(new protobuf.Field('user_agent_name', 6, 'string')));
+  }
+  const full = root.lookupType(`${PKG}.${name}`);
+  full.resolveAll();
+  const decoded = new protobuf.Type(name);
+  for (const field of full.fieldsArray) {
+    const type = field.name === 'node' ? `.${DECODED}.Node` : field.resolvedType?.fullName ?? field.type;
+    decoded.add(field instanceof protobuf.MapField
+      ? new protobuf.MapField(field.name, field.id, field.keyType, type)
+      : new protobuf.Field(field.name, field.id, type, field.repeated ? 'repeated' : undefined));
+  }
+  namespace.add(decoded);
+  decoded.resolveAll();
+  return decoded;
+}
+
 /** Binary codec for the four ADS messages. */
 export class XdsCodec {
   private readonly request: protobuf.Type;
@@ -106,9 +140,9 @@ export class XdsCodec {
   private readonly deltaResponse: protobuf.Type;
 
   constructor(private readonly registry: ProtoRegistry) {
-    this.request = registry.root.lookupType(`${PKG}.DiscoveryRequest`);
+    this.request = decodedRequestType(registry.root, 'DiscoveryRequest');
     this.response = registry.root.lookupType(`${PKG}.DiscoveryResponse`);
-    this.deltaRequest = registry.root.lookupType(`${PKG}.DeltaDiscoveryRequest`);
+    this.deltaRequest = decodedRequestType(registry.root, 'DeltaDiscoveryRequest');
     this.deltaResponse = registry.root.lookupType(`${PKG}.DeltaDiscoveryResponse`);
   }
 
