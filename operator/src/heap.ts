@@ -9,6 +9,7 @@
  * needs, so a larger installation never runs out of heap because of it.
  */
 import { setFlagsFromString } from 'node:v8';
+import { scavengeWhenIdle } from './idle-scavenge';
 
 export const HEAP_GROWING_PERCENT = 10;
 
@@ -31,7 +32,11 @@ export function heapFlags(execArgv: readonly string[]): string[] {
   return chosen ? [] : [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`];
 }
 
-/** Applies heapFlags to this process (V8 reads the factor at each collection). */
+/**
+ * Applies heapFlags to this process (V8 reads the factor at each collection) and collects the young
+ * generation while the process is idle (idle-scavenge.ts).
+ */
 export function applyHeapPolicy(execArgv: readonly string[] = process.execArgv): void {
   for (const flag of heapFlags(execArgv)) setFlagsFromString(flag);
+  scavengeWhenIdle();
 }
