@@ -104,7 +104,7 @@ const DECODED = 'turnpike.ads.decoded';
 /**
  * Request type `name` as this codec decodes it: its `node` a Node of only the fields read here.
  * Envoy sends its whole Node on every request of a Delta stream (seen with Envoy 1.36 despite
- * set_node_on_first_message_only), about 48 KB, most of it the list of its extensions; decoding
+ * set_node_on_first_message_only), 45–60 KB, most of it the list of its extensions; decoding
  * all of it was most of the work and the garbage of each ACK, from every Envoy on every push.
  */
 function decodedRequestType(root: protobuf.Root, name: string): protobuf.Type {
