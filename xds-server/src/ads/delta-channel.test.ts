@@ -1,4 +1,6 @@
-import { TYPE_URLS } from '../proto';
+import { defaultRegistry, TYPE_URLS } from '../proto';
+import { buildSnapshot, type Snapshot } from '../snapshot';
+import { loadAssignment, resourceInput } from '../snapshot/fixtures';
 import { DeltaChannel } from './delta-channel';
 import type { DeltaDiscoveryResponse } from './messages';
 import type { TypeTarget } from './target';
@@ -160,5 +162,72 @@ describe('DeltaChannel', () => {
     expect(ch.receive(delta(CDS, { nonce: '3' }))).toMatchObject({ kind: 'ack', sent: { partial: true } });
     expect(ch.lastOutcome).toBe('nack');
     expect(ch.respond(t, '4')).toBeUndefined();
+  });
+});
+
+describe('DeltaChannel on patched targets', () => {
+  /** Endpoints of clusters `names`, each at its port (a changed port is a replaced resource). */
+  function endpoints(ports: Readonly<Record<string, number>>, previous?: Snapshot): Snapshot {
+    const input = resourceInput({ [EDS]: Object.entries(ports).map(([name, port]) => loadAssignment(name, [{ address: '127.0.0.1', port }])) });
+    const built = buildSnapshot('fleet', input, { registry: defaultRegistry(), ...(previous === undefined ? {} : { previous }) });
+    if (!built.ok) throw new Error(JSON.stringify(built.problems));
+    return built.snapshot;
+  }
+
+  /** The same target without its patch: the channel must walk every resource. */
+  const unpatched = (t: TypeTarget): TypeTarget => ({ typeUrl: t.typeUrl, version: t.version, snapshotVersion: t.snapshotVersion, resources: t.resources, keep: t.keep });
+
+  type Step =
+    | { readonly ports: Readonly<Record<string, number>> }
+    | { readonly request: Parameters<typeof delta>[1] }
+    | { readonly nackNext: true };
+
+  it('answers exactly as a full walk would, through patches, NACKs, parts and subscription changes', () => {
+    const steps: Step[] = [
+      { request: { subscribe: ['a', 'b', 'c', 'ghost'] } },
+      { ports: { a: 1, b: 1, c: 1, d: 1 } },
+      { ports: { a: 2, b: 1, c: 1, d: 1 } }, // a patch: one replaced
+      { ports: { a: 2, b: 2, c: 2, d: 2 } }, // a patch: three replaced, one not subscribed
+      { nackNext: true },
+      { ports: { a: 3, b: 2, c: 2, d: 2 } }, // NACKed: the client is no longer in step
+      { ports: { a: 4, b: 3, c: 2, d: 2 } },
+      { request: { subscribe: ['d'], unsubscribe: ['c'] } },
+      { ports: { a: 4, b: 3, c: 3, d: 3 } },
+      { ports: { a: 4, b: 3, d: 3 } }, // a name gone: not a patch
+      { ports: { a: 5, b: 3, d: 3 } },
+      { request: { subscribe: ['*'] } },
+      { ports: { a: 5, b: 3, d: 3, e: 1 } }, // a name added
+      { ports: { a: 6, b: 4, d: 4, e: 2 } },
+    ];
+    // A small byte budget: most updates go in parts, one resource each.
+    const fast = new DeltaChannel(EDS, 1);
+    const full = new DeltaChannel(EDS, 1);
+    let snapshot: Snapshot | undefined;
+    let nonce = 0;
+    let nackNext = false;
+    let patchedTargets = 0;
+    for (const step of steps) {
+      if ('request' in step) {
+        expect(fast.receive(delta(EDS, step.request))).toEqual(full.receive(delta(EDS, step.request)));
+        continue;
+      }
+      if ('nackNext' in step) {
+        nackNext = true;
+        continue;
+      }
+      snapshot = endpoints(step.ports, snapshot);
+      const t = target(snapshot, EDS);
+      if (t.patchOf !== undefined) patchedTargets += 1;
+      for (let round = 0; round < 10; round += 1) {
+        nonce += 1;
+        const answer = fast.respond(t, String(nonce));
+        expect(answer).toEqual(full.respond(unpatched(t), String(nonce)));
+        if (answer === undefined) break;
+        const reply = delta(EDS, { nonce: String(nonce), ...(nackNext ? { error: 'rejected' } : {}) });
+        nackNext = false;
+        expect(fast.receive(reply)).toEqual(full.receive(reply));
+      }
+    }
+    expect(patchedTargets).toBeGreaterThanOrEqual(6);
   });
 });

@@ -52,6 +52,13 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
   private suppressed = new Map<string, string>();
   private suppressedVersion: string | undefined;
   private sentOnce = false;
+  /** Bumped on every change to what the client holds or wants, as far as this channel knows. */
+  private revision = 0;
+  /**
+   * The target resources the client was last brought fully in step with, while `revision` is
+   * unchanged since: a target patched from them owes the client only the replaced resources.
+   */
+  private inStep: { readonly resources: ReadonlyMap<string, SnapshotResource>; readonly revision: number } | undefined;
 
   constructor(readonly typeUrl: string, private readonly maxResponseBytes = MAX_RESPONSE_BYTES) {}
 
@@ -77,6 +84,7 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
       return { kind: 'ack', sent };
     }
     this.lastOutcome = 'nack';
+    this.revision += 1;
     for (const [name, prior] of sent.before) this.restore(name, prior);
     this.suppressed = new Map([...(rejected ? this.suppressed : []), ...sent.sentHashes]);
     this.suppressedVersion = sent.version;
@@ -92,6 +100,7 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
 
   private applySubscription(request: DeltaDiscoveryRequest): void {
     const first = !this.subscribed;
+    if (first || request.resource_names_subscribe.length > 0 || request.resource_names_unsubscribe.length > 0) this.revision += 1;
     this.subscribed = true;
     if (first) {
       for (const [name, version] of request.initial_resource_versions) this.known.set(name, version);
@@ -135,6 +144,24 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
       this.wants(r.name) && this.known.get(r.name) !== r.hash && this.suppressed.get(r.name) !== r.hash);
   }
 
+  /**
+   * What `target` owes a client in step with the resources it patches: the replaced ones the client
+   * lacks, without walking every resource. Undefined when that does not apply (then a full walk).
+   */
+  private dueByPatch(target: TypeTarget): SnapshotResource[] | undefined {
+    const step = this.inStep;
+    if (step === undefined || step.revision !== this.revision) return undefined;
+    if (step.resources === target.resources) return [];
+    if (target.patchOf?.resources !== step.resources) return undefined;
+    return target.patchOf.changed.filter((r) => this.wants(r.name) && this.known.get(r.name) !== r.hash);
+  }
+
+  /** After a response (or none) for `target`: the client is in step with it unless something is left owing. */
+  private markInStep(target: TypeTarget, partial: boolean): void {
+    const whole = !partial && target.keep.size === 0 && this.suppressed.size === 0 && this.suppressedVersion === undefined;
+    this.inStep = whole ? { resources: target.resources, revision: this.revision } : undefined;
+  }
+
   private removals(target: TypeTarget): string[] {
     const gone = (name: string): boolean => !target.resources.has(name) && !target.keep.has(name);
     const removed = new Set<string>();
@@ -152,12 +179,17 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
    */
   respond(target: TypeTarget, nonce: string): DeltaDiscoveryResponse | undefined {
     if (!this.subscribed) return undefined;
-    const due = this.updates(target);
+    const patched = this.dueByPatch(target);
+    const due = patched ?? this.updates(target);
     const updates = firstPart(due, this.maxResponseBytes);
     const partial = updates.length < due.length;
-    const removed = partial ? [] : this.removals(target);
+    // A patch keeps every name, and the client was in step with the names before it: nothing to remove.
+    const removed = partial || patched !== undefined ? [] : this.removals(target);
     // A wildcard subscriber gets one (possibly empty) response so its initial fetch completes.
-    if (updates.length === 0 && removed.length === 0 && (this.sentOnce || !this.wildcard)) return undefined;
+    if (updates.length === 0 && removed.length === 0 && (this.sentOnce || !this.wildcard)) {
+      this.markInStep(target, partial);
+      return undefined;
+    }
     const before = new Map<string, Prior>();
     const remember = (name: string): void => { before.set(name, { version: this.known.get(name), resource: this.content.get(name) }); };
     for (const r of updates) {
@@ -173,6 +205,8 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
     }
     if (!partial) this.mustReport.clear();
     this.sentOnce = true;
+    this.revision += 1;
+    this.markInStep(target, partial);
     this.pending = {
       nonce, version: target.version, snapshotVersion: target.snapshotVersion,
       resourceNames: updates.map((r) => r.name), removedNames: removed, before,

@@ -6,7 +6,7 @@
 // until every type has settled without a NACK, and only then are they removed (the "break" target:
 // the snapshot itself).
 import { RESOURCE_ORDER, TYPE_URLS } from '../proto';
-import { resourcesOf, versionOf, type Snapshot, type SnapshotResource } from '../snapshot';
+import { resourcesOf, versionOf, type Snapshot, type SnapshotResource, type TypePatch } from '../snapshot';
 
 export interface TypeTarget {
   readonly typeUrl: string;
@@ -17,6 +17,8 @@ export interface TypeTarget {
   readonly resources: ReadonlyMap<string, SnapshotResource>;
   /** Names the client holds (content unknown, e.g. Delta initial_resource_versions) that must not be removed yet. */
   readonly keep: ReadonlySet<string>;
+  /** The snapshot type's patch of the previous one's resources (TypeSnapshot.patchOf), for a final target. */
+  readonly patchOf?: TypePatch;
 }
 
 /** Push order of the known types; unknown types follow, by name. */
@@ -64,7 +66,8 @@ const NO_NAMES: ReadonlySet<string> = new Set();
 /** The snapshot's own target for a type (break phase / steady state). */
 export function finalTarget(snapshot: Snapshot, typeUrl: string): TypeTarget {
   const type = resourcesOf(snapshot, typeUrl);
-  return { typeUrl, version: type.version, snapshotVersion: snapshot.version, resources: type.resources, keep: NO_NAMES };
+  const target = { typeUrl, version: type.version, snapshotVersion: snapshot.version, resources: type.resources, keep: NO_NAMES };
+  return type.patchOf === undefined ? target : { ...target, patchOf: type.patchOf };
 }
 
 /** What the client holds of one type, as far as the stream knows. */
@@ -91,5 +94,5 @@ export function makeTarget(snapshot: Snapshot, typeUrl: string, held: Held): Typ
   for (const resource of removed) union.set(resource.name, resource);
   const resources = new Map([...union].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const version = versionOf([...resources.values()].map((r) => [r.name, r.hash] as const));
-  return { ...final, version, resources, keep };
+  return { typeUrl, version, snapshotVersion: final.snapshotVersion, resources, keep };
 }

@@ -41,5 +41,5 @@ export function assembleType(typeUrl: string, encoded: readonly SnapshotResource
   // Setting an existing key keeps its place, so the copy stays in name order.
   const resources = new Map(previous.resources);
   for (const resource of changed) resources.set(resource.name, resource);
-  return { type: sortedTypeSnapshot(typeUrl, resources), changed };
+  return { type: sortedTypeSnapshot(typeUrl, resources, { resources: previous.resources, changed }), changed };
 }

@@ -3,4 +3,4 @@ export { SnapshotCache, type SetResult, type SnapshotCacheOptions, type Snapshot
 export { buildSnapshot, type BuildOptions, type BuildResult, type SnapshotProblem, type SnapshotProblemKind } from './build';
 export { referencesOf, type Reference } from './references';
 export { resourceHash, versionOf } from './hash';
-export { resourcesOf, typeSnapshot, type ResourceInput, type Snapshot, type SnapshotResource, type TypeSnapshot } from './types';
+export { resourcesOf, typeSnapshot, type ResourceInput, type Snapshot, type SnapshotResource, type TypePatch, type TypeSnapshot } from './types';

@@ -21,12 +21,22 @@ export interface SnapshotResource {
   readonly references: readonly Reference[];
 }
 
+/** A type that is another's resources with some of them replaced, names unchanged. */
+export interface TypePatch {
+  /** The resources it was patched from. */
+  readonly resources: ReadonlyMap<string, SnapshotResource>;
+  /** The replaced resources (their new versions). */
+  readonly changed: readonly SnapshotResource[];
+}
+
 export interface TypeSnapshot {
   readonly typeUrl: string;
   /** Hash of the (name, hash) pairs: the SotW version_info of this type. */
   readonly version: string;
   /** In name order (compareNames) when built by buildSnapshot. */
   readonly resources: ReadonlyMap<string, SnapshotResource>;
+  /** How it differs from the previous snapshot's, when only resources were replaced (assembleType). */
+  readonly patchOf?: TypePatch;
 }
 
 export interface Snapshot {
@@ -40,9 +50,9 @@ export interface Snapshot {
 const EMPTY_RESOURCES: ReadonlyMap<string, SnapshotResource> = new Map();
 
 /** A TypeSnapshot of resources already in name order (compareNames); the version is not re-sorted. */
-export function sortedTypeSnapshot(typeUrl: string, resources: ReadonlyMap<string, SnapshotResource>): TypeSnapshot {
+export function sortedTypeSnapshot(typeUrl: string, resources: ReadonlyMap<string, SnapshotResource>, patchOf?: TypePatch): TypeSnapshot {
   const version = versionOfSorted([...resources.values()].map((r) => [r.name, r.hash] as const));
-  return Object.freeze({ typeUrl, version, resources });
+  return Object.freeze({ typeUrl, version, resources, ...(patchOf === undefined ? {} : { patchOf }) });
 }
 
 /** Builds a TypeSnapshot (version computed from the resources, in any order). */
