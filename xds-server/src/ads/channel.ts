@@ -43,6 +43,8 @@ export interface TypeChannel<Request, Response> {
   readonly lastSent: SentResponse | undefined;
   /** The client's subscription covers `name`. */
   wants(name: string): boolean;
+  /** Bumped whenever what `wants` answers may have changed. */
+  readonly interest: number;
   receive(request: Request): RequestOutcome;
   /** The response needed to move the client to `target`, or undefined when none is due. */
   respond(target: TypeTarget, nonce: string): Response | undefined;

@@ -38,6 +38,7 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
   lastOutcome: LastOutcome = 'none';
   subscribed = false;
   wildcard = false;
+  interest = 0;
   private readonly names = new Set<string>();
   /** name → version (content hash) the client has, as far as we know. */
   private readonly known = new Map<string, string>();
@@ -100,7 +101,10 @@ export class DeltaChannel implements TypeChannel<DeltaDiscoveryRequest, DeltaDis
 
   private applySubscription(request: DeltaDiscoveryRequest): void {
     const first = !this.subscribed;
-    if (first || request.resource_names_subscribe.length > 0 || request.resource_names_unsubscribe.length > 0) this.revision += 1;
+    if (first || request.resource_names_subscribe.length > 0 || request.resource_names_unsubscribe.length > 0) {
+      this.revision += 1;
+      this.interest += 1;
+    }
     this.subscribed = true;
     if (first) {
       for (const [name, version] of request.initial_resource_versions) this.known.set(name, version);

@@ -20,6 +20,11 @@ export class Session<Request extends { readonly type_url: string }, Response> {
   private makeTargets = new Map<string, TypeTarget>();
   private nonceCounter = 0;
   private syncedKey = '';
+  /**
+   * laggingTypes() until something it reads may have changed: a new channel, a changed
+   * subscription, or a wildcard channel's content or outcome (a response, an ACK or a NACK).
+   */
+  private lagging: ReadonlySet<string> | undefined;
 
   constructor(private readonly options: SessionOptions<Request, Response>, snapshot?: Snapshot) {
     this.snapshot = snapshot;
@@ -41,7 +46,9 @@ export class Session<Request extends { readonly type_url: string }, Response> {
   /** A request from the client: returns the responses to send now, in order. */
   receive(request: Request): Response[] {
     const channel = this.channelFor(request.type_url);
+    const interest = channel.interest;
     const outcome = channel.receive(request);
+    if (channel.wildcard || channel.interest !== interest) this.lagging = undefined;
     if (outcome.kind === 'ack') this.options.emit(ackEvent(this.options.stream, channel.typeUrl, outcome.sent));
     if (outcome.kind === 'nack') this.options.emit(ackEvent(this.options.stream, channel.typeUrl, outcome.sent, { errorMessage: outcome.errorMessage }));
     return this.pump();
@@ -52,6 +59,7 @@ export class Session<Request extends { readonly type_url: string }, Response> {
     if (channel === undefined) {
       channel = this.options.channel(typeUrl, (sent) => { this.options.emit(ackEvent(this.options.stream, typeUrl, sent)); });
       this.channels.set(typeUrl, channel);
+      this.lagging = undefined;
     }
     return channel;
   }
@@ -75,7 +83,12 @@ export class Session<Request extends { readonly type_url: string }, Response> {
    * Clients with explicit subscriptions (gRPC) follow references selectively and drive their own
    * order, so they are not waited for.
    */
-  private laggingTypes(): Set<string> {
+  private laggingTypes(): ReadonlySet<string> {
+    this.lagging ??= this.findLagging();
+    return this.lagging;
+  }
+
+  private findLagging(): Set<string> {
     const lagging = new Set<string>();
     for (const channel of this.channels.values()) {
       if (!channel.wildcard || channel.lastOutcome !== 'ack') continue;
@@ -108,6 +121,7 @@ export class Session<Request extends { readonly type_url: string }, Response> {
         if (channel.inFlight || this.blocked(channel.typeUrl, lagging)) continue;
         const response = channel.respond(this.targetFor(snapshot, channel.typeUrl), String(++this.nonceCounter));
         if (response === undefined) continue;
+        if (channel.wildcard) this.lagging = undefined;
         if (channel.lastSent !== undefined) this.options.emit(sentEvent(this.options.stream, channel.typeUrl, channel.lastSent));
         out.push(response);
       }

@@ -15,6 +15,7 @@ export class SotwChannel implements TypeChannel<DiscoveryRequest, DiscoveryRespo
   lastOutcome: LastOutcome = 'none';
   subscribed = false;
   wildcard = false;
+  interest = 0;
   private explicitEver = false;
   private names = new Set<string>();
   private sent: Sent | undefined;
@@ -47,15 +48,18 @@ export class SotwChannel implements TypeChannel<DiscoveryRequest, DiscoveryRespo
   }
 
   private updateNames(names: readonly string[]): void {
+    const before = { wildcard: this.wildcard, names: this.names };
     // Legacy wildcard: an empty list before any explicit name means "*"; afterwards it means nothing.
     if (names.length === 0) {
       this.wildcard = !this.explicitEver;
       this.names = new Set();
-      return;
+    } else {
+      this.explicitEver = true;
+      this.wildcard = names.includes('*');
+      this.names = new Set(names.filter((n) => n !== '*'));
     }
-    this.explicitEver = true;
-    this.wildcard = names.includes('*');
-    this.names = new Set(names.filter((n) => n !== '*'));
+    const same = this.wildcard === before.wildcard && this.names.size === before.names.size && [...this.names].every((n) => before.names.has(n));
+    if (!same) this.interest += 1;
   }
 
   private view(target: TypeTarget): Map<string, SnapshotResource> {
