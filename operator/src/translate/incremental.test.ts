@@ -123,6 +123,30 @@ describe('Translator (incremental)', () => {
     expect(JSON.stringify(groupIR(last, 'a'))).toContain('valid again');
   });
 
+  it('equals a full translation through ApiGroup edits in place between Api edits: a domain taken and released', () => {
+    const translator = new Translator(config, validate);
+    const bound = (name: string, hostname: string, second: number, generation = 1, extra: Record<string, unknown> = {}): KubeObject => {
+      const object = group(name, { domains: [{ hostname }], ...extra }, second);
+      return { ...object, metadata: { ...object.metadata, generation } };
+    };
+    let objects = [bound('a', 'a.example.com', 0), bound('b', 'b.example.com', 5), api('a1', 'a'), api('b1', 'b', {}, 6)];
+    const replace = (kind: string, name: string, next: KubeObject): Translation => {
+      objects = objects.map((o) => (o.kind === kind && o.metadata.name === name ? next : o));
+      return pass(translator, objects);
+    };
+    pass(translator, objects);
+    replace('Api', 'b1', api('b1', 'b', { backend: { mock: { body: 'b1 edited' } } }, 6, 2));
+    const taken = replace('ApiGroup', 'b', bound('b', 'a.example.com', 5, 2));
+    expect(status(taken, 'ApiGroup/team/b')?.accepted.reason).toBe('Conflicted');
+    replace('Api', 'a1', api('a1', 'a', { backend: { mock: { body: 'a1 edited' } } }, 1, 2));
+    const moved = replace('ApiGroup', 'a', bound('a', 'c.example.com', 0, 2, { defaultSubdomain: { enabled: false } }));
+    expect(groupIR(moved, 'a')?.subdomain).toBeUndefined();
+    const again = replace('Api', 'a1', api('a1', 'a', { backend: { mock: { body: 'a1 again' } } }, 1, 3));
+    expect(JSON.stringify(groupIR(again, 'a'))).toContain('a1 again');
+    const released = replace('Api', 'b1', api('b1', 'b', { backend: { mock: { body: 'b1 last' } } }, 6, 3));
+    expect(status(released, 'ApiGroup/team/b')?.accepted.reason).toBe('Accepted');
+  });
+
   it('re-translates the dependants of a referenced Service, EndpointSlice and TLS Secret', () => {
     const translator = new Translator(config, validate);
     const backed = api('s1', 'b', { path: '/s1', backend: { service: { name: 'svc', port: 80, path: '/' } } });

@@ -13,7 +13,7 @@ interface Entry {
   readonly value: unknown;
 }
 
-const sameInputs = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameInputs = (a: readonly unknown[], b: readonly unknown[]): boolean => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 
 export class Memo {
   readonly #entries = new Map<string, Entry>();

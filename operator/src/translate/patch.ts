@@ -46,6 +46,8 @@ export interface KindPass<V> {
   readonly refused: readonly ((set: ResourceSet) => void)[];
   /** The list `valid` was patched from (positions kept), or undefined when built in full. */
   readonly basis?: readonly V[];
+  /** With `basis`: the positions whose entries were replaced. */
+  readonly replacedAt?: readonly number[];
 }
 
 /** The Apis by group of the last pass, for the fast path. */
@@ -59,28 +61,30 @@ export interface ApisPass<V> {
   readonly orphans: readonly ((set: ResourceSet) => void)[];
 }
 
-export const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
+export const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean => a === b || (a.size === b.size && [...a].every((x) => b.has(x)));
 
 /**
- * `previous.byGroup` with the Apis replaced between `previous.valid` and `valid` swapped in their
- * buckets; undefined when one changed group or has none. `valid` must be `previous.valid` patched
- * in place (KindPass.basis): the same objects at the same positions but the replaced ones.
+ * `previous.byGroup` with the Apis at `replacedAt` swapped in their buckets (a new array for each
+ * bucket that changed, the others kept); undefined when one changed group or has none. `valid`
+ * must be `previous.valid` patched in place (KindPass.basis) at `replacedAt`.
  */
-export function patchedBuckets<V>(previous: ApisPass<V>, valid: readonly V[], groupOf: (input: V) => string): Map<string, readonly V[]> | undefined {
+export function patchedBuckets<V>(previous: ApisPass<V>, valid: readonly V[], replacedAt: readonly number[], groupOf: (input: V) => string): ReadonlyMap<string, readonly V[]> | undefined {
   if (valid.length !== previous.valid.length) return undefined;
-  const byGroup = new Map(previous.byGroup);
-  for (let i = 0; i < valid.length; i += 1) {
+  const buckets = new Map<string, V[]>();
+  for (const i of replacedAt) {
     const before = previous.valid[i] as V;
     const after = valid[i] as V;
-    if (before === after) continue;
     const group = groupOf(after);
     if (group !== groupOf(before)) return undefined;
-    const bucket = byGroup.get(group);
-    const at = bucket?.indexOf(before) ?? -1;
-    if (bucket === undefined || at < 0) return undefined; // an orphan: the full path books it
-    const copy = bucket.slice();
-    copy[at] = after;
-    byGroup.set(group, copy);
+    let bucket = buckets.get(group);
+    if (bucket === undefined) {
+      const kept = previous.byGroup.get(group);
+      if (kept === undefined) return undefined; // an orphan: the full path books it
+      buckets.set(group, (bucket = kept.slice()));
+    }
+    const at = bucket.indexOf(before);
+    if (at < 0) return undefined;
+    bucket[at] = after;
   }
-  return byGroup;
+  return PatchedMap.of(previous.byGroup, buckets);
 }

@@ -54,6 +54,36 @@ interface LastValid {
 
 const groupLabel = (source: SourceRef): string => `${source.namespace}/${source.name}`;
 
+/** The hostnames each group holds (domainOwners) and the groups' labels, for one list of groups. */
+interface Ownership {
+  readonly groups: readonly Valid<ApiGroupSpec>[];
+  readonly owners: ReadonlyMap<string, readonly (string | undefined)[]>;
+  readonly labels: ReadonlySet<string>;
+}
+
+/** A group object's names, and the memo inputs last built for it with what they were built from. */
+interface GroupRecord {
+  readonly source: SourceRef;
+  readonly label: string;
+  readonly key: string;
+  built?: {
+    readonly group: Valid<ApiGroupSpec>;
+    readonly held: readonly (string | undefined)[];
+    readonly apis: readonly Valid<ApiSpec>[];
+    readonly inputs: readonly unknown[];
+    readonly stale: readonly Stale[] | undefined;
+  };
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** The inputs served at their last valid version. */
+function staleOf(inputs: readonly (readonly { readonly stale?: Stale }[])[]): readonly Stale[] | undefined {
+  let stale: Stale[] | undefined;
+  for (const list of inputs) for (const input of list) if (input.stale !== undefined) (stale ??= []).push(input.stale);
+  return stale;
+}
+
 /** An object's place in age order (as AgeOrder sorts), for the few objects assembly ranks. */
 function rankOf(object: KubeObject): { readonly time: number; readonly key: string } {
   const t = object.metadata.creationTimestamp;
@@ -71,6 +101,9 @@ export class Translator {
   #lastComputed = 0;
   /** Each valid Api's group key, once per object. */
   readonly #groupKeys = new WeakMap<KubeObject, string>();
+  /** Per ApiGroup object (an edit keeps the others' objects): what #group needs each pass. */
+  readonly #groupRecords = new WeakMap<KubeObject, GroupRecord>();
+  #ownership: Ownership | undefined;
   /** By kind, then `namespace/name`: each object's last valid version. */
   readonly #lastValid = new Map<TurnpikeKind, Map<string, LastValid>>();
   /** Each kind's last #valid result, and the last Apis by group: an edit patches them (patch.ts). */
@@ -91,8 +124,8 @@ export class Translator {
     this.#parts = [];
     this.#pass += 1;
     const groups = this.#valid<ApiGroupSpec>('ApiGroup', set);
-    const owners = domainOwners(groups, this.config.baseDomain);
-    const byGroup = this.#apis(set, new Set(owners.keys()));
+    const { owners, labels } = this.#ownershipOf(groups);
+    const byGroup = this.#apis(set, labels);
     const steps = groups.map((group) => this.#group(group, owners, byGroup, set));
     const apps = this.#valid<AppSpec>('App', set);
     const authz = this.#authz(set, apps);
@@ -107,6 +140,15 @@ export class Translator {
     const previous = this.#previous;
     this.#previous = previous !== undefined && previous.ir === ir && previous.statuses === statuses ? previous : { ir, statuses };
     return this.#previous;
+  }
+
+  /** domainOwners, again only for another list of groups (#valid keeps the list while the ApiGroups are unchanged). */
+  #ownershipOf(groups: readonly Valid<ApiGroupSpec>[]): Ownership {
+    if (this.#ownership?.groups !== groups) {
+      const owners = domainOwners(groups, this.config.baseDomain);
+      this.#ownership = { groups, owners, labels: new Set(owners.keys()) };
+    }
+    return this.#ownership;
   }
 
   #add(entries: StatusEntries): void {
@@ -188,14 +230,12 @@ export class Translator {
       valid[at] = entry;
       last.set(key, { object: entry.object, spec: entry.spec, seen: this.#pass });
     }
-    this.#passes.set(kind, { ...previous, map, valid, basis: previous.valid });
+    this.#passes.set(kind, { ...previous, map, valid, basis: previous.valid, replacedAt: updates.map(([at]) => at) });
     return valid;
   }
 
-  /** A step's statuses, with the current generation's status for each input served at its last valid version. */
-  #reported(key: string, entries: StatusEntries, inputs: readonly (readonly { readonly stale?: Stale }[])[], set: ResourceSet): StatusEntries {
-    let stale: Stale[] | undefined;
-    for (const list of inputs) for (const input of list) if (input.stale !== undefined) (stale ??= []).push(input.stale);
+  /** A step's statuses, with the current generation's status for each of its `stale` inputs (staleOf). */
+  #reported(key: string, entries: StatusEntries, stale: readonly Stale[] | undefined, set: ResourceSet): StatusEntries {
     if (stale === undefined) return entries;
     const given = stale;
     return this.#memo.get(`stale:${key}`, [entries, ...given], set, () => staleStatuses(entries, given));
@@ -205,9 +245,9 @@ export class Translator {
   #apis(set: ResourceSet, groups: ReadonlySet<string>): ReadonlyMap<string, readonly Valid<ApiSpec>[]> {
     const valid = this.#valid<ApiSpec>('Api', set);
     const previous = this.#apisPass;
-    const patchedFrom = this.#passes.get('Api')?.basis;
-    if (previous !== undefined && sameSet(previous.groups, groups) && (previous.valid === valid || previous.valid === patchedFrom)) {
-      const byGroup = previous.valid === valid ? previous.byGroup : patchedBuckets(previous, valid, (input) => this.#groupOf(input));
+    const pass = this.#passes.get('Api');
+    if (previous !== undefined && sameSet(previous.groups, groups) && (previous.valid === valid || previous.valid === pass?.basis)) {
+      const byGroup = previous.valid === valid ? previous.byGroup : patchedBuckets(previous, valid, pass?.replacedAt ?? [], (input) => this.#groupOf(input));
       if (byGroup !== undefined) {
         for (const orphan of previous.orphans) orphan(set);
         this.#apisPass = { ...previous, valid, byGroup };
@@ -221,7 +261,7 @@ export class Translator {
       if (!groups.has(group)) {
         const orphan = (current: ResourceSet): void => {
           const key = stepKey('orphan', 'Api', sourceOf('Api', input.object));
-          this.#add(this.#reported(key, this.#memo.get(key, [input.object], current, (rec) => orphanStep(input, rec)), [[input]], current));
+          this.#add(this.#reported(key, this.#memo.get(key, [input.object], current, (rec) => orphanStep(input, rec)), staleOf([[input]]), current));
         };
         orphan(set);
         orphans.push(orphan);
@@ -244,23 +284,36 @@ export class Translator {
     return group;
   }
 
+  /** One group's step. Its memo inputs are built again only when its owners entry or Apis are other arrays (an edit keeps the others'). */
   #group(group: Valid<ApiGroupSpec>, owners: ReadonlyMap<string, readonly (string | undefined)[]>, byGroup: ReadonlyMap<string, readonly Valid<ApiSpec>[]>, set: ResourceSet): GroupStep {
-    const source = sourceOf('ApiGroup', group.object);
-    const label = groupLabel(source);
-    const held = owners.get(label) ?? [];
-    const apis = byGroup.get(label) ?? [];
-    const inputs = [group.object, held.map((owner) => owner ?? '').join('\n'), ...apis.map((api) => api.object)];
-    const key = stepKey('group', 'ApiGroup', source);
-    const step = this.#memo.get(key, inputs, set, (rec) => groupStep(group, held, apis, { set: rec, baseDomain: this.config.baseDomain }));
-    this.#add(this.#reported(key, step.statuses, [[group], apis], set));
+    const record = this.#recordOf(group.object);
+    const held = owners.get(record.label) ?? NONE;
+    const apis = byGroup.get(record.label) ?? NONE;
+    let built = record.built;
+    if (built?.group !== group || built.held !== held || built.apis !== apis) {
+      const inputs = [group.object, held.map((owner) => owner ?? '').join('\n'), ...apis.map((api) => api.object)];
+      record.built = built = { group, held, apis, inputs, stale: staleOf([[group], apis]) };
+    }
+    const step = this.#memo.get(record.key, built.inputs, set, (rec) => groupStep(group, held, apis, { set: rec, baseDomain: this.config.baseDomain }));
+    this.#add(this.#reported(record.key, step.statuses, built.stale, set));
     return step;
+  }
+
+  #recordOf(object: KubeObject): GroupRecord {
+    let record = this.#groupRecords.get(object);
+    if (record === undefined) {
+      const source = sourceOf('ApiGroup', object);
+      record = { source, label: groupLabel(source), key: stepKey('group', 'ApiGroup', source) };
+      this.#groupRecords.set(object, record);
+    }
+    return record;
   }
 
   #authz(set: ResourceSet, apps: readonly Valid<AppSpec>[]): AuthzIR {
     const keys = this.#valid<SignatureKeySpec>('SignatureKey', set);
     const inputs = [...apps.map((a) => a.object), '|', ...keys.map((k) => k.object)];
     const step = this.#memo.get('authz', inputs, set, (rec) => authzStep(apps, keys, this.config, rec));
-    this.#add(this.#reported('authz', step.statuses, [apps, keys], set));
+    this.#add(this.#reported('authz', step.statuses, staleOf([apps, keys]), set));
     return step.authz;
   }
 
@@ -275,7 +328,7 @@ export class Translator {
     const inputs = [...throttles.map((t) => t.object), '|', ...acls.map((a) => a.object)];
     const policies = this.#memo.get('policies', inputs, set, (rec) => policyStep({ throttles, acls }, rec));
     if (!hasPolicies(policies.world)) {
-      this.#add(this.#reported('policies', policies.statuses, [throttles, acls], set));
+      this.#add(this.#reported('policies', policies.statuses, staleOf([throttles, acls]), set));
       return steps.map((step) => step.ir);
     }
     const attached = new Map<string, GroupPolicies>();
@@ -293,7 +346,7 @@ export class Translator {
     const book = new StatusBook();
     book.restore(policies.statuses);
     settlePolicies(policies.world, inRouteOrder, this.config, book);
-    this.#add(this.#reported('settled', book.entries(), [throttles, acls], set));
+    this.#add(this.#reported('settled', book.entries(), staleOf([throttles, acls]), set));
     return groupIRs;
   }
 
