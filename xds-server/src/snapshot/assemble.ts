@@ -37,9 +37,22 @@ export interface AssembledType {
 export function assembleType(typeUrl: string, encoded: readonly SnapshotResource[], previous: TypeSnapshot | undefined): AssembledType {
   const changed = previous === undefined ? undefined : changedOnly(encoded, previous.resources);
   if (previous === undefined || changed === undefined) return { type: sortedTypeSnapshot(typeUrl, inNameOrder(encoded)), changed: undefined };
+  return patched(previous, changed);
+}
+
+/** `previous` with `changed` (resources of names it has, each with another hash) set in place. */
+function patched(previous: TypeSnapshot, changed: readonly SnapshotResource[]): AssembledType {
   if (changed.length === 0) return { type: previous, changed };
   // Setting an existing key keeps its place, so the copy stays in name order.
   const resources = new Map(previous.resources);
   for (const resource of changed) resources.set(resource.name, resource);
-  return { type: sortedTypeSnapshot(typeUrl, resources, { resources: previous.resources, changed }), changed };
+  return { type: sortedTypeSnapshot(previous.typeUrl, resources, { resources: previous.resources, changed }), changed };
+}
+
+/**
+ * The TypeSnapshot of a type whose input only replaced some resources of the input `previous` was
+ * built from (`replaced`: their new encodings); no walk over the others.
+ */
+export function reassembleType(previous: TypeSnapshot, replaced: readonly SnapshotResource[]): AssembledType {
+  return patched(previous, replaced.filter((resource) => previous.resources.get(resource.name)?.hash !== resource.hash));
 }

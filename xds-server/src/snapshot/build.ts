@@ -1,6 +1,6 @@
 // Encodes translator output into an immutable Snapshot and runs the validation gate.
 import { TYPE_URLS, type ProtoRegistry, type ResourceJson } from '../proto';
-import { assembleType } from './assemble';
+import { assembleType, reassembleType, type AssembledType } from './assemble';
 import { isProblem, ResourceEncoder } from './encoder';
 import { compareNames, versionOf } from './hash';
 import { shortType, type SnapshotProblem } from './problems';
@@ -47,15 +47,52 @@ interface Encoded {
   readonly toCheck: readonly SnapshotResource[] | undefined;
 }
 
+/**
+ * The input each TypeSnapshot was built from (or, when a build reused it, an input of the same
+ * content). The next build compares its input with it by identity: an edit replaces a few
+ * resource objects of one type and keeps the names and their order (translateIR).
+ */
+const builtFrom = new WeakMap<TypeSnapshot, ReadonlyMap<string, ResourceJson>>();
+
+/** The names whose resource object is another, when `after` has the names of `before` in the same order; else undefined. */
+function replacedInOrder(before: ReadonlyMap<string, ResourceJson>, after: ReadonlyMap<string, ResourceJson>): string[] | undefined {
+  if (before.size !== after.size) return undefined;
+  const replaced: string[] = [];
+  const earlier = before.entries();
+  for (const [name, resource] of after) {
+    const entry = earlier.next();
+    if (entry.done === true || entry.value[0] !== name) return undefined;
+    if (entry.value[1] !== resource) replaced.push(name);
+  }
+  return replaced;
+}
+
+/** One type: only its replaced resources encoded when its input is the previous type's with some replaced, else all. */
+function encodeTypeAgainst(typeUrl: string, resources: ReadonlyMap<string, ResourceJson>, previous: TypeSnapshot | undefined, encoder: ResourceEncoder, problems: SnapshotProblem[]): AssembledType | undefined {
+  const before = previous === undefined ? undefined : builtFrom.get(previous);
+  const replaced = before === undefined || previous === undefined ? undefined : before === resources ? [] : replacedInOrder(before, resources);
+  if (replaced !== undefined && previous !== undefined) {
+    const subset = new Map(replaced.map((name) => [name, resources.get(name) as ResourceJson]));
+    const found: SnapshotProblem[] = [];
+    const encoded = encodeType(typeUrl, subset, encoder, found);
+    // A resource that does not encode leaves the type (names change): the full path says so.
+    if (found.length === 0) return reassembleType(previous, encoded);
+  }
+  const encoded = encodeType(typeUrl, resources, encoder, problems);
+  return encoded.length === 0 ? undefined : assembleType(typeUrl, encoded, previous);
+}
+
 function encodeAll(input: ResourceInput, options: BuildOptions, problems: SnapshotProblem[]): Encoded {
   const encoder = options.encoder ?? new ResourceEncoder(options.registry);
   const types = new Map<string, TypeSnapshot>();
   const { previous } = options;
   let toCheck: SnapshotResource[] | undefined = [];
   for (const typeUrl of [...input.keys()].sort(compareNames)) {
-    const encoded = encodeType(typeUrl, input.get(typeUrl) ?? NO_RESOURCES, encoder, problems);
-    if (encoded.length === 0) continue;
-    const { type, changed } = assembleType(typeUrl, encoded, previous?.types.get(typeUrl));
+    const resources = input.get(typeUrl) ?? NO_RESOURCES;
+    const assembled = encodeTypeAgainst(typeUrl, resources, previous?.types.get(typeUrl), encoder, problems);
+    if (assembled === undefined) continue;
+    const { type, changed } = assembled;
+    builtFrom.set(type, resources);
     types.set(typeUrl, type);
     if (changed !== undefined) toCheck?.push(...changed);
     else {

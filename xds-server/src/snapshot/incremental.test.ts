@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { defaultRegistry, TYPE_URLS, type JsonObject, type ResourceJson } from '../proto';
 import { buildSnapshot } from './build';
 import { SnapshotCache, type SetResult } from './cache';
+import { ResourceEncoder } from './encoder';
 import { edsCluster, loadAssignment, routeConfiguration, world } from './fixtures';
 import type { ResourceInput, Snapshot } from './types';
 
@@ -56,6 +57,32 @@ describe('SnapshotCache: encodings cached per resource object', () => {
     expect(second.types.get(RDS)?.version).not.toBe(first.types.get(RDS)?.version);
     for (const t of [TYPE_URLS.listener, TYPE_URLS.cluster, TYPE_URLS.clusterLoadAssignment]) {
       expect(second.types.get(t)).toBe(first.types.get(t));
+    }
+  });
+
+  it('looks only at the replaced resources when an input keeps the last one\'s names in order, with a full build\'s result', () => {
+    const cache = new SnapshotCache({ registry });
+    const names = ['r1', 'r2', 'r3', 'routes'];
+    const routes = new Map(names.map((name) => [name, routeConfiguration(name, [{ prefix: `/${name}`, cluster: 'a' }])]));
+    const input = new Map([...world({ listenerPort: 1, clusters: ['a'], endpoint })]).set(RDS, routes);
+    const first = served(cache.set('f', input));
+    const looked = jest.spyOn(ResourceEncoder.prototype, 'encode');
+    try {
+      const edited = new Map(input).set(RDS, new Map([...routes].map(([name, json]) => [name, name === 'r3' ? routeConfiguration('r3', [{ prefix: '/new', cluster: 'a' }]) : json])));
+      const second = served(cache.set('f', edited));
+      expect(looked.mock.calls.map(([typeUrl, name]) => [typeUrl, name])).toEqual([[RDS, 'r3']]);
+      expect(second.types.get(RDS)?.patchOf?.changed.map((r) => r.name)).toEqual(['r3']);
+      expect(second.types.get(TYPE_URLS.cluster)).toBe(first.types.get(TYPE_URLS.cluster));
+      const fresh = buildSnapshot('f', edited, { registry });
+      expect(fresh.ok && [...fresh.snapshot.types].map(([t, type]) => [t, type.version, [...type.resources.keys()]])).toEqual([...second.types].map(([t, type]) => [t, type.version, [...type.resources.keys()]]));
+      // Names in another order: every resource is looked at again, and the order served stays by name.
+      looked.mockClear();
+      const reordered = served(cache.set('f', new Map(edited).set(RDS, new Map([...(edited.get(RDS) ?? [])].reverse()))));
+      expect(looked.mock.calls.filter(([typeUrl]) => typeUrl === RDS)).toHaveLength(names.length);
+      expect([...(reordered.types.get(RDS)?.resources.keys() ?? [])]).toEqual(names);
+      expect(reordered.version).toBe(second.version);
+    } finally {
+      looked.mockRestore();
     }
   });
 

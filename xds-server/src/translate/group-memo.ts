@@ -49,9 +49,11 @@ function usedClusters(group: ApiGroupIR, clusters: ReadonlyMap<string, ClusterIR
   return [...used];
 }
 
+const sameSides = (a: GroupInputs['sides'], b: GroupInputs['sides']): boolean => a === b || (a.length === b.length && a.every((side, i) => side === b[i]));
+
 function valid(entry: Entry, inputs: GroupInputs): boolean {
   const before = entry.inputs;
-  if (before.sides.join() !== inputs.sides.join() || before.authn !== inputs.authn || before.publicPort !== inputs.publicPort || before.subdomainTls !== inputs.subdomainTls) return false;
+  if (!sameSides(before.sides, inputs.sides) || before.authn !== inputs.authn || before.publicPort !== inputs.publicPort || before.subdomainTls !== inputs.subdomainTls) return false;
   if (before.rateLimit.rateLimit !== inputs.rateLimit.rateLimit || before.rateLimit.quotas !== inputs.rateLimit.quotas) return false;
   return entry.used.every(([name, cluster]) => {
     const now = inputs.clusters.get(name);

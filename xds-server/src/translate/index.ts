@@ -39,15 +39,41 @@ export function resourcesByType(resources: EnvoyResources, type: ResourceTypeUrl
 
 /** Gateway-wide resources by name, each the previous pass's object while it is equal (stable.ts). */
 function stableByName(type: ResourceTypeUrl, resources: readonly JsonObject[]): ReadonlyMap<string, JsonObject> {
-  return byName(resources.map((resource) => stable(type, stringField(resource, 'name'), resource)));
+  return byName(type, resources.map((resource) => stable(type, stringField(resource, 'name'), resource)));
 }
 
-function byName(resources: readonly JsonObject[], key: 'name' | 'cluster_name' = 'name'): ReadonlyMap<string, JsonObject> {
-  return sortedMap(resources.map((resource): [string, JsonObject] => [stringField(resource, key), resource]));
+function byName(type: ResourceTypeUrl, resources: readonly JsonObject[], key: 'name' | 'cluster_name' = 'name'): ReadonlyMap<string, JsonObject> {
+  return sortedMap(type, resources.map((resource): [string, JsonObject] => [stringField(resource, key), resource]));
 }
 
-function sortedMap<T>(named: (readonly [string, T])[]): ReadonlyMap<string, T> {
-  return new Map(named.sort(([a], [b]) => byString(a, b)));
+/**
+ * Each type's map of the last pass. An edit keeps every name (500 RouteConfigurations at 10,000
+ * Apis), so the next map takes its order instead of sorting again.
+ */
+const lastByType = new Map<ResourceTypeUrl, ReadonlyMap<string, unknown>>();
+
+/** `named` by name, in name order; the last pass's map itself when no name or resource changed. */
+function sortedMap<T>(type: ResourceTypeUrl, named: (readonly [string, T])[]): ReadonlyMap<string, T> {
+  const last = lastByType.get(type) as ReadonlyMap<string, T> | undefined;
+  const out = (last === undefined ? undefined : inOrderOf(last, named)) ?? new Map(named.sort(([a], [b]) => byString(a, b)));
+  lastByType.set(type, out);
+  return out;
+}
+
+/** `named` in the order of `last` when the names are the same (`last` itself when the resources are too); else undefined. */
+function inOrderOf<T>(last: ReadonlyMap<string, T>, named: readonly (readonly [string, T])[]): ReadonlyMap<string, T> | undefined {
+  if (named.length !== last.size) return undefined;
+  const values = new Map(named);
+  if (values.size !== named.length) return undefined; // a name twice: the full path decides which
+  let same = true;
+  for (const [name, value] of values) {
+    if (!last.has(name)) return undefined;
+    if (last.get(name) !== value) same = false;
+  }
+  if (same) return last;
+  const out = new Map<string, T>();
+  for (const name of last.keys()) out.set(name, values.get(name) as T);
+  return out;
 }
 
 interface RouteResources {
@@ -79,13 +105,13 @@ export function translateIR(ir: GatewayIR, fleet: FleetFacts = { envoys: 1 }): E
   const sides: Side[] = [...(http === undefined ? [] : ['http' as const]), ...(https === undefined ? [] : ['https' as const])];
   const routes = routeResources(ir, sides, clusters);
   const services = ir.clusters.flatMap((c) => (c.kind === 'Service' ? [c] : []));
-  const gatewayClusters = stableByName(TYPE_URLS.cluster, FEATURES.flatMap((f) => f.clusters?.(ir) ?? [])).values();
+  const gatewayClusters = FEATURES.flatMap((f) => f.clusters?.(ir) ?? []).map((cluster) => stable(TYPE_URLS.cluster, stringField(cluster, 'name'), cluster));
   const byType: Readonly<Record<ResourceTypeUrl, ReadonlyMap<string, ResourceJson>>> = {
     [TYPE_URLS.listener]: stableByName(TYPE_URLS.listener, listeners),
-    [TYPE_URLS.routeConfiguration]: sortedMap(routes.routeConfigs),
-    [TYPE_URLS.scopedRouteConfiguration]: byName(routes.scopes),
-    [TYPE_URLS.cluster]: byName([...ir.clusters.map(clusterOf), ...gatewayClusters]),
-    [TYPE_URLS.clusterLoadAssignment]: byName(services.map(loadAssignmentOf), 'cluster_name'),
+    [TYPE_URLS.routeConfiguration]: sortedMap(TYPE_URLS.routeConfiguration, routes.routeConfigs),
+    [TYPE_URLS.scopedRouteConfiguration]: byName(TYPE_URLS.scopedRouteConfiguration, routes.scopes),
+    [TYPE_URLS.cluster]: byName(TYPE_URLS.cluster, [...ir.clusters.map(clusterOf), ...gatewayClusters]),
+    [TYPE_URLS.clusterLoadAssignment]: byName(TYPE_URLS.clusterLoadAssignment, services.map(loadAssignmentOf), 'cluster_name'),
     [TYPE_URLS.secret]: stableByName(TYPE_URLS.secret, https === undefined ? [] : buildSecrets(servedCertificates(ir))),
     [TYPE_URLS.extensionConfig]: stableByName(TYPE_URLS.extensionConfig, FEATURES.flatMap((f) => f.extensionConfigs?.(ir, fleet) ?? [])),
   };

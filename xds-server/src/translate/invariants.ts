@@ -1,20 +1,31 @@
 // Invariants of the IR the operator must uphold; a breach is a fault (TranslateError), caught here
 // rather than as an Envoy NACK that would hold back the whole snapshot.
-import { sourceKey, type ClusterIR, type GatewayIR } from '../ir';
+import { sourceKey, type ApiGroupIR, type ClusterIR, type GatewayIR } from '../ir';
 import { TranslateError } from './translate-error';
 
 function checkPort(port: number, what: string): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new TranslateError('XDS_TRANSLATE_OUT_OF_RANGE', `${what}: port ${port}`);
 }
 
+/** Each group's hostnames, once per group object (a pass keeps the objects of unchanged groups). */
+const hostnames = new WeakMap<ApiGroupIR, readonly string[]>();
+
+function hostnamesOf(group: ApiGroupIR): readonly string[] {
+  let names = hostnames.get(group);
+  if (names === undefined) {
+    names = [...(group.subdomain === undefined ? [] : [group.subdomain]), ...group.domains.map((d) => d.hostname)];
+    hostnames.set(group, names);
+  }
+  return names;
+}
+
 function checkDomains(ir: GatewayIR): void {
-  const owner = new Map<string, string>();
+  const owner = new Map<string, ApiGroupIR>();
   for (const group of ir.groups) {
-    const names = [...(group.subdomain === undefined ? [] : [group.subdomain]), ...group.domains.map((d) => d.hostname)];
-    for (const name of names) {
+    for (const name of hostnamesOf(group)) {
       const other = owner.get(name);
-      if (other !== undefined) throw new TranslateError('XDS_TRANSLATE_DUPLICATE_DOMAIN', `${name} is served by ${other} and ${sourceKey(group.source)}`);
-      owner.set(name, sourceKey(group.source));
+      if (other !== undefined) throw new TranslateError('XDS_TRANSLATE_DUPLICATE_DOMAIN', `${name} is served by ${sourceKey(other.source)} and ${sourceKey(group.source)}`);
+      owner.set(name, group);
     }
   }
 }
