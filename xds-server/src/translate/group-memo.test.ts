@@ -30,6 +30,18 @@ describe('per-group memo', () => {
     expect(rebuilt(scopes(first), scopes(second))).toEqual([]);
   });
 
+  it('hands back the last map of a type when nothing in it changed, and keeps name order through edits and moves', () => {
+    const first = translateIR(world);
+    expect(routes(translateIR({ ...world }))).toBe(routes(first));
+    const edited = { ...shop, routes: [route('items', { path: '/items', backend: mock(200, 'edited') })] };
+    const names = [...routes(first).keys()];
+    for (const groups of [[edited, blog], [blog, edited], [blog], [edited, blog]]) {
+      const keys = [...routes(translateIR({ ...world, groups })).keys()];
+      expect(keys).toEqual([...keys].sort());
+      expect(keys).toEqual(names.filter((name) => groups.some((g) => name.endsWith(`/${g.source.name}`))));
+    }
+  });
+
   it('rebuilds only the group whose object changed', () => {
     const first = translateIR(world);
     const edited = { ...blog, routes: [route('posts', { path: '/posts', backend: mock(200, 'edited') })] };

@@ -46,34 +46,40 @@ function byName(type: ResourceTypeUrl, resources: readonly JsonObject[], key: 'n
   return sortedMap(type, resources.map((resource): [string, JsonObject] => [stringField(resource, key), resource]));
 }
 
-/**
- * Each type's map of the last pass. An edit keeps every name (500 RouteConfigurations at 10,000
- * Apis), so the next map takes its order instead of sorting again.
- */
-const lastByType = new Map<ResourceTypeUrl, ReadonlyMap<string, unknown>>();
-
-/** `named` by name, in name order; the last pass's map itself when no name or resource changed. */
-function sortedMap<T>(type: ResourceTypeUrl, named: (readonly [string, T])[]): ReadonlyMap<string, T> {
-  const last = lastByType.get(type) as ReadonlyMap<string, T> | undefined;
-  const out = (last === undefined ? undefined : inOrderOf(last, named)) ?? new Map(named.sort(([a], [b]) => byString(a, b)));
-  lastByType.set(type, out);
-  return out;
+/** A type's map of the last pass, and how it was sorted. */
+interface Sorted<T> {
+  /** The names and resources as given, in the order given. */
+  readonly names: readonly string[];
+  readonly values: readonly T[];
+  /** Positions in the given order, in name order. */
+  readonly order: readonly number[];
+  readonly map: ReadonlyMap<string, T>;
 }
 
-/** `named` in the order of `last` when the names are the same (`last` itself when the resources are too); else undefined. */
-function inOrderOf<T>(last: ReadonlyMap<string, T>, named: readonly (readonly [string, T])[]): ReadonlyMap<string, T> | undefined {
-  if (named.length !== last.size) return undefined;
-  const values = new Map(named);
-  if (values.size !== named.length) return undefined; // a name twice: the full path decides which
-  let same = true;
-  for (const [name, value] of values) {
-    if (!last.has(name)) return undefined;
-    if (last.get(name) !== value) same = false;
+/**
+ * Each type's map of the last pass. An edit keeps every name and its place (500 RouteConfigurations
+ * at 10,000 Apis), so the next map follows the last one's order instead of sorting again.
+ */
+const lastByType = new Map<ResourceTypeUrl, Sorted<unknown>>();
+
+function inOrder<T>(named: readonly (readonly [string, T])[], order: readonly number[]): Map<string, T> {
+  const map = new Map<string, T>();
+  for (const i of order) {
+    const [name, value] = named[i] as readonly [string, T];
+    map.set(name, value);
   }
-  if (same) return last;
-  const out = new Map<string, T>();
-  for (const name of last.keys()) out.set(name, values.get(name) as T);
-  return out;
+  return map;
+}
+
+/** `named` by name, in name order; the last pass's map itself when no name or resource changed. */
+function sortedMap<T>(type: ResourceTypeUrl, named: readonly (readonly [string, T])[]): ReadonlyMap<string, T> {
+  const last = lastByType.get(type) as Sorted<T> | undefined;
+  const sameNames = last !== undefined && last.names.length === named.length && named.every(([name], i) => name === last.names[i]);
+  if (sameNames && named.every(([, value], i) => value === last.values[i])) return last.map;
+  const order = sameNames ? last.order : named.map((_, i) => i).sort((a, b) => byString((named[a] as readonly [string, T])[0], (named[b] as readonly [string, T])[0]));
+  const map = inOrder(named, order);
+  lastByType.set(type, { names: sameNames ? last.names : named.map(([name]) => name), values: named.map(([, value]) => value), order, map });
+  return map;
 }
 
 interface RouteResources {
