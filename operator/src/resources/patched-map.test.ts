@@ -56,5 +56,20 @@ describe('PatchedMap', () => {
     expect(PatchedMap.differences(second, PatchedMap.of(second, new Map([['b', 2]])))).toEqual(['b']);
     expect(PatchedMap.differences(root, base())).toBeUndefined();
   });
+
+  it('names the differences across a copy, from the map it was made from or any patch of that, in either order', () => {
+    const large = new Map(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i] as const));
+    let before: ReadonlyMap<string, number> = large;
+    for (let i = 1; i <= 256; i += 1) before = PatchedMap.of(before, new Map([[`k${i}`, -i]]));
+    const copy = PatchedMap.of(before, new Map([['k300', -300]]));
+    expect(copy).toBeInstanceOf(Map);
+    expect(PatchedMap.differences(before, copy)).toEqual(['k300']);
+    const after = PatchedMap.of(copy, new Map([['k1', 1], ['k400', -400]]));
+    expect(PatchedMap.differences(before, after)?.sort()).toEqual(['k1', 'k300', 'k400']);
+    expect(PatchedMap.differences(after, before)?.sort()).toEqual(['k1', 'k300', 'k400']);
+    expect(PatchedMap.differences(large, copy)?.length).toBe(257);
+    // A map from before the copy's base, or unrelated: compared in full by the caller.
+    expect(PatchedMap.differences(PatchedMap.of(new Map(large), new Map([['k1', 5]])), copy)).toBeUndefined();
+  });
 });
 

@@ -5,11 +5,26 @@
  * the operator allocated per edit, and what made its heap collect every few edits
  * (docs/performance.md). Patches of a patch share one plain base and merge their replacements;
  * once those pass MAX_REPLACEMENTS the map is copied once (in proportion: one copy per that many
- * changes).
+ * changes). A copy remembers the base it was made from and the replacements it took in, so that
+ * the differences across it are still found in proportion to them.
  */
 
 /** Replacements carried before a patch copies the whole map. */
 const MAX_REPLACEMENTS = 256;
+
+/** Where a copy made by PatchedMap.of came from: the base (not kept alive by the copy) and what it replaced. */
+interface Lineage {
+  readonly base: WeakRef<ReadonlyMap<unknown, unknown>>;
+  readonly replaced: ReadonlyMap<unknown, unknown>;
+}
+
+const lineages = new WeakMap<ReadonlyMap<unknown, unknown>, Lineage>();
+
+/** The replacements that turned plain map `from` into plain map `to`, when `to` is a copy made from `from`. */
+function replacedBetween(from: ReadonlyMap<unknown, unknown>, to: ReadonlyMap<unknown, unknown>): ReadonlyMap<unknown, unknown> | undefined {
+  const lineage = lineages.get(to);
+  return lineage?.base.deref() === from ? lineage.replaced : undefined;
+}
 
 export class PatchedMap<K, V> implements ReadonlyMap<K, V> {
   readonly #base: ReadonlyMap<K, V>;
@@ -40,19 +55,21 @@ export class PatchedMap<K, V> implements ReadonlyMap<K, V> {
     if (merged.size <= MAX_REPLACEMENTS) return new PatchedMap(root, merged);
     const copy = new Map<K, V>();
     root.forEach((value, key) => { copy.set(key, merged.has(key) ? (merged.get(key) as V) : value); });
+    lineages.set(copy, { base: new WeakRef(root), replaced: merged });
     return copy;
   }
 
   /**
    * The keys whose values differ between two maps that are patches of one map (or that map
-   * itself), found in proportion to their replacements; undefined for other maps (compare them
-   * in full). Both have the same keys.
+   * itself), or of a map and the copy one of its patches became, found in proportion to their
+   * replacements; undefined for other maps (compare them in full). Both have the same keys.
    */
   static differences<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): K[] | undefined {
     const [rootA, replacedA] = PatchedMap.#parts(a);
     const [rootB, replacedB] = PatchedMap.#parts(b);
-    if (rootA !== rootB) return undefined;
-    const keys = new Set([...replacedA.keys(), ...replacedB.keys()]);
+    const between = rootA === rootB ? new Map<K, V>() : ((replacedBetween(rootA, rootB) ?? replacedBetween(rootB, rootA)) as ReadonlyMap<K, V> | undefined);
+    if (between === undefined) return undefined;
+    const keys = new Set([...replacedA.keys(), ...between.keys(), ...replacedB.keys()]);
     return [...keys].filter((key) => a.get(key) !== b.get(key));
   }
 
