@@ -70,16 +70,33 @@ type Entries = readonly (readonly [string, DesiredStatus])[];
  * (an edit), the previous map is patched (PatchedMap) instead of rebuilt and sorted.
  */
 export class StatusAssembly {
-  #parts: ReadonlySet<Entries> = new Set();
+  #parts: readonly Entries[] = [];
   #map: ReadonlyMap<string, DesiredStatus> | undefined;
 
   assemble(parts: readonly Entries[]): ReadonlyMap<string, DesiredStatus> {
-    const current = new Set(parts);
-    const added = parts.filter((part) => !this.#parts.has(part));
-    const removed = [...this.#parts].filter((part) => !current.has(part));
-    this.#parts = current;
+    const { added, removed } = StatusAssembly.#changes(this.#parts, parts);
+    this.#parts = parts;
     this.#map = this.#patched(added, removed) ?? sortedStatuses(new Map(parts.flat()), this.#map);
     return this.#map;
+  }
+
+  /** The parts in one list and not the other: compared place by place when the steps are the same in number (an edit). */
+  static #changes(before: readonly Entries[], after: readonly Entries[]): { readonly added: Entries[]; readonly removed: Entries[] } {
+    if (before.length === after.length) {
+      const added: Entries[] = [];
+      const removed: Entries[] = [];
+      after.forEach((part, i) => {
+        const old = before[i] as Entries;
+        if (old !== part) {
+          added.push(part);
+          removed.push(old);
+        }
+      });
+      return { added, removed };
+    }
+    const current = new Set(after);
+    const previous = new Set(before);
+    return { added: after.filter((part) => !previous.has(part)), removed: before.filter((part) => !current.has(part)) };
   }
 
   #patched(added: readonly Entries[], removed: readonly Entries[]): ReadonlyMap<string, DesiredStatus> | undefined {
