@@ -61,9 +61,8 @@ interface Ownership {
   readonly labels: ReadonlySet<string>;
 }
 
-/** A group object's names, and the memo inputs last built for it with what they were built from. */
+/** A group object's label and memo key, and the memo inputs last built for it with what they were built from. */
 interface GroupRecord {
-  readonly source: SourceRef;
   readonly label: string;
   readonly key: string;
   built?: {
@@ -303,7 +302,7 @@ export class Translator {
     let record = this.#groupRecords.get(object);
     if (record === undefined) {
       const source = sourceOf('ApiGroup', object);
-      record = { source, label: groupLabel(source), key: stepKey('group', 'ApiGroup', source) };
+      record = { label: groupLabel(source), key: stepKey('group', 'ApiGroup', source) };
       this.#groupRecords.set(object, record);
     }
     return record;
