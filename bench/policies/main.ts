@@ -111,13 +111,16 @@ async function ready(port: number, o: Options): Promise<void> {
   }
 }
 
-/** Alternating rounds over the Apis, paced at `rate` req/s when given; each Api's results and CPU summed over its rounds. */
+/** Alternating rounds over the Apis, in turns, paced at `rate` req/s when given; each Api's results and CPU summed over its rounds. */
 async function rounds(o: Options, port: number, pids: Parameters<typeof sample>[0], rate?: number): Promise<Map<string, Measured>> {
   const results = new Map<string, LoadResult[]>(o.variants.map((v) => [v.name, []]));
   const used = new Map<string, Cpu>(o.variants.map((v) => [v.name, zero()]));
   const base = { port, host: HOST, connections: o.connections };
   for (let round = 1; round <= o.rounds; round += 1) {
-    for (const v of o.variants) {
+    // Each round starts one Api later, so no Api always runs first or last in its round (with as
+    // many rounds as Apis, each runs once in every place).
+    const order = o.variants.map((_, i) => o.variants[(i + round - 1) % o.variants.length] as Variant);
+    for (const v of order) {
       progress(`round ${round}/${o.rounds}: ${v.name}, ${o.connections} connections, ${o.seconds} s${rate === undefined ? '' : `, paced at ${rate.toFixed(0)} req/s`}`);
       const before = sample(pids);
       const target = { ...base, path: `/${v.name}`, seconds: o.seconds, headers: headersOf(v) };
