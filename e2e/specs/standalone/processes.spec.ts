@@ -157,8 +157,9 @@ describe('standalone processes', () => {
     const second = startProcess({ name: 'cli-envoy-2', command: process.execPath, logDir: dir, args });
     try {
       await waitFor(() => adminUp() && cliEnvoys().length === 1 && cliEnvoys()[0] !== orphan, { what: 'the second CLI\'s Envoy, alone', timeoutMs: 30_000 });
-      // Gone, or its pid taken by another process since.
-      expect(startTime(orphan!)).not.toBe(born);
+      // Gone, or its pid taken by another process since. Waited for: the second CLI waits for the
+      // orphan's end before it starts its Envoy, but /proc can show an exiting process a moment longer.
+      await waitFor(() => startTime(orphan!) !== born, { what: 'the orphaned Envoy stopped', timeoutMs: 10_000 });
       expect(fs.readFileSync(second.logFile, 'utf8')).toContain(`stopping processes left running by a turnpike envoy that did not stop them (pid ${first.pid})`);
     } finally {
       await second.stop(15_000);
